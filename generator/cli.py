@@ -1,0 +1,177 @@
+"""The `newsdesk` command: parse arguments, call one function, map errors to exit codes.
+
+Exit codes: 0 success; 1 a check found something at or above --fail-on; 2 a user mistake (bad path,
+bad option, bad config, bad data, no network), reported as one line on stderr.
+
+Heavy libraries (pandas, pydantic, yfinance) are imported inside the commands that need them, so
+`newsdesk --help` starts instantly and `newsdesk check` never loads pandas.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+
+USAGE_ERROR = 2
+
+_existing_dir = click.Path(exists=True, file_okay=False, path_type=Path)
+_any_path = click.Path(path_type=Path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="newsdesk")
+def cli() -> None:
+    """Write market news from a snapshot and refuse to publish what cannot be traced."""
+
+
+@cli.command()
+@click.option("--snapshot", type=_existing_dir, help="Snapshot folder (default: the bundled fictional sample).")
+@click.option("--out", type=_any_path, help="Output folder (default: ./output).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Settings file (TOML or YAML).")
+@click.option("--quiet", "-q", is_flag=True, default=None, help="No progress bar.")
+def run(snapshot: Path | None, out: Path | None, jobs: int | None, config_file: Path | None,
+        quiet: bool | None) -> None:
+    """Compute facts and scores, write articles, check them and publish what passes."""
+    from generator import pipeline
+    from generator.config import load_settings
+    from generator.console import print_run_summary
+
+    settings = load_settings(config_file, snapshot=snapshot, out=out, jobs=jobs, quiet=quiet)
+    result = pipeline.build(settings)
+    print_run_summary(result, quiet=settings.quiet)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=_any_path)
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json", "junit", "sarif", "github"]), help="Report format.")
+@click.option("--fail-on", default="block", show_default=True, type=click.Choice(["block", "review"]),
+              help="Exit 1 when an article's verdict is at or above this.")
+@click.option("--fix", is_flag=True, help="Remove low-information tables in place.")
+@click.option("--rules", "rules_dir", type=_existing_dir, help="Rules folder (default: the bundled rules/).")
+def check(paths: tuple[Path, ...], output_format: str, fail_on: str, fix: bool, rules_dir: Path | None) -> None:
+    """Check articles (files, folders or globs) against the publishing rules."""
+    from generator.checks.command import run_check
+
+    sys.exit(run_check(paths, output_format=output_format, fail_on=fail_on, fix=fix, rules_dir=rules_dir))
+
+
+@cli.command("rules")
+@click.option("--rules", "rules_dir", type=_existing_dir, help="Rules folder (default: the bundled rules/).")
+def list_rules(rules_dir: Path | None) -> None:
+    """List every rule id with its severity and what it checks."""
+    from generator.checks.command import print_rules
+
+    print_rules(rules_dir)
+
+
+@cli.command()
+@click.option("--snapshot", type=_existing_dir, help="Snapshot folder (default: the bundled fictional sample).")
+@click.option("--tickers", help="Comma-separated tickers (default: all).")
+@click.option("--format", "output_format", default="table", show_default=True,
+              type=click.Choice(["table", "json", "csv"]))
+@click.option("--validate", is_flag=True, help="Measure point-in-time rank IC and quintile spreads instead.")
+def score(snapshot: Path | None, tickers: str | None, output_format: str, validate: bool) -> None:
+    """Show Alpha Scores, or validate them against forward returns."""
+    from generator.score_command import run_score
+
+    run_score(snapshot, tickers=tickers, output_format=output_format, validate=validate)
+
+
+@cli.command()
+@click.argument("output", required=False, type=_any_path)
+@click.option("--html", "as_html", is_flag=True, help="Write OUTPUT/review.html instead of a terminal table.")
+def review(output: Path | None, as_html: bool) -> None:
+    """List held and blocked articles with the reasons."""
+    from generator.review import run_review
+
+    run_review(output, as_html=as_html)
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--note", help="Why the article may be released.")
+@click.option("--out", type=_any_path, help="Output folder (default: ./output).")
+@click.option("--by", "editor", help="Who approves (default: the current user).")
+def approve(slug: str, note: str | None, out: Path | None, editor: str | None) -> None:
+    """Release a held article into the feeds."""
+    from generator.review import run_approve
+
+    run_approve(slug, note=note, out=out, editor=editor)
+
+
+@cli.command()
+@click.option("--tickers", help="Comma-separated tickers, e.g. AAPL,MSFT.")
+@click.option("--universe", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File with one ticker per line.")
+@click.option("--benchmark", default="SPY", show_default=True, help="Benchmark ticker.")
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First date of history (default: 3 years back).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Last date (default: today).")
+@click.option("--out", required=True, type=_any_path, help="Snapshot folder to write.")
+@click.option("--cache-dir", type=_any_path, help="Cache folder (default: the user cache directory).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def fetch(tickers: str | None, universe: Path | None, benchmark: str, start, as_of, out: Path,
+          cache_dir: Path | None, quiet: bool) -> None:
+    """Build a snapshot folder from Yahoo Finance."""
+    from generator.market.fetch_command import run_fetch
+
+    run_fetch(tickers=tickers, universe=universe, benchmark=benchmark, start=start, as_of=as_of, out=out,
+              cache_dir=cache_dir, quiet=quiet)
+
+
+@cli.command("import")
+@click.option("--prices", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--fundamentals", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--benchmark", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--map", "mappings", multiple=True, metavar="COL=FIELD", help="Rename a column, e.g. Close=close.")
+@click.option("--out", required=True, type=_any_path, help="Snapshot folder to write.")
+@click.option("--name", help="Snapshot name (default: the folder name).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="As-of date (default: last price date).")
+def import_(prices: Path, fundamentals: Path, benchmark: Path | None, mappings: tuple[str, ...], out: Path,
+            name: str | None, as_of) -> None:
+    """Build a snapshot folder from your own CSV or parquet exports."""
+    from generator.market.importer import run_import
+
+    run_import(prices=prices, fundamentals=fundamentals, benchmark=benchmark, mappings=mappings, out=out,
+               name=name, as_of=as_of)
+
+
+@cli.command()
+@click.option("--tickers", "n_tickers", type=click.IntRange(min=10), default=80, show_default=True)
+@click.option("--years", type=click.FloatRange(min=1.2), default=3.5, show_default=True)
+@click.option("--seed", type=int, default=20261120, show_default=True)
+@click.option("--out", required=True, type=_any_path, help="Snapshot folder to write.")
+def sample(n_tickers: int, years: float, seed: int, out: Path) -> None:
+    """Write a synthetic fictional universe of any size."""
+    from generator.market.sample.generate import write_sample
+
+    path = write_sample(out, n_tickers=n_tickers, years=years, seed=seed)
+    click.echo(f"wrote fictional snapshot of {n_tickers} tickers to {path}")
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning user errors into one line and exit code 2."""
+    from generator.errors import NewsdeskError  # light: no heavy imports
+
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(USAGE_ERROR)
+    except click.Abort:
+        click.echo("newsdesk: interrupted", err=True)
+        sys.exit(130)
+    except NewsdeskError as exc:
+        click.echo(f"newsdesk: error: {exc}", err=True)
+        sys.exit(USAGE_ERROR)
+    except KeyboardInterrupt:
+        click.echo("newsdesk: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,87 @@
+"""Run settings: defaults, then a config file, then NEWSDESK_* environment variables, then CLI flags.
+
+Settings say where things are and what the publication is called. What the rules are (thresholds,
+word lists, score weights and bands) lives in rules/*.yaml, so editors change policy without code.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from generator.errors import ConfigError
+from generator.resources import resource_dir, sample_snapshot_dir
+
+CONFIG_ENV = "NEWSDESK_CONFIG"
+DEFAULT_CONFIG_NAMES = ("newsdesk.toml", "newsdesk.yaml")
+
+
+class Settings(BaseSettings):
+    """Everything a run needs to know that is not market data or publishing policy."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", extra="forbid", frozen=True)
+
+    snapshot: Path = Field(default_factory=sample_snapshot_dir, description="snapshot folder to read")
+    out: Path = Field(default=Path("output"), description="output folder")
+    publication: str = Field(default="Newsdesk", description="name used in the disclosure line and feeds")
+    site_url: str = Field(
+        default="https://newsdesk.example.invalid/", description="base URL for feed links and ids"
+    )
+    rules_dir: Path = Field(default_factory=lambda: resource_dir("rules"))
+    templates_dir: Path = Field(default_factory=lambda: resource_dir("templates"))
+    editorial_dir: Path = Field(default_factory=lambda: resource_dir("editorial"))
+    jobs: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    quiet: bool = False
+    feed_max_items: int = Field(default=200, ge=1, description="newest published articles kept in feeds")
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from an optional TOML/YAML file plus overrides (None values are ignored).
+
+    Without `config_file`, $NEWSDESK_CONFIG or ./newsdesk.toml / ./newsdesk.yaml is used if present.
+    """
+    path = config_file or _default_config_file()
+    values = _read_config_file(path) if path else {}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        where = f"{path}: " if path else ""
+        raise ConfigError(f"{where}setting {key!r}: {err['msg']}") from None
+
+
+def _default_config_file() -> Path | None:
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    for name in DEFAULT_CONFIG_NAMES:
+        if Path(name).is_file():
+            return Path(name)
+    return None
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: not valid {path.suffix.lstrip('.').upper()} ({exc})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a table of settings")
+    base = path.parent
+    for key in ("snapshot", "out", "rules_dir", "templates_dir", "editorial_dir"):
+        if isinstance(data.get(key), str):
+            data[key] = base / data[key]
+    return data

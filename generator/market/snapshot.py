@@ -1,0 +1,480 @@
+"""Contract 1: the snapshot folder — read it, validate it, write it.
+
+A snapshot fully describes a market as of one date. Everything downstream trusts what this module
+returns, so validation happens here, once, and a bad cell is reported by file, line and column.
+Validation is vectorised: a clean file costs one pass of dtype checks; only a column that fails is
+searched for its first bad line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+
+from generator.errors import SnapshotError, located
+
+PRICE_COLUMNS = ("date", "ticker", "open", "high", "low", "close", "volume")
+BENCHMARK_COLUMNS = ("date", "ticker", "close")
+IDENTITY_COLUMNS = ("ticker", "name", "sector", "sub_industry")
+FUNDAMENTAL_FIELDS: dict[str, str] = {
+    # column -> default unit, used when the manifest does not declare one
+    "price": "USD per share",
+    "pe": "ratio",
+    "dividend_yield": "percent",
+    "eps": "USD per share",
+    "week52_low": "USD per share",
+    "week52_high": "USD per share",
+    "market_cap": "USD bn",
+    "ebitda": "USD bn",
+    "price_to_sales": "ratio",
+    "price_to_book": "ratio",
+    "roe": "percent",
+    "profit_margin": "percent",
+    "debt_to_equity": "ratio",
+    "revenue_growth": "percent",
+}
+NEWS_FIELDS = ("ticker", "published", "title", "summary", "publisher", "url")
+SOURCE_HEADER_KEYS = ("tickers", "url", "published", "publisher")
+_PRICE_FILES = ("prices.parquet", "prices.csv.gz", "prices.csv")
+_BENCHMARK_FILES = ("benchmark.parquet", "benchmark.csv.gz", "benchmark.csv")
+
+
+class Manifest(BaseModel):
+    """manifest.json. Unknown keys are kept: producers may record more than we read."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    name: str
+    as_of: dt.date
+    currency: str
+    units: dict[str, str] = Field(default_factory=dict)
+    sources: list[Any] = Field(default_factory=list)
+    missing_tickers: list[str] = Field(
+        default_factory=list, validation_alias=AliasChoices("missing_tickers", "tickers_without_prices")
+    )
+    fictional: bool = False
+    benchmark_name: str | None = None  # display name for the benchmark series, e.g. "S&P 500"
+    universe_name: str | None = None  # display name for the whole universe, e.g. "S&P 500"
+
+    def unit(self, column: str) -> str:
+        return self.units.get(column) or FUNDAMENTAL_FIELDS.get(column, "")
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A quotable text from sources/*.txt: first line is the title, optional `key: value` headers follow."""
+
+    id: str
+    title: str
+    text: str  # the whole file, as quotes are checked against it
+    body: str  # the text after the title and headers
+    filename: str
+    tickers: tuple[str, ...] = ()
+    url: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A named group of tickers from cohorts.yaml, possibly split into sub-groups."""
+
+    name: str
+    tickers: tuple[str, ...]
+    groups: tuple[Cohort, ...] = ()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything known about one market on one date. Frames are validated and typed."""
+
+    manifest: Manifest
+    prices: pd.DataFrame  # date (datetime64), ticker (str), open, high, low, close, volume (float)
+    benchmark: pd.DataFrame  # date, ticker, close
+    fundamentals: pd.DataFrame  # index ticker; name, sector, sub_industry, numeric columns (NaN = unknown)
+    news: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(NEWS_FIELDS)))
+    sources: tuple[SourceDocument, ...] = ()
+    cohorts: tuple[Cohort, ...] = ()
+    path: Path | None = None
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.manifest.as_of
+
+    @property
+    def benchmark_ticker(self) -> str:
+        return str(self.benchmark["ticker"].iloc[0])
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def load_snapshot(folder: str | os.PathLike[str]) -> Snapshot:
+    """Read and validate a snapshot folder; raise SnapshotError naming the culprit on bad data."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise SnapshotError(f"{root}: snapshot folder not found")
+    manifest = _read_manifest(root / "manifest.json")
+    prices = _read_prices(_first_existing(root, _PRICE_FILES), manifest.as_of)
+    benchmark = _read_benchmark(_first_existing(root, _BENCHMARK_FILES), manifest.as_of)
+    fundamentals = _read_fundamentals(root / "fundamentals.csv")
+    news = _read_news(root / "news.jsonl")
+    sources = _read_sources(root / "sources")
+    cohorts = _read_cohorts(root / "cohorts.yaml")
+    return Snapshot(manifest, prices, benchmark, fundamentals, news, sources, cohorts, root)
+
+
+def _first_existing(root: Path, names: Iterable[str]) -> Path:
+    names = tuple(names)
+    for name in names:
+        if (root / name).is_file():
+            return root / name
+    raise SnapshotError(f"{root}: missing {' or '.join(names)}")
+
+
+def _read_manifest(path: Path) -> Manifest:
+    if not path.is_file():
+        raise SnapshotError(f"{path}: missing (every snapshot needs a manifest.json)")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SnapshotError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(raw, dict):
+        raise SnapshotError(f"{path}: expected a JSON object")
+    try:
+        return Manifest.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise SnapshotError(f"{path}: key {key!r}: {err['msg']}") from None
+
+
+def _read_table(path: Path, required: Iterable[str], text_columns: Iterable[str]) -> pd.DataFrame:
+    """Read CSV (optionally gzip) or parquet; blanks become NaN, text columns stay text."""
+    try:
+        if path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(
+                path,
+                dtype={c: "string" for c in text_columns},
+                keep_default_na=False,
+                na_values=[""],
+                skipinitialspace=True,
+                engine="c",
+                low_memory=False,
+            )
+    except (OSError, ValueError, pd.errors.ParserError, EOFError, UnicodeDecodeError) as exc:
+        raise SnapshotError(f"{path}: cannot be read ({_first_line(exc)})") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise SnapshotError(located(path, f"missing required column {missing[0]!r}", line=1))
+    return frame
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _bad_line(path: Path, frame: pd.DataFrame, mask: pd.Series, column: str, problem: str) -> SnapshotError:
+    """Error for the first row where `mask` holds; CSV line = data row + 2 (1-based, after the header)."""
+    position = int(mask.to_numpy().argmax())
+    value = frame[column].iloc[position]
+    shown = "blank" if pd.isna(value) else repr(str(value))
+    return SnapshotError(located(path, f"{shown} {problem}", line=position + 2, column=column))
+
+
+def _numeric(path: Path, frame: pd.DataFrame, column: str, *, required: bool) -> pd.Series:
+    values = frame[column]
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        values = pd.to_numeric(values.astype("string").str.strip(), errors="coerce")
+        bad = values.isna() & frame[column].notna()
+        if bad.any():
+            raise _bad_line(path, frame, bad, column, "is not a number")
+    values = values.astype("float64")
+    if required and values.isna().any():
+        raise _bad_line(path, frame, values.isna(), column, "is required")
+    return values
+
+
+def _dates(path: Path, frame: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    raw = frame["date"]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        dates = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
+    else:
+        dates = pd.to_datetime(raw.astype("string").str.strip(), format="%Y-%m-%d", errors="coerce")
+        if dates.isna().any():
+            raise _bad_line(path, frame, dates.isna(), "date", "is not a date (expected YYYY-MM-DD)")
+    late = dates > pd.Timestamp(as_of)
+    if late.any():
+        raise _bad_line(path, frame, late, "date", f"is after the snapshot's as_of date {as_of}")
+    return dates.astype("datetime64[ns]")
+
+
+def _tickers(path: Path, frame: pd.DataFrame) -> pd.Series:
+    tickers = frame["ticker"].astype("string").str.strip().str.upper()
+    blank = tickers.isna() | (tickers == "")
+    if blank.any():
+        raise _bad_line(path, frame, blank, "ticker", "is required")
+    return tickers.astype(object)
+
+
+def _read_prices(path: Path, as_of: dt.date) -> pd.DataFrame:
+    frame = _read_table(path, PRICE_COLUMNS, ("ticker",))
+    out = pd.DataFrame({"date": _dates(path, frame, as_of), "ticker": _tickers(path, frame)})
+    for column in ("open", "high", "low", "close", "volume"):
+        out[column] = _numeric(path, frame, column, required=column == "close")
+    nonpositive = out["close"] <= 0
+    if nonpositive.any():
+        raise _bad_line(path, frame, nonpositive, "close", "is not a positive price")
+    negative_volume = out["volume"] < 0
+    if negative_volume.any():
+        raise _bad_line(path, frame, negative_volume, "volume", "is negative")
+    inverted = out["high"] < out["low"]
+    if inverted.any():
+        raise _bad_line(path, frame, inverted, "high", "is below the low of the same row")
+    duplicate = out.duplicated(["ticker", "date"])
+    if duplicate.any():
+        raise _bad_line(path, frame, duplicate, "date", "repeats a date already given for this ticker")
+    if out.empty:
+        raise SnapshotError(f"{path}: holds no prices")
+    return out.sort_values(["ticker", "date"], kind="stable", ignore_index=True)
+
+
+def _read_benchmark(path: Path, as_of: dt.date) -> pd.DataFrame:
+    frame = _read_table(path, BENCHMARK_COLUMNS, ("ticker",))
+    out = pd.DataFrame(
+        {
+            "date": _dates(path, frame, as_of),
+            "ticker": _tickers(path, frame),
+            "close": _numeric(path, frame, "close", required=True),
+        }
+    )
+    nonpositive = out["close"] <= 0
+    if nonpositive.any():
+        raise _bad_line(path, frame, nonpositive, "close", "is not a positive price")
+    duplicate = out.duplicated(["ticker", "date"])
+    if duplicate.any():
+        raise _bad_line(path, frame, duplicate, "date", "repeats a date already given for this ticker")
+    if out.empty:
+        raise SnapshotError(f"{path}: holds no benchmark prices")
+    return out.sort_values(["ticker", "date"], kind="stable", ignore_index=True)
+
+
+def _read_fundamentals(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise SnapshotError(f"{path}: missing (every snapshot needs fundamentals.csv)")
+    frame = _read_table(path, ("ticker", "name", "sector"), IDENTITY_COLUMNS)
+    out = pd.DataFrame({"ticker": _tickers(path, frame)})
+    for column in ("name", "sector", "sub_industry"):
+        text = frame[column].astype("string").str.strip() if column in frame else pd.Series(pd.NA, index=frame.index)
+        out[column] = text.astype(object).where(text.notna() & (text != ""), None)
+    if out["sector"].isna().any():
+        raise _bad_line(path, frame, out["sector"].isna(), "sector", "is required")
+    out["name"] = out["name"].fillna(out["ticker"])
+    for column in frame.columns:
+        if column not in IDENTITY_COLUMNS:
+            out[column] = _numeric(path, frame, column, required=False)
+    duplicate = out["ticker"].duplicated()
+    if duplicate.any():
+        raise _bad_line(path, frame, duplicate, "ticker", "appears twice")
+    return out.set_index("ticker")
+
+
+def _read_news(path: Path) -> pd.DataFrame:
+    columns = list(NEWS_FIELDS)
+    if not path.is_file():
+        return pd.DataFrame(columns=columns)
+    rows: list[dict[str, Any]] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SnapshotError(f"{path}: cannot be read ({exc})") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SnapshotError(located(path, f"not valid JSON ({exc.msg})", line=number)) from None
+        if not isinstance(item, dict):
+            raise SnapshotError(located(path, "expected a JSON object", line=number))
+        for key in ("ticker", "published", "title"):
+            if not str(item.get(key) or "").strip():
+                raise SnapshotError(located(path, "is required", line=number, column=key))
+        rows.append({key: item.get(key) for key in columns})
+    news = pd.DataFrame(rows, columns=columns)
+    published = pd.to_datetime(news["published"], utc=True, errors="coerce", format="ISO8601")
+    if published.isna().any():
+        position = int(published.isna().to_numpy().argmax())
+        raise SnapshotError(located(path, "is not an ISO date-time", line=position + 1, column="published"))
+    news["published"] = published
+    news["ticker"] = news["ticker"].str.strip().str.upper()
+    return news
+
+
+def _read_sources(folder: Path) -> tuple[SourceDocument, ...]:
+    if not folder.is_dir():
+        return ()
+    return tuple(parse_source(path) for path in sorted(folder.glob("*.txt")))
+
+
+def parse_source(path: Path) -> SourceDocument:
+    """Read one source document: title line, optional `key: value` header lines, blank line, body."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SnapshotError(f"{path}: cannot be read ({exc})") from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise SnapshotError(located(path, "the first line must be the document's title", line=1))
+    headers: dict[str, str] = {}
+    body_start = 1
+    for index, line in enumerate(lines[1:], start=1):
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() in SOURCE_HEADER_KEYS:
+            headers[key.strip().lower()] = value.strip()
+            body_start = index + 1
+        else:
+            break
+    body = "\n".join(lines[body_start:]).strip()
+    tickers = tuple(t.strip().upper() for t in headers.get("tickers", "").split(",") if t.strip())
+    return SourceDocument(
+        id=path.stem,
+        title=lines[0].strip(),
+        text=text,
+        body=body,
+        filename=path.name,
+        tickers=tickers,
+        url=headers.get("url"),
+        published=headers.get("published"),
+        publisher=headers.get("publisher"),
+    )
+
+
+def _read_cohorts(path: Path) -> tuple[Cohort, ...]:
+    if not path.is_file():
+        return ()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SnapshotError(f"{path}: not valid YAML ({_first_line(exc)})") from None
+    if not isinstance(raw, dict):
+        raise SnapshotError(f"{path}: expected a mapping of cohort name to tickers")
+    return tuple(_cohort(path, str(name), value, str(name)) for name, value in raw.items())
+
+
+def _cohort(path: Path, name: str, value: object, key: str) -> Cohort:
+    if isinstance(value, list):
+        if not value or not all(isinstance(t, str) and t.strip() for t in value):
+            raise SnapshotError(f"{path}: key {key!r}: expected a non-empty list of tickers")
+        return Cohort(name, tuple(dict.fromkeys(t.strip().upper() for t in value)))
+    if isinstance(value, dict) and value:
+        groups = tuple(_cohort(path, str(sub), v, f"{key}.{sub}") for sub, v in value.items())
+        tickers = tuple(dict.fromkeys(t for g in groups for t in g.tickers))
+        return Cohort(name, tickers, groups)
+    raise SnapshotError(f"{path}: key {key!r}: expected a list of tickers or a mapping of sub-groups")
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+def write_snapshot(snapshot: Snapshot, folder: str | os.PathLike[str], *, prices_format: str = "csv.gz") -> Path:
+    """Write a snapshot folder atomically: build it beside the target, then rename into place.
+
+    An interrupted write leaves either the old folder or none, never half of one. Output is
+    deterministic (sorted rows, fixed float format, gzip without a timestamp) so generators can be
+    checked for reproducibility byte for byte.
+    """
+    target = Path(folder)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        _write_contents(snapshot, staging, prices_format)
+        if target.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            target.rename(retired / target.name)
+            staging.rename(target)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _write_contents(snapshot: Snapshot, root: Path, prices_format: str) -> None:
+    manifest = snapshot.manifest.model_dump(mode="json", exclude_none=True)
+    (root / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    prices = snapshot.prices.sort_values(["ticker", "date"], kind="stable")[list(PRICE_COLUMNS)]
+    prices = prices.assign(volume=prices["volume"].round().astype("Int64"))
+    if prices_format == "parquet":
+        prices.to_parquet(root / "prices.parquet", index=False)
+    elif prices_format == "csv.gz":
+        _write_csv_gz(prices, root / "prices.csv.gz")
+    elif prices_format == "csv":
+        (root / "prices.csv").write_text(_csv_text(prices), "utf-8")
+    else:
+        raise ValueError(f"unknown prices format {prices_format!r}")
+    benchmark = snapshot.benchmark.sort_values(["ticker", "date"], kind="stable")[list(BENCHMARK_COLUMNS)]
+    (root / "benchmark.csv").write_text(_csv_text(benchmark), "utf-8")
+    (root / "fundamentals.csv").write_text(_csv_text(snapshot.fundamentals.reset_index()), "utf-8")
+    if len(snapshot.news):
+        (root / "news.jsonl").write_text(_news_jsonl(snapshot.news), "utf-8")
+    if snapshot.sources:
+        (root / "sources").mkdir()
+        for document in snapshot.sources:
+            (root / "sources" / document.filename).write_text(document.text, "utf-8")
+    if snapshot.cohorts:
+        cohorts = {c.name: _cohort_yaml(c) for c in snapshot.cohorts}
+        (root / "cohorts.yaml").write_text(yaml.safe_dump(cohorts, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+def _csv_text(frame: pd.DataFrame) -> str:
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d")
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def _write_csv_gz(frame: pd.DataFrame, path: Path) -> None:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as handle:
+        handle.write(_csv_text(frame).encode("utf-8"))
+    path.write_bytes(buffer.getvalue())
+
+
+def _news_jsonl(news: pd.DataFrame) -> str:
+    lines = []
+    for item in news.to_dict("records"):
+        published = item["published"]
+        if isinstance(published, pd.Timestamp):
+            item["published"] = published.isoformat()
+        cleaned = {k: (None if _is_missing(v) else v) for k, v in item.items()}
+        lines.append(json.dumps(cleaned, ensure_ascii=False, sort_keys=False))
+    return "\n".join(lines) + "\n"
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _cohort_yaml(cohort: Cohort) -> object:
+    if cohort.groups:
+        return {g.name: _cohort_yaml(g) for g in cohort.groups}
+    return list(cohort.tickers)
