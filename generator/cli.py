@@ -29,33 +29,54 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--snapshot", type=_existing_dir, help="Snapshot folder (default: the bundled fictional sample).")
+@click.option(
+    "--snapshot", type=_existing_dir, help="Snapshot folder (default: the bundled fictional sample)."
+)
 @click.option("--out", type=_any_path, help="Output folder (default: ./output).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Settings file (TOML or YAML).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Settings file (TOML or YAML).",
+)
 @click.option("--quiet", "-q", is_flag=True, default=None, help="No progress bar.")
-def run(snapshot: Path | None, out: Path | None, jobs: int | None, config_file: Path | None,
-        quiet: bool | None) -> None:
+def run(
+    snapshot: Path | None, out: Path | None, jobs: int | None, config_file: Path | None, quiet: bool | None
+) -> None:
     """Compute facts and scores, write articles, check them and publish what passes."""
     from generator import pipeline
     from generator.config import load_settings
-    from generator.console import print_run_summary
+    from generator.console import print_run_summary, progress_bar
 
     settings = load_settings(config_file, snapshot=snapshot, out=out, jobs=jobs, quiet=quiet)
-    result = pipeline.build(settings)
+    with progress_bar("writing articles", quiet=settings.quiet) as progress:
+        result = pipeline.build(settings, progress=progress)
     print_run_summary(result, quiet=settings.quiet)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=_any_path)
-@click.option("--format", "output_format", default="text", show_default=True,
-              type=click.Choice(["text", "json", "junit", "sarif", "github"]), help="Report format.")
-@click.option("--fail-on", default="block", show_default=True, type=click.Choice(["block", "review"]),
-              help="Exit 1 when an article's verdict is at or above this.")
+@click.option(
+    "--format",
+    "output_format",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "junit", "sarif", "github"]),
+    help="Report format.",
+)
+@click.option(
+    "--fail-on",
+    default="block",
+    show_default=True,
+    type=click.Choice(["block", "review"]),
+    help="Exit 1 when an article's verdict is at or above this.",
+)
 @click.option("--fix", is_flag=True, help="Remove low-information tables in place.")
 @click.option("--rules", "rules_dir", type=_existing_dir, help="Rules folder (default: the bundled rules/).")
-def check(paths: tuple[Path, ...], output_format: str, fail_on: str, fix: bool, rules_dir: Path | None) -> None:
+def check(
+    paths: tuple[Path, ...], output_format: str, fail_on: str, fix: bool, rules_dir: Path | None
+) -> None:
     """Check articles (files, folders or globs) against the publishing rules."""
     from generator.checks.command import run_check
 
@@ -72,16 +93,37 @@ def list_rules(rules_dir: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--snapshot", type=_existing_dir, help="Snapshot folder (default: the bundled fictional sample).")
+@click.option(
+    "--snapshot", type=_existing_dir, help="Snapshot folder (default: the bundled fictional sample)."
+)
 @click.option("--tickers", help="Comma-separated tickers (default: all).")
-@click.option("--format", "output_format", default="table", show_default=True,
-              type=click.Choice(["table", "json", "csv"]))
+@click.option(
+    "--format",
+    "output_format",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json", "csv"]),
+)
 @click.option("--validate", is_flag=True, help="Measure point-in-time rank IC and quintile spreads instead.")
-def score(snapshot: Path | None, tickers: str | None, output_format: str, validate: bool) -> None:
+@click.option(
+    "--fundamentals-as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="With --validate: the date the snapshot's fundamentals describe; value and quality are "
+    "evaluated only from then on.",
+)
+def score(
+    snapshot: Path | None, tickers: str | None, output_format: str, validate: bool, fundamentals_as_of
+) -> None:
     """Show Alpha Scores, or validate them against forward returns."""
     from generator.score_command import run_score
 
-    run_score(snapshot, tickers=tickers, output_format=output_format, validate=validate)
+    run_score(
+        snapshot,
+        tickers=tickers,
+        output_format=output_format,
+        validate=validate,
+        fundamentals_as_of=fundamentals_as_of.date() if fundamentals_as_of else None,
+    )
 
 
 @cli.command()
@@ -108,38 +150,86 @@ def approve(slug: str, note: str | None, out: Path | None, editor: str | None) -
 
 @cli.command()
 @click.option("--tickers", help="Comma-separated tickers, e.g. AAPL,MSFT.")
-@click.option("--universe", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="File with one ticker per line.")
+@click.option(
+    "--universe",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="File with one ticker per line.",
+)
 @click.option("--benchmark", default="SPY", show_default=True, help="Benchmark ticker.")
-@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First date of history (default: 3 years back).")
+@click.option(
+    "--start", type=click.DateTime(["%Y-%m-%d"]), help="First date of history (default: 3 years back)."
+)
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Last date (default: today).")
 @click.option("--out", required=True, type=_any_path, help="Snapshot folder to write.")
-@click.option("--cache-dir", type=_any_path, help="Cache folder (default: the user cache directory).")
+@click.option(
+    "--cache-dir",
+    type=_any_path,
+    help="Cache folder (default: $NEWSDESK_CACHE_DIR, else the user cache directory).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def fetch(tickers: str | None, universe: Path | None, benchmark: str, start, as_of, out: Path,
-          cache_dir: Path | None, quiet: bool) -> None:
+def fetch(
+    tickers: str | None,
+    universe: Path | None,
+    benchmark: str,
+    start,
+    as_of,
+    out: Path,
+    cache_dir: Path | None,
+    quiet: bool,
+) -> None:
     """Build a snapshot folder from Yahoo Finance."""
     from generator.market.fetch_command import run_fetch
 
-    run_fetch(tickers=tickers, universe=universe, benchmark=benchmark, start=start, as_of=as_of, out=out,
-              cache_dir=cache_dir, quiet=quiet)
+    run_fetch(
+        tickers=tickers,
+        universe=universe,
+        benchmark=benchmark,
+        start=start,
+        as_of=as_of,
+        out=out,
+        cache_dir=cache_dir,
+        quiet=quiet,
+    )
 
 
 @cli.command("import")
 @click.option("--prices", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--fundamentals", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--benchmark", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--map", "mappings", multiple=True, metavar="COL=FIELD", help="Rename a column, e.g. Close=close.")
+@click.option(
+    "--benchmark",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Benchmark prices (date,close[,ticker]). Without it, an equal-weighted index of the imported "
+    "stocks is derived and labelled as such.",
+)
+@click.option(
+    "--map", "mappings", multiple=True, metavar="COL=FIELD", help="Rename a column, e.g. Close=close."
+)
 @click.option("--out", required=True, type=_any_path, help="Snapshot folder to write.")
 @click.option("--name", help="Snapshot name (default: the folder name).")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="As-of date (default: last price date).")
-def import_(prices: Path, fundamentals: Path, benchmark: Path | None, mappings: tuple[str, ...], out: Path,
-            name: str | None, as_of) -> None:
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="As-of date (default: last price date)."
+)
+def import_(
+    prices: Path,
+    fundamentals: Path,
+    benchmark: Path | None,
+    mappings: tuple[str, ...],
+    out: Path,
+    name: str | None,
+    as_of,
+) -> None:
     """Build a snapshot folder from your own CSV or parquet exports."""
     from generator.market.importer import run_import
 
-    run_import(prices=prices, fundamentals=fundamentals, benchmark=benchmark, mappings=mappings, out=out,
-               name=name, as_of=as_of)
+    run_import(
+        prices=prices,
+        fundamentals=fundamentals,
+        benchmark=benchmark,
+        mappings=mappings,
+        out=out,
+        name=name,
+        as_of=as_of,
+    )
 
 
 @cli.command()

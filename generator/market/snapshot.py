@@ -170,7 +170,7 @@ def _read_table(path: Path, required: Iterable[str], text_columns: Iterable[str]
         else:
             frame = pd.read_csv(
                 path,
-                dtype={c: "string" for c in text_columns},
+                dtype=dict.fromkeys(text_columns, "string"),
                 keep_default_na=False,
                 na_values=[""],
                 skipinitialspace=True,
@@ -280,7 +280,11 @@ def _read_fundamentals(path: Path) -> pd.DataFrame:
     frame = _read_table(path, ("ticker", "name", "sector"), IDENTITY_COLUMNS)
     out = pd.DataFrame({"ticker": _tickers(path, frame)})
     for column in ("name", "sector", "sub_industry"):
-        text = frame[column].astype("string").str.strip() if column in frame else pd.Series(pd.NA, index=frame.index)
+        text = (
+            frame[column].astype("string").str.strip()
+            if column in frame
+            else pd.Series(pd.NA, index=frame.index)
+        )
         out[column] = text.astype(object).where(text.notna() & (text != ""), None)
     if out["sector"].isna().any():
         raise _bad_line(path, frame, out["sector"].isna(), "sector", "is required")
@@ -392,7 +396,9 @@ def _cohort(path: Path, name: str, value: object, key: str) -> Cohort:
 # ---------------------------------------------------------------------------------------------- writing
 
 
-def write_snapshot(snapshot: Snapshot, folder: str | os.PathLike[str], *, prices_format: str = "csv.gz") -> Path:
+def write_snapshot(
+    snapshot: Snapshot, folder: str | os.PathLike[str], *, prices_format: str = "csv.gz"
+) -> Path:
     """Write a snapshot folder atomically: build it beside the target, then rename into place.
 
     An interrupted write leaves either the old folder or none, never half of one. Output is
@@ -441,7 +447,9 @@ def _write_contents(snapshot: Snapshot, root: Path, prices_format: str) -> None:
             (root / "sources" / document.filename).write_text(document.text, "utf-8")
     if snapshot.cohorts:
         cohorts = {c.name: _cohort_yaml(c) for c in snapshot.cohorts}
-        (root / "cohorts.yaml").write_text(yaml.safe_dump(cohorts, sort_keys=False, allow_unicode=True), "utf-8")
+        (root / "cohorts.yaml").write_text(
+            yaml.safe_dump(cohorts, sort_keys=False, allow_unicode=True), "utf-8"
+        )
 
 
 def _csv_text(frame: pd.DataFrame) -> str:

@@ -1,0 +1,330 @@
+"""The whole run, top to bottom: snapshot -> facts -> scores -> articles -> check -> publish.
+
+`build()` gathers everything first and writes last. Every stage takes typed inputs and returns typed
+outputs; only `publish` touches the output folder. Rendering and checking — the per-article work —
+run in worker processes (`jobs`); each worker inherits the prepared newsroom and checker by fork, so
+templates are compiled, rules loaded and sources indexed once, and output does not depend on `jobs`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gc
+import hashlib
+import json
+import multiprocessing
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from generator import __version__
+from generator.checks import Checker, load_rules
+from generator.config import Settings
+from generator.facts import compute_facts, load_fact_rules
+from generator.market.snapshot import Snapshot, SourceDocument, load_snapshot
+from generator.models import Sidecar, Verdict
+from generator.publish import (
+    ArticleOutput,
+    output_lock,
+    render_html,
+    update_index,
+    write_articles,
+    write_feeds,
+    write_run_record,
+)
+from generator.scoring import ScoringRules, compute_scores, load_lexicon, load_scoring_rules
+from generator.slugs import slugify
+from generator.writing.editorial import Editorial, load_editorial
+from generator.writing.phrasing import load_writing_rules
+from generator.writing.render import ArticleWriter
+from generator.writing.sources import SourceLibrary, source_ref
+from generator.writing.stories import ArticlePlan, Newsroom, theme_baskets
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    slug: str
+    kind: str
+    verdict: Verdict
+    path: Path
+    reasons: tuple[str, ...]  # rule ids of error and review findings
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run did: for the summary table and for callers such as tests."""
+
+    out_dir: Path
+    as_of: dt.date
+    snapshot_name: str
+    fictional: bool
+    articles: tuple[ArticleSummary, ...]
+    feed_items: int
+    seconds: float
+
+    def count(self, verdict: Verdict) -> int:
+        return sum(a.verdict is verdict for a in self.articles)
+
+
+class Desk:
+    """Everything prepared once per run that producing one article needs (shared with workers)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        snapshot: Snapshot,
+        newsroom: Newsroom,
+        checker: Checker,
+        library: SourceLibrary,
+    ) -> None:
+        self.settings = settings
+        self.snapshot = snapshot
+        self.newsroom = newsroom
+        self.checker = checker
+        self.library = library
+        self.as_of = snapshot.as_of
+        self.article_dir = settings.out / self.as_of.isoformat()
+
+    def produce(self, plan: ArticlePlan) -> ArticleOutput:
+        """Render, check and format one article; pure — nothing is written here."""
+        article = self.newsroom.write(plan)
+        draft = article.to_markdown()
+        front = article.front_matter
+        sidecar = Sidecar(
+            slug=front.slug,
+            title=front.title,
+            date=front.date,
+            kind=front.kind,
+            tickers=front.tickers,
+            sources=front.sources,
+            facts=article.facts,
+            scores=article.scores,
+            generator_version=__version__,
+        )
+        path = self.article_dir / f"{plan.slug}.md"
+        result = self.checker.check(draft, path=str(path), sidecar=sidecar, read_source=self.library.text_for)
+        report = result.report
+        published = result.fixed_text
+        sidecar = sidecar.model_copy(
+            update={
+                "verdict": report.verdict,
+                "findings": list(report.findings),
+                "tables_dropped": list(report.tables_dropped),
+                "content_hash": hashlib.sha256(published.encode("utf-8")).hexdigest(),
+            }
+        )
+        body = published.split("\n---\n", 1)[1] if published.startswith("---\n") else published
+        return ArticleOutput(
+            slug=plan.slug,
+            kind=plan.kind,
+            title=front.title,
+            verdict=report.verdict,
+            markdown=published,
+            html=render_html(body, front.title),
+            sidecar=sidecar,
+            summary=_first_paragraph(body),
+        )
+
+
+def prepare(settings: Settings) -> Desk:
+    """Load and compute everything the articles need: facts, scores, sources, templates, rules."""
+    snapshot = load_snapshot(settings.snapshot)
+    editorial = load_editorial(settings.editorial_dir)
+    snapshot = _with_display_names(snapshot, editorial)
+    rules_dir = settings.rules_dir
+    scoring_rules = load_scoring_rules(rules_dir)
+    since = editorial.desk.cohort_story.since or snapshot.prices["date"].min().date()
+    facts = compute_facts(
+        snapshot, load_fact_rules(rules_dir), since=[since], baskets=theme_baskets(editorial.themes)
+    )
+    scores = compute_scores(snapshot, facts, scoring_rules, load_lexicon(rules_dir))
+    data_source = _data_source(snapshot)
+    library = SourceLibrary.build((*snapshot.sources, data_source), _recent_news(snapshot, scoring_rules))
+    writer = ArticleWriter(
+        settings.templates_dir,
+        load_writing_rules(rules_dir),
+        {"publication": settings.publication, "fictional": snapshot.manifest.fictional},
+    )
+    newsroom = Newsroom(
+        facts=facts,
+        scores=scores,
+        scoring_rules=scoring_rules,
+        editorial=editorial,
+        library=library,
+        writer=writer,
+        data_source=source_ref(data_source),
+        has_cohorts=bool(snapshot.cohorts),
+        cohort_since=since,
+    )
+    return Desk(settings, snapshot, newsroom, Checker(load_rules(rules_dir)), library)
+
+
+def build(settings: Settings, progress: ProgressCallback | None = None) -> RunResult:
+    """Run the pipeline and publish; returns what was written."""
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC)
+    with output_lock(settings.out):
+        desk = prepare(settings)
+        # The prepared data is long-lived: take it out of the cyclic GC's scans (which otherwise cost a
+        # third of rendering time) and keep forked workers from touching, and so copying, its pages.
+        gc.freeze()
+        plans = desk.newsroom.plan()
+        outputs = produce_all(desk, plans, jobs=settings.jobs, progress=progress)
+        cited = _cited_sources(desk.library, outputs)
+        write_articles(settings.out, desk.as_of, outputs, cited)
+        entries = update_index(settings.out, desk.as_of, outputs)
+        feed_items = write_feeds(
+            settings.out,
+            entries,
+            title=settings.publication,
+            site_url=settings.site_url,
+            max_items=settings.feed_max_items,
+        )
+        seconds = time.perf_counter() - started
+        result = RunResult(
+            out_dir=settings.out,
+            as_of=desk.as_of,
+            snapshot_name=desk.snapshot.manifest.name,
+            fictional=desk.snapshot.manifest.fictional,
+            articles=tuple(_summary(desk, o) for o in outputs),
+            feed_items=feed_items,
+            seconds=seconds,
+        )
+        write_run_record(settings.out, desk.as_of, _run_record(result, settings, started_at))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- workers
+
+_WORKER_DESK: Desk | None = None
+
+
+def produce_all(
+    desk: Desk, plans: Sequence[ArticlePlan], *, jobs: int, progress: ProgressCallback | None = None
+) -> list[ArticleOutput]:
+    """Produce every planned article, in plan order, in `jobs` processes."""
+    total = len(plans)
+    chunks = _chunks(plans, jobs)
+    done = 0
+    results: list[list[ArticleOutput]] = [[] for _ in chunks]
+    if jobs <= 1 or total < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
+        for index, chunk in enumerate(chunks):
+            results[index] = [desk.produce(p) for p in chunk]
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+        return [o for chunk in results for o in chunk]
+    global _WORKER_DESK
+    _WORKER_DESK = desk  # inherited by the forked workers: nothing is pickled but plans and outputs
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for index, outputs in pool.imap_unordered(_produce_chunk, list(enumerate(chunks))):
+                results[index] = outputs
+                done += len(outputs)
+                if progress:
+                    progress(done, total)
+    finally:
+        _WORKER_DESK = None
+    return [o for chunk in results for o in chunk]
+
+
+def _produce_chunk(job: tuple[int, list[ArticlePlan]]) -> tuple[int, list[ArticleOutput]]:
+    index, plans = job
+    assert _WORKER_DESK is not None
+    return index, [_WORKER_DESK.produce(p) for p in plans]
+
+
+def _chunks(plans: Sequence[ArticlePlan], jobs: int) -> list[list[ArticlePlan]]:
+    """Small enough chunks to balance load and drive a progress bar, big enough to amortise IPC."""
+    size = max(1, min(200, len(plans) // (jobs * 8) or 1))
+    return [list(plans[i : i + size]) for i in range(0, len(plans), size)]
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _with_display_names(snapshot: Snapshot, editorial: Editorial) -> Snapshot:
+    manifest = snapshot.manifest
+    names = editorial.desk.snapshot_names.get(manifest.name)
+    if names is None:
+        return snapshot
+    update = {
+        "universe_name": manifest.universe_name or names.universe,
+        "benchmark_name": manifest.benchmark_name or names.benchmark,
+    }
+    return dataclasses.replace(snapshot, manifest=manifest.model_copy(update=update))
+
+
+def _recent_news(snapshot: Snapshot, scoring_rules: ScoringRules) -> pd.DataFrame:
+    """Only headlines inside the lookback can be cited; indexing older ones is wasted work."""
+    cutoff = pd.Timestamp(snapshot.as_of, tz="UTC") - pd.Timedelta(days=scoring_rules.sentiment_lookback_days)
+    return snapshot.news[snapshot.news["published"] >= cutoff]
+
+
+def _data_source(snapshot: Snapshot) -> SourceDocument:
+    """The snapshot itself as a named source: every figure in every article comes from it."""
+    manifest = snapshot.manifest
+    identifier = f"snapshot-{slugify(manifest.name, 60)}"
+    title = f"{manifest.name} market data snapshot as of {manifest.as_of.isoformat()}"
+    provenance = json.dumps(manifest.sources, indent=2, ensure_ascii=False, default=str)
+    text = (
+        f"{title}\n\n"
+        f"Market data snapshot {manifest.name}, as of {manifest.as_of.isoformat()}, "
+        f"currency {manifest.currency}.\n"
+        f"Fictional data: {'yes' if manifest.fictional else 'no'}.\n"
+        f"Stocks with prices: {snapshot.prices['ticker'].nunique()}; without prices: "
+        f"{', '.join(manifest.missing_tickers) or 'none'}.\n\n"
+        f"Provenance, from the snapshot manifest:\n{provenance}\n"
+    )
+    return SourceDocument(id=identifier, title=title, text=text, body=text, filename=f"{identifier}.txt")
+
+
+def _cited_sources(library: SourceLibrary, outputs: list[ArticleOutput]) -> dict[str, str]:
+    """Source texts the written articles list, keyed by their path relative to the article folder."""
+    cited: dict[str, str] = {}
+    for output in outputs:
+        for ref in output.sidecar.sources:
+            text = library.text_for(ref)
+            if ref.path and text is not None:
+                cited[ref.path] = text
+    return cited
+
+
+def _summary(desk: Desk, output: ArticleOutput) -> ArticleSummary:
+    reasons = tuple(dict.fromkeys(f.rule for f in output.sidecar.findings if f.severity != "info"))
+    return ArticleSummary(
+        output.slug, output.kind, output.verdict, desk.article_dir / f"{output.slug}.md", reasons
+    )
+
+
+def _first_paragraph(body: str) -> str:
+    for block in body.split("\n\n"):
+        text = block.strip()
+        if text and not text.startswith(("#", "|", "-", ">", "```")):
+            return re.sub(r"[*_`]", "", " ".join(text.split()))
+    return ""
+
+
+def _run_record(result: RunResult, settings: Settings, started_at: dt.datetime) -> dict:
+    return {
+        "generator_version": __version__,
+        "started_at": started_at.isoformat(),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(),
+        "seconds": round(result.seconds, 3),
+        "snapshot": str(settings.snapshot),
+        "snapshot_name": result.snapshot_name,
+        "as_of": result.as_of.isoformat(),
+        "jobs": settings.jobs,
+        "articles": len(result.articles),
+        "publish": result.count(Verdict.PUBLISH),
+        "review": result.count(Verdict.REVIEW),
+        "block": result.count(Verdict.BLOCK),
+        "feed_items": result.feed_items,
+    }

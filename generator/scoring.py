@@ -1,0 +1,531 @@
+"""Facts and snapshot -> Alpha Scores: four signals, ranked within sectors, combined with a coverage cap.
+
+How a score is built (policy numbers live in rules/scoring.yaml):
+1. Each metric (e.g. earnings yield) becomes a percentile rank, 0-100, among the ticker's sector
+   peers that have a value for it — or among all stocks when fewer than `min_peer_group` peers do.
+2. A signal is the mean of its available metric ranks, re-ranked across the universe to 0-100 and
+   rounded. A signal with no metric is missing, never zero.
+3. The composite is the weighted mean of the available (rounded) signal scores, weights renormalised
+   over them, rounded half up, then capped by coverage (3 of 4 signals: at most 90). With fewer than
+   `min_signals` signals there is no score.
+
+The table functions work on whole-universe frames so validation can score any past date the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from generator import apstyle
+from generator.facts import MarketFacts, PricePanel
+from generator.market.snapshot import Snapshot
+from generator.models import SIGNALS, AlphaScore, Fact, MetricScore, Provenance, SignalName, SignalScore, Unit
+from generator.rulefiles import load_rule_file
+
+UNIVERSE_PEERS = "all stocks"
+MetricName = Literal[
+    "relative_return_6m",
+    "relative_return_12m",
+    "distance_to_52w_high",
+    "trend_50_200",
+    "earnings_yield",
+    "book_to_price",
+    "sales_to_price",
+    "ebitda_to_ev",
+    "roe",
+    "profit_margin",
+    "debt_to_equity",
+    "revenue_growth",
+    "ebitda_margin",
+    "headline_tone",
+]
+METRIC_UNITS: dict[str, Unit] = {
+    "relative_return_6m": Unit.POINTS,
+    "relative_return_12m": Unit.POINTS,
+    "distance_to_52w_high": Unit.PERCENT,
+    "trend_50_200": Unit.PERCENT,
+    "earnings_yield": Unit.PERCENT,
+    "book_to_price": Unit.RATIO,
+    "sales_to_price": Unit.RATIO,
+    "ebitda_to_ev": Unit.PERCENT,
+    "roe": Unit.PERCENT,
+    "profit_margin": Unit.PERCENT,
+    "debt_to_equity": Unit.RATIO,
+    "revenue_growth": Unit.PERCENT,
+    "ebitda_margin": Unit.PERCENT,
+    "headline_tone": Unit.RATIO,
+}
+
+
+# ============================================================================================ rules
+
+
+class MetricSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: MetricName
+    label: str
+    higher_is_better: bool = True
+
+
+class Band(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min: float
+    label: str
+
+
+class Coverage(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_signals: int = Field(ge=1, le=len(SIGNALS))
+    caps: dict[int, int] = Field(default_factory=dict)
+
+
+class Sentences(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scored: str
+    capped: str
+    unscored: str
+
+
+class ScoringRules(BaseModel):
+    """rules/scoring.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weights: dict[SignalName, float]
+    bands: list[Band]
+    coverage: Coverage
+    min_peer_group: int = Field(ge=1)
+    sentiment_lookback_days: int = Field(ge=1)
+    signals: dict[SignalName, list[MetricSpec]]
+    sentences: Sentences
+
+    @field_validator("weights")
+    @classmethod
+    def _all_weights(cls, weights: dict[str, float]) -> dict[str, float]:
+        missing = [s for s in SIGNALS if s not in weights]
+        if missing or any(w <= 0 for w in weights.values()):
+            raise ValueError(f"give a positive weight for each of {', '.join(SIGNALS)}")
+        return weights
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_descending(cls, bands: list[Band]) -> list[Band]:
+        if (
+            not bands
+            or [b.min for b in bands] != sorted((b.min for b in bands), reverse=True)
+            or bands[-1].min > 0
+        ):
+            raise ValueError("list bands from the highest `min` down to a band with min 0")
+        return bands
+
+    @model_validator(mode="after")
+    def _every_signal_has_metrics(self) -> ScoringRules:
+        missing = [s for s in SIGNALS if not self.signals.get(s)]
+        if missing:
+            raise ValueError(f"signals: list at least one metric for {', '.join(missing)}")
+        return self
+
+    def band(self, score: float) -> str:
+        return next(b.label for b in self.bands if score >= b.min)
+
+
+class WordList(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phrases: list[str] = Field(default_factory=list)
+    words: list[str] = Field(default_factory=list)
+
+
+class Lexicon(BaseModel):
+    """rules/sentiment.yaml: the finance word lists behind headline tone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    negation_window: int = Field(ge=0)
+    negators: list[str]
+    positive: WordList
+    negative: WordList
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        terms = [
+            *self.negators,
+            *self.positive.phrases,
+            *self.negative.phrases,
+            *self.positive.words,
+            *self.negative.words,
+        ]
+        alternatives = "|".join(re.escape(t.lower()) for t in sorted(set(terms), key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])|[\w'-]+")
+
+    @cached_property
+    def _polarity(self) -> dict[str, int]:
+        table = {t.lower(): 1 for t in (*self.positive.phrases, *self.positive.words)}
+        table.update({t.lower(): -1 for t in (*self.negative.phrases, *self.negative.words)})
+        return table
+
+    def tone(self, headline: str) -> float:
+        """(positive - negative) / (positive + negative) over the headline's terms; 0 when it has none."""
+        tokens = self._pattern.findall(headline.lower())
+        negators = {n.lower() for n in self.negators}
+        positive = negative = 0
+        last_negator = -10_000
+        for position, token in enumerate(tokens):
+            if token in negators:
+                last_negator = position
+                continue
+            polarity = self._polarity.get(token, 0)
+            if polarity and position - last_negator <= self.negation_window:
+                polarity = -polarity
+            positive += polarity > 0
+            negative += polarity < 0
+        total = positive + negative
+        return (positive - negative) / total if total else 0.0
+
+
+def load_scoring_rules(rules_dir: Path) -> ScoringRules:
+    return load_rule_file(rules_dir / "scoring.yaml", ScoringRules)
+
+
+def load_lexicon(rules_dir: Path) -> Lexicon:
+    return load_rule_file(rules_dir / "sentiment.yaml", Lexicon)
+
+
+# ============================================================================================ metrics
+
+
+def momentum_metrics(panel: PricePanel, benchmark_close: np.ndarray, row: int) -> pd.DataFrame:
+    """Momentum inputs as of `row` of the panel, using only closes up to that row (point in time)."""
+    dates, filled = panel.dates, panel.filled
+    at = dates[row]
+
+    def back(months: int) -> int:
+        return int(dates.searchsorted(at - pd.DateOffset(months=months), side="right")) - 1
+
+    def relative(months: int) -> np.ndarray:
+        start = back(months)
+        if start < 0:
+            return np.full(filled.shape[1], np.nan)
+        mine = filled[row] / filled[start] - 1
+        theirs = benchmark_close[row] / benchmark_close[start] - 1
+        return (mine - theirs) * 100
+
+    year = (dates > at - pd.DateOffset(years=1)) & (dates <= at)
+    highs = panel.high[year]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        high = np.where(
+            np.all(np.isnan(highs), axis=0), np.nan, np.nanmax(np.nan_to_num(highs, nan=-np.inf), axis=0)
+        )
+        distance = (filled[row] / high - 1) * 100
+        trend = (_moving_mean(filled, row, 50) / _moving_mean(filled, row, 200) - 1) * 100
+    return pd.DataFrame(
+        {
+            "relative_return_6m": relative(6),
+            "relative_return_12m": relative(12),
+            "distance_to_52w_high": distance,
+            "trend_50_200": trend,
+        },
+        index=panel.tickers,
+    )
+
+
+def _moving_mean(filled: np.ndarray, row: int, days: int, min_share: float = 0.9) -> np.ndarray:
+    """Mean close over the `days` rows ending at `row`; NaN with under 90% of them present."""
+    if row + 1 < days:
+        return np.full(filled.shape[1], np.nan)
+    block = filled[row + 1 - days : row + 1]
+    present = np.sum(~np.isnan(block), axis=0)
+    with np.errstate(invalid="ignore"):
+        return np.where(
+            present >= days * min_share, np.nanmean(np.where(present >= 1, block, 0), axis=0), np.nan
+        )
+
+
+def fundamental_metrics(fundamentals: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
+    """Value and quality inputs from whatever fundamentals columns the snapshot has."""
+
+    def column(name: str) -> pd.Series:
+        return fundamentals[name] if name in fundamentals else pd.Series(np.nan, index=fundamentals.index)
+
+    price, eps, pe = column("price"), column("eps"), column("pe")
+    positive = price.where(price > 0)
+    earnings_yield = (eps / positive * 100).fillna(100 / pe.where(pe != 0))
+    out = pd.DataFrame(
+        {
+            "earnings_yield": earnings_yield,
+            "book_to_price": 1 / column("price_to_book").where(column("price_to_book") != 0),
+            "sales_to_price": 1 / column("price_to_sales").where(column("price_to_sales") > 0),
+            "roe": column("roe"),
+            "profit_margin": column("profit_margin"),
+            "debt_to_equity": column("debt_to_equity"),
+            "revenue_growth": column("revenue_growth"),
+        },
+        index=fundamentals.index,
+    )
+    same_money_unit = units.get("ebitda", "").lower() == units.get("market_cap", "").lower()
+    if same_money_unit:
+        sales = column("market_cap") / column("price_to_sales").where(column("price_to_sales") > 0)
+        out["ebitda_margin"] = column("ebitda") / sales.where(sales > 0) * 100
+        enterprise_value = column("enterprise_value")
+        out["ebitda_to_ev"] = column("ebitda") / enterprise_value.where(enterprise_value > 0) * 100
+    return out
+
+
+def sentiment_metrics(
+    news: pd.DataFrame, tickers: pd.Index, as_of: dt.date, lookback_days: int, lexicon: Lexicon
+) -> pd.DataFrame:
+    """Mean headline tone over the lookback; tickers without headlines there have no value."""
+    end = pd.Timestamp(as_of, tz="UTC") + pd.Timedelta(days=1)
+    recent = news[
+        (news["published"] >= end - pd.Timedelta(days=lookback_days + 1)) & (news["published"] < end)
+    ]
+    tone = pd.Series([lexicon.tone(str(t)) for t in recent["title"]], index=recent.index, dtype=float)
+    by_ticker = tone.groupby(recent["ticker"]).mean() if len(recent) else pd.Series(dtype=float)
+    return pd.DataFrame({"headline_tone": by_ticker.reindex(tickers)}, index=tickers)
+
+
+# ============================================================================================ scoring
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """Universe-wide scoring results; one row per ticker."""
+
+    metrics: pd.DataFrame  # raw metric values
+    ranks: pd.DataFrame  # percentile ranks 0-100 (NaN where the metric is missing)
+    peers: pd.DataFrame  # the peer group each rank was taken in
+    signals: pd.DataFrame  # rounded signal scores 0-100, NaN where missing
+    composite: pd.Series  # final score (NaN when unscored)
+    available: pd.Series  # how many signals each ticker has
+    capped: pd.Series  # whether a coverage cap applies
+
+
+def score_table(metrics: pd.DataFrame, sectors: pd.Series, rules: ScoringRules) -> ScoreTable:
+    """Rank metrics within sectors, combine into signals and a capped composite — vectorised."""
+    sectors = sectors.reindex(metrics.index)
+    ranks, peers, signals = {}, {}, {}
+    for signal, specs in rules.signals.items():
+        signal_ranks = []
+        for spec in specs:
+            if spec.name not in metrics:
+                continue
+            values = metrics[spec.name] if spec.higher_is_better else -metrics[spec.name]
+            peer_count = values.notna().groupby(sectors).transform("sum")
+            in_sector = sectors.notna() & (peer_count >= rules.min_peer_group)
+            sector_rank = values.groupby(sectors).rank(pct=True) * 100
+            ranks[spec.name] = sector_rank.where(in_sector, values.rank(pct=True) * 100)
+            peers[spec.name] = sectors.where(in_sector, UNIVERSE_PEERS)
+            signal_ranks.append(ranks[spec.name])
+        mean_rank = (
+            pd.concat(signal_ranks, axis=1).mean(axis=1) if signal_ranks else pd.Series(np.nan, metrics.index)
+        )
+        signals[signal] = _round_half_up(mean_rank.rank(pct=True) * 100)
+    signal_frame = pd.DataFrame(signals, index=metrics.index)[list(SIGNALS)]
+    weights = pd.Series(rules.weights)[list(SIGNALS)]
+    present = signal_frame.notna()
+    available = present.sum(axis=1)
+    weighted = (signal_frame.fillna(0) * weights).sum(axis=1) / present.mul(weights).sum(axis=1).replace(
+        0, np.nan
+    )
+    composite = _round_half_up(weighted)
+    caps = available.map(rules.coverage.caps).astype(float)
+    composite = composite.where(caps.isna(), np.minimum(composite, caps))
+    composite = composite.where(available >= rules.coverage.min_signals)
+    return ScoreTable(
+        metrics=metrics,
+        ranks=pd.DataFrame(ranks, index=metrics.index),
+        peers=pd.DataFrame(peers, index=metrics.index),
+        signals=signal_frame,
+        composite=composite,
+        available=available,
+        capped=caps.notna() & (available >= rules.coverage.min_signals),
+    )
+
+
+def _round_half_up(values: pd.Series) -> pd.Series:
+    return np.floor(values + 0.5)
+
+
+def alpha_scores(
+    table: ScoreTable, rules: ScoringRules, tickers: Iterable[str] | None = None
+) -> dict[str, AlphaScore]:
+    """Materialise AlphaScore records (with explanations and the published sentence)."""
+    labels = {spec.name: spec.label for specs in rules.signals.values() for spec in specs}
+    members = {signal: [spec.name for spec in specs] for signal, specs in rules.signals.items()}
+    wanted = list(table.metrics.index if tickers is None else tickers)
+    metric_values = table.metrics.reindex(columns=table.ranks.columns).loc[wanted].to_numpy()
+    rank_values = table.ranks.loc[wanted].to_numpy()
+    peer_values = table.peers.loc[wanted].to_numpy()
+    column_of = {name: i for i, name in enumerate(table.ranks.columns)}
+    signal_values = table.signals.loc[wanted].to_numpy()
+    out: dict[str, AlphaScore] = {}
+    for i, ticker in enumerate(wanted):
+        signals: dict[str, SignalScore | None] = {}
+        for j, signal in enumerate(SIGNALS):
+            score = signal_values[i, j]
+            if np.isnan(score):
+                signals[signal] = None
+                continue
+            metric_scores = []
+            for name in members[signal]:
+                k = column_of.get(name)
+                if k is None or np.isnan(rank_values[i, k]):
+                    continue
+                value = float(metric_values[i, k])
+                metric_scores.append(
+                    MetricScore(
+                        name=name,
+                        label=labels[name],
+                        value=value,
+                        display=apstyle.display(value, METRIC_UNITS[name]),
+                        rank=float(rank_values[i, k]),
+                        peer_group=str(peer_values[i, k]),
+                    )
+                )
+            metric_scores.sort(key=lambda m: -abs(m.rank - 50))
+            signals[signal] = SignalScore(
+                score=int(score), label=rules.band(score), metrics=tuple(metric_scores)
+            )
+        out[ticker] = _alpha_score(ticker, signals, table.composite.at[ticker], rules)
+    return out
+
+
+def _alpha_score(
+    ticker: str, signals: dict[str, SignalScore | None], composite: float, rules: ScoringRules
+) -> AlphaScore:
+    present = [name for name in SIGNALS if signals[name] is not None]
+    available, total = len(present), len(SIGNALS)
+    cap = rules.coverage.caps.get(available)
+    sentences = rules.sentences
+    if np.isnan(composite):
+        summary = sentences.unscored.format(
+            available=available, total=total, minimum=rules.coverage.min_signals
+        )
+        score = profile = None
+    else:
+        score = int(composite)
+        profile = rules.band(score)
+        listed = ", ".join(f"{signals[name].label} {name}" for name in present)
+        summary = sentences.scored.format(score=score, profile=profile, signals=listed)
+        if cap is not None:
+            summary += " " + sentences.capped.format(available=available, total=total, cap=cap)
+    return AlphaScore(
+        ticker=ticker,
+        score=score,
+        profile=profile,
+        signals=signals,
+        coverage=f"{available}/{total}",
+        capped=score is not None and cap is not None,
+        summary=summary,
+    )
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The scoring stage's output: the universe table plus one AlphaScore per ticker."""
+
+    table: ScoreTable
+    by_ticker: dict[str, AlphaScore]
+
+
+def compute_scores(snapshot: Snapshot, facts: MarketFacts, rules: ScoringRules, lexicon: Lexicon) -> Scores:
+    """Score every ticker with prices or fundamentals as of the snapshot date."""
+    panel = facts.panel
+    tickers = facts.stocks.index
+    momentum = momentum_metrics(panel, facts.benchmark_close, len(panel.dates) - 1).reindex(tickers)
+    units = {column: snapshot.manifest.unit(column) for column in ("ebitda", "market_cap")}
+    fundamental = fundamental_metrics(facts.stocks, units)
+    sentiment = sentiment_metrics(
+        snapshot.news, tickers, snapshot.as_of, rules.sentiment_lookback_days, lexicon
+    )
+    metrics = pd.concat([momentum, fundamental, sentiment], axis=1)
+    table = score_table(metrics, facts.stocks["sector"], rules)
+    return Scores(table, alpha_scores(table, rules))
+
+
+class ScoreFacts(Mapping[str, Fact]):
+    """The figures an article may state about one score, as traceable facts, built when first read.
+
+    Keys: "alpha", "available", "total", "cap", "minimum", "signal.<name>", "metric.<name>",
+    "rank.<name>". A brief prints about half of them; building only those keeps rendering fast.
+    """
+
+    def __init__(self, alpha: AlphaScore, as_of: dt.date, rules: ScoringRules) -> None:
+        self._alpha, self._as_of = alpha, as_of
+        available = sum(signal is not None for signal in alpha.signals.values())
+        specs: dict[str, tuple[float, Unit, str, str | None]] = {
+            "available": (available, Unit.COUNT, "signals with at least one metric", None),
+            "total": (len(SIGNALS), Unit.COUNT, "signals in the model", None),
+        }
+        if alpha.score is None:
+            specs["minimum"] = (rules.coverage.min_signals, Unit.COUNT, "signals a score needs", None)
+        else:
+            specs["alpha"] = (
+                alpha.score,
+                Unit.SCORE,
+                "weighted mean of available signal scores, capped",
+                None,
+            )
+        cap = rules.coverage.caps.get(available)
+        if cap is not None:
+            specs["cap"] = (cap, Unit.SCORE, f"coverage cap for {available} of {len(SIGNALS)} signals", None)
+        for name, signal in alpha.signals.items():
+            if signal is None:
+                continue
+            specs[f"signal.{name}"] = (
+                signal.score,
+                Unit.SCORE,
+                f"mean of {name} metric ranks, re-ranked",
+                None,
+            )
+            for metric in signal.metrics:
+                unit = METRIC_UNITS[metric.name]
+                specs[f"metric.{metric.name}"] = (metric.value, unit, metric.label, metric.display)
+                rank_formula = f"percentile rank among {metric.peer_group}"
+                specs[f"rank.{metric.name}"] = (metric.rank, Unit.PERCENTILE, rank_formula, None)
+        self._specs = specs
+        self._built: dict[str, Fact] = {}
+
+    def __getitem__(self, key: str) -> Fact:
+        fact = self._built.get(key)
+        if fact is None:
+            value, unit, formula, display = self._specs[key]
+            ticker = self._alpha.ticker
+            fact = self._built[key] = Fact(
+                id=f"score:{ticker}:{key}",
+                value=float(value),
+                unit=unit,
+                display=display or apstyle.display(float(value), unit),
+                as_of=self._as_of,
+                provenance=Provenance(
+                    series=f"alpha_score[{ticker}]", window=f"as of {self._as_of}", formula=formula
+                ),
+            )
+        return fact
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._specs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+
+def score_facts(alpha: AlphaScore, as_of: dt.date, rules: ScoringRules) -> ScoreFacts:
+    return ScoreFacts(alpha, as_of, rules)

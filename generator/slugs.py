@@ -1,0 +1,21 @@
+"""Slugs: the only characters that reach a file name or an id built from data.
+
+Tickers and titles come from data files and users; "../", "/", NUL or odd Unicode must never steer
+where a file is written. NFKD folding keeps "Société" readable as "societe".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_SLUG_LENGTH = 80
+
+
+def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
+    """[a-z0-9-] only, bounded, never empty: "../Helix Micro/ÉTF" -> "helix-micro-etf"."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug or "item"

@@ -1,0 +1,1 @@
+"""Facts and scores -> news-style markdown articles, from editable Jinja templates."""

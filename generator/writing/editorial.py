@@ -1,0 +1,70 @@
+"""Editorial config: what the desk chooses to write about (editorial/*.yaml).
+
+Rules say what may be published; editorial config says what to write: the start date of the cohort
+story and the themes editors define for thematic stories (title, thesis paragraphs, tickers, sources,
+what to watch). Editors own these words; the generator only adds traced figures around them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.models import SLUG_PATTERN
+from generator.rulefiles import load_rule_file
+
+
+class _Editorial(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CohortStory(_Editorial):
+    since: dt.date | None = None  # None: the first date of the snapshot's history
+    subgroups_of_leader: bool = True  # break the leading cohort into its sub-groups
+    min_subgroup_size: int = Field(default=2, ge=1)  # smaller sub-groups are not reported
+
+
+class DisplayNames(_Editorial):
+    universe: str | None = None  # e.g. "S&P 500": "the equal-weighted S&P 500"
+    benchmark: str | None = None  # e.g. "S&P 500 ETF (SPY)"
+
+
+class Desk(_Editorial):
+    """editorial/desk.yaml."""
+
+    cohort_story: CohortStory = CohortStory()
+    # Display names per snapshot name, for snapshots whose manifest does not give them.
+    snapshot_names: dict[str, DisplayNames] = Field(default_factory=dict)
+
+
+class Theme(_Editorial):
+    """One thematic story an editor defined."""
+
+    id: str = Field(pattern=SLUG_PATTERN, max_length=60)
+    title: str = Field(min_length=10)
+    thesis: list[str] = Field(min_length=1)
+    tickers: list[str] = Field(min_length=1)
+    sources: list[str] = Field(default_factory=list)  # ids of snapshot source documents
+    what_to_watch: list[str] = Field(min_length=1)
+
+
+class Themes(_Editorial):
+    """editorial/themes.yaml."""
+
+    themes: list[Theme] = Field(default_factory=list)
+
+
+class Editorial(_Editorial):
+    desk: Desk
+    themes: tuple[Theme, ...]
+
+
+def load_editorial(folder: Path) -> Editorial:
+    """Read editorial/desk.yaml and editorial/themes.yaml; either may be absent."""
+    desk = load_rule_file(folder / "desk.yaml", Desk) if (folder / "desk.yaml").is_file() else Desk()
+    themes = (
+        load_rule_file(folder / "themes.yaml", Themes) if (folder / "themes.yaml").is_file() else Themes()
+    )
+    return Editorial(desk=desk, themes=tuple(themes.themes))

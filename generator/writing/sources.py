@@ -1,0 +1,142 @@
+"""The documents articles may quote: snapshot sources plus news headlines, indexed once per run.
+
+An article that quotes must list what it quotes in its front matter, and the published copy carries
+the text beside it (output/<date>/sources/), so anyone can re-check the quotes later. News items
+become small source documents (headline, publisher, link, summary) for the same reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from generator.market.snapshot import SourceDocument
+from generator.models import SourceRef
+from generator.slugs import slugify
+
+SOURCES_DIR = "sources"
+# “Quoted words,” said Name Surname, role.   (curly or straight quotes)
+_ATTRIBUTED = re.compile(
+    r"[“\"](?P<quote>[^”\"]{20,400}?)[,.]?[”\"]\s+said\s+(?P<speaker>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)+)"
+    r"(?:,\s+(?P<role>[^.\n]+?))?\.(?:\s|$)"
+)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence a source attributes to a named person, ready to quote exactly."""
+
+    text: str  # the words inside the quote marks, without the comma AP puts before the closing mark
+    speaker: str
+    role: str | None
+    source: SourceDocument
+
+    @property
+    def sentence(self) -> str:
+        """The quoted words ending in sentence punctuation, for quoting at the end of a sentence."""
+        return self.text if self.text[-1] in ".!?" else f"{self.text}."
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A recent news item about a ticker, as a quotable source."""
+
+    title: str
+    publisher: str | None
+    published: pd.Timestamp
+    source: SourceDocument
+
+
+class SourceLibrary:
+    """Every quotable document of a run, by id, by ticker and by article-relative path."""
+
+    def __init__(self, documents: list[SourceDocument], headlines: dict[str, list[Headline]]) -> None:
+        self.documents = {d.id: d for d in documents}
+        self.headlines = headlines
+        self._by_ticker: dict[str, list[SourceDocument]] = defaultdict(list)
+        for document in documents:
+            for ticker in document.tickers:
+                self._by_ticker[ticker].append(document)
+        self._quotes = {d.id: _quotes(d) for d in documents}
+        self._texts = {ref_path(d): d.text for d in self.all_documents()}
+
+    @classmethod
+    def build(cls, sources: tuple[SourceDocument, ...], news: pd.DataFrame) -> SourceLibrary:
+        headlines: dict[str, list[Headline]] = defaultdict(list)
+        for item in news.sort_values(["published", "title"], ascending=[False, True]).itertuples(index=False):
+            document = _news_document(item)
+            headlines[item.ticker].append(
+                Headline(item.title, _text(item.publisher), item.published, document)
+            )
+        return cls(list(sources), dict(headlines))
+
+    def all_documents(self) -> list[SourceDocument]:
+        news = [h.source for items in self.headlines.values() for h in items]
+        return [*self.documents.values(), *news]
+
+    def for_ticker(self, ticker: str) -> list[SourceDocument]:
+        return self._by_ticker.get(ticker, [])
+
+    def quotes(self, document: SourceDocument) -> list[Quote]:
+        return self._quotes.get(document.id, [])
+
+    def text_for(self, ref: SourceRef) -> str | None:
+        """The text behind a front-matter source entry (for checking before anything is written)."""
+        return self._texts.get(ref.path or "")
+
+
+def ref_path(document: SourceDocument) -> str:
+    return f"{SOURCES_DIR}/{document.filename}"
+
+
+def source_ref(document: SourceDocument) -> SourceRef:
+    return SourceRef(id=document.id, title=document.title, url=document.url, path=ref_path(document))
+
+
+def _quotes(document: SourceDocument) -> list[Quote]:
+    body = re.sub(r"\s+", " ", document.body)
+    return [
+        Quote(
+            m.group("quote").strip(),
+            m.group("speaker").strip(),
+            (m.group("role") or "").strip() or None,
+            document,
+        )
+        for m in _ATTRIBUTED.finditer(body)
+    ]
+
+
+def _text(value: object) -> str | None:
+    return (
+        None if value is None or (isinstance(value, float) and value != value) else str(value).strip() or None
+    )
+
+
+def _news_document(item) -> SourceDocument:
+    """A news item as a source file: headline as title, then publisher/url/published headers, summary."""
+    key = hashlib.sha1(f"{item.ticker}|{item.published.isoformat()}|{item.title}".encode()).hexdigest()[:10]
+    identifier = f"news-{slugify(str(item.ticker), 20)}-{key}"
+    headers = {
+        "tickers": item.ticker,
+        "publisher": _text(item.publisher),
+        "url": _text(item.url),
+        "published": item.published.isoformat(),
+    }
+    lines = [str(item.title).strip(), *(f"{k}: {v}" for k, v in headers.items() if v)]
+    summary = _text(item.summary)
+    text = "\n".join(lines) + "\n\n" + (summary + "\n" if summary else "")
+    return SourceDocument(
+        id=identifier,
+        title=str(item.title).strip(),
+        text=text,
+        body=summary or "",
+        filename=f"{identifier}.txt",
+        tickers=(str(item.ticker),),
+        url=headers["url"],
+        published=headers["published"],
+        publisher=headers["publisher"],
+    )
