@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from generator.errors import ConfigError
 from generator.resources import resource_dir, sample_snapshot_dir
+from generator.rulefiles import describe
 
 CONFIG_ENV = "NEWSDESK_CONFIG"
 DEFAULT_CONFIG_NAMES = ("newsdesk.toml", "newsdesk.yaml")
@@ -52,10 +53,8 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     try:
         return Settings(**values)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"])
-        where = f"{path}: " if path else ""
-        raise ConfigError(f"{where}setting {key!r}: {err['msg']}") from None
+        where = f"{path}: " if path else "settings: "
+        raise ConfigError(where + describe(exc)) from None
 
 
 def _default_config_file() -> Path | None:

@@ -12,7 +12,9 @@ Conventions, so every figure can be recomputed by hand:
 - A group's equal-weighted return is the mean of its members' window returns (buy and hold); its
   cap-weighted return weights members by market value at the window start (shares held constant).
 - Relative performance is a difference of returns in percentage points, never a ratio.
-- A one-day move beyond the corporate-action threshold flags every figure whose window contains it.
+- A one-day move beyond the corporate-action threshold flags every figure of that stock whose window
+  contains it. Group figures leave such a stock out for that window (a suspected unadjusted split
+  must not distort a sector average) and record whom they left out, so stories can say so.
 """
 
 from __future__ import annotations
@@ -112,8 +114,8 @@ class MarketFacts:
     """All computed figures for one snapshot; `Fact` records are built from them on request.
 
     `stocks` has one row per ticker; `groups` one row per group; `benchmarks` one row per benchmark
-    series. Return columns are fractions named ret_<window>; flag_<window> marks a corporate-action
-    suspect inside the window.
+    series. Return columns are fractions named ret_<window>; a stock's flag_<window> marks a
+    corporate-action suspect inside the window, a group's excluded_<window> counts members left out.
     """
 
     def __init__(
@@ -130,8 +132,10 @@ class MarketFacts:
         universe_name: str,
         panel: PricePanel,
         benchmark_close: np.ndarray,
+        corporate_action_move: float,
     ) -> None:
         self.as_of = as_of
+        self.corporate_action_move = corporate_action_move
         self.panel = panel
         self.benchmark_close = benchmark_close  # primary benchmark, aligned to panel.dates
         self.windows = windows
@@ -231,18 +235,28 @@ class MarketFacts:
             return None
         group = self.group_members[group_id]
         n = int(self.group_value(group_id, f"n_{window}"))
-        how = (
-            "mean of member returns" if weighting == "ew" else "member returns weighted by start market value"
-        )
+        how = "mean of member returns" if weighting == "ew" else "member returns weighted by start value"
+        excluded = self.excluded(group_id, window)
+        if excluded:
+            how += f"; excludes {', '.join(excluded)} (possible corporate action in the window)"
         return self._fact(
             f"group:{group_id}:return_{weighting}:{window}",
             value * 100,
             Unit.PERCENT,
-            series=f"prices.close[{group.name}: {n} of {len(group.tickers)} members with prices]",
+            series=f"prices.close[{group.name}: {n} of {len(group.tickers)} members]",
             window=self.windows[window],
             formula=how,
-            flagged=bool(self.group_value(group_id, f"flag_{window}")),
         )
+
+    def excluded(self, group_id: str, window: str) -> list[str]:
+        """Members left out of a group figure because their window holds a possible corporate action."""
+        if not self.group_value(group_id, f"excluded_{window}"):
+            return []
+        return [
+            t
+            for t in self.group_members[group_id].tickers
+            if self.value(t, f"flag_{window}") and not pd.isna(self.value(t, f"ret_{window}"))
+        ]
 
     def group_relative(self, group_id: str, window: str, *, against: str = UNIVERSE) -> Fact | None:
         """Equal-weighted group return minus a benchmark's, in percentage points.
@@ -253,13 +267,9 @@ class MarketFacts:
         if against == UNIVERSE:
             theirs = self.group_value(UNIVERSE, f"ew_{window}")
             other = f"equal-weighted {self.universe_name}"
-            flagged = bool(
-                self.group_value(group_id, f"flag_{window}") or self.group_value(UNIVERSE, f"flag_{window}")
-            )
         else:
             theirs = self.benchmarks.at[against, f"ret_{window}"]
             other = f"benchmark {against}"
-            flagged = bool(self.group_value(group_id, f"flag_{window}"))
         if pd.isna(mine) or pd.isna(theirs):
             return None
         return self._fact(
@@ -269,7 +279,6 @@ class MarketFacts:
             series=f"{self.group_members[group_id].name} vs {other}",
             window=self.windows[window],
             formula="equal-weighted group return - comparison return, in percentage points",
-            flagged=flagged,
         )
 
     def group_count(self, group_id: str, column: str, window: str | None = None) -> Fact:
@@ -326,7 +335,6 @@ class MarketFacts:
             series=f"{group.name} within {self.group_members[group.parent].name}",
             window=self.windows[window],
             formula=f"sub-group mean return x {counted} / {total} members with prices",
-            flagged=bool(self.group_value(group_id, f"flag_{window}")),
         )
 
     def subgroups(self, group_id: str) -> list[str]:
@@ -356,6 +364,17 @@ class MarketFacts:
             for day, move in self._events.get(ticker, ())
             if day > start
         ]
+
+    def threshold(self) -> Fact:
+        """The corporate-action threshold itself, for stories that explain an exclusion."""
+        return self._fact(
+            "rules:corporate_action_move",
+            self.corporate_action_move * 100,
+            Unit.PERCENT,
+            series="rules/facts.yaml",
+            window="rule",
+            formula="corporate_action_move",
+        )
 
     def count(self, fact_id: str, value: int, what: str) -> Fact:
         """A count the prose states ("three cohorts"), so even small numbers trace to a fact."""
@@ -496,6 +515,7 @@ def compute_facts(
         universe_name=manifest.universe_name or "universe",
         panel=panel,
         benchmark_close=benchmark_close,
+        corporate_action_move=rules.corporate_action_move,
     )
 
 
@@ -602,11 +622,10 @@ def _stock_table(
     recent = filled[-(rules.volatility_days + 1) :]
     with np.errstate(invalid="ignore", divide="ignore"):
         log_moves = np.diff(np.log(recent), axis=0)
-    observations = np.sum(~np.isnan(log_moves), axis=0)
-    with np.errstate(invalid="ignore"):
-        vol = np.nanstd(
-            np.where(observations >= rules.min_volatility_observations, log_moves, np.nan), axis=0, ddof=1
-        )
+        observations = np.sum(~np.isnan(log_moves), axis=0)
+        deviations = log_moves - np.nanmean(np.where(observations > 0, log_moves, 0), axis=0)
+        variance = np.nansum(deviations**2, axis=0) / (observations - 1)
+    vol = np.where(observations >= rules.min_volatility_observations, np.sqrt(variance), np.nan)
     columns["volatility"] = vol * np.sqrt(252)
 
     volume = panel.volume
@@ -662,6 +681,8 @@ def _groups(
             groups.append(
                 Group(sub_id, "subgroup", sub.name, tuple(t for t in sub.tickers if t in known), cohort_id)
             )
+    for basket_id, (name, tickers) in baskets.items():
+        groups.append(Group(basket_id, "basket", name, tuple(t for t in dict.fromkeys(tickers) if t in known)))
     return [g for g in groups if g.tickers]
 
 
@@ -680,7 +701,8 @@ def _group_table(groups: list[Group], stocks: pd.DataFrame, windows: dict[str, W
     close = stocks["close"].to_numpy(dtype=float)
     for name in windows:
         returns = stocks[f"ret_{name}"].to_numpy(dtype=float)
-        known = ~np.isnan(returns)
+        suspect = stocks[f"flag_{name}"].to_numpy(dtype=bool) & ~np.isnan(returns)
+        known = ~np.isnan(returns) & ~suspect
         counted = membership @ known
         with np.errstate(invalid="ignore", divide="ignore"):
             table[f"ew_{name}"] = np.where(
@@ -694,7 +716,7 @@ def _group_table(groups: list[Group], stocks: pd.DataFrame, windows: dict[str, W
         table[f"n_{name}"] = counted.astype(int)
         table[f"up_{name}"] = (membership @ (known & (np.nan_to_num(returns) > 0))).astype(int)
         table[f"down_{name}"] = (membership @ (known & (np.nan_to_num(returns) < 0))).astype(int)
-        table[f"flag_{name}"] = (membership @ (known & stocks[f"flag_{name}"].to_numpy())) > 0
+        table[f"excluded_{name}"] = (membership @ suspect).astype(int)
     return pd.DataFrame(table, index=pd.Index([g.id for g in groups], name="group"))
 
 

@@ -38,6 +38,13 @@ def load_rule_file(path: Path, model: type[Model]) -> Model:
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(part) for part in err["loc"]) or "(top level)"
-        raise ConfigError(f"{path}: key {key!r}: {err['msg']}") from None
+        raise ConfigError(f"{path}: {describe(exc)}") from None
+
+
+def describe(exc: ValidationError) -> str:
+    """One line for the most actionable error: an unknown key (usually a typo) before anything else."""
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    err = errors[0]
+    key = ".".join(str(part) for part in err["loc"]) or "(top level)"
+    message = "unknown key (check the spelling)" if err["type"] == "extra_forbidden" else err["msg"]
+    return f"key {key!r}: {message}"

@@ -25,6 +25,7 @@ import yaml
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from generator.errors import SnapshotError, located
+from generator.rulefiles import describe
 
 PRICE_COLUMNS = ("date", "ticker", "open", "high", "low", "close", "volume")
 BENCHMARK_COLUMNS = ("date", "ticker", "close")
@@ -157,9 +158,7 @@ def _read_manifest(path: Path) -> Manifest:
     try:
         return Manifest.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise SnapshotError(f"{path}: key {key!r}: {err['msg']}") from None
+        raise SnapshotError(f"{path}: {describe(exc)}") from None
 
 
 def _read_table(path: Path, required: Iterable[str], text_columns: Iterable[str]) -> pd.DataFrame:
@@ -409,6 +408,7 @@ def write_snapshot(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it owner-only; a snapshot is ordinary data
         _write_contents(snapshot, staging, prices_format)
         if target.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
@@ -421,6 +421,12 @@ def write_snapshot(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _write_contents(snapshot: Snapshot, root: Path, prices_format: str) -> None:
@@ -472,7 +478,7 @@ def _news_jsonl(news: pd.DataFrame) -> str:
     for item in news.to_dict("records"):
         published = item["published"]
         if isinstance(published, pd.Timestamp):
-            item["published"] = published.isoformat()
+            item["published"] = published.isoformat().replace("+00:00", "Z")
         cleaned = {k: (None if _is_missing(v) else v) for k, v in item.items()}
         lines.append(json.dumps(cleaned, ensure_ascii=False, sort_keys=False))
     return "\n".join(lines) + "\n"

@@ -41,8 +41,12 @@ class RenderState:
         self.used: dict[str, Fact] = {}
 
     def record(self, fact: Fact) -> Fact:
+        if isinstance(fact, jinja2.Undefined):
+            fact._fail_with_undefined_error()  # raises UndefinedError naming the variable
         if not isinstance(fact, Fact):
-            raise TypeError(f"expected a Fact, got {type(fact).__name__}: figures must come from facts")
+            raise jinja2.TemplateRuntimeError(
+                f"expected a fact, got {type(fact).__name__} {fact!r}: figures must come from facts"
+            )
         self.used.setdefault(fact.id, fact)
         return fact
 

@@ -26,6 +26,7 @@ from generator.writing.render import ArticleWriter
 from generator.writing.sources import SourceLibrary, source_ref
 
 BRIEF_WINDOWS = ("1D", "1M", "YTD", "1Y")
+MAX_NAMED_EXCLUSIONS = 5
 BRIEF_FIGURES = ("close", "high_52w", "low_52w", "pct_from_high", "volume", "volume_ratio")
 
 
@@ -234,6 +235,7 @@ class Newsroom:
             "counted": facts.group_count(UNIVERSE, "n", "1D"),
             "best_sector": sectors[0] if sectors else None,
             "worst_sector": sectors[-1] if len(sectors) > 1 else None,
+            "excluded": self._exclusions(UNIVERSE, "1D"),
         }
         return _drop_none(context), [], []
 
@@ -242,7 +244,7 @@ class Newsroom:
             {
                 "stock": self._stock(ticker),
                 "move": self.facts.stock_return(ticker, "1D"),
-                "month": self.facts.stock_return(ticker, "1M"),
+                "month": self._unflagged(self.facts.stock_return(ticker, "1M")),
                 "close": self.facts.stock_figure(ticker, "close"),
                 "volume_ratio": self.facts.stock_figure(ticker, "volume_ratio")
                 if self._notable_volume(ticker)
@@ -294,7 +296,8 @@ class Newsroom:
         )
         if not story.subgroups_of_leader:
             parts = []
-        members = facts.group_members[leader["id"]].tickers
+        excluded = set(facts.excluded(leader["id"], window))
+        members = [t for t in facts.group_members[leader["id"]].tickers if t not in excluded]
         top, _ = facts.movers(window, 3, members)
         context = {
             "grouping": "cohort" if self.has_cohorts else "sector",
@@ -308,6 +311,7 @@ class Newsroom:
             "top_stocks": [{"stock": self._stock(t), "move": facts.stock_return(t, window)} for t in top],
             "universe_move": facts.group_return(UNIVERSE, window),
             "benchmark_move": facts.benchmark_return(window),
+            "excluded": self._exclusions(UNIVERSE, window),
         }
         return _drop_none(context), [], []
 
@@ -355,6 +359,7 @@ class Newsroom:
             ),
             "member_count": facts.count(f"{basket}:members", len(members), "theme stocks with prices"),
             "basket": self._group(basket, "1Y") if basket in facts.group_members else None,
+            "excluded": self._exclusions(basket, "1Y") if basket in facts.group_members else None,
             "sectors": [s for s in sectors if "move" in s],
             "quote": quote,
         }
@@ -369,6 +374,31 @@ class Newsroom:
         return None, []
 
     # ------------------------------------------------------------------ shared
+
+    @staticmethod
+    def _unflagged(fact: Fact | None) -> Fact | None:
+        """Context figures in a market-wide story are skipped when flagged; the stock's brief covers them."""
+        return fact if fact is not None and not fact.flags else None
+
+    def _exclusions(self, group_id: str, window: str) -> dict[str, Any] | None:
+        """Who a group figure left out for a possible corporate action, for the exclusions partial."""
+        tickers = self.facts.excluded(group_id, window)
+        if not tickers:
+            return None
+        names = [f"{self.facts.value(t, 'name')} ({t})" for t in tickers[:MAX_NAMED_EXCLUSIONS]]
+        more = len(tickers) - len(names)
+        return _drop_none(
+            {
+                "names": names,
+                "count": len(tickers),
+                "more": self.facts.count(
+                    f"group:{group_id}:excluded:{window}", more, "further stocks left out"
+                )
+                if more
+                else None,
+                "threshold": self.facts.threshold(),
+            }
+        )
 
     def _stock(self, ticker: str) -> dict[str, Any]:
         sector, sub_industry = self.facts.value(ticker, "sector"), self.facts.value(ticker, "sub_industry")
