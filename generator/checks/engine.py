@@ -1,0 +1,134 @@
+"""Run every rule on one article and decide its verdict.
+
+One Checker per process holds what is expensive to build: the markdown parser, the rules with their
+compiled patterns, and the source cache. `check` parses the article once, runs each rule, applies
+inline suppressions, and returns the report plus the text with low-information tables removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from generator.checks.base import Article, Hit, Rule
+from generator.checks.config import Rules
+from generator.checks.document import Parser
+from generator.checks.registry import RULES
+from generator.checks.sources import ReadSource, SourceCache
+from generator.checks.suppression import Suppressions
+from generator.checks.tables import remove_lines
+from generator.errors import NewsdeskError
+from generator.models import ArticleReport, Finding, Severity, Sidecar, Verdict
+from generator.rulefiles import describe
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    report: ArticleReport
+    fixed_text: str  # the article without its low-information tables; otherwise byte-identical
+
+
+def verdict_of(findings: tuple[Finding, ...]) -> Verdict:
+    """block if any error, else review if any review, else publish."""
+    severities = {finding.severity for finding in findings}
+    if Severity.ERROR in severities:
+        return Verdict.BLOCK
+    if Severity.REVIEW in severities:
+        return Verdict.REVIEW
+    return Verdict.PUBLISH
+
+
+class Checker:
+    """Checks articles against a set of rules; build once per process, use for many articles."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self._parser = Parser()
+        self._sources = SourceCache()
+        self._rules: list[Rule] = [
+            rule(rules.severities[rule.id], rules.settings[rule.family()]) for rule in RULES
+        ]
+        self._ids = {rule.id for rule in RULES}
+
+    def check(
+        self,
+        text: str,
+        *,
+        path: str,
+        sidecar: Sidecar | None = None,
+        read_source: ReadSource | None = None,
+        sidecar_problem: str | None = None,
+    ) -> CheckResult:
+        """Check one article held in memory.
+
+        Without `read_source`, each listed source's `path` is read relative to the folder of
+        `path`. `sidecar_problem` reports a sidecar that exists but could not be loaded.
+        """
+        document = self._parser.parse(text)
+        article = Article(
+            document,
+            path=path,
+            sidecar=sidecar,
+            sidecar_problem=sidecar_problem,
+            settings=self.rules.settings,
+            load_source=partial(self._sources.load, article_path=path, read_source=read_source),
+        )
+        suppressions = Suppressions(document.comments, known=self._ids, last_line=len(document.lines))
+        kept: list[tuple[Rule, Hit]] = []
+        for rule in self._rules:
+            if not rule.after_suppression:
+                hits = rule.check(article)
+                kept.extend((rule, hit) for hit in hits if not suppressions.suppressed(rule.id, hit.line))
+        article.unused_suppressions = suppressions.unused()
+        for rule in self._rules:
+            if rule.after_suppression:
+                kept.extend((rule, hit) for hit in rule.check(article))
+        findings = tuple(
+            sorted(
+                (
+                    Finding(
+                        rule=rule.id,
+                        severity=rule.severity,
+                        line=hit.line,
+                        column=hit.column,
+                        message=hit.message,
+                        excerpt=hit.excerpt,
+                    )
+                    for rule, hit in kept
+                ),
+                key=lambda finding: (finding.line, finding.column, finding.rule),
+            )
+        )
+        drops = tuple(sorted((hit.drop for _, hit in kept if hit.drop), key=lambda drop: drop.line_start))
+        report = ArticleReport(
+            path=path, verdict=verdict_of(findings), findings=findings, tables_dropped=drops
+        )
+        return CheckResult(report, remove_lines(text, drops) if drops else text)
+
+    def check_file(self, path: Path) -> CheckResult:
+        """Check an article on disk, with its `<stem>.json` sidecar when there is one."""
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise NewsdeskError(f"{path}: not UTF-8 text") from None
+        except OSError as exc:
+            raise NewsdeskError(f"{path}: cannot read ({exc.strerror})") from None
+        sidecar, problem = load_sidecar(path.with_suffix(".json"))
+        return self.check(text, path=str(path), sidecar=sidecar, sidecar_problem=problem)
+
+
+def load_sidecar(path: Path) -> tuple[Sidecar | None, str | None]:
+    """(sidecar, None), (None, None) when there is none, or (None, why it cannot be used)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"{path.name}: cannot read ({exc.strerror})"
+    try:
+        return Sidecar.model_validate_json(data), None
+    except ValidationError as exc:
+        return None, f"{path.name} is not a valid sidecar: {describe(exc)}"

@@ -1,0 +1,297 @@
+"""quotes.* and sources.*: every direct quote must match, word for word, a source the article lists.
+
+A direct quote is a span inside “…” or "..." in any prose block, or a whole blockquote paragraph.
+Spans shorter than `min_words` are terms or scare quotes and are left alone. After normalisation
+(see sources.py) the quote must appear in one listed source, case-sensitively except for its first
+letter, ignoring punctuation just inside the closing mark. An ellipsis splits it into parts that must
+appear in order in the same source; a [bracketed insertion] stands for up to `max_insertion_words`
+source words, or none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import cast
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.checks.base import Article, Hit, Rule
+from generator.checks.document import Block
+from generator.checks.sources import SourceIndex, normalize_text
+
+_SPAN = re.compile(r"[“\"]([^“”\"]+)[”\"]")
+_ELLIPSIS = re.compile(r"\s*\.(?:\s?\.){2,}\s*")
+_BRACKET = re.compile(r"\[[^\[\]]*\]")
+_WORDS = re.compile(r"[^\W_]\S*")  # one match per whitespace-separated token holding a letter or digit
+_EXCERPT_CHARS = 160
+
+
+class QuotesSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_words: int = Field(ge=1)
+    max_insertion_words: int = Field(ge=0)
+    closing_punctuation: str
+
+
+@dataclass(slots=True)
+class Quote:
+    """A checkable direct quote and what checking it found."""
+
+    block: Block
+    start: int  # offsets of the span in block.text, quote marks included
+    end: int
+    text: str  # the quoted words as written
+    line: int
+    column: int
+    status: str  # "verified" | "mismatch" | "no_source"
+    message: str = ""
+
+    @property
+    def excerpt(self) -> str:
+        text = " ".join(self.text.split())
+        return text if len(text) <= _EXCERPT_CHARS else text[: _EXCERPT_CHARS - 1] + "…"
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: whitespace-separated runs holding a letter or digit."""
+    return len(_WORDS.findall(text))
+
+
+def verify_quotes(article: Article) -> list[Quote]:
+    """Find every checkable quote in the article and check it against the listed sources."""
+    settings = cast(QuotesSettings, article.settings["quotes"])
+    doc = article.document
+    quotes: list[Quote] = []
+    for block in doc.blocks:
+        for start, end, inner, at in _spans(block):
+            if word_count(inner) < settings.min_words:
+                continue
+            line, column = doc.locate(block, at)
+            quotes.append(Quote(block, start, end, inner, line, column, status="no_source"))
+    if not quotes:
+        return quotes
+    readable = [(source.ref.id, source.index) for source in article.sources if source.index is not None]
+    if not readable:
+        return quotes
+    for quote in quotes:
+        parts = compile_quote(quote.text, settings)
+        if any(index.contains_in_order(parts) for _, index in readable):
+            quote.status = "verified"
+        else:
+            quote.status = "mismatch"
+            quote.message = _explain(parts, readable)
+    return quotes
+
+
+def _spans(block: Block) -> Iterable[tuple[int, int, str, int]]:
+    """(start, end, inner text, offset to locate) of each candidate quote in a block."""
+    if block.in_blockquote and block.kind == "paragraph":
+        at = len(block.text) - len(block.text.lstrip())
+        yield 0, len(block.text), block.text, at
+        return
+    for match in _SPAN.finditer(block.text):
+        yield match.start(), match.end(), match.group(1), match.start()
+
+
+class Part:
+    """One ellipsis-separated part of a quote, found in normalised source text.
+
+    A part without [insertions] is a plain substring search (with its first letter either case and
+    word boundaries at both ends); only a part with insertions needs a regex, compiled on demand.
+    """
+
+    __slots__ = ("_ends_word", "_pattern", "_starts_word", "_variants", "literal")
+
+    def __init__(self, part: str, max_words: int) -> None:
+        pieces = _BRACKET.split(part)
+        self.literal = " ".join(piece.strip() for piece in pieces if piece.strip())
+        self._pattern = _gap_pattern(pieces, max_words) if len(pieces) > 1 else None
+        first, rest = self.literal[0], self.literal[1:]
+        self._variants = {first.lower() + rest, first.upper() + rest}
+        self._starts_word = _is_word(self.literal[0])
+        self._ends_word = _is_word(self.literal[-1])
+
+    def find(self, text: str, pos: int = 0) -> int | None:
+        """End offset of the first occurrence at or after `pos`, or None."""
+        if self._pattern is not None:
+            match = self._pattern.search(text, pos)
+            return match.end() if match else None
+        best: tuple[int, int] | None = None
+        for variant in self._variants:
+            start = text.find(variant, pos)
+            while start >= 0 and (best is None or start < best[0]):
+                end = start + len(variant)
+                if not (self._starts_word and start and _is_word(text[start - 1])) and not (
+                    self._ends_word and end < len(text) and _is_word(text[end])
+                ):
+                    best = (start, end)
+                    break
+                start = text.find(variant, start + 1)
+        return None if best is None else best[1]
+
+
+def compile_quote(text: str, settings: QuotesSettings) -> list[Part]:
+    """The parts of a quote, in order, split at each ellipsis."""
+    strip = settings.closing_punctuation + " "
+    parts = []
+    for raw in _ELLIPSIS.split(normalize_text(text)):
+        part = raw.strip(strip)
+        if _BRACKET.sub("", part).strip():
+            parts.append(Part(part, settings.max_insertion_words))
+    return parts
+
+
+def _gap_pattern(pieces: list[str], max_words: int) -> re.Pattern[str]:
+    """A regex for a part with [insertions]: literal pieces joined by gaps where brackets stood.
+
+    A gap allows up to `max_words` source words per bracket (whole words separated by single
+    spaces, which keeps backtracking linear) plus a partial word where the bracket touches a piece,
+    as in "[T]he" or "[Acme]'s". Brackets at either end of the part constrain nothing.
+    """
+    regex: list[str] = []
+    brackets = 0
+    touching_after = False
+    last = ""
+    for i, piece in enumerate(pieces):
+        literal = piece.strip()
+        if i > 0:
+            brackets += 1
+        if not literal:
+            continue
+        if not regex:
+            touching_before = i > 0 and not piece[:1].isspace()
+            if not touching_before and _is_word(literal[0]):
+                regex.append(r"(?<!\w)")
+            regex.append(_first_letter_free(literal))
+        else:
+            regex.append(rf"\S*?(?: \S+){{0,{max_words * brackets}}}? ?")
+            regex.append(re.escape(literal))
+        brackets = 0
+        touching_after = i < len(pieces) - 1 and not piece[-1:].isspace()
+        last = literal
+    if not touching_after and _is_word(last[-1]):
+        regex.append(r"(?!\w)")
+    return re.compile("".join(regex))
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _first_letter_free(literal: str) -> str:
+    first, rest = literal[0], re.escape(literal[1:])
+    lower, upper = first.lower(), first.upper()
+    if lower != upper and len(lower) == 1 and len(upper) == 1:
+        return f"[{re.escape(lower)}{re.escape(upper)}]{rest}"
+    return re.escape(first) + rest
+
+
+def _explain(parts: list[Part], indexes: list[tuple[str, SourceIndex]]) -> str:
+    """One line that lets an editor fix the quote: the closest passage and how close it is."""
+    found = [any(part.find(index.text) is not None for _, index in indexes) for part in parts]
+    if all(found):
+        return "every part of this quote is in the listed sources, but not in this order in one source"
+    missing = found.index(False)
+    what = f"part {missing + 1} of {len(parts)} of this quote" if len(parts) > 1 else "this quote"
+    literal = parts[missing].literal
+    best: tuple[int, str, str] | None = None
+    for source_id, index in indexes:
+        closest = index.closest(literal)
+        if closest is not None and (best is None or closest[0] > best[0]):
+            best = (closest[0], closest[1], source_id)
+    if best is None:
+        return f"{what} is not in the listed sources, and no passage there resembles it"
+    similarity, passage, source_id = best
+    return (
+        f"{what} does not match the listed sources; closest passage in {source_id} "
+        f'({similarity}% similar): "{passage}"'
+    )
+
+
+class QuoteMismatch(Rule):
+    """A direct quote does not match the text of any source the article lists.
+
+    Why: a misquote is the fastest way to lose a reader's trust, and the source is at hand. The
+    message gives the closest passage and its similarity so the fix takes one look.
+
+    Bad (the source says "revenue rose sharply in the quarter")::
+
+        “Revenue rose strongly in the quarter,” the company said.
+
+    Good::
+
+        “Revenue rose sharply in the quarter,” the company said.
+    """
+
+    id = "quotes.mismatch"
+
+    def check(self, article: Article) -> Iterable[Hit]:
+        for quote in article.analysis(verify_quotes):
+            if quote.status == "mismatch":
+                yield Hit(quote.line, quote.column, quote.message, quote.excerpt)
+
+
+class QuoteNoSource(Rule):
+    """A direct quote appears in an article that lists no readable source.
+
+    Why: a quote nobody can check cannot be published as a quote; list the document it comes from
+    under `sources:` in the front matter, or paraphrase.
+
+    Bad (front matter lists no sources)::
+
+        “We expect margins to recover next year,” the chief executive said.
+
+    Good (the same quote, with `sources:` listing the earnings-call transcript it comes from)::
+
+        “We expect margins to recover next year,” the chief executive said.
+    """
+
+    id = "quotes.no_source"
+
+    def check(self, article: Article) -> Iterable[Hit]:
+        for quote in article.analysis(verify_quotes):
+            if quote.status == "no_source":
+                yield Hit(
+                    quote.line,
+                    quote.column,
+                    "this quote cannot be checked: the article lists no readable source",
+                    quote.excerpt,
+                )
+
+
+class SourcesMissing(Rule):
+    """A source listed in the front matter is missing or unreadable.
+
+    Why: quotes are checked against the listed files; a missing file means nothing can be checked,
+    and usually a wrong path.
+
+    Bad::
+
+        sources:
+          - id: q3-release
+            title: "Q3 results"
+            path: sources/q3-relase.txt   # typo: no such file
+
+    Good::
+
+        sources:
+          - id: q3-release
+            title: "Q3 results"
+            path: sources/q3-release.txt
+    """
+
+    id = "sources.missing"
+
+    def check(self, article: Article) -> Iterable[Hit]:
+        for listed, loaded in zip(article.listed_sources, article.sources, strict=True):
+            if loaded.problem is not None:
+                where = listed.ref.path or listed.ref.id
+                column = article.document.column(listed.line, where)
+                yield Hit(
+                    listed.line,
+                    column,
+                    f"source {listed.ref.id} ({where}) cannot be read: {loaded.problem}",
+                )

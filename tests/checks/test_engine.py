@@ -1,0 +1,85 @@
+"""The Checker as the pipeline uses it: in memory, with a Sidecar model and a read_source callable."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.checks.engine import verdict_of
+from generator.models import Fact, Finding, Provenance, Severity, Sidecar, Unit, Verdict
+
+DISCLOSURE = "AI-drafted from named sources and checked against Newsdesk publishing rules before release."
+LONG = " ".join(["Shares moved higher on the news as investors weighed the quarter."] * 12)
+
+
+def _fact(fact_id: str, value: float, unit: Unit, display: str, *flags: str) -> Fact:
+    provenance = Provenance(series="prices.close[HLXM]", window="1M", formula="close[end] / close[start] - 1")
+    return Fact(id=fact_id, value=value, unit=unit, display=display, as_of=dt.date(2026, 11, 20),
+                provenance=provenance, flags=flags)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("severities", "verdict"),
+    [
+        ([], Verdict.PUBLISH),
+        (["info"], Verdict.PUBLISH),
+        (["info", "review"], Verdict.REVIEW),
+        (["review", "error", "info"], Verdict.BLOCK),
+    ],
+)
+def test_verdict(severities, verdict):
+    findings = tuple(Finding(rule="x.y", severity=s, line=1, column=1, message="m") for s in severities)
+    assert verdict_of(findings) is verdict
+
+
+def test_in_memory_check_traces_figures_and_reads_sources_through_the_callable(checker, default_front_matter):
+    text = (
+        default_front_matter({"release": ""})
+        + f"{LONG}\n\nHelix rose 4.8% over the month and 9.1% over the year.\n\n"
+        + "“Revenue rose 7.7% in the quarter,” the company said.\n\n"
+        + f"{DISCLOSURE}\n"
+    )
+    sidecar = Sidecar(
+        slug="helix-results",
+        title="Helix",
+        date=dt.date(2026, 11, 20),
+        kind="alpha_brief",
+        facts=[
+            _fact("r1m", 4.83, Unit.PERCENT, "4.8%"),
+            _fact("r1y", -9.1, Unit.PERCENT, "-9.1%", "corporate_action"),
+        ],
+    )
+    result = checker.check(
+        text,
+        path="out/2026-11-20/helix-results.md",
+        sidecar=sidecar,
+        read_source=lambda ref: "The company said revenue rose 7.7% in the quarter.",
+    )
+    report = result.report
+    assert report.path == "out/2026-11-20/helix-results.md"
+    assert [(f.rule, f.excerpt) for f in report.findings] == [("risk.corporate_action", "9.1%")]
+    assert report.verdict is Verdict.REVIEW
+    assert result.fixed_text is text
+
+
+def test_findings_are_sorted_by_line_then_column(checker, default_front_matter):
+    text = default_front_matter() + "It faces a lawsuit, alleged fraud and a strong buy.\n"
+    findings = checker.check(text, path="a.md").report.findings
+    positions = [(f.line, f.column) for f in findings]
+    assert positions == sorted(positions)
+    assert {f.rule for f in findings} >= {"risk.legal", "risk.advice", "risk.thin", "style.disclosure"}
+    assert all(f.severity in (Severity.ERROR, Severity.REVIEW) for f in findings)
+
+
+def test_a_disable_without_enable_lasts_to_the_end(checker, default_front_matter):
+    text = default_front_matter() + "<!-- newsdesk-disable risk.legal -->\nA lawsuit.\n\nAnother lawsuit.\n"
+    rules = [f.rule for f in checker.check(text, path="a.md").report.findings]
+    assert "risk.legal" not in rules
+    assert "structure.unused_suppression" not in rules
+
+
+def test_disable_next_line_covers_only_the_next_line(checker, default_front_matter):
+    text = default_front_matter() + "<!-- newsdesk-disable-next-line risk.legal -->\nA lawsuit.\nA lawsuit.\n"
+    legal = [f.line for f in checker.check(text, path="a.md").report.findings if f.rule == "risk.legal"]
+    assert legal == [default_front_matter().count("\n") + 3]
