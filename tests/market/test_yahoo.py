@@ -1,0 +1,134 @@
+"""The Yahoo mapping rules on their own: units, gaps, odd values, both news shapes."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from generator.market.yahoo import RetryPolicy, fundamentals_row, info_problem, news_rows
+
+STOCK = {"quoteType": "EQUITY", "longName": "Helix Corp", "currency": "USD", "sector": "Technology"}
+
+
+def test_every_key_may_be_missing():
+    row = fundamentals_row("HLX", STOCK)
+    numeric = {k: v for k, v in row.items() if k not in ("ticker", "name", "sector", "sub_industry")}
+    assert numeric and all(value is None for value in numeric.values())
+    assert (row["name"], row["sector"], row["sub_industry"]) == ("Helix Corp", "Technology", None)
+
+
+@pytest.mark.parametrize("odd", ["Infinity", {}, None, True, float("nan"), float("inf"), "12.5"])
+def test_values_that_are_not_numbers_stay_unknown(odd):
+    assert fundamentals_row("HLX", {**STOCK, "trailingPE": odd, "marketCap": odd})["pe"] is None
+
+
+def test_units_are_converted():
+    info = {
+        **STOCK,
+        "dividendYield": 1.25,  # percentage points
+        "debtToEquity": 45.5,  # percent
+        "returnOnEquity": 0.123,  # fractions
+        "profitMargins": -0.05,
+        "revenueGrowth": 0.061,
+        "marketCap": 12_345_000_000,  # dollars
+        "ebitda": 987_000_000,
+    }
+    row = fundamentals_row("HLX", info)
+    assert row["dividend_yield"] == 1.25 and row["debt_to_equity"] == 0.455
+    assert (row["roe"], row["profit_margin"], row["revenue_growth"]) == (12.3, -5.0, 6.1)
+    assert (row["market_cap"], row["ebitda"]) == (12.345, 0.987)
+
+
+def test_dividend_yield_falls_back_to_the_trailing_fraction():
+    assert fundamentals_row("HLX", {**STOCK, "trailingAnnualDividendYield": 0.0123})["dividend_yield"] == 1.23
+    assert (
+        fundamentals_row("HLX", {**STOCK, "dividendYield": 0.0, "trailingAnnualDividendYield": 0.02})[
+            "dividend_yield"
+        ]
+        == 0.0
+    )  # a real zero is kept, not replaced
+
+
+def test_ebitda_reported_in_another_currency_is_unknown():
+    info = {**STOCK, "financialCurrency": "TWD", "ebitda": 1_500_000_000_000, "marketCap": 9e11}
+    row = fundamentals_row("TSM", info)
+    assert row["ebitda"] is None and row["market_cap"] == 900.0
+
+
+def test_funds_get_a_sector_and_their_category():
+    row = fundamentals_row("QQQ", {"quoteType": "ETF", "longName": "Invesco QQQ", "category": "Large Growth"})
+    assert (row["sector"], row["sub_industry"]) == ("Funds", "Large Growth")
+    assert info_problem({"quoteType": "ETF", "longName": "Invesco QQQ"}) is None
+
+
+@pytest.mark.parametrize(
+    ("info", "problem"),
+    [
+        ({"trailingPegRatio": None}, "not found on Yahoo"),
+        ({**STOCK, "currency": "EUR"}, "quoted in EUR, not USD"),
+        ({"quoteType": "EQUITY", "shortName": "Mystery"}, "Yahoo gives no sector"),
+        (STOCK, None),
+    ],
+)
+def test_info_that_cannot_describe_a_stock(info, problem):
+    assert info_problem(info) == problem
+
+
+def test_news_in_the_current_shape():
+    item = {
+        "id": "x1",
+        "content": {
+            "title": " Helix beats estimates ",
+            "description": "Shares jumped.",
+            "pubDate": "2024-11-22T15:30:00Z",
+            "provider": {"displayName": "Reuters"},
+            "canonicalUrl": None,
+            "clickThroughUrl": {"url": "https://example.invalid/helix"},
+        },
+    }
+    (row,) = news_rows("HLX", [item])
+    assert row == {
+        "ticker": "HLX",
+        "title": "Helix beats estimates",
+        "summary": "Shares jumped.",
+        "published": pd.Timestamp("2024-11-22T15:30:00Z"),
+        "publisher": "Reuters",
+        "url": "https://example.invalid/helix",
+    }
+
+
+def test_news_in_the_old_flat_shape():
+    item = {
+        "title": "Helix beats",
+        "publisher": "AP",
+        "link": "https://example.invalid/h",
+        "providerPublishTime": 0,
+    }
+    (row,) = news_rows("HLX", [item])
+    assert (row["published"], row["publisher"], row["url"], row["summary"]) == (
+        pd.Timestamp("1970-01-01", tz="UTC"),
+        "AP",
+        "https://example.invalid/h",
+        None,
+    )
+
+
+def test_news_without_title_or_date_is_skipped():
+    items = [
+        {"content": {"title": "No date"}},
+        {"content": {"title": "Bad date", "pubDate": "yesterday"}},
+        {"content": {"title": "", "pubDate": "2024-11-22T15:30:00Z"}},
+        {"content": "not a dict", "title": "Flat", "providerPublishTime": "soon"},
+        "not an item",
+    ]
+    assert news_rows("HLX", items) == []
+
+
+def test_backoff_doubles_up_to_a_ceiling_with_jitter():
+    policy = RetryPolicy(base_delay=1.0, max_delay=8.0, jitter=lambda: 1.0)
+    assert [policy.delay(a) for a in range(5)] == [1.0, 2.0, 4.0, 8.0, 8.0]
+    calm = RetryPolicy(jitter=lambda: 0.0)
+    assert [calm.delay(a) for a in range(3)] == [0.5, 1.0, 2.0]
+    assert not math.isnan(RetryPolicy().delay(0))
