@@ -682,7 +682,9 @@ def _groups(
                 Group(sub_id, "subgroup", sub.name, tuple(t for t in sub.tickers if t in known), cohort_id)
             )
     for basket_id, (name, tickers) in baskets.items():
-        groups.append(Group(basket_id, "basket", name, tuple(t for t in dict.fromkeys(tickers) if t in known)))
+        groups.append(
+            Group(basket_id, "basket", name, tuple(t for t in dict.fromkeys(tickers) if t in known))
+        )
     return [g for g in groups if g.tickers]
 
 

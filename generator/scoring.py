@@ -232,6 +232,8 @@ def momentum_metrics(panel: PricePanel, benchmark_close: np.ndarray, row: int) -
         )
         distance = (filled[row] / high - 1) * 100
         trend = (_moving_mean(filled, row, 50) / _moving_mean(filled, row, 200) - 1) * 100
+    # a stock without a close at `row` (it stopped trading) has no momentum, however recent its past
+    trend = np.where(np.isnan(filled[row]), np.nan, trend)
     return pd.DataFrame(
         {
             "relative_return_6m": relative(6),

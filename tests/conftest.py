@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 
+# A user's own NEWSDESK_* settings must not change what the tests see (golden output, exit codes).
+for _name in [n for n in os.environ if n.startswith("NEWSDESK_")]:
+    if _name not in ("NEWSDESK_SHARED_DIR", "NEWSDESK_TEST_ARTIFACTS"):
+        del os.environ[_name]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("NEWSDESK_SHARED_DIR", REPO_ROOT.parent / "shared"))
 SP500_DIR = SHARED_DIR / "data" / "sp500-2017-11"
@@ -42,3 +47,35 @@ def sample_snapshot(sample_dir):
     from generator.market.snapshot import load_snapshot
 
     return load_snapshot(sample_dir)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden from the current output instead of comparing (see tests/test_golden.py)",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """One pipeline run over the bundled sample, shared by the tests that only read its output."""
+    from generator.config import load_settings
+    from generator.pipeline import build
+
+    out = tmp_path_factory.mktemp("sample-run") / "output"
+    return build(load_settings(out=out, jobs=1, quiet=True))
+
+
+@pytest.fixture(scope="session")
+def sp500_run(sp500_dir, tmp_path_factory):
+    from generator.config import load_settings
+    from generator.pipeline import build
+
+    out = tmp_path_factory.mktemp("sp500-run") / "output"
+    return build(load_settings(snapshot=sp500_dir, out=out, jobs=2, quiet=True))

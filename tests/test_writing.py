@@ -69,7 +69,9 @@ def writer_with(tmp_path: Path, template: str) -> ArticleWriter:
 
 
 def render(writer: ArticleWriter, context: dict, slug: str = "a-story"):
-    return writer.render(kind="story", slug=slug, date=DAY, tickers=["T"], sources=[], scores=[], context=context)
+    return writer.render(
+        kind="story", slug=slug, date=DAY, tickers=["T"], sources=[], scores=[], context=context
+    )
 
 
 def test_missing_value_names_template_line_and_variable(tmp_path):
@@ -80,7 +82,7 @@ def test_missing_value_names_template_line_and_variable(tmp_path):
 
 def test_templates_run_in_a_sandbox(tmp_path):
     writer = writer_with(tmp_path, "# Title\n\n{{ fact.__class__.__mro__ }}\n")
-    with pytest.raises(RenderError, match="story.md.j2"):
+    with pytest.raises(RenderError, match=r"story\.md\.j2"):
         render(writer, {"fact": fact(1.0)})
 
 
@@ -98,7 +100,9 @@ def test_bare_numbers_cannot_be_printed_through_figure_filters(tmp_path):
 
 
 def test_sidecar_facts_are_exactly_the_facts_printed(tmp_path):
-    writer = writer_with(tmp_path, "# Title\n\nShares {{ up|move }}.{% if false %} {{ unused|fig }}{% endif %}\n")
+    writer = writer_with(
+        tmp_path, "# Title\n\nShares {{ up|move }}.{% if false %} {{ unused|fig }}{% endif %}\n"
+    )
     up, unused = fact(3.2), fact(9.9, fact_id="stock:T:return:1Y")
     article = render(writer, {"up": up, "unused": unused})
     assert [f.id for f in article.facts] == [up.id]
@@ -114,6 +118,9 @@ def test_variation_is_reproducible_and_differs_between_articles(tmp_path):
 
 
 def test_blocks_are_separated_whatever_the_template_whitespace(tmp_path):
-    template = "# T\n{% if true %}\nA paragraph.\n{% endif %}\n- one\n- two\n## Next\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    template = (
+        "# T\n{% if true %}\nA paragraph.\n{% endif %}\n- one\n- two\n"
+        "## Next\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
     body = render(writer_with(tmp_path, template), {}).body
     assert body == "# T\n\nA paragraph.\n\n- one\n- two\n\n## Next\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"

@@ -23,7 +23,7 @@ class _Editorial(BaseModel):
 class CohortStory(_Editorial):
     since: dt.date | None = None  # None: the first date of the snapshot's history
     subgroups_of_leader: bool = True  # break the leading cohort into its sub-groups
-    min_subgroup_size: int = Field(default=2, ge=1)  # smaller sub-groups are not reported
+    min_group_size: int = Field(default=2, ge=1)  # smaller cohorts and sub-groups are not reported
 
 
 class DisplayNames(_Editorial):

@@ -78,7 +78,7 @@ class Newsroom:
         plans = [
             ArticlePlan("market_movers", f"{slugify(self.facts.universe_name)}-market-movers-{date}", "", ())
         ]
-        if self.cohort_window in self.facts.windows:
+        if self.cohort_window in self.facts.windows and len(self._cohorts()) >= 2:
             plans.append(ArticlePlan("cohort_performance", f"cohort-performance-{date}", "", ()))
         for theme in self.editorial.themes:
             tickers = tuple(t for t in theme.tickers if t in stocks.index and pd.notna(stocks.at[t, "close"]))
@@ -282,16 +282,15 @@ class Newsroom:
 
     def _cohort_performance(self, plan: ArticlePlan):
         facts, window = self.facts, self.cohort_window
-        kind = "cohort" if self.has_cohorts else "sector"
-        cohorts = self._ranked_groups(kind, window)
+        story = self.editorial.desk.cohort_story
+        cohorts = self._cohorts()
         leader = cohorts[0]
         if self.has_cohorts:
             parts = [self._group(g, window) for g in facts.subgroups(leader["id"])]
         else:
             parts = self._sub_industries(leader["id"], window)
-        story = self.editorial.desk.cohort_story
         parts = sorted(
-            (p for p in parts if "move" in p and p["size"].value >= story.min_subgroup_size),
+            (p for p in parts if "move" in p and p["size"].value >= story.min_group_size),
             key=lambda p: -p["move"].value,
         )
         if not story.subgroups_of_leader:
@@ -303,7 +302,7 @@ class Newsroom:
             "grouping": "cohort" if self.has_cohorts else "sector",
             "since": facts.windows[window].start,
             "cohorts": cohorts,
-            "cohort_count": facts.count("cohorts:count", len(cohorts), f"{kind}s with returns"),
+            "cohort_count": facts.count("cohorts:count", len(cohorts), "groups compared in the story"),
             "leader": leader,
             "laggard": cohorts[-1] if len(cohorts) > 1 else None,
             "parts": parts,
@@ -314,6 +313,12 @@ class Newsroom:
             "excluded": self._exclusions(UNIVERSE, window),
         }
         return _drop_none(context), [], []
+
+    def _cohorts(self) -> list[dict[str, Any]]:
+        """The groups the cohort story compares, best first: cohorts, or sectors when there are none."""
+        kind = "cohort" if self.has_cohorts else "sector"
+        minimum = self.editorial.desk.cohort_story.min_group_size
+        return self._ranked_groups(kind, self.cohort_window, minimum_size=minimum)
 
     def _sub_industries(self, sector_id: str, window: str) -> list[dict[str, Any]]:
         """Sub-industries wholly inside a sector: the sub-groups of a sector-as-cohort."""

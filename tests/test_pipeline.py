@@ -1,0 +1,120 @@
+"""End to end: what every generated article must satisfy, on both snapshots and on odd small universes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.config import load_settings
+from generator.models import Sidecar, Verdict
+from generator.pipeline import build
+from generator.resources import resource_dir
+from generator.writing.phrasing import load_writing_rules
+
+RULES = load_writing_rules(resource_dir("rules"))
+LEAKS = re.compile(r"\b(?:nan|NaN|None|inf|Infinity)\b|\{\{|\}\}|\{%|%\}")
+FIGURE = r"(-?[\d,]+(?:\.\d+)?)(%| percentage points?)"
+
+
+def verb_phrases() -> list[tuple[str, int]]:
+    """Every directional verb form in the rules with its direction (+1 rising, -1 falling)."""
+    phrases = []
+    for band in RULES.moves.bands:
+        direction = 1 if band.above is not None and band.above >= 0 else -1
+        phrases += [(verb, direction) for tense in (band.past, band.present, band.perfect) for verb in tense]
+    words = RULES.relative
+    for tenses, direction in ((words.ahead, 1), (words.behind, -1)):
+        phrases += [(verb, direction) for verb in (*tenses.past, *tenses.present, *tenses.perfect)]
+    return sorted(set(phrases), key=lambda p: -len(p[0]))
+
+
+VERBS = verb_phrases()
+
+
+def verb_problems(text: str, sidecar: Sidecar) -> list[str]:
+    """A directional verb must not meet a zero, a signed figure, or a fact of the opposite sign.
+
+    Prose figures are unsigned ("fell 3.2%"); the sign lives in the fact the figure was rendered from.
+    """
+    signs: dict[str, set[int]] = {}
+    for fact in sidecar.facts:
+        shown = fact.display.split(" ")[0]
+        signs.setdefault(fact.display.lstrip("-"), set()).add(-1 if shown.startswith("-") else 1)
+    problems = []
+    for verb, direction in VERBS:
+        for match in re.finditer(rf"\b{re.escape(verb)}\b(?: [^.;:]*? by)? {FIGURE}", text):
+            figure = match.group(1) + match.group(2)
+            zero_or_signed = float(match.group(1).replace(",", "")) == 0 or match.group(1).startswith("-")
+            wrong_way = figure in signs and direction not in signs[figure]
+            if zero_or_signed or wrong_way:
+                problems.append(match.group(0))
+    return problems
+
+
+def check_articles(out: Path) -> list[Path]:
+    articles = sorted(out.glob("*/*.md"))
+    for path in articles:
+        text = path.read_text()
+        sidecar = Sidecar.model_validate_json(path.with_suffix(".json").read_text())
+        assert not LEAKS.search(text), f"{path.name}: {LEAKS.search(text).group()!r}"
+        assert not verb_problems(text, sidecar), f"{path.name}: {verb_problems(text, sidecar)}"
+        assert (
+            "AI-drafted from named sources and checked against Newsdesk publishing rules before release."
+            in text
+        )
+        families = {f.rule.split(".")[0] for f in sidecar.findings}
+        assert not families & {"quotes", "numbers"}, (
+            f"{path.name}: generated text must trace: {sidecar.findings}"
+        )
+    return articles
+
+
+def test_sample_articles_trace_and_read_right(sample_run):
+    articles = check_articles(sample_run.out_dir)
+    assert len(articles) == len(sample_run.articles) >= 20
+    held = {a.slug: a.reasons for a in sample_run.articles if a.verdict is not Verdict.PUBLISH}
+    assert "risk.corporate_action" in held["skyhollow-aerospace-alpha-score-2026-11-20"]  # the planted split
+    assert "risk.low_coverage" in held["cairnmoor-mining-alpha-score-2026-11-20"]  # 2 of 4 signals
+
+
+def test_sp500_gets_a_brief_per_scored_ticker_a_movers_and_a_sector_story(sp500_run):
+    articles = check_articles(sp500_run.out_dir)
+    kinds = [a.kind for a in sp500_run.articles]
+    assert kinds.count("market_movers") == 1 and kinds.count("cohort_performance") == 1
+    briefs = {}
+    for path in articles:
+        sidecar = json.loads(path.with_suffix(".json").read_text())
+        if sidecar["kind"] == "alpha_brief":
+            briefs[sidecar["tickers"][0]] = sidecar["scores"][0]["score"]
+    # 493 tickers have prices; LVLT stopped trading on Oct. 31, so it has no close as of Nov. 10
+    assert len(briefs) == 492 and "LVLT" not in briefs
+    assert sum(score is not None for score in briefs.values()) == 490  # every scored ticker has a brief
+    assert briefs["BRK.B"] is None and briefs["BF.B"] is None  # held: too few signals
+    cohort = (sp500_run.out_dir / "2017-11-10" / "cohort-performance-2017-11-10.md").read_text()
+    assert "Information Technology" in cohort and "sector" in cohort
+
+
+@pytest.mark.parametrize("n_tickers", [10, 25])
+def test_small_universes_still_write_valid_articles(tmp_path, n_tickers):
+    from generator.market.sample.generate import write_sample
+
+    snapshot = write_sample(tmp_path / "snap", n_tickers=n_tickers, years=1.5, seed=7)
+    result = build(load_settings(snapshot=snapshot, out=tmp_path / "out", jobs=1, quiet=True))
+    assert len(result.articles) >= n_tickers
+    check_articles(tmp_path / "out")
+
+
+def test_jobs_do_not_change_the_output(tmp_path):
+    one = build(load_settings(out=tmp_path / "one", jobs=1, quiet=True))
+    two = build(load_settings(out=tmp_path / "two", jobs=2, quiet=True))
+    assert len(one.articles) == len(two.articles)
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    files = [f for f in files if f.parts[0] != "runs" and not f.name.startswith(".")]
+    assert files
+    for relative in files:
+        assert (tmp_path / "one" / relative).read_bytes() == (tmp_path / "two" / relative).read_bytes(), (
+            relative
+        )
