@@ -143,6 +143,7 @@ class Finding(_Record):
     column: int
     message: str
     excerpt: str = ""
+    passage: str | None = None  # quotes.mismatch: the closest source passage, for side-by-side review
 
 
 class TableDrop(_Record):

@@ -36,6 +36,7 @@ class Hit:
     message: str
     excerpt: str = ""
     drop: TableDrop | None = None
+    passage: str | None = None  # quotes.mismatch: the closest source passage
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,6 +96,7 @@ class Checker:
                         column=hit.column,
                         message=hit.message,
                         excerpt=hit.excerpt,
+                        passage=hit.passage,
                     )
                     for rule, hit in kept
                 ),

@@ -48,6 +48,7 @@ class Quote:
     column: int
     status: str  # "verified" | "mismatch" | "no_source"
     message: str = ""
+    passage: str | None = None  # for a mismatch: the closest passage in the listed sources
 
     @property
     def excerpt(self) -> str:
@@ -82,7 +83,7 @@ def verify_quotes(article: Article) -> list[Quote]:
             quote.status = "verified"
         else:
             quote.status = "mismatch"
-            quote.message = _explain(parts, readable)
+            quote.message, quote.passage = _explain(parts, readable)
     return quotes
 
 
@@ -189,11 +190,11 @@ def _first_letter_free(literal: str) -> str:
     return re.escape(first) + rest
 
 
-def _explain(parts: list[Part], indexes: list[tuple[str, SourceIndex]]) -> str:
-    """One line that lets an editor fix the quote: the closest passage and how close it is."""
+def _explain(parts: list[Part], indexes: list[tuple[str, SourceIndex]]) -> tuple[str, str | None]:
+    """One line that lets an editor fix the quote, and the closest passage (for side-by-side review)."""
     found = [any(part.find(index.text) is not None for _, index in indexes) for part in parts]
     if all(found):
-        return "every part of this quote is in the listed sources, but not in this order in one source"
+        return "every part of this quote is in the listed sources, but not in this order in one source", None
     missing = found.index(False)
     what = f"part {missing + 1} of {len(parts)} of this quote" if len(parts) > 1 else "this quote"
     literal = parts[missing].literal
@@ -203,12 +204,13 @@ def _explain(parts: list[Part], indexes: list[tuple[str, SourceIndex]]) -> str:
         if closest is not None and (best is None or closest[0] > best[0]):
             best = (closest[0], closest[1], source_id)
     if best is None:
-        return f"{what} is not in the listed sources, and no passage there resembles it"
+        return f"{what} is not in the listed sources, and no passage there resembles it", None
     similarity, passage, source_id = best
-    return (
+    message = (
         f"{what} does not match the listed sources; closest passage in {source_id} "
         f'({similarity}% similar): "{passage}"'
     )
+    return message, passage
 
 
 class QuoteMismatch(Rule):
@@ -231,7 +233,7 @@ class QuoteMismatch(Rule):
     def check(self, article: Article) -> Iterable[Hit]:
         for quote in article.analysis(verify_quotes):
             if quote.status == "mismatch":
-                yield Hit(quote.line, quote.column, quote.message, quote.excerpt)
+                yield Hit(quote.line, quote.column, quote.message, quote.excerpt, passage=quote.passage)
 
 
 class QuoteNoSource(Rule):

@@ -171,3 +171,13 @@ def test_in_memory_sources_are_indexed_once_by_text(rules, default_front_matter)
         ]
     assert reads == ["release", "gone"] * 3
     assert len(checker._sources._by_text) == 1
+
+
+def test_a_mismatch_finding_carries_the_closest_passage(checker, default_front_matter):
+    """The review page shows the quote beside this passage with the differing words marked."""
+    text = default_front_matter({"release": ""}) + "“Revenue rose strongly in the quarter,” it said.\n"
+    source = "Revenue rose sharply in the quarter, the company said."
+    report = checker.check(text, path="out/a.md", read_source=lambda ref: source).report
+    [finding] = [f for f in report.findings if f.rule == "quotes.mismatch"]
+    assert finding.passage.rstrip(",") == "Revenue rose sharply in the quarter"
+    assert f'"{finding.passage}"' in finding.message
