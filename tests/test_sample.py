@@ -222,10 +222,11 @@ def test_benchmark_tracks_a_cap_weighted_like_index_of_the_universe(sample_snaps
 
 def test_fundamentals_agree_with_prices(sample_snapshot):
     fundamentals = sample_snapshot.fundamentals
-    closes = sample_snapshot.prices.groupby("ticker")["close"]
+    prices = sample_snapshot.prices.astype({"ticker": str})
+    closes = prices.groupby("ticker")["close"]
     same = {"check_names": False, "check_index_type": False}
     pd.testing.assert_series_equal(fundamentals["price"], closes.last(), **same)
-    last_year = sample_snapshot.prices.groupby("ticker").tail(252).groupby("ticker")["close"]
+    last_year = prices.groupby("ticker").tail(252).groupby("ticker")["close"]
     pd.testing.assert_series_equal(fundamentals["week52_low"], last_year.min(), **same)
     pd.testing.assert_series_equal(fundamentals["week52_high"], last_year.max(), **same)
     both = fundamentals.dropna(subset=["pe", "eps"])

@@ -422,10 +422,10 @@ def _ohlcv(
 
     raw_close = np.where(present, np.round(close, 4), np.nan)
     keep = present.T.ravel()
-    tickers = companies["ticker"].to_numpy(object)
+    codes = np.repeat(np.arange(n, dtype=np.int32), n_days)[keep]  # companies are sorted by ticker
     columns = {
         "date": np.tile(dates.to_numpy(), n)[keep],
-        "ticker": pd.Series(np.repeat(tickers, n_days)[keep], dtype=object),
+        "ticker": pd.Categorical.from_codes(codes, categories=companies["ticker"].to_numpy(object)),
     }
     matrices = {"open": open_, "high": high, "low": low, "close": close, "volume": volume}
     del open_, high, low, close, volume  # each matrix is freed as soon as it is flattened

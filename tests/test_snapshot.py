@@ -1,0 +1,235 @@
+"""Contract 1: the snapshot folder is read as is, validated, and every bad cell is named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from generator.errors import SnapshotError
+from generator.market import snapshot as snapshot_module
+from generator.market.snapshot import load_snapshot, write_snapshot
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A small valid snapshot written as plain CSV files a test can edit line by line."""
+    root = tmp_path / "snap"
+    root.mkdir()
+    manifest = {"name": "tiny", "as_of": "2026-01-07", "currency": "USD", "units": {"market_cap": "USD bn"}}
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    (root / "prices.csv").write_text(
+        "date,ticker,open,high,low,close,volume\n"
+        "2026-01-05,AAA,10,11,9,10.5,1000\n"
+        "2026-01-06,AAA,10.5,12,10,11,1200\n"
+        "2026-01-07,AAA,11,12,10.5,11.5,900\n"
+        "2026-01-05,BBB,20,21,19,20,500\n"
+        "2026-01-06,BBB,20,20.5,19.5,20.2,\n"
+        "2026-01-07,BBB,20.2,21,20,20.8,700\n"
+    )
+    (root / "benchmark.csv").write_text(
+        "date,ticker,close\n2026-01-05,IDX,100\n2026-01-06,IDX,101\n2026-01-07,IDX,102\n"
+    )
+    (root / "fundamentals.csv").write_text(
+        "ticker,name,sector,sub_industry,price,pe,dividend_yield,market_cap\n"
+        "AAA,Aaa Corp,Industrials,,11.5,20.1,,3.2\n"
+        "BBB,Bbb Inc,Utilities,Electric Utilities,20.8,,2.5,1.1\n"
+    )
+    return root
+
+
+def replace_line(path: Path, line: int, text: str) -> None:
+    lines = path.read_text().splitlines()
+    lines[line - 1] = text
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_sp500_reads_as_is(sp500_snapshot):
+    snap = sp500_snapshot
+    assert snap.as_of == dt.date(2017, 11, 10) and not snap.manifest.fictional
+    assert len(snap.prices) == 371_374 and snap.prices["ticker"].nunique() == 493
+    assert len(snap.fundamentals) == 505 and snap.benchmark_ticker == "SPY"
+    assert "BHI" in snap.manifest.missing_tickers  # read from the key tickers_without_prices
+    assert np.isnan(snap.fundamentals.at["BRK.B", "pe"])  # blank stays unknown, never zero
+    assert snap.fundamentals.at["AAPL", "market_cap"] == 732.0
+    assert snap.fundamentals.at["AAPL", "sub_industry"] == "Technology Hardware, Storage & Peripherals"
+
+
+def test_blanks_are_unknown_not_zero(folder):
+    snap = load_snapshot(folder)
+    assert np.isnan(snap.fundamentals.at["AAA", "dividend_yield"])
+    assert np.isnan(
+        snap.prices.set_index(["ticker", "date"]).at[("BBB", pd.Timestamp("2026-01-06")), "volume"]
+    )
+    assert snap.fundamentals.at["AAA", "sub_industry"] is None
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "text", "message"),
+    [
+        (
+            "prices.csv",
+            3,
+            "2026-01-06,AAA,10.5,12,10,eleven,1200",
+            r"prices\.csv, line 3, column 'close': 'eleven' is not a number",
+        ),
+        (
+            "prices.csv",
+            4,
+            "2026-13-07,AAA,11,12,10.5,11.5,900",
+            r"prices\.csv, line 4, column 'date': .* is not a date",
+        ),
+        (
+            "prices.csv",
+            4,
+            "2026-01-08,AAA,11,12,10.5,11.5,900",
+            r"line 4, column 'date': .* after the snapshot's as_of",
+        ),
+        (
+            "prices.csv",
+            5,
+            "2026-01-05,BBB,20,21,19,0,500",
+            r"line 5, column 'close': '0.0' is not a positive price",
+        ),
+        (
+            "prices.csv",
+            5,
+            "2026-01-05,,20,21,19,20,500",
+            r"prices\.csv, line 5, column 'ticker': blank is required",
+        ),
+        ("prices.csv", 6, "2026-01-05,BBB,20,20.5,19.5,20.2,", r"line 6, column 'date': .* repeats a date"),
+        (
+            "fundamentals.csv",
+            3,
+            "BBB,Bbb Inc,,x,20.8,,2.5,1.1",
+            r"fundamentals\.csv, line 3, column 'sector': blank is required",
+        ),
+        (
+            "fundamentals.csv",
+            2,
+            "AAA,Aaa Corp,Industrials,,11.5,n/a?,,3.2",
+            r"line 2, column 'pe': 'n/a\?' is not a number",
+        ),
+        (
+            "benchmark.csv",
+            1,
+            "date,symbol,close",
+            r"benchmark\.csv, line 1: missing required column 'ticker'",
+        ),
+    ],
+)
+def test_bad_cells_are_named_by_file_line_and_column(folder, file, line, text, message):
+    replace_line(folder / file, line, text)
+    with pytest.raises(SnapshotError, match=message):
+        load_snapshot(folder)
+
+
+def test_unordered_rows_are_sorted_and_duplicates_found_anywhere(folder):
+    prices = folder / "prices.csv"
+    lines = prices.read_text().splitlines()
+    prices.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n")
+    snap = load_snapshot(folder)
+    assert list(snap.prices["ticker"]) == ["AAA"] * 3 + ["BBB"] * 3
+    assert list(snap.prices["date"].dt.day) == [5, 6, 7, 5, 6, 7]
+    prices.write_text(prices.read_text() + "2026-01-06,AAA,1,1,1,1,1\n")
+    with pytest.raises(SnapshotError, match=r"line 8, column 'date': .* repeats a date"):
+        load_snapshot(folder)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda root: (root / "manifest.json").unlink(), r"manifest\.json: missing"),
+        (lambda root: (root / "manifest.json").write_text("{not json"), r"manifest\.json: not valid JSON"),
+        (
+            lambda root: (root / "manifest.json").write_text('{"name": "x", "currency": "USD"}'),
+            r"key 'as_of'",
+        ),
+        (
+            lambda root: (root / "prices.csv").unlink(),
+            r"missing prices\.parquet or prices\.csv\.gz or prices\.csv",
+        ),
+        (
+            lambda root: (root / "news.jsonl").write_text('{"ticker": "AAA"}\n'),
+            r"news\.jsonl, line 1, column 'published'",
+        ),
+        (lambda root: (root / "news.jsonl").write_text("oops\n"), r"news\.jsonl, line 1: not valid JSON"),
+        (lambda root: (root / "cohorts.yaml").write_text("AI: 3\n"), r"cohorts\.yaml: key 'AI'"),
+        (lambda root: (root / "prices.csv").write_bytes(b"\x1f\x8b garbage"), r"prices\.csv: cannot be read"),
+    ],
+)
+def test_broken_files_are_one_clear_error(folder, edit, message):
+    edit(folder)
+    with pytest.raises(SnapshotError, match=message):
+        load_snapshot(folder)
+
+
+def test_a_missing_folder_is_named(tmp_path):
+    with pytest.raises(SnapshotError, match=r"nope: snapshot folder not found"):
+        load_snapshot(tmp_path / "nope")
+
+
+def test_cohorts_sources_and_news_are_read(folder):
+    (folder / "cohorts.yaml").write_text("Chips:\n  Fabs: [aaa]\n  Tools: [BBB]\nAll: [AAA, BBB]\n")
+    (folder / "sources").mkdir()
+    (folder / "sources" / "aaa-release.txt").write_text(
+        "Aaa reports results\ntickers: AAA\nurl: https://example.invalid/a\n\n"
+        "“We grew,” said Jo Bloggs, CEO.\n"
+    )
+    item = {"ticker": "aaa", "published": "2026-01-06T10:00:00Z", "title": "Aaa beats estimates"}
+    (folder / "news.jsonl").write_text(json.dumps(item) + "\n")
+    snap = load_snapshot(folder)
+    chips = snap.cohorts[0]
+    assert chips.tickers == ("AAA", "BBB") and [g.name for g in chips.groups] == ["Fabs", "Tools"]
+    [source] = snap.sources
+    assert (source.id, source.title, source.tickers, source.url) == (
+        "aaa-release",
+        "Aaa reports results",
+        ("AAA",),
+        "https://example.invalid/a",
+    )
+    assert source.body.startswith("“We grew,”")
+    assert snap.news.loc[0, "ticker"] == "AAA" and snap.news.loc[0, "published"].tzinfo is not None
+
+
+@pytest.mark.parametrize("prices_format", ["csv.gz", "parquet", "csv"])
+def test_write_then_read_round_trips(folder, tmp_path, prices_format):
+    original = load_snapshot(folder)
+    written = write_snapshot(original, tmp_path / "copy", prices_format=prices_format)
+    again = load_snapshot(written)
+    pd.testing.assert_frame_equal(original.prices, again.prices)
+    pd.testing.assert_frame_equal(original.fundamentals, again.fundamentals)
+    assert again.manifest == original.manifest
+
+
+def test_gzip_output_is_byte_reproducible(folder, tmp_path):
+    snap = load_snapshot(folder)
+    first = write_snapshot(snap, tmp_path / "a") / "prices.csv.gz"
+    second = write_snapshot(snap, tmp_path / "b") / "prices.csv.gz"
+    assert first.read_bytes() == second.read_bytes()
+    assert gzip.decompress(first.read_bytes()).startswith(b"date,ticker,open")
+
+
+def test_an_interrupted_write_leaves_the_old_snapshot_whole(folder, tmp_path, monkeypatch):
+    snap = load_snapshot(folder)
+    target = write_snapshot(snap, tmp_path / "out")
+    before = {p.name: p.read_bytes() for p in target.iterdir() if p.is_file()}
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(snapshot_module, "_write_csv_gz", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_snapshot(snap, target)
+    assert {p.name: p.read_bytes() for p in target.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "snap"]  # no staging folder left behind
+
+
+def test_written_folders_follow_the_umask(folder, tmp_path):
+    target = write_snapshot(load_snapshot(folder), tmp_path / "out")
+    assert target.stat().st_mode & 0o777 == 0o777 & ~snapshot_module._umask()
