@@ -152,6 +152,7 @@ class TableDrop(_Record):
     line_start: int
     line_end: int
     reason: str
+    text: str | None = None  # the removed lines, so an editor can see what was dropped
 
 
 class ArticleReport(_Record):

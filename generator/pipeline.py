@@ -17,6 +17,7 @@ import multiprocessing
 import re
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,13 +28,15 @@ from generator.checks import Checker, load_rules
 from generator.config import Settings
 from generator.facts import compute_facts, load_fact_rules
 from generator.market.snapshot import Snapshot, SourceDocument, load_snapshot
-from generator.models import Sidecar, Verdict
+from generator.models import Severity, Sidecar, Verdict
 from generator.publish import (
+    REVIEW_PAGE,
     ArticleOutput,
+    IndexEntry,
+    RunWriter,
     output_lock,
     render_html,
     update_index,
-    write_articles,
     write_feeds,
     write_run_record,
 )
@@ -46,6 +49,15 @@ from generator.writing.sources import SourceLibrary, source_ref
 from generator.writing.stories import ArticlePlan, Newsroom, theme_baskets
 
 ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a worker reports about an article it wrote: enough for the index and the summary."""
+
+    entry: IndexEntry
+    reasons: tuple[str, ...]  # rule ids of error and review findings
+    sources: tuple[str, ...]  # paths of the sources it cites, relative to the article
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,14 @@ class Desk:
         self.library = library
         self.as_of = snapshot.as_of
         self.article_dir = settings.out / self.as_of.isoformat()
+
+    def publish(self, plan: ArticlePlan, writer: RunWriter) -> Written:
+        """Produce one article and stage its files (runs in a worker process)."""
+        output = self.produce(plan)
+        entry = writer.write(output)
+        findings = output.sidecar.findings
+        reasons = tuple(dict.fromkeys(f.rule for f in findings if f.severity is not Severity.INFO))
+        return Written(entry, reasons, tuple(ref.path for ref in output.sidecar.sources if ref.path))
 
     def produce(self, plan: ArticlePlan) -> ArticleOutput:
         """Render, check and format one article; pure — nothing is written here."""
@@ -176,10 +196,14 @@ def build(settings: Settings, progress: ProgressCallback | None = None) -> RunRe
         # third of rendering time) and keep forked workers from touching, and so copying, its pages.
         gc.freeze()
         plans = desk.newsroom.plan()
-        outputs = produce_all(desk, plans, jobs=settings.jobs, progress=progress)
-        cited = _cited_sources(desk.library, outputs)
-        write_articles(settings.out, desk.as_of, outputs, cited)
-        entries = update_index(settings.out, desk.as_of, outputs)
+        writer = RunWriter(settings.out, desk.as_of)
+        try:
+            written = write_all(desk, writer, plans, jobs=settings.jobs, progress=progress)
+        except BaseException:
+            writer.abort()
+            raise
+        writer.commit(_cited_sources(desk.library, written))
+        entries = update_index(settings.out, writer.date, [w.entry for w in written])
         feed_items = write_feeds(
             settings.out,
             entries,
@@ -187,15 +211,18 @@ def build(settings: Settings, progress: ProgressCallback | None = None) -> RunRe
             site_url=settings.site_url,
             max_items=settings.feed_max_items,
         )
-        seconds = time.perf_counter() - started
+        if (settings.out / REVIEW_PAGE).exists():  # an editor uses it: keep it in step with the run
+            from generator.review import write_review_page
+
+            write_review_page(settings.out)
         result = RunResult(
             out_dir=settings.out,
             as_of=desk.as_of,
             snapshot_name=desk.snapshot.manifest.name,
             fictional=desk.snapshot.manifest.fictional,
-            articles=tuple(_summary(desk, o) for o in outputs),
+            articles=tuple(_summary(settings.out, w) for w in written),
             feed_items=feed_items,
-            seconds=seconds,
+            seconds=time.perf_counter() - started,
         )
         write_run_record(settings.out, desk.as_of, _run_record(result, settings, started_at))
     return result
@@ -203,42 +230,56 @@ def build(settings: Settings, progress: ProgressCallback | None = None) -> RunRe
 
 # ---------------------------------------------------------------------------------------------- workers
 
-_WORKER_DESK: Desk | None = None
+_WORKER_STATE: tuple[Desk, RunWriter] | None = None
 
 
-def produce_all(
-    desk: Desk, plans: Sequence[ArticlePlan], *, jobs: int, progress: ProgressCallback | None = None
-) -> list[ArticleOutput]:
-    """Produce every planned article, in plan order, in `jobs` processes."""
+def write_all(
+    desk: Desk,
+    writer: RunWriter,
+    plans: Sequence[ArticlePlan],
+    *,
+    jobs: int,
+    progress: ProgressCallback | None = None,
+) -> list[Written]:
+    """Produce and stage every planned article in `jobs` processes; results come back in plan order.
+
+    Workers are forked after everything is prepared, so they share the facts, templates, rules and
+    source index without pickling them; only plans go out and small `Written` records come back.
+    """
+    global _WORKER_STATE
     total = len(plans)
     chunks = _chunks(plans, jobs)
+    results: list[list[Written]] = [[] for _ in chunks]
     done = 0
-    results: list[list[ArticleOutput]] = [[] for _ in chunks]
-    if jobs <= 1 or total < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
-        for index, chunk in enumerate(chunks):
-            results[index] = [desk.produce(p) for p in chunk]
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-        return [o for chunk in results for o in chunk]
-    global _WORKER_DESK
-    _WORKER_DESK = desk  # inherited by the forked workers: nothing is pickled but plans and outputs
+    _WORKER_STATE = (desk, writer)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for index, outputs in pool.imap_unordered(_produce_chunk, list(enumerate(chunks))):
-                results[index] = outputs
-                done += len(outputs)
+        if jobs <= 1 or total < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
+            completed = (_write_chunk((i, chunk)) for i, chunk in enumerate(chunks))
+            for index, written in completed:
+                results[index] = written
+                done += len(written)
                 if progress:
                     progress(done, total)
+        else:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                futures = [pool.submit(_write_chunk, (i, chunk)) for i, chunk in enumerate(chunks)]
+                for future in as_completed(futures):
+                    index, written = future.result()
+                    results[index] = written
+                    done += len(written)
+                    if progress:
+                        progress(done, total)
     finally:
-        _WORKER_DESK = None
-    return [o for chunk in results for o in chunk]
+        _WORKER_STATE = None
+    return [w for chunk in results for w in chunk]
 
 
-def _produce_chunk(job: tuple[int, list[ArticlePlan]]) -> tuple[int, list[ArticleOutput]]:
+def _write_chunk(job: tuple[int, list[ArticlePlan]]) -> tuple[int, list[Written]]:
     index, plans = job
-    assert _WORKER_DESK is not None
-    return index, [_WORKER_DESK.produce(p) for p in plans]
+    assert _WORKER_STATE is not None
+    desk, writer = _WORKER_STATE
+    return index, [desk.publish(plan, writer) for plan in plans]
 
 
 def _chunks(plans: Sequence[ArticlePlan], jobs: int) -> list[list[ArticlePlan]]:
@@ -286,21 +327,16 @@ def _data_source(snapshot: Snapshot) -> SourceDocument:
     return SourceDocument(id=identifier, title=title, text=text, body=text, filename=f"{identifier}.txt")
 
 
-def _cited_sources(library: SourceLibrary, outputs: list[ArticleOutput]) -> dict[str, str]:
+def _cited_sources(library: SourceLibrary, written: list[Written]) -> dict[str, str]:
     """Source texts the written articles list, keyed by their path relative to the article folder."""
-    cited: dict[str, str] = {}
-    for output in outputs:
-        for ref in output.sidecar.sources:
-            text = library.text_for(ref)
-            if ref.path and text is not None:
-                cited[ref.path] = text
-    return cited
+    texts = {path: library.text_at(path) for path in sorted({p for w in written for p in w.sources})}
+    return {path: text for path, text in texts.items() if text is not None}
 
 
-def _summary(desk: Desk, output: ArticleOutput) -> ArticleSummary:
-    reasons = tuple(dict.fromkeys(f.rule for f in output.sidecar.findings if f.severity != "info"))
+def _summary(out_dir: Path, written: Written) -> ArticleSummary:
+    entry = written.entry
     return ArticleSummary(
-        output.slug, output.kind, output.verdict, desk.article_dir / f"{output.slug}.md", reasons
+        entry.slug, entry.kind, Verdict(entry.verdict), out_dir / entry.path, written.reasons
     )
 
 

@@ -1,14 +1,16 @@
 """Write a run's output: markdown, sidecar JSON and HTML per article, the index, feeds, a run record.
 
 Guarantees feeds rely on:
-- Nothing is written until every article is rendered and checked.
-- A run replaces `<out>/<as_of>/` as a whole: it is built in a temporary folder beside it and renamed
-  into place, so readers never see half a run and stale articles from an earlier run vanish.
+- A run replaces `<out>/<as_of>/` as a whole: articles are staged in a temporary folder beside it
+  (worker processes write their own articles there) and the folder is renamed into place once every
+  article is written, so readers never see half a run and stale articles from an earlier run vanish.
 - Feeds and the index are replaced (temporary file, then rename) only after the articles are in place;
   a crash before that leaves the previous feeds intact and consistent.
 - Output is byte-identical across re-runs on the same snapshot: no run timestamps in articles, feeds
   or the index (they go to runs/<as_of>.json).
 - One run at a time per output folder (a lock file); a second run exits with a clear message.
+- Only [a-z0-9-] slugs and `sources/<name>` paths are written: data never steers a path outside.
+- Files are readable as the umask allows (not mkstemp's 0600): a web server serves them as they are.
 """
 
 from __future__ import annotations
@@ -17,26 +19,49 @@ import datetime as dt
 import html
 import json
 import os
+import re
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import markdown
 import nh3
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from generator.errors import PublishError
-from generator.models import Approval, Sidecar, Verdict
+from generator.models import SLUG_PATTERN, Approval, Sidecar, Verdict
+from generator.rulefiles import describe
 
 INDEX_FILE = "index.json"
 JSON_FEED = "feed.json"
 ATOM_FEED = "atom.xml"
 LOCK_FILE = ".newsdesk.lock"
+REVIEW_PAGE = "review.html"
 SOURCES_DIR = "sources"
+_ATOMIC_FILES = (INDEX_FILE, JSON_FEED, ATOM_FEED, REVIEW_PAGE)
 _ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "th", "td", "sup", "section", "hr"}
+MAX_SLUG_CHARS = 120  # FrontMatter.slug's bound
+_SLUG = re.compile(SLUG_PATTERN)
+_STAGING_MARK = ".staging."
+_RETIRED_SUFFIX = ".retired"
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import (os.umask can only be read by setting it, which is not thread-safe later).
+_UMASK = _current_umask()
+FILE_MODE = 0o666 & ~_UMASK
+DIR_MODE = 0o777 & ~_UMASK
 
 
 @dataclass(frozen=True)
@@ -57,13 +82,25 @@ class ArticleOutput:
 
 
 def render_html(body: str, title: str) -> str:
-    """Markdown body -> a standalone, sanitised HTML page (no script, no event handlers survive)."""
-    converted = markdown.markdown(body, extensions=["tables", "footnotes"], output_format="html")
-    return page(html.escape(title), sanitise(converted))
+    """Markdown body -> a standalone, sanitised HTML page.
+
+    No script, event handler or image survives: generated articles have no images, so one that
+    arrives through data (a company name, a quote) is dropped rather than loaded by every reader.
+    """
+    converted = _converter().reset().convert(body)
+    return page(html.escape(title), sanitise(converted, images=False))
 
 
-def sanitise(fragment: str) -> str:
-    return nh3.clean(fragment, tags=_ALLOWED_TAGS, link_rel="noopener noreferrer")
+@cache
+def _converter() -> markdown.Markdown:
+    """One converter per process, reset per article: building one costs more than converting."""
+    return markdown.Markdown(extensions=["tables", "footnotes"], output_format="html")
+
+
+def sanitise(fragment: str, *, images: bool = True) -> str:
+    """Keep safe markup only; `images=False` also drops <img>, so a page loads nothing from anywhere."""
+    tags = _ALLOWED_TAGS if images else _ALLOWED_TAGS - {"img"}
+    return nh3.clean(fragment, tags=tags, link_rel="noopener noreferrer")
 
 
 def page(title: str, content: str, *, style: str = "") -> str:
@@ -108,55 +145,143 @@ def output_lock(out_dir: Path) -> Iterator[None]:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder, then rename: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write_all({path: text})
 
 
-def write_articles(
-    out_dir: Path, as_of: dt.date, articles: list[ArticleOutput], sources: dict[str, str]
-) -> Path:
-    """Replace `<out>/<as_of>/` with this run's articles and the source texts they cite.
+def atomic_write_all(files: dict[Path, str]) -> None:
+    """Write every file to a temporary beside it first, then rename them all.
 
-    Approvals recorded in the previous copy carry over to an article whose content is unchanged.
+    Nothing is replaced until every file is fully written, so files that belong together (the two
+    feeds) are never left one new and one old by a failure while writing.
     """
-    final = out_dir / as_of.isoformat()
-    previous = _approvals(final)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging.", dir=out_dir))
+    temporaries: dict[Path, Path] = {}
     try:
-        seen: set[str] = set()
-        for article in articles:
-            if article.slug in seen:  # never overwrite silently
-                raise PublishError(f"{final / article.slug}: two articles in one run share this slug")
-            seen.add(article.slug)
-            sidecar = _with_approval(article.sidecar, previous.get(article.slug))
-            (staging / f"{article.slug}.md").write_text(article.markdown, "utf-8")
-            (staging / f"{article.slug}.html").write_text(article.html, "utf-8")
-            (staging / f"{article.slug}.json").write_text(sidecar_json(sidecar), "utf-8")
-        if sources:
-            (staging / SOURCES_DIR).mkdir()
-            for relative, text in sorted(sources.items()):
-                (staging / relative).write_text(text, "utf-8")
-        _swap_in(staging, final)
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            temporaries[path] = Path(temporary)
+            os.fchmod(handle, FILE_MODE)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+        for path, temporary in temporaries.items():
+            temporary.replace(path)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        for temporary in temporaries.values():
+            temporary.unlink(missing_ok=True)
         raise
-    return final
+
+
+class RunWriter:
+    """One run's articles in the making: staged beside `<out>/<as_of>/`, then swapped in whole.
+
+    Forked worker processes call `write` for their own articles, so the files never cross a process
+    boundary; the parent calls `commit` (or `abort`) once. Create it under `output_lock`: it first
+    clears what a killed run may have left behind. Approvals recorded for the previous copy of an
+    article carry over when its content is unchanged.
+    """
+
+    def __init__(self, out_dir: Path, as_of: dt.date) -> None:
+        self.out_dir = out_dir
+        self.date = as_of.isoformat()
+        self.final = out_dir / self.date
+        _clear_leftovers(out_dir, self.final)
+        self._approvals = _previous_approvals(out_dir, self.date)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.final.name}{_STAGING_MARK}", dir=out_dir))
+        self.staging.chmod(DIR_MODE)
+
+    def write(self, article: ArticleOutput) -> IndexEntry:
+        """Stage one article's markdown, HTML and sidecar; a second article with its slug fails."""
+        _check_slug(article.slug, self.final)
+        sidecar = _with_approval(article.sidecar, self._approvals.get(article.slug))
+        for suffix, text in (
+            (".md", article.markdown),
+            (".html", article.html),
+            (".json", sidecar_json(sidecar)),
+        ):
+            _write_new(self.staging / f"{article.slug}{suffix}", text, self.final)
+        return IndexEntry(
+            article.slug,
+            self.date,
+            article.kind,
+            article.title,
+            article.verdict.value,
+            sidecar.approval is not None,
+            f"{self.date}/{article.slug}.md",
+            article.summary,
+            tuple(sidecar.tickers),
+        )
+
+    def commit(self, sources: dict[str, str]) -> Path:
+        """Add the cited source texts and swap the staged folder in."""
+        try:
+            if sources:
+                (self.staging / SOURCES_DIR).mkdir()
+                for relative, text in sorted(sources.items()):
+                    _check_source_path(relative, self.final)
+                    _write_new(self.staging / relative, text, self.final)
+            _swap_in(self.staging, self.final)
+        except BaseException:
+            self.abort()
+            raise
+        return self.final
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _write_new(path: Path, text: str, final: Path) -> None:
+    """Create a file that must not exist yet: never overwrite silently."""
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    except FileExistsError:
+        raise PublishError(f"{final / path.name}: two articles in one run share this name") from None
 
 
 def sidecar_json(sidecar: Sidecar) -> str:
-    return sidecar.model_dump_json(indent=2, exclude_none=True) + "\n"
+    return sidecar.model_dump_json(indent=2) + "\n"
+
+
+def _check_slug(slug: str, folder: Path) -> None:
+    """The last line of defence: a slug is a file name, so it must be [a-z0-9-] and bounded."""
+    if not _SLUG.fullmatch(slug) or len(slug) > MAX_SLUG_CHARS:
+        raise PublishError(f"{folder}: refusing to write article with unsafe slug {slug!r}")
+
+
+def _check_source_path(relative: str, folder: Path) -> None:
+    """A cited source is written as `sources/<name>`, never anywhere else."""
+    parts = relative.split("/")
+    if (
+        len(parts) != 2
+        or parts[0] != SOURCES_DIR
+        or parts[1] in ("", ".", "..")
+        or any(c in parts[1] for c in "\\\0")
+    ):
+        raise PublishError(f"{folder}: refusing to write source outside {SOURCES_DIR}/: {relative!r}")
+
+
+def _clear_leftovers(out_dir: Path, final: Path) -> None:
+    """Undo what a killed run leaves: staging folders, a retired copy, temporary files.
+
+    A run killed between retiring the old folder and renaming the new one in leaves no `<as_of>/`;
+    the retired copy is put back so readers and approvals find the previous articles.
+    """
+    retired = final.with_name(f".{final.name}{_RETIRED_SUFFIX}")
+    if retired.is_dir() and not final.exists():
+        retired.rename(final)
+    for path in out_dir.iterdir():
+        name = path.name
+        if not name.startswith("."):
+            continue
+        if path.is_dir() and (_STAGING_MARK in name or name.endswith(_RETIRED_SUFFIX)):
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.is_file() and name.startswith(tuple(f".{f}." for f in _ATOMIC_FILES)):
+            path.unlink(missing_ok=True)
 
 
 def _swap_in(staging: Path, final: Path) -> None:
     if final.exists():
-        retired = final.with_name(f".{final.name}.retired")
+        retired = final.with_name(f".{final.name}{_RETIRED_SUFFIX}")
         shutil.rmtree(retired, ignore_errors=True)
         final.rename(retired)
         staging.rename(final)
@@ -165,11 +290,16 @@ def _swap_in(staging: Path, final: Path) -> None:
         staging.rename(final)
 
 
-def _approvals(folder: Path) -> dict[str, Approval]:
+def _previous_approvals(out_dir: Path, date: str) -> dict[str, Approval]:
+    """Approvals of the date's current articles, read from the sidecars the index marks approved."""
     approvals = {}
-    for path in folder.glob("*.json") if folder.is_dir() else ():
+    for entry in read_index(out_dir):
+        if entry.date != date or not entry.approved:
+            continue
         try:
-            sidecar = Sidecar.model_validate_json(path.read_text("utf-8"))
+            sidecar = Sidecar.model_validate_json(
+                (out_dir / entry.path).with_suffix(".json").read_text("utf-8")
+            )
         except (OSError, ValueError):
             continue
         if sidecar.approval is not None:
@@ -209,34 +339,22 @@ class IndexEntry:
         return self.verdict == Verdict.PUBLISH or (self.verdict == Verdict.REVIEW and self.approved)
 
 
-def update_index(out_dir: Path, as_of: dt.date, articles: Iterable[ArticleOutput]) -> list[IndexEntry]:
-    """Replace this date's entries in index.json, keep other dates', newest first."""
-    date = as_of.isoformat()
+def update_index(out_dir: Path, date: str, fresh: Iterable[IndexEntry]) -> list[IndexEntry]:
+    """Replace one date's entries in index.json, keep other dates', newest first (then by slug)."""
     kept = [e for e in read_index(out_dir) if e.date != date]
-    fresh = [
-        IndexEntry(
-            a.slug,
-            date,
-            a.kind,
-            a.title,
-            a.verdict.value,
-            False,
-            f"{date}/{a.slug}.md",
-            a.summary,
-            tuple(a.sidecar.tickers),
-        )
-        for a in articles
-    ]
-    approved = {slug for slug, _ in _approvals(out_dir / date).items()}
-    fresh = [_approved(e, e.slug in approved) for e in fresh]
-    entries = sorted(kept + fresh, key=lambda e: (e.date, e.slug), reverse=True)
-    entries = sorted(entries, key=lambda e: e.date, reverse=True)
+    entries = sorted([*kept, *fresh], key=lambda e: e.slug)
+    entries.sort(key=lambda e: e.date, reverse=True)
     write_index(out_dir, entries)
     return entries
 
 
-def _approved(entry: IndexEntry, approved: bool) -> IndexEntry:
-    return IndexEntry(**{**entry.__dict__, "approved": approved})
+class IndexFile(BaseModel):
+    """`index.json`: every written article of every date, newest first (feeds and review read it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = 1
+    articles: list[IndexEntry]
 
 
 def read_index(out_dir: Path) -> list[IndexEntry]:
@@ -244,18 +362,46 @@ def read_index(out_dir: Path) -> list[IndexEntry]:
     if not path.is_file():
         return []
     try:
-        raw = json.loads(path.read_text("utf-8"))
-        return [IndexEntry(**{**item, "tickers": tuple(item.get("tickers", ()))}) for item in raw["articles"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise PublishError(f"{path}: unreadable index ({exc}); delete it and re-run to rebuild") from None
+        return IndexFile.model_validate_json(path.read_bytes()).articles
+    except OSError as exc:
+        raise PublishError(f"{path}: cannot read index ({exc.strerror})") from None
+    except ValidationError as exc:
+        raise PublishError(f"{path}: unreadable index ({describe(exc)}); delete it and re-run") from None
 
 
 def write_index(out_dir: Path, entries: list[IndexEntry]) -> None:
-    items = [{**e.__dict__, "tickers": list(e.tickers)} for e in entries]
-    atomic_write(
-        out_dir / INDEX_FILE,
-        json.dumps({"version": 1, "articles": items}, indent=2, ensure_ascii=False) + "\n",
-    )
+    data = IndexFile(articles=entries).model_dump(mode="json")
+    atomic_write(out_dir / INDEX_FILE, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+_RFC3339_UTC = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
+
+
+class FeedItem(BaseModel):
+    """One JSON Feed 1.1 item; the Atom entry carries the same fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="the article's URL: stable across runs")
+    url: str
+    title: str
+    content_html: str = Field(description="the sanitised article body")
+    summary: str
+    date_published: str = Field(pattern=_RFC3339_UTC, description="the data as-of date, midnight UTC")
+    tags: list[str] = Field(description="the article kind, then its tickers")
+
+
+class JsonFeed(BaseModel):
+    """`feed.json`: JSON Feed 1.1 of released articles only, newest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal["https://jsonfeed.org/version/1.1"] = "https://jsonfeed.org/version/1.1"
+    title: str
+    home_page_url: str
+    feed_url: str
+    language: str
+    items: list[FeedItem]
 
 
 def write_feeds(
@@ -264,31 +410,24 @@ def write_feeds(
     """JSON Feed 1.1 and Atom 1.0 of released articles only, newest first; returns the item count."""
     base = site_url.rstrip("/") + "/"
     released = [e for e in entries if e.released][:max_items]
-    items = []
-    for entry in released:
-        url = f"{base}{entry.date}/{entry.slug}.html"
-        content = _article_html(out_dir / entry.path)
-        items.append(
-            {
-                "id": url,
-                "url": url,
-                "title": entry.title,
-                "content_html": content,
-                "summary": entry.summary,
-                "date_published": f"{entry.date}T00:00:00Z",
-                "tags": [entry.kind, *entry.tickers],
-            }
+    items = [
+        FeedItem(
+            id=f"{base}{entry.date}/{entry.slug}.html",
+            url=f"{base}{entry.date}/{entry.slug}.html",
+            title=entry.title,
+            content_html=_article_html(out_dir / entry.path),
+            summary=entry.summary,
+            date_published=f"{entry.date}T00:00:00Z",
+            tags=[entry.kind, *entry.tickers],
         )
-    feed = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": title,
-        "home_page_url": base,
-        "feed_url": f"{base}{JSON_FEED}",
-        "language": "en",
-        "items": items,
-    }
-    atomic_write(out_dir / JSON_FEED, json.dumps(feed, indent=2, ensure_ascii=False) + "\n")
-    atomic_write(out_dir / ATOM_FEED, _atom(items, title=title, base=base))
+        for entry in released
+    ]
+    feed = JsonFeed(
+        title=title, home_page_url=base, feed_url=f"{base}{JSON_FEED}", language="en", items=items
+    )
+    feed_json = json.dumps(feed.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    atom = _atom(items, title=title, base=base)
+    atomic_write_all({out_dir / JSON_FEED: feed_json, out_dir / ATOM_FEED: atom})
     return len(items)
 
 
@@ -302,7 +441,7 @@ def _article_html(md_path: Path) -> str:
     return text[start + len("<main>") : end].strip() if start >= 0 and end > start else ""
 
 
-def _atom(items: list[dict], *, title: str, base: str) -> str:
+def _atom(items: list[FeedItem], *, title: str, base: str) -> str:
     namespace = "http://www.w3.org/2005/Atom"
     ET.register_namespace("", namespace)
     feed = ET.Element(f"{{{namespace}}}feed")
@@ -314,21 +453,21 @@ def _atom(items: list[dict], *, title: str, base: str) -> str:
 
     child(feed, "id", base)
     child(feed, "title", title)
-    child(feed, "updated", items[0]["date_published"] if items else "1970-01-01T00:00:00Z")
+    child(feed, "updated", items[0].date_published if items else "1970-01-01T00:00:00Z")
     child(feed, "link", href=f"{base}{ATOM_FEED}", rel="self")
     child(feed, "link", href=base)
     author = child(feed, "author")
     child(author, "name", title)
     for item in items:
         entry = child(feed, "entry")
-        child(entry, "id", item["id"])
-        child(entry, "title", item["title"])
-        child(entry, "updated", item["date_published"])
-        child(entry, "published", item["date_published"])
-        child(entry, "link", href=item["url"])
-        child(entry, "summary", item["summary"])
-        child(entry, "content", item["content_html"], type="html")
-        for tag in item["tags"]:
+        child(entry, "id", item.id)
+        child(entry, "title", item.title)
+        child(entry, "updated", item.date_published)
+        child(entry, "published", item.date_published)
+        child(entry, "link", href=item.url)
+        child(entry, "summary", item.summary)
+        child(entry, "content", item.content_html, type="html")
+        for tag in item.tags:
             child(entry, "category", term=tag)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

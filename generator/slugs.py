@@ -16,6 +16,7 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     """[a-z0-9-] only, bounded, never empty: "../Helix Micro/ÉTF" -> "helix-micro-etf"."""
     ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = slug or "item"
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
-    return slug or "item"
+    return slug

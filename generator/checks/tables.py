@@ -95,5 +95,10 @@ class TableLowInformation(Rule):
                     1,
                     f"low-information table (lines {table.line_start}-{table.line_end}) removed "
                     f"from the published copy: {reason}",
-                    drop=TableDrop(line_start=table.line_start, line_end=table.line_end, reason=reason),
+                    drop=TableDrop(
+                        line_start=table.line_start,
+                        line_end=table.line_end,
+                        reason=reason,
+                        text="\n".join(article.document.lines[table.line_start - 1 : table.line_end]),
+                    ),
                 )

@@ -86,7 +86,11 @@ class SourceLibrary:
 
     def text_for(self, ref: SourceRef) -> str | None:
         """The text behind a front-matter source entry (for checking before anything is written)."""
-        return self._texts.get(ref.path or "")
+        return self.text_at(ref.path or "")
+
+    def text_at(self, path: str) -> str | None:
+        """The text of the document an article cites at `path` (relative to the article)."""
+        return self._texts.get(path)
 
 
 def ref_path(document: SourceDocument) -> str:

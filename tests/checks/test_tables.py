@@ -46,3 +46,11 @@ def test_remove_lines_takes_out_exactly_the_ranges():
     assert remove_lines("a\r\nT\r\nT\r\nU\nb\r\n", drops) == "a\r\nb\r\n"
     assert remove_lines("a\n\nT\nT", [TableDrop(line_start=3, line_end=4, reason="r")]) == "a\n\n"
     assert remove_lines("T\nT\n", [TableDrop(line_start=1, line_end=2, reason="r")]) == ""
+
+
+def test_a_dropped_table_keeps_its_text_for_the_review_page(checker, default_front_matter):
+    table = "| Item | Value |\n|---|---|\n| N/A | N/A |\n| - | - |"
+    text = default_front_matter({}) + f"Before.\n\n{table}\n\nAfter.\n"
+    report = checker.check(text, path="a.md").report
+    [drop] = report.tables_dropped
+    assert drop.text == table

@@ -1,0 +1,405 @@
+"""Editors: the review queue in the terminal and as one static page, and approving a held story."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+from generator.checks import Checker, load_rules
+from generator.config import load_settings
+from generator.errors import PublishError
+from generator.models import Finding, Severity, Sidecar, TableDrop, Verdict
+from generator.publish import (
+    ATOM_FEED,
+    JSON_FEED,
+    REVIEW_PAGE,
+    IndexEntry,
+    output_lock,
+    read_index,
+    write_feeds,
+    write_index,
+)
+from generator.review import (
+    Queue,
+    QueueItem,
+    approve,
+    load_queue,
+    render_review_page,
+    run_approve,
+    run_review,
+    word_diff,
+    write_review_page,
+)
+
+DAY = "2026-11-20"
+LEGAL = "thinkloom-alpha-score-2026-11-20"  # held: "lawsuit" in a quoted headline
+SPLIT = "skyhollow-aerospace-alpha-score-2026-11-20"  # held: five figures distorted by a stock split
+QUOTED = "fibrenne-optical-alpha-score-2026-11-20"  # published; quotes its chief executive
+PUBLISHED = "zenithal-platforms-alpha-score-2026-11-20"
+QUOTE = "only as fast as the links"
+TABLE = "| Item | Value |\n|---|---|\n| N/A | N/A |\n| - | - |\n"
+
+
+def recheck(out: Path, slug: str, text: str) -> Sidecar:
+    """What an editor's fix goes through: check the edited article, publish the fixed copy and verdict."""
+    md = out / DAY / f"{slug}.md"
+    sidecar = Sidecar.model_validate_json(md.with_suffix(".json").read_text())
+    result = Checker(load_rules()).check(text, path=str(md), sidecar=sidecar)
+    report = result.report
+    sidecar = sidecar.model_copy(
+        update={
+            "verdict": report.verdict,
+            "findings": list(report.findings),
+            "tables_dropped": list(report.tables_dropped),
+            "content_hash": hashlib.sha256(result.fixed_text.encode()).hexdigest(),
+        }
+    )
+    md.write_text(result.fixed_text)
+    md.with_suffix(".json").write_text(sidecar.model_dump_json(indent=2) + "\n")
+    entries = [
+        IndexEntry(**{**e.__dict__, "verdict": report.verdict.value}) if e.slug == slug else e
+        for e in read_index(out)
+    ]
+    write_index(out, entries)
+    settings = load_settings(out=out)
+    write_feeds(
+        out,
+        entries,
+        title=settings.publication,
+        site_url=settings.site_url,
+        max_items=settings.feed_max_items,
+    )
+    return sidecar
+
+
+def misquote(out: Path) -> Sidecar:
+    """Block QUOTED: a changed word in its quote, a placeholder table above it, advice below it."""
+    text = (out / DAY / f"{QUOTED}.md").read_text()
+    assert QUOTE in text
+    text = text.replace(QUOTE, QUOTE.replace("fast", "quick"))
+    text = text.replace("## From the company\n", f"## From the company\n\n{TABLE}\n")
+    text = text.replace("## In the news\n", "## In the news\n\nAnalysts call it a strong buy.\n")
+    return recheck(out, QUOTED, text)
+
+
+@pytest.fixture(scope="module")
+def queue_out(sample_run, tmp_path_factory) -> Path:
+    """The sample output with one article misquoted and blocked, and review.html written."""
+    out = tmp_path_factory.mktemp("review") / "out"
+    shutil.copytree(sample_run.out_dir, out)
+    misquote(out)
+    with output_lock(out):
+        write_review_page(out)
+    return out
+
+
+@pytest.fixture
+def out(queue_out, tmp_path) -> Path:
+    """A private copy of `queue_out` for tests that approve."""
+    copy = tmp_path / "out"
+    shutil.copytree(queue_out, copy)
+    return copy
+
+
+def cli_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["newsdesk", *args])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+        sys.exit(0)
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+def article_html(page: str, slug: str) -> str:
+    start = page.index(f'data-slug="{slug}"')
+    return page[start : page.index("</article>", start)]
+
+
+def marks(fragment: str, rule: str) -> list[str]:
+    """Text inside each <mark> of one rule; a finding's mark is split in pieces around other tags."""
+    pattern = rf'<mark class="finding rule-{rule} [^"]*"[^>]*>(.*?)</mark>'
+    return [re.sub(r"<[^>]+>", "", text) for text in re.findall(pattern, fragment, re.S)]
+
+
+# ------------------------------------------------------------------------------------------ the table
+
+
+def test_review_lists_held_and_blocked_articles_with_reasons(queue_out, capsys):
+    run_review(queue_out, as_html=False)
+    text = capsys.readouterr().out
+    for slug in (LEGAL, SPLIT, QUOTED):
+        assert slug in text
+    assert "risk.corporate_action ×5" in text and "legal term: 'lawsuit'" in text
+    assert "quotes.mismatch" in text and "block" in text
+    assert PUBLISHED not in text
+    assert "9 held for review, 1 blocked, 0 approved, 73 published; 83 articles" in text
+
+
+@pytest.mark.parametrize("setup", ["missing", "no-index"])
+def test_review_without_output_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, setup):
+    folder = tmp_path / "out"
+    if setup == "no-index":
+        folder.mkdir()
+    for extra in ((), ("--html",)):
+        code, _, err = cli_main(monkeypatch, capsys, "review", str(folder), *extra)
+        assert code == 2 and len(err.strip().splitlines()) == 1
+        assert str(folder) in err and "newsdesk run" in err
+    assert not (folder / REVIEW_PAGE).exists()
+
+
+# ------------------------------------------------------------------------------------------- the page
+
+
+def test_page_summarises_the_queue(queue_out):
+    page = (queue_out / REVIEW_PAGE).read_text()
+    for state, count in (("published", 73), ("approved", 0), ("held", 9), ("blocked", 1)):
+        assert f'<li class="{state}">{state}: <strong>{count}</strong></li>' in page
+    rows = dict(re.findall(r"<tr><td><code>([a-z_.]+)</code></td><td>\w+</td><td>(\d+)</td>", page))
+    assert rows["risk.corporate_action"] == "5" and rows["risk.legal"] == "6"
+    assert rows["quotes.mismatch"] == "1" and rows["tables.low_information"] == "1"
+    articles = re.findall(r'<article class="queued verdict-(\w+)" id="a\d+" data-slug="([a-z0-9-]+)"', page)
+    assert articles[0] == ("block", QUOTED)  # blocked first
+    assert len(articles) == 10 and PUBLISHED not in page
+    assert render_review_page(load_queue(queue_out)) == page  # no timestamps: the same queue, the same page
+
+
+def test_page_marks_flagged_phrases_and_figures_in_place(queue_out):
+    page = (queue_out / REVIEW_PAGE).read_text()
+    assert marks(article_html(page, LEGAL), "risk-legal") == ["lawsuit"]
+    figures = marks(article_html(page, SPLIT), "risk-corporate-action")
+    assert figures == ["-92.5 percentage points", "72.9%", "71.5%", "92.5 percentage points", "74.7%"]
+    coverage = article_html(page, "cairnmoor-mining-alpha-score-2026-11-20")
+    assert marks(coverage, "risk-low-coverage") == ["Cairnmoor Mining lacks the data for an Alpha Score"]
+    # The findings list links to each mark.
+    anchor = re.search(r'<mark class="finding rule-risk-legal[^"]*" title="[^"]*" id="([\w-]+)"', page)
+    assert f'href="#{anchor.group(1)}"' in page
+
+
+def test_page_sets_a_misquote_beside_its_source_passage(queue_out):
+    article = article_html((queue_out / REVIEW_PAGE).read_text(), QUOTED)
+    diff = re.search(r'<section class="quote-diff".*?</section>', article, re.S).group(0)
+    assert "<del>quick</del>" in diff and "<ins>fast</ins>" in diff
+    assert diff.count("<del>") == 1 and diff.count("<ins>") == 1  # only the changed word
+    assert "fbrn-raises-outlook" in diff
+    quoted = marks(article, "quotes-mismatch")
+    assert len(quoted) == 1 and quoted[0].startswith("AI clusters are only as quick as the links")
+
+
+def test_page_shows_dropped_tables_where_they_were_and_maps_later_lines(queue_out):
+    article = article_html((queue_out / REVIEW_PAGE).read_text(), QUOTED)
+    sidecar = Sidecar.model_validate_json((queue_out / DAY / f"{QUOTED}.json").read_text())
+    (drop,) = sidecar.tables_dropped
+    box = re.search(r'<aside class="dropped" id="([\w-]+)">(.*?)</aside>', article, re.S)
+    assert f"lines {drop.line_start}-{drop.line_end}" in box.group(2) and drop.reason in box.group(2)
+    # In place: after the section heading it sat under, before the quote that followed it.
+    body = article[article.index('<section class="article-body">') :]
+    box_at = body.index('<aside class="dropped"')
+    assert body.index("From the company</h2>") < box_at < body.index("only as quick as")
+    assert f'href="#{box.group(1)}"' in article  # the tables finding links to it
+    # "strong buy" sits below the removed table: its line is mapped back to the published copy.
+    assert marks(article, "risk-advice") == ["strong buy"]
+
+
+def test_dropped_table_text_is_struck_through():
+    body = "# T\n\nBefore.\n\nAfter.\n"
+    drop = TableDrop(line_start=5, line_end=8, reason="no column varies", text=TABLE)
+    page = render_one(body, findings=[], drops=[drop], front_lines=0)
+    struck = re.search(r'<del class="dropped-table">(.*?)</del>', page, re.S).group(1)
+    assert "<table>" in struck and "<td>N/A</td>" in struck
+
+
+def render_one(body: str, *, findings: list[Finding], drops=(), front_lines: int = 4) -> str:
+    """The review page for one held article with the given body and findings."""
+    front = "---\ntitle: T\nslug: t\n---\n" if front_lines else ""
+    sidecar = Sidecar(
+        slug="t",
+        title="T",
+        date=dt.date(2026, 11, 20),
+        kind="k",
+        verdict=Verdict.REVIEW,
+        findings=findings,
+        tables_dropped=list(drops),
+    )
+    entry = IndexEntry("t", DAY, "k", "T", "review", False, f"{DAY}/t.md", "", ())
+    return render_review_page(Queue(Path("out"), [entry], [QueueItem(entry, sidecar, front + body)]))
+
+
+def finding(rule: str, line: int, column: int, excerpt: str = "") -> Finding:
+    return Finding(
+        rule=rule, severity=Severity.REVIEW, line=line, column=column, message="m", excerpt=excerpt
+    )
+
+
+class _Nesting(HTMLParser):
+    """Fails on a closing tag that does not close the innermost open element."""
+
+    VOID = frozenset({"br", "hr", "img", "meta", "input", "link", "col", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1:]}>"
+        self.stack.pop()
+
+
+def test_marks_stay_well_nested_across_inline_markup_and_overlaps():
+    line = "- **Value: 3, poor.** Earnings yield fell, a *strong buy* signal."
+    at = line.index("strong buy") + 1
+    page = render_one(
+        f"# T\n\n{line}\n",
+        findings=[
+            finding("risk.low_coverage", 7, 5),  # no excerpt: from its column on, across </strong>
+            finding("risk.advice", 7, at, "strong buy"),  # inside <em> and inside the mark above
+            finding("numbers.untraced", 7, at, "strong"),  # overlapping the advice mark
+        ],
+    )
+    body = page[page.index('<section class="article-body">') :]
+    body = body[: body.index("</section>") + len("</section>")]
+    checker = _Nesting()
+    checker.feed(body)
+    assert checker.stack == []
+    assert "".join(marks(body, "risk-advice")) == "strong buy"
+    assert "".join(marks(body, "numbers-untraced")) == "strong"
+    assert (
+        "".join(marks(body, "risk-low-coverage"))
+        == "Value: 3, poor. Earnings yield fell, a strong buy signal."
+    )
+    assert body.count(' id="a1-f1"') == 1  # a split mark keeps one anchor
+
+
+def test_page_escapes_what_it_inserts_and_needs_nothing_external():
+    line = 'A [link](javascript:alert(1)) and <b onclick="x()">bold</b> <img src="https://t.invalid/p.gif">.'
+    body = f"# T\n\n{line}\n"
+    evil = finding("risk.legal", 7, line.index("link") + 1, "link")
+    evil = evil.model_copy(update={"message": '<script>alert("m")</script>'})
+    page = render_one(body, findings=[evil])
+    assert marks(page, "risk-legal") == ["link"]
+    assert "<script" not in page and "onclick" not in page and "javascript:" not in page
+    assert "&lt;script&gt;" in page
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page) and "<link" not in page and "<img" not in page
+
+
+def test_word_diff_marks_only_the_changed_words():
+    quote, passage = word_diff(
+        "We shipped more, and “faster” than ever", "We shipped many more, and faster than before"
+    )
+    assert quote == [("We shipped", False), ("more, and “faster” than", False), ("ever", True)]
+    assert passage == [
+        ("We shipped", False),
+        ("many", True),
+        ("more, and faster than", False),
+        ("before", True),
+    ]
+
+
+# --------------------------------------------------------------------------------------------- approve
+
+
+def test_approve_releases_a_held_article_into_the_feeds(out, monkeypatch, capsys):
+    before = json.loads((out / JSON_FEED).read_text())["items"]
+    code, stdout, _ = cli_main(
+        monkeypatch,
+        capsys,
+        "approve",
+        LEGAL,
+        "--out",
+        str(out),
+        "--note",
+        "lawsuit is the news",
+        "--by",
+        "kim",
+    )
+    assert code == 0 and f"approved {LEGAL}" in stdout
+    sidecar = Sidecar.model_validate_json((out / DAY / f"{LEGAL}.json").read_text())
+    approval = sidecar.approval
+    assert approval.by == "kim" and approval.note == "lawsuit is the news"
+    assert approval.content_hash == sidecar.content_hash
+    assert approval.at.tzinfo is not None and abs(dt.datetime.now(dt.UTC) - approval.at).total_seconds() < 60
+    assert next(e for e in read_index(out) if e.slug == LEGAL).approved
+    items = json.loads((out / JSON_FEED).read_text())["items"]
+    assert len(items) == len(before) + 1 and any(i["id"].endswith(f"/{LEGAL}.html") for i in items)
+    assert f"/{LEGAL}.html</id>" in (out / ATOM_FEED).read_text()
+    page = (out / REVIEW_PAGE).read_text()  # the page existed, so it was brought up to date
+    assert f'data-slug="{LEGAL}"' not in page
+    assert '<li class="approved">approved: <strong>1</strong></li>' in page
+
+
+def test_review_html_writes_the_page_and_says_where(out, monkeypatch, capsys):
+    (out / REVIEW_PAGE).unlink()
+    code, stdout, _ = cli_main(monkeypatch, capsys, "review", str(out), "--html")
+    assert code == 0 and f"wrote {out / REVIEW_PAGE}" in stdout and "1 blocked" in stdout
+    assert (out / REVIEW_PAGE).read_text().startswith("<!DOCTYPE html>")
+
+
+def test_approve_defaults_to_the_current_user(out, monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "night-editor")
+    run_approve(SPLIT, note=None, out=out, editor=None)
+    assert (
+        Sidecar.model_validate_json((out / DAY / f"{SPLIT}.json").read_text()).approval.by == "night-editor"
+    )
+
+
+@pytest.mark.parametrize(
+    ("slug", "message"),
+    [
+        (QUOTED, "blocked: fix and re-check first"),
+        (PUBLISHED, "already published"),
+        ("no-such-story", "no article 'no-such-story'"),
+        ("../../etc", "not an article slug"),
+    ],
+)
+def test_approve_refuses_with_one_line_and_exit_2(out, monkeypatch, capsys, slug, message):
+    feeds = (out / JSON_FEED).read_bytes(), (out / ATOM_FEED).read_bytes()
+    code, _, err = cli_main(monkeypatch, capsys, "approve", slug, "--out", str(out), "--by", "kim")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and message in err
+    assert ((out / JSON_FEED).read_bytes(), (out / ATOM_FEED).read_bytes()) == feeds
+
+
+def test_approve_twice_is_refused(out):
+    settings = load_settings(out=out)
+    approve(settings, LEGAL, by="kim")
+    with pytest.raises(PublishError, match="already published"):
+        approve(settings, LEGAL, by="kim")
+
+
+def test_an_article_edited_after_its_check_cannot_be_approved(out):
+    md = out / DAY / f"{LEGAL}.md"
+    md.write_text(md.read_text() + "\nA late edit.\n")
+    with pytest.raises(PublishError, match="changed since it was checked"):
+        approve(load_settings(out=out), LEGAL, by="kim")
+
+
+def test_a_blocked_article_can_be_approved_once_fixed_and_rechecked(out):
+    md = out / DAY / f"{QUOTED}.md"
+    fixed = recheck(out, QUOTED, md.read_text().replace("only as quick as", "only as fast as"))
+    assert fixed.verdict is Verdict.REVIEW  # the quote is fixed; the advice phrase still needs an editor
+    approval = approve(load_settings(out=out), QUOTED, by="kim")
+    assert approval.content_hash == fixed.content_hash
+
+
+def test_an_approval_survives_a_rerun_of_unchanged_content(sample_run, tmp_path):
+    from generator.pipeline import build
+
+    out = tmp_path / "out"
+    shutil.copytree(sample_run.out_dir, out)
+    approve(load_settings(out=out), LEGAL, by="kim", note="ok")
+    build(load_settings(out=out, jobs=1, quiet=True))
+    sidecar = Sidecar.model_validate_json((out / DAY / f"{LEGAL}.json").read_text())
+    assert sidecar.approval is not None and sidecar.approval.note == "ok"
+    assert any(i["id"].endswith(f"/{LEGAL}.html") for i in json.loads((out / JSON_FEED).read_text())["items"])
+    assert load_queue(out).counts()["approved"] == 1
