@@ -18,7 +18,6 @@ import math
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import humanize
-import inflect
 from babel import Locale
 from babel.numbers import get_currency_symbol
 
@@ -45,7 +44,6 @@ _AP_MONTHS = (
     "Nov.",
     "Dec.",
 )
-_INFLECT = inflect.engine()
 
 
 def number(value: float, decimals: int = 1, *, optional: bool = False) -> str:
@@ -127,12 +125,12 @@ def date(value: dt.date, *, year: bool = True) -> str:
 
 def join(items: list[str]) -> str:
     """A list in prose without the Oxford comma: "semis, data centers and cloud"."""
-    return _INFLECT.join(items, final_sep="")
+    return humanize.natural_list(list(items))
 
 
-def plural(word: str, how_many: float) -> str:
-    """The word in the number that agrees with `how_many` ("stock" -> "stocks")."""
-    return _INFLECT.plural(word, int(how_many))
+def plural(how_many: float, one: str, other: str) -> str:
+    """The form that agrees with `how_many` by the locale's plural rule: plural(1, "stock", "stocks")."""
+    return one if _LOCALE.plural_form(abs(how_many)) == "one" else other
 
 
 def display(value: float, unit: Unit) -> str:
