@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache
 
 import humanize
 from babel import Locale
@@ -100,13 +101,22 @@ def times(value: float, decimals: int = 1) -> str:
 
 def count(value: float) -> str:
     """A count in AP style: one to nine spelled out, numerals from 10 ("seven", "12", "1,204")."""
-    whole = round(value)
-    return humanize.apnumber(whole) if 0 <= whole < 10 else number(whole, 0)
+    return _count(round(value))
 
 
 def ordinal(value: float) -> str:
     """A rank such as a percentile: "18th"."""
-    return humanize.ordinal(round(value))
+    return _ordinal(round(value))
+
+
+@cache  # whole numbers repeat across every article; humanize's translation lookup does not need repeating
+def _count(whole: int) -> str:
+    return humanize.apnumber(whole) if 0 <= whole < 10 else number(whole, 0)
+
+
+@cache
+def _ordinal(whole: int) -> str:
+    return humanize.ordinal(whole)
 
 
 def shares(value: float) -> str:

@@ -130,8 +130,8 @@ class MarketFacts:
         events: pd.DataFrame,
         benchmark_name: str,
         universe_name: str,
-        panel: PricePanel,
-        benchmark_close: np.ndarray,
+        panel: PricePanel | None,
+        benchmark_close: np.ndarray | None,
         corporate_action_move: float,
     ) -> None:
         self.as_of = as_of
@@ -152,9 +152,22 @@ class MarketFacts:
         self._columns = {column: stocks[column].to_numpy() for column in stocks.columns}
         self._group_row = {group: i for i, group in enumerate(groups.index)}
         self._group_columns = {column: groups[column].to_numpy() for column in groups.columns}
+        self._benchmark_returns = {
+            (ticker, column.removeprefix("ret_")): value
+            for ticker, row in benchmarks.iterrows()
+            for column, value in row.items()
+            if column.startswith("ret_")
+        }
+        self._excluded: dict[tuple[str, str], list[str]] = {}
+        self._window_text = {name: f"{w.name}: {w.start} to {w.end}" for name, w in windows.items()}
         self._events: dict[str, list[tuple[dt.date, float]]] = {}
         for ticker, day, move in events[["ticker", "date", "move"]].itertuples(index=False):
             self._events.setdefault(ticker, []).append((day, move))
+
+    def release_history(self) -> None:
+        """Drop the price matrices (kept for scoring); every stated figure is already computed."""
+        self.panel = None
+        self.benchmark_close = None
 
     def value(self, ticker: str, column: str) -> object:
         """One cell of the stocks table (NaN or None when unknown)."""
@@ -184,7 +197,7 @@ class MarketFacts:
     def stock_relative(self, ticker: str, window: str) -> Fact | None:
         """The stock's return minus the benchmark's, in percentage points."""
         mine = self.value(ticker, f"ret_{window}")
-        bench = self.benchmarks.at[self.benchmark_ticker, f"ret_{window}"]
+        bench = self._benchmark_returns[(self.benchmark_ticker, window)]
         if pd.isna(mine) or pd.isna(bench):
             return None
         w = self.windows[window]
@@ -250,13 +263,19 @@ class MarketFacts:
 
     def excluded(self, group_id: str, window: str) -> list[str]:
         """Members left out of a group figure because their window holds a possible corporate action."""
-        if not self.group_value(group_id, f"excluded_{window}"):
-            return []
-        return [
-            t
-            for t in self.group_members[group_id].tickers
-            if self.value(t, f"flag_{window}") and not pd.isna(self.value(t, f"ret_{window}"))
-        ]
+        key = (group_id, window)
+        if key not in self._excluded:
+            members = (
+                self.group_members[group_id].tickers
+                if self.group_value(group_id, f"excluded_{window}")
+                else ()
+            )
+            self._excluded[key] = [
+                t
+                for t in members
+                if self.value(t, f"flag_{window}") and not pd.isna(self.value(t, f"ret_{window}"))
+            ]
+        return self._excluded[key]
 
     def group_relative(self, group_id: str, window: str, *, against: str = UNIVERSE) -> Fact | None:
         """Equal-weighted group return minus a benchmark's, in percentage points.
@@ -268,7 +287,7 @@ class MarketFacts:
             theirs = self.group_value(UNIVERSE, f"ew_{window}")
             other = f"equal-weighted {self.universe_name}"
         else:
-            theirs = self.benchmarks.at[against, f"ret_{window}"]
+            theirs = self._benchmark_returns[(against, window)]
             other = f"benchmark {against}"
         if pd.isna(mine) or pd.isna(theirs):
             return None
@@ -302,7 +321,7 @@ class MarketFacts:
 
     def benchmark_return(self, window: str, ticker: str | None = None) -> Fact | None:
         ticker = ticker or self.benchmark_ticker
-        value = self.benchmarks.at[ticker, f"ret_{window}"]
+        value = self._benchmark_returns[(ticker, window)]
         if pd.isna(value):
             return None
         w = self.windows[window]
@@ -413,7 +432,7 @@ class MarketFacts:
         flagged: bool = False,
     ) -> Fact:
         if isinstance(window, Window):
-            window = f"{window.name}: {window.start} to {window.end}"
+            window = self._window_text[window.name]
         return Fact(
             id=fact_id,
             value=float(value),

@@ -81,7 +81,9 @@ class Verdict(StrEnum):
     BLOCK = "block"
 
 
-class MetricScore(_Record):
+# Like Fact, a dataclass: a universe's scores hold tens of thousands of these.
+@dataclasses.dataclass(frozen=True, slots=True)
+class MetricScore:
     """One input to a signal: its raw value and its percentile rank among peers."""
 
     name: str  # e.g. "earnings_yield"
@@ -92,7 +94,10 @@ class MetricScore(_Record):
     peer_group: str  # e.g. "Information Technology" or "all stocks"
 
 
-class SignalScore(_Record):
+@dataclasses.dataclass(frozen=True, slots=True)
+class SignalScore:
+    """One of the four signals: its 0-100 score, band, and metrics (most influential first)."""
+
     score: int  # 0-100
     label: str  # band: poor / weak / moderate / strong
     metrics: tuple[MetricScore, ...]

@@ -27,7 +27,7 @@ from generator import __version__
 from generator.checks import Checker, load_rules
 from generator.config import Settings
 from generator.facts import compute_facts, load_fact_rules
-from generator.market.snapshot import Snapshot, SourceDocument, load_snapshot
+from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
 from generator.models import Severity, Sidecar, Verdict
 from generator.publish import (
     REVIEW_PAGE,
@@ -91,17 +91,17 @@ class Desk:
     def __init__(
         self,
         settings: Settings,
-        snapshot: Snapshot,
+        manifest: Manifest,
         newsroom: Newsroom,
         checker: Checker,
         library: SourceLibrary,
     ) -> None:
         self.settings = settings
-        self.snapshot = snapshot
+        self.manifest = manifest
         self.newsroom = newsroom
         self.checker = checker
         self.library = library
-        self.as_of = snapshot.as_of
+        self.as_of = manifest.as_of
         self.article_dir = settings.out / self.as_of.isoformat()
 
     def publish(self, plan: ArticlePlan, writer: RunWriter) -> Written:
@@ -165,6 +165,9 @@ def prepare(settings: Settings) -> Desk:
         snapshot, load_fact_rules(rules_dir), since=[since], baskets=theme_baskets(editorial.themes)
     )
     scores = compute_scores(snapshot, facts, scoring_rules, load_lexicon(rules_dir))
+    # Articles need figures, not price history: let the price table and matrices go before workers
+    # fork, so they neither inherit nor touch them (a 5,000-stock history is most of a run's memory).
+    facts.release_history()
     data_source = _data_source(snapshot)
     library = SourceLibrary.build((*snapshot.sources, data_source), _recent_news(snapshot, scoring_rules))
     writer = ArticleWriter(
@@ -183,7 +186,7 @@ def prepare(settings: Settings) -> Desk:
         has_cohorts=bool(snapshot.cohorts),
         cohort_since=since,
     )
-    return Desk(settings, snapshot, newsroom, Checker(load_rules(rules_dir)), library)
+    return Desk(settings, snapshot.manifest, newsroom, Checker(load_rules(rules_dir)), library)
 
 
 def build(settings: Settings, progress: ProgressCallback | None = None) -> RunResult:
@@ -192,6 +195,7 @@ def build(settings: Settings, progress: ProgressCallback | None = None) -> RunRe
     started_at = dt.datetime.now(dt.UTC)
     with output_lock(settings.out):
         desk = prepare(settings)
+        gc.collect()
         # The prepared data is long-lived: take it out of the cyclic GC's scans (which otherwise cost a
         # third of rendering time) and keep forked workers from touching, and so copying, its pages.
         gc.freeze()
@@ -218,8 +222,8 @@ def build(settings: Settings, progress: ProgressCallback | None = None) -> RunRe
         result = RunResult(
             out_dir=settings.out,
             as_of=desk.as_of,
-            snapshot_name=desk.snapshot.manifest.name,
-            fictional=desk.snapshot.manifest.fictional,
+            snapshot_name=desk.manifest.name,
+            fictional=desk.manifest.fictional,
             articles=tuple(_summary(settings.out, w) for w in written),
             feed_items=feed_items,
             seconds=time.perf_counter() - started,

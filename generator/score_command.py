@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -57,7 +58,7 @@ def score_record(score: AlphaScore) -> dict:
         "score": score.score,
         "profile": score.profile,
         "signals": {
-            name: None if (signal := score.signals.get(name)) is None else signal.model_dump(mode="json")
+            name: None if (signal := score.signals.get(name)) is None else dataclasses.asdict(signal)
             for name in SIGNALS
         },
         "coverage": score.coverage,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -362,48 +362,66 @@ def _round_half_up(values: pd.Series) -> pd.Series:
     return np.floor(values + 0.5)
 
 
-def alpha_scores(
-    table: ScoreTable, rules: ScoringRules, tickers: Iterable[str] | None = None
-) -> dict[str, AlphaScore]:
-    """Materialise AlphaScore records (with explanations and the published sentence)."""
-    labels = {spec.name: spec.label for specs in rules.signals.values() for spec in specs}
-    members = {signal: [spec.name for spec in specs] for signal, specs in rules.signals.items()}
-    wanted = list(table.metrics.index if tickers is None else tickers)
-    metric_values = table.metrics.reindex(columns=table.ranks.columns).loc[wanted].to_numpy()
-    rank_values = table.ranks.loc[wanted].to_numpy()
-    peer_values = table.peers.loc[wanted].to_numpy()
-    column_of = {name: i for i, name in enumerate(table.ranks.columns)}
-    signal_values = table.signals.loc[wanted].to_numpy()
-    out: dict[str, AlphaScore] = {}
-    for i, ticker in enumerate(wanted):
+class AlphaScores(Mapping[str, AlphaScore]):
+    """Each ticker's AlphaScore record (explanations and sentence), built when first read.
+
+    The numbers are all in the ScoreTable already; a run builds each record where its brief is
+    written, in a worker process, instead of building 5,000 up front in the parent.
+    """
+
+    def __init__(self, table: ScoreTable, rules: ScoringRules) -> None:
+        self._rules = rules
+        self._row = {ticker: i for i, ticker in enumerate(table.metrics.index)}
+        columns = list(table.ranks.columns)
+        self._metric_values = table.metrics.reindex(columns=columns).to_numpy(dtype=float)
+        self._ranks = table.ranks.to_numpy(dtype=float)
+        self._peers = table.peers.to_numpy()
+        self._signals = table.signals[list(SIGNALS)].to_numpy(dtype=float)
+        self._composite = table.composite.to_numpy(dtype=float)
+        column_of = {name: k for k, name in enumerate(columns)}
+        self._members = {
+            signal: [
+                (spec.name, spec.label, column_of[spec.name]) for spec in specs if spec.name in column_of
+            ]
+            for signal, specs in rules.signals.items()
+        }
+        self._built: dict[str, AlphaScore] = {}
+
+    def __getitem__(self, ticker: str) -> AlphaScore:
+        score = self._built.get(ticker)
+        if score is None:
+            score = self._built[ticker] = self._build(ticker, self._row[ticker])
+        return score
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def _build(self, ticker: str, i: int) -> AlphaScore:
+        rules = self._rules
         signals: dict[str, SignalScore | None] = {}
         for j, signal in enumerate(SIGNALS):
-            score = signal_values[i, j]
+            score = self._signals[i, j]
             if np.isnan(score):
                 signals[signal] = None
                 continue
-            metric_scores = []
-            for name in members[signal]:
-                k = column_of.get(name)
-                if k is None or np.isnan(rank_values[i, k]):
-                    continue
-                value = float(metric_values[i, k])
-                metric_scores.append(
-                    MetricScore(
-                        name=name,
-                        label=labels[name],
-                        value=value,
-                        display=apstyle.display(value, METRIC_UNITS[name]),
-                        rank=float(rank_values[i, k]),
-                        peer_group=str(peer_values[i, k]),
-                    )
+            metrics = [
+                MetricScore(
+                    name=name,
+                    label=label,
+                    value=float(self._metric_values[i, k]),
+                    display=apstyle.display(float(self._metric_values[i, k]), METRIC_UNITS[name]),
+                    rank=float(self._ranks[i, k]),
+                    peer_group=str(self._peers[i, k]),
                 )
-            metric_scores.sort(key=lambda m: -abs(m.rank - 50))
-            signals[signal] = SignalScore(
-                score=int(score), label=rules.band(score), metrics=tuple(metric_scores)
-            )
-        out[ticker] = _alpha_score(ticker, signals, table.composite.at[ticker], rules)
-    return out
+                for name, label, k in self._members[signal]
+                if not np.isnan(self._ranks[i, k])
+            ]
+            metrics.sort(key=lambda m: -abs(m.rank - 50))  # the metrics that moved the signal most first
+            signals[signal] = SignalScore(score=int(score), label=rules.band(score), metrics=tuple(metrics))
+        return _alpha_score(ticker, signals, self._composite[i], rules)
 
 
 def _alpha_score(
@@ -441,7 +459,7 @@ class Scores:
     """The scoring stage's output: the universe table plus one AlphaScore per ticker."""
 
     table: ScoreTable
-    by_ticker: dict[str, AlphaScore]
+    by_ticker: AlphaScores
 
 
 def compute_scores(snapshot: Snapshot, facts: MarketFacts, rules: ScoringRules, lexicon: Lexicon) -> Scores:
@@ -456,56 +474,28 @@ def compute_scores(snapshot: Snapshot, facts: MarketFacts, rules: ScoringRules, 
     )
     metrics = pd.concat([momentum, fundamental, sentiment], axis=1)
     table = score_table(metrics, facts.stocks["sector"], rules)
-    return Scores(table, alpha_scores(table, rules))
+    return Scores(table, AlphaScores(table, rules))
 
 
 class ScoreFacts(Mapping[str, Fact]):
     """The figures an article may state about one score, as traceable facts, built when first read.
 
     Keys: "alpha", "available", "total", "cap", "minimum", "signal.<name>", "metric.<name>",
-    "rank.<name>". A brief prints about half of them; building only those keeps rendering fast.
+    "rank.<name>". A brief prints about half of them; working out only those keeps rendering fast.
     """
 
     def __init__(self, alpha: AlphaScore, as_of: dt.date, rules: ScoringRules) -> None:
-        self._alpha, self._as_of = alpha, as_of
-        available = sum(signal is not None for signal in alpha.signals.values())
-        specs: dict[str, tuple[float, Unit, str, str | None]] = {
-            "available": (available, Unit.COUNT, "signals with at least one metric", None),
-            "total": (len(SIGNALS), Unit.COUNT, "signals in the model", None),
-        }
-        if alpha.score is None:
-            specs["minimum"] = (rules.coverage.min_signals, Unit.COUNT, "signals a score needs", None)
-        else:
-            specs["alpha"] = (
-                alpha.score,
-                Unit.SCORE,
-                "weighted mean of available signal scores, capped",
-                None,
-            )
-        cap = rules.coverage.caps.get(available)
-        if cap is not None:
-            specs["cap"] = (cap, Unit.SCORE, f"coverage cap for {available} of {len(SIGNALS)} signals", None)
-        for name, signal in alpha.signals.items():
-            if signal is None:
-                continue
-            specs[f"signal.{name}"] = (
-                signal.score,
-                Unit.SCORE,
-                f"mean of {name} metric ranks, re-ranked",
-                None,
-            )
-            for metric in signal.metrics:
-                unit = METRIC_UNITS[metric.name]
-                specs[f"metric.{metric.name}"] = (metric.value, unit, metric.label, metric.display)
-                rank_formula = f"percentile rank among {metric.peer_group}"
-                specs[f"rank.{metric.name}"] = (metric.rank, Unit.PERCENTILE, rank_formula, None)
-        self._specs = specs
+        self._alpha, self._as_of, self._rules = alpha, as_of, rules
+        self._available = sum(signal is not None for signal in alpha.signals.values())
         self._built: dict[str, Fact] = {}
 
     def __getitem__(self, key: str) -> Fact:
         fact = self._built.get(key)
         if fact is None:
-            value, unit, formula, display = self._specs[key]
+            spec = self._spec(key)
+            if spec is None:
+                raise KeyError(key)
+            value, unit, formula, display = spec
             ticker = self._alpha.ticker
             fact = self._built[key] = Fact(
                 id=f"score:{ticker}:{key}",
@@ -519,15 +509,45 @@ class ScoreFacts(Mapping[str, Fact]):
             )
         return fact
 
+    def _spec(self, key: str) -> tuple[float, Unit, str, str | None] | None:
+        """(value, unit, formula, display or None) for a key; None when the score has no such figure."""
+        alpha, available = self._alpha, self._available
+        if key == "available":
+            return available, Unit.COUNT, "signals with at least one metric", None
+        if key == "total":
+            return len(SIGNALS), Unit.COUNT, "signals in the model", None
+        if key == "minimum":
+            minimum = self._rules.coverage.min_signals
+            return (minimum, Unit.COUNT, "signals a score needs", None) if alpha.score is None else None
+        if key == "alpha":
+            formula = "weighted mean of available signal scores, capped"
+            return None if alpha.score is None else (alpha.score, Unit.SCORE, formula, None)
+        if key == "cap":
+            cap = self._rules.coverage.caps.get(available)
+            formula = f"coverage cap for {available} of {len(SIGNALS)} signals"
+            return None if cap is None else (cap, Unit.SCORE, formula, None)
+        kind, _, name = key.partition(".")
+        if kind == "signal" and (signal := alpha.signals.get(name)) is not None:
+            return signal.score, Unit.SCORE, f"mean of {name} metric ranks, re-ranked", None
+        for signal in alpha.signals.values():
+            for metric in signal.metrics if signal is not None else ():
+                if metric.name == name and kind == "metric":
+                    return metric.value, METRIC_UNITS[name], metric.label, metric.display
+                if metric.name == name and kind == "rank":
+                    return metric.rank, Unit.PERCENTILE, f"percentile rank among {metric.peer_group}", None
+        return None
+
     def __contains__(self, key: object) -> bool:
-        return key in self._specs
+        return isinstance(key, str) and (key in self._built or self._spec(key) is not None)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._specs)
+        keys = ["available", "total", "minimum", "alpha", "cap"]
+        for name, signal in self._alpha.signals.items():
+            if signal is not None:
+                keys.append(f"signal.{name}")
+                for metric in signal.metrics:
+                    keys += [f"metric.{metric.name}", f"rank.{metric.name}"]
+        return (key for key in keys if key in self)
 
     def __len__(self) -> int:
-        return len(self._specs)
-
-
-def score_facts(alpha: AlphaScore, as_of: dt.date, rules: ScoringRules) -> ScoreFacts:
-    return ScoreFacts(alpha, as_of, rules)
+        return sum(1 for _ in self)

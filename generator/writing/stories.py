@@ -18,7 +18,7 @@ import pandas as pd
 
 from generator.facts import UNIVERSE, MarketFacts, since_window_name
 from generator.models import SIGNALS, Article, Fact, SourceRef
-from generator.scoring import UNIVERSE_PEERS, Scores, ScoringRules, score_facts
+from generator.scoring import UNIVERSE_PEERS, ScoreFacts, Scores, ScoringRules
 from generator.slugs import MAX_SLUG_LENGTH, slugify
 from generator.writing.editorial import Editorial, Theme
 from generator.writing.phrasing import displayed_value
@@ -120,7 +120,7 @@ class Newsroom:
         ticker = plan.subject
         facts = self.facts
         alpha = self.scores.by_ticker[ticker]
-        figures = score_facts(alpha, self.as_of, self.scoring_rules)
+        figures = ScoreFacts(alpha, self.as_of, self.scoring_rules)
         signals = []
         for name in SIGNALS:
             signal = alpha.signals.get(name)
@@ -345,7 +345,7 @@ class Newsroom:
                     {
                         "stock": self._stock(ticker),
                         "score": alpha,
-                        "score_facts": score_facts(alpha, self.as_of, self.scoring_rules),
+                        "score_facts": ScoreFacts(alpha, self.as_of, self.scoring_rules),
                         "year": facts.stock_return(ticker, "1Y"),
                     }
                 )
