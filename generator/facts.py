@@ -132,10 +132,11 @@ class MarketFacts:
         universe_name: str,
         panel: PricePanel | None,
         benchmark_close: np.ndarray | None,
-        corporate_action_move: float,
+        rules: FactRules,
     ) -> None:
         self.as_of = as_of
-        self.corporate_action_move = corporate_action_move
+        self.corporate_action_move = rules.corporate_action_move
+        self._rule_days = {"volatility_days": rules.volatility_days, "volume_days": rules.volume_average_days}
         self.panel = panel
         self.benchmark_close = benchmark_close  # primary benchmark, aligned to panel.dates
         self.windows = windows
@@ -217,7 +218,7 @@ class MarketFacts:
         value = self.value(ticker, column)
         if pd.isna(value):
             return None
-        dates = {"end": self.windows["1D"].end, **self._dates_for(ticker)}
+        dates = {"end": self.windows["1D"].end, **self._rule_days, **self._dates_for(ticker)}
         return self._fact(
             f"stock:{ticker}:{column}",
             float(value) * spec.scale,
@@ -474,16 +475,19 @@ _STOCK_FIGURES: dict[str, _FigureSpec] = {
     "volatility": _FigureSpec(
         Unit.PERCENT,
         "prices.close[{ticker}]",
-        "last 3 months to {end}",
+        "{volatility_days} trading days to {end}",
         "stdev of daily log returns x sqrt(252)",
         100,
     ),
     "volume": _FigureSpec(Unit.SHARES, "prices.volume[{ticker}]", "{end}", "shares traded"),
     "avg_volume": _FigureSpec(
-        Unit.SHARES, "prices.volume[{ticker}]", "3 months to {end}", "mean daily volume"
+        Unit.SHARES, "prices.volume[{ticker}]", "{volume_days} trading days to {end}", "mean daily volume"
     ),
     "volume_ratio": _FigureSpec(
-        Unit.RATIO, "prices.volume[{ticker}]", "{end} vs prior 3 months", "volume / mean daily volume"
+        Unit.RATIO,
+        "prices.volume[{ticker}]",
+        "{end} vs the prior {volume_days} trading days",
+        "volume / mean daily volume",
     ),
     "market_cap_usd": _FigureSpec(
         Unit.USD,
@@ -534,7 +538,7 @@ def compute_facts(
         universe_name=manifest.universe_name or "universe",
         panel=panel,
         benchmark_close=benchmark_close,
-        corporate_action_move=rules.corporate_action_move,
+        rules=rules,
     )
 
 

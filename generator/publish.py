@@ -35,6 +35,7 @@ import nh3
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from generator.errors import PublishError
+from generator.filemodes import DIR_MODE, FILE_MODE
 from generator.models import SLUG_PATTERN, Approval, Sidecar, Verdict
 from generator.rulefiles import describe
 
@@ -50,18 +51,6 @@ MAX_SLUG_CHARS = 120  # FrontMatter.slug's bound
 _SLUG = re.compile(SLUG_PATTERN)
 _STAGING_MARK = ".staging."
 _RETIRED_SUFFIX = ".retired"
-
-
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-# Read once at import (os.umask can only be read by setting it, which is not thread-safe later).
-_UMASK = _current_umask()
-FILE_MODE = 0o666 & ~_UMASK
-DIR_MODE = 0o777 & ~_UMASK
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -232,4 +233,6 @@ def test_an_interrupted_write_leaves_the_old_snapshot_whole(folder, tmp_path, mo
 
 def test_written_folders_follow_the_umask(folder, tmp_path):
     target = write_snapshot(load_snapshot(folder), tmp_path / "out")
-    assert target.stat().st_mode & 0o777 == 0o777 & ~snapshot_module._umask()
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o777 & ~mask

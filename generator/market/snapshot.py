@@ -26,6 +26,7 @@ import yaml
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from generator.errors import SnapshotError, located
+from generator.filemodes import DIR_MODE
 from generator.rulefiles import describe
 
 PRICE_COLUMNS = ("date", "ticker", "open", "high", "low", "close", "volume")
@@ -439,7 +440,7 @@ def write_snapshot(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it owner-only; a snapshot is ordinary data
+        staging.chmod(DIR_MODE)  # mkdtemp makes it owner-only; a snapshot is ordinary data
         _write_contents(snapshot, staging, prices_format)
         if target.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
@@ -452,12 +453,6 @@ def write_snapshot(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def _write_contents(snapshot: Snapshot, root: Path, prices_format: str) -> None:
