@@ -246,22 +246,33 @@ def sample(n_tickers: int, years: float, seed: int, out: Path) -> None:
 
 
 def main() -> None:
-    """Entry point: run the CLI, turning user errors into one line and exit code 2."""
+    """Entry point: run the CLI, turning user errors into one line and exit code 2.
+
+    A user mistake (bad option, path, setting or data) and a problem of the machine (no network, a
+    full disk, an unwritable folder: any OSError that reaches here) are reported the same way, as one
+    line naming the culprit. Anything else is a bug and keeps its traceback.
+    """
     from generator.errors import NewsdeskError  # light: no heavy imports
 
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "newsdesk"
+        _fail(f"{exc.format_message()} (see '{where} --help')")
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(USAGE_ERROR)
-    except click.Abort:
+        _fail(exc.format_message())
+    except (click.Abort, KeyboardInterrupt):
         click.echo("newsdesk: interrupted", err=True)
         sys.exit(130)
     except NewsdeskError as exc:
-        click.echo(f"newsdesk: error: {exc}", err=True)
-        sys.exit(USAGE_ERROR)
-    except KeyboardInterrupt:
-        click.echo("newsdesk: interrupted", err=True)
-        sys.exit(130)
+        _fail(str(exc))
+    except OSError as exc:
+        culprit = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{culprit}{exc.strerror or exc}")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"newsdesk: error: {' '.join(message.split())}", err=True)
+    sys.exit(USAGE_ERROR)

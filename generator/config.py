@@ -19,14 +19,15 @@ from generator.errors import ConfigError
 from generator.resources import resource_dir, sample_snapshot_dir
 from generator.rulefiles import describe
 
-CONFIG_ENV = "NEWSDESK_CONFIG"
+ENV_PREFIX = "NEWSDESK_"
+CONFIG_ENV = f"{ENV_PREFIX}CONFIG"
 DEFAULT_CONFIG_NAMES = ("newsdesk.toml", "newsdesk.yaml")
 
 
 class Settings(BaseSettings):
     """Everything a run needs to know that is not market data or publishing policy."""
 
-    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
 
     snapshot: Path = Field(default_factory=sample_snapshot_dir, description="snapshot folder to read")
     out: Path = Field(default=Path("output"), description="output folder")
@@ -43,17 +44,27 @@ class Settings(BaseSettings):
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
-    """Build settings from an optional TOML/YAML file plus overrides (None values are ignored).
+    """Settings from defaults < a TOML/YAML file < NEWSDESK_* variables < `overrides` (flags; None = unset).
 
     Without `config_file`, $NEWSDESK_CONFIG or ./newsdesk.toml / ./newsdesk.yaml is used if present.
+    An error names where the bad value came from: the file, the variable or the flag.
     """
     path = config_file or _default_config_file()
-    values = _read_config_file(path) if path else {}
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    from_file = _read_config_file(path) if path else {}
+    from_env = {name for name in Settings.model_fields if f"{ENV_PREFIX}{name.upper()}" in os.environ}
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    values = {k: v for k, v in from_file.items() if k not in from_env}  # the environment beats the file
+    values.update(flags)
     try:
         return Settings(**values)
     except ValidationError as exc:
-        where = f"{path}: " if path else "settings: "
+        key = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else ""
+        if key in flags:
+            where = f"--{key.replace('_', '-')}: "
+        elif key in from_env:
+            where = f"{ENV_PREFIX}{key.upper()}: "
+        else:
+            where = f"{path}: " if path else "settings: "
         raise ConfigError(where + describe(exc)) from None
 
 

@@ -519,6 +519,9 @@ def compute_facts(
     panel = PricePanel.from_prices(snapshot.prices, rules.max_fill_days)
     windows = _resolve_windows(panel.dates, snapshot.as_of, rules, since)
     fundamentals = snapshot.fundamentals.reindex(panel.tickers.union(snapshot.fundamentals.index))
+    # A stock with prices but no fundamentals row (import allows it) is still named, by its ticker;
+    # its sector stays unknown.
+    fundamentals["name"] = fundamentals["name"].fillna(fundamentals.index.to_series())
     stocks = _stock_table(panel, fundamentals, windows, rules, snapshot.manifest.unit("market_cap"))
     groups = _groups(snapshot, stocks, baskets or {})
     group_table = _group_table(groups, stocks, windows)

@@ -12,14 +12,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_SLUG_CHARS = 120
+_SLUG = re.compile(SLUG_PATTERN)
 SIGNALS: tuple[str, ...] = ("momentum", "value", "quality", "sentiment")
 SignalName = Literal["momentum", "value", "quality", "sentiment"]
+
+
+def is_slug(text: str) -> bool:
+    """A slug is a file name, so [a-z0-9-] only and bounded: nothing a path could be built from."""
+    return len(text) <= MAX_SLUG_CHARS and _SLUG.fullmatch(text) is not None
 
 
 class _Record(BaseModel):
@@ -132,7 +140,7 @@ class FrontMatter(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     title: str
-    slug: str = Field(pattern=SLUG_PATTERN, max_length=120)
+    slug: str = Field(pattern=SLUG_PATTERN, max_length=MAX_SLUG_CHARS)
     date: dt.date
     kind: str
     tickers: list[str] = Field(default_factory=list)

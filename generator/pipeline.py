@@ -14,7 +14,6 @@ import gc
 import hashlib
 import json
 import multiprocessing
-import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -34,6 +33,7 @@ from generator.publish import (
     ArticleOutput,
     IndexEntry,
     RunWriter,
+    first_paragraph,
     output_lock,
     render_html,
     update_index,
@@ -104,7 +104,7 @@ class Desk:
         self.as_of = manifest.as_of
         self.article_dir = settings.out / self.as_of.isoformat()
 
-    def publish(self, plan: ArticlePlan, writer: RunWriter) -> Written:
+    def stage(self, plan: ArticlePlan, writer: RunWriter) -> Written:
         """Produce one article and stage its files (runs in a worker process)."""
         output = self.produce(plan)
         entry = writer.write(output)
@@ -149,7 +149,7 @@ class Desk:
             markdown=published,
             html=render_html(body, front.title),
             sidecar=sidecar,
-            summary=_first_paragraph(body),
+            summary=first_paragraph(body),
         )
 
 
@@ -215,6 +215,7 @@ def build(settings: Settings, progress: ProgressCallback | None = None) -> RunRe
             site_url=settings.site_url,
             max_items=settings.feed_max_items,
         )
+        gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
         if (settings.out / REVIEW_PAGE).exists():  # an editor uses it: keep it in step with the run
             from generator.review import write_review_page
 
@@ -283,7 +284,7 @@ def _write_chunk(job: tuple[int, list[ArticlePlan]]) -> tuple[int, list[Written]
     index, plans = job
     assert _WORKER_STATE is not None
     desk, writer = _WORKER_STATE
-    return index, [desk.publish(plan, writer) for plan in plans]
+    return index, [desk.stage(plan, writer) for plan in plans]
 
 
 def _chunks(plans: Sequence[ArticlePlan], jobs: int) -> list[list[ArticlePlan]]:
@@ -342,14 +343,6 @@ def _summary(out_dir: Path, written: Written) -> ArticleSummary:
     return ArticleSummary(
         entry.slug, entry.kind, Verdict(entry.verdict), out_dir / entry.path, written.reasons
     )
-
-
-def _first_paragraph(body: str) -> str:
-    for block in body.split("\n\n"):
-        text = block.strip()
-        if text and not text.startswith(("#", "|", "-", ">", "```")):
-            return re.sub(r"[*_`]", "", " ".join(text.split()))
-    return ""
 
 
 def _run_record(result: RunResult, settings: Settings, started_at: dt.datetime) -> dict:

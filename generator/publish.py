@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -35,8 +34,8 @@ import nh3
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from generator.errors import PublishError
-from generator.filemodes import DIR_MODE, FILE_MODE
-from generator.models import SLUG_PATTERN, Approval, Sidecar, Verdict
+from generator.files import DIR_MODE, RETIRED_SUFFIX, atomic_write, atomic_write_all, swap_folder
+from generator.models import Approval, Sidecar, Verdict, is_slug
 from generator.rulefiles import describe
 
 INDEX_FILE = "index.json"
@@ -47,10 +46,7 @@ REVIEW_PAGE = "review.html"
 SOURCES_DIR = "sources"
 _ATOMIC_FILES = (INDEX_FILE, JSON_FEED, ATOM_FEED, REVIEW_PAGE)
 _ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "th", "td", "sup", "section", "hr"}
-MAX_SLUG_CHARS = 120  # FrontMatter.slug's bound
-_SLUG = re.compile(SLUG_PATTERN)
 _STAGING_MARK = ".staging."
-_RETIRED_SUFFIX = ".retired"
 
 
 @dataclass(frozen=True)
@@ -68,6 +64,15 @@ class ArticleOutput:
 
 
 # ---------------------------------------------------------------------------------------------- HTML
+
+
+def first_paragraph(body: str) -> str:
+    """The first paragraph as plain text: an article's summary in the index and feeds."""
+    for block in body.split("\n\n"):
+        text = block.strip()
+        if text and not text.startswith(("#", "|", "-", ">", "```")):
+            return re.sub(r"[*_`]", "", " ".join(text.split()))
+    return ""
 
 
 def render_html(body: str, title: str) -> str:
@@ -117,6 +122,8 @@ def output_lock(out_dir: Path) -> Iterator[None]:
     """Hold the output folder's lock for a run; a second concurrent run fails at once, clearly."""
     from filelock import FileLock, Timeout
 
+    if out_dir.exists() and not out_dir.is_dir():
+        raise PublishError(f"{out_dir}: is a file; the output must be a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out_dir / LOCK_FILE), timeout=0)
     try:
@@ -132,34 +139,6 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         lock.release()
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, then rename: readers see old or new, never half."""
-    atomic_write_all({path: text})
-
-
-def atomic_write_all(files: dict[Path, str]) -> None:
-    """Write every file to a temporary beside it first, then rename them all.
-
-    Nothing is replaced until every file is fully written, so files that belong together (the two
-    feeds) are never left one new and one old by a failure while writing.
-    """
-    temporaries: dict[Path, Path] = {}
-    try:
-        for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            temporaries[path] = Path(temporary)
-            os.fchmod(handle, FILE_MODE)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-        for path, temporary in temporaries.items():
-            temporary.replace(path)
-    except BaseException:
-        for temporary in temporaries.values():
-            temporary.unlink(missing_ok=True)
-        raise
-
-
 class RunWriter:
     """One run's articles in the making: staged beside `<out>/<as_of>/`, then swapped in whole.
 
@@ -173,7 +152,7 @@ class RunWriter:
         self.out_dir = out_dir
         self.date = as_of.isoformat()
         self.final = out_dir / self.date
-        _clear_leftovers(out_dir, self.final)
+        _clear_leftovers(out_dir)
         self._approvals = _previous_approvals(out_dir, self.date)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.final.name}{_STAGING_MARK}", dir=out_dir))
         self.staging.chmod(DIR_MODE)
@@ -208,7 +187,7 @@ class RunWriter:
                 for relative, text in sorted(sources.items()):
                     _check_source_path(relative, self.final)
                     _write_new(self.staging / relative, text, self.final)
-            _swap_in(self.staging, self.final)
+            swap_folder(self.staging, self.final)
         except BaseException:
             self.abort()
             raise
@@ -233,7 +212,7 @@ def sidecar_json(sidecar: Sidecar) -> str:
 
 def _check_slug(slug: str, folder: Path) -> None:
     """The last line of defence: a slug is a file name, so it must be [a-z0-9-] and bounded."""
-    if not _SLUG.fullmatch(slug) or len(slug) > MAX_SLUG_CHARS:
+    if not is_slug(slug):
         raise PublishError(f"{folder}: refusing to write article with unsafe slug {slug!r}")
 
 
@@ -249,34 +228,29 @@ def _check_source_path(relative: str, folder: Path) -> None:
         raise PublishError(f"{folder}: refusing to write source outside {SOURCES_DIR}/: {relative!r}")
 
 
-def _clear_leftovers(out_dir: Path, final: Path) -> None:
-    """Undo what a killed run leaves: staging folders, a retired copy, temporary files.
+def _clear_leftovers(out_dir: Path) -> None:
+    """Undo what killed runs left, for every date: staging folders, retired copies, temporary files.
 
-    A run killed between retiring the old folder and renaming the new one in leaves no `<as_of>/`;
-    the retired copy is put back so readers and approvals find the previous articles.
+    A run killed between retiring a date's folder and renaming the new one in leaves no `<date>/`;
+    its retired copy is put back (whatever date this run is for) so readers, feeds and approvals
+    find those articles. Only a retired copy whose date folder exists is garbage.
     """
-    retired = final.with_name(f".{final.name}{_RETIRED_SUFFIX}")
-    if retired.is_dir() and not final.exists():
-        retired.rename(final)
+    for path in sorted(out_dir.iterdir()):
+        name = path.name
+        if path.is_dir() and name.startswith(".") and name.endswith(RETIRED_SUFFIX):
+            date_folder = out_dir / name[1 : -len(RETIRED_SUFFIX)]
+            if date_folder.exists():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.rename(date_folder)
     for path in out_dir.iterdir():
         name = path.name
         if not name.startswith("."):
             continue
-        if path.is_dir() and (_STAGING_MARK in name or name.endswith(_RETIRED_SUFFIX)):
+        if path.is_dir() and _STAGING_MARK in name:
             shutil.rmtree(path, ignore_errors=True)
         elif path.is_file() and name.startswith(tuple(f".{f}." for f in _ATOMIC_FILES)):
             path.unlink(missing_ok=True)
-
-
-def _swap_in(staging: Path, final: Path) -> None:
-    if final.exists():
-        retired = final.with_name(f".{final.name}{_RETIRED_SUFFIX}")
-        shutil.rmtree(retired, ignore_errors=True)
-        final.rename(retired)
-        staging.rename(final)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        staging.rename(final)
 
 
 def _previous_approvals(out_dir: Path, date: str) -> dict[str, Approval]:
@@ -421,11 +395,18 @@ def write_feeds(
 
 
 def _article_html(md_path: Path) -> str:
-    """The sanitised article body from its HTML page (what a feed reader shows)."""
+    """The sanitised article body from its HTML page (what a feed reader shows).
+
+    A released article without its page is an inconsistent output folder: refuse to publish an empty
+    item rather than hide the problem.
+    """
+    page_path = md_path.with_suffix(".html")
     try:
-        text = md_path.with_suffix(".html").read_text("utf-8")
-    except OSError:
-        return ""
+        text = page_path.read_text("utf-8")
+    except OSError as exc:
+        raise PublishError(
+            f"{page_path}: released article's page is unreadable ({exc.strerror}); re-run its date"
+        ) from None
     start, end = text.find("<main>"), text.rfind("</main>")
     return text[start + len("<main>") : end].strip() if start >= 0 and end > start else ""
 

@@ -36,12 +36,12 @@ from pydantic import ValidationError
 
 from generator.config import Settings, load_settings
 from generator.errors import PublishError
-from generator.models import SLUG_PATTERN, Approval, Finding, Severity, Sidecar, TableDrop, Verdict
+from generator.files import atomic_write
+from generator.models import Approval, Finding, Severity, Sidecar, TableDrop, Verdict, is_slug
 from generator.publish import (
     INDEX_FILE,
     REVIEW_PAGE,
     IndexEntry,
-    atomic_write,
     output_lock,
     read_index,
     sanitise,
@@ -53,7 +53,6 @@ from generator.rulefiles import describe
 
 TEMPLATE = "review_page.html.j2"
 REASON_CHARS = 90  # first finding message in the terminal table, truncated to this
-_SLUG = re.compile(SLUG_PATTERN)
 _DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _VERDICT_ORDER = {Verdict.BLOCK: 0, Verdict.REVIEW: 1, Verdict.PUBLISH: 2}
 
@@ -131,7 +130,7 @@ def load_queue(out_dir: Path) -> Queue:
     entries = read_index(out_dir)
     pending = sorted(
         (e for e in entries if not e.released),
-        key=lambda e: (_VERDICT_ORDER.get(Verdict(e.verdict), 3), _descending(e.date), e.slug),
+        key=lambda e: (_VERDICT_ORDER[Verdict(e.verdict)], _descending(e.date), e.slug),
     )
     return Queue(out_dir, entries, [_load_item(out_dir, e) for e in pending])
 
@@ -242,7 +241,7 @@ def approve(settings: Settings, slug: str, *, by: str, note: str | None = None) 
     one already published or approved, and one whose markdown changed since it was checked.
     """
     out_dir = settings.out
-    if not _SLUG.fullmatch(slug):
+    if not is_slug(slug):
         raise PublishError(f"{slug!r} is not an article slug (only a-z, 0-9 and -)")
     if not out_dir.is_dir():
         raise PublishError(f"{out_dir}: no such output folder")
@@ -262,8 +261,12 @@ def approve(settings: Settings, slug: str, *, by: str, note: str | None = None) 
         if not matches:
             raise PublishError(f"{path}: not in {out_dir / INDEX_FILE}; re-run to rebuild the index")
         entry = entries[matches[0]]
+        if sidecar.approval is not None or entry.approved:
+            approval = sidecar.approval
+            who = f" by {approval.by} at {approval.at:%Y-%m-%d %H:%M} UTC" if approval else ""
+            raise PublishError(f"{slug}: already approved{who}")
         if sidecar.verdict is not Verdict.REVIEW or entry.released:
-            raise PublishError(f"{slug}: already published")
+            raise PublishError(f"{slug}: already published (it passed every rule)")
         md_path = path.with_suffix(".md")
         try:
             published = md_path.read_bytes()

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MAX_SLUG_LENGTH = 80
+# Slugs newsdesk makes stay well below what a file name may hold (models.MAX_SLUG_CHARS).
+GENERATED_SLUG_LENGTH = 80
 
 
-def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
+def slugify(text: str, max_length: int = GENERATED_SLUG_LENGTH) -> str:
     """[a-z0-9-] only, bounded, never empty: "../Helix Micro/ÉTF" -> "helix-micro-etf"."""
     ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -118,3 +118,16 @@ def test_jobs_do_not_change_the_output(tmp_path):
         assert (tmp_path / "one" / relative).read_bytes() == (tmp_path / "two" / relative).read_bytes(), (
             relative
         )
+
+
+def test_stocks_with_prices_but_no_fundamentals_are_written_up_by_ticker(tmp_path, sample_dir):
+    import shutil
+
+    snapshot = shutil.copytree(sample_dir, tmp_path / "snap")
+    fundamentals = (snapshot / "fundamentals.csv").read_text().splitlines()
+    kept = [line for line in fundamentals if not line.startswith(("HLXM,", "SKHA,"))]
+    (snapshot / "fundamentals.csv").write_text("\n".join(kept) + "\n")
+    result = build(load_settings(snapshot=snapshot, out=tmp_path / "out", jobs=1, quiet=True))
+    check_articles(tmp_path / "out")
+    brief = next(a for a in result.articles if a.kind == "alpha_brief" and "hlxm" in a.slug)
+    assert brief.path.read_text().count("HLXM (HLXM)") == 1  # named by its ticker, sector unknown

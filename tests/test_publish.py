@@ -238,6 +238,30 @@ def test_a_killed_run_is_cleaned_up_and_its_approvals_survive(sample_run, tmp_pa
     assert any(item["id"].endswith(f"/{held}.html") for item in feed(out)["items"])
 
 
+def test_a_run_for_another_date_restores_a_killed_runs_retired_folder(sample_run, tmp_path):
+    """A killed run for one date must not cost that date its articles when another date runs next."""
+    out = copy_output(sample_run, tmp_path)
+    articles_before = {p.name: p.read_bytes() for p in (out / DAY).iterdir() if p.is_file()}
+    (out / DAY).rename(out / f".{DAY}.retired")  # killed between its two renames
+    other = dt.date(2026, 11, 19)
+    sidecar = Sidecar(slug="other-day", title="Other day", date=other, kind="k")
+    with output_lock(out):
+        writer = RunWriter(out, other)
+        writer.write(ArticleOutput("other-day", "k", "Other day", Verdict.PUBLISH, "x\n", "<main>x</main>",
+                                   sidecar, "x"))  # fmt: skip
+        writer.commit({})
+    assert {p.name: p.read_bytes() for p in (out / DAY).iterdir() if p.is_file()} == articles_before
+    assert not (out / f".{DAY}.retired").exists()
+
+
+def test_a_released_article_without_its_page_stops_the_feeds(sample_run, tmp_path):
+    out = copy_output(sample_run, tmp_path)
+    published = next(a for a in sample_run.articles if a.verdict is Verdict.PUBLISH)
+    (out / DAY / f"{published.slug}.html").unlink()
+    with pytest.raises(PublishError, match=rf"{published.slug}\.html: released article's page is unreadable"):
+        write_feeds(out, read_index(out), title="T", site_url="https://x.invalid", max_items=500)
+
+
 def test_a_second_run_on_the_same_folder_exits_2_naming_the_lock(tmp_path):
     out = tmp_path / "out"
     with output_lock(out):

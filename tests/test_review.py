@@ -373,7 +373,7 @@ def test_approve_refuses_with_one_line_and_exit_2(out, monkeypatch, capsys, slug
 def test_approve_twice_is_refused(out):
     settings = load_settings(out=out)
     approve(settings, LEGAL, by="kim")
-    with pytest.raises(PublishError, match="already published"):
+    with pytest.raises(PublishError, match=r"already approved by kim at \d{4}-\d\d-\d\d \d\d:\d\d UTC"):
         approve(settings, LEGAL, by="kim")
 
 

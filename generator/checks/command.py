@@ -23,6 +23,7 @@ from generator.checks.engine import Checker
 from generator.checks.formats import fails, render_github, render_json, render_junit, render_sarif, text_lines
 from generator.checks.registry import RULES
 from generator.errors import NewsdeskError
+from generator.files import atomic_write
 from generator.models import ArticleReport, CheckReport, ReportSummary, Verdict
 
 POOL_MIN_FILES = 48  # below this, starting workers costs more than it saves
@@ -129,16 +130,9 @@ def _check_chunk(files: list[Path], fix: bool) -> list[ArticleReport]:
     for path in files:
         result = _checker.check_file(path)
         if fix and result.report.tables_dropped:
-            _write_atomically(path, result.fixed_text)
+            atomic_write(path, result.fixed_text, mode=path.stat().st_mode & 0o777)
         reports.append(result.report)
     return reports
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Replace `path` in one step, so a crash never leaves half an article."""
-    temporary = path.with_name(f".{path.name}.newsdesk-fix")
-    temporary.write_bytes(text.encode("utf-8"))
-    temporary.replace(path)
 
 
 def _print_text(report: CheckReport) -> None:

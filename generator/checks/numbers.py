@@ -26,6 +26,7 @@ from generator.models import Fact, Unit
 FigureKind = Literal["percent", "points", "money", "multiple", "score", "percentile", "count"]
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _TOLERANCE = 1e-9
+_DISPLAY_CACHE_LIMIT = 100_000
 
 
 class NumbersSettings(BaseModel):
@@ -194,6 +195,8 @@ def _key(magnitude: float) -> float:
 
 def _display_magnitudes(display: str, settings: NumbersSettings) -> tuple[float, ...]:
     cache = settings.display_cache
+    if len(cache) > _DISPLAY_CACHE_LIMIT:  # a long-lived process checking many articles stays bounded
+        cache.clear()
     if display not in cache:
         cache[display] = tuple(f.magnitude for f in parse_figures(display, settings))
     return cache[display]

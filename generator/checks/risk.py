@@ -237,9 +237,11 @@ class RiskLowCoverage(Rule):
 
         Helix Microdevices has an Alpha Score of 71.
 
-    Good (3 of 4 signals, and the body carries the score's cap sentence)::
+    Good (3 of 4 signals, and the body carries the score's summary with its cap sentence)::
 
-        Helix Microdevices scores 68, capped because only three of four signals are available.
+        Alpha Score of 68 reflects moderate overall profile with strong momentum, weak value,
+        moderate quality. Based on 3 of 4 signals — score is capped at 90 until remaining data
+        ingests.
     """
 
     id = "risk.low_coverage"

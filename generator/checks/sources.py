@@ -172,7 +172,26 @@ class SourceCache:
             return LoadedSource(ref, self.from_text(text))
         if not ref.path:
             return LoadedSource(ref, None)  # a URL-only source: nothing to read, nothing to report
+        refused = _outside(ref.path, Path(article_path).parent)
+        if refused:
+            return LoadedSource(ref, None, refused)
         found = self.from_file(Path(article_path).parent / ref.path)
         if isinstance(found, str):
             return LoadedSource(ref, None, found)
         return LoadedSource(ref, found)
+
+
+def _outside(listed: str, article_dir: Path) -> str | None:
+    """Why a listed path is not read, or None: it must be relative and stay inside the article's
+    folder or the working folder (the repository, in CI).
+
+    An article is data, possibly from a stranger: its `path:` must not make the checker read, and
+    quote back in a mismatch message, a file elsewhere on the machine.
+    """
+    if Path(listed).is_absolute():
+        return "absolute paths are not read; list the source relative to the article"
+    target = os.path.normpath((article_dir / listed).absolute())
+    for root in (os.path.normpath(article_dir.absolute()), os.path.normpath(Path.cwd())):
+        if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
+            return None
+    return "outside the article's folder and the working folder, so it is not read"

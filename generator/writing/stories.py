@@ -19,7 +19,7 @@ import pandas as pd
 from generator.facts import UNIVERSE, MarketFacts, since_window_name
 from generator.models import SIGNALS, Article, Fact, SourceRef
 from generator.scoring import UNIVERSE_PEERS, ScoreFacts, Scores, ScoringRules
-from generator.slugs import MAX_SLUG_LENGTH, slugify
+from generator.slugs import GENERATED_SLUG_LENGTH, slugify
 from generator.writing.editorial import Editorial, Theme
 from generator.writing.phrasing import displayed_value
 from generator.writing.render import ArticleWriter
@@ -84,9 +84,10 @@ class Newsroom:
             tickers = tuple(t for t in theme.tickers if t in stocks.index and pd.notna(stocks.at[t, "close"]))
             if len(tickers) >= 2:
                 plans.append(ArticlePlan("thematic", f"{theme.id}-{date}", theme.id, tickers))
+        suffix = f"-alpha-score-{date}"
         for ticker in stocks.index[stocks["close"].notna()]:
-            name = slugify(str(stocks.at[ticker, "name"]), MAX_SLUG_LENGTH - 23)
-            plans.append(ArticlePlan("alpha_brief", f"{name}-alpha-score-{date}", ticker, (ticker,)))
+            name = slugify(str(stocks.at[ticker, "name"]), GENERATED_SLUG_LENGTH - len(suffix))
+            plans.append(ArticlePlan("alpha_brief", f"{name}{suffix}", ticker, (ticker,)))
         return _unique_slugs(plans)
 
     # ================================================================================ writing
@@ -351,7 +352,9 @@ class Newsroom:
                 )
             )
         members.sort(key=lambda m: (m["score"].score is None, -(m["score"].score or 0), m["stock"]["name"]))
-        sector_ids = dict.fromkeys(f"sector:{slugify(m['stock']['sector'])}" for m in members)
+        sector_ids = dict.fromkeys(
+            f"sector:{slugify(m['stock']['sector'])}" for m in members if "sector" in m["stock"]
+        )
         sectors = [self._group(g, "1Y") for g in sector_ids if g in facts.group_members]
         quote, quote_sources = self._theme_quote(theme)
         context = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -74,9 +75,17 @@ def test_sarif_validates_against_the_schema(report, rules, schemas_dir):
     assert levels["quotes.mismatch"] == "error"
     assert levels["risk.legal"] == "warning"
     assert levels["tables.low_information"] == "note"
-    first = run["results"][0]["locations"][0]["physicalLocation"]
-    assert first["region"]["startLine"] >= 1
-    assert first["artifactLocation"]["uri"].startswith("file://")  # tmp paths are absolute
+    rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    findings = [(a, f) for a in report.articles for f in a.findings]
+    assert len(run["results"]) == len(findings)
+    for result, (article, finding) in zip(run["results"], findings, strict=True):
+        location = result["locations"][0]["physicalLocation"]
+        assert result["ruleId"] == finding.rule and rule_ids[result["ruleIndex"]] == finding.rule
+        assert (location["region"]["startLine"], location["region"]["startColumn"]) == (
+            finding.line,
+            finding.column,
+        )
+        assert location["artifactLocation"]["uri"] == Path(article.path).absolute().as_uri()
 
 
 def test_sarif_schema_rejects_a_broken_log(schemas_dir):

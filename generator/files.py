@@ -1,0 +1,75 @@
+"""Writing files so that readers never see half of one, with the permissions of ordinary files.
+
+Everything newsdesk writes for others (articles, feeds, snapshots, fixed articles) goes through here:
+a temporary file or folder beside the target, then a rename. tempfile creates owner-only files and
+folders; output is ordinary data a web server or a colleague reads, so it gets what the umask allows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import: os.umask can only be read by setting it, which is not thread-safe later.
+UMASK = _current_umask()
+FILE_MODE = 0o666 & ~UMASK
+DIR_MODE = 0o777 & ~UMASK
+RETIRED_SUFFIX = ".retired"
+
+
+def atomic_write(path: Path, text: str, *, mode: int = FILE_MODE) -> None:
+    """Write via a temporary file in the same folder, then rename: readers see old or new, never half."""
+    atomic_write_all({path: text}, mode=mode)
+
+
+def atomic_write_all(files: dict[Path, str], *, mode: int = FILE_MODE) -> None:
+    """Write every file to a temporary beside it first, then rename them all.
+
+    Nothing is replaced until every file is fully written, so files that belong together (the two
+    feeds) are never left one new and one old by a failure while writing.
+    """
+    temporaries: dict[Path, Path] = {}
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            temporaries[path] = Path(temporary)
+            os.fchmod(handle, mode)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+        for path, temporary in temporaries.items():
+            temporary.replace(path)
+    except BaseException:
+        for temporary in temporaries.values():
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def retired_path(final: Path) -> Path:
+    """Where `swap_folder` parks the previous copy of `final` while swapping."""
+    return final.with_name(f".{final.name}{RETIRED_SUFFIX}")
+
+
+def swap_folder(staging: Path, final: Path) -> None:
+    """Put a fully written folder in place of `final` with renames, then delete the old copy.
+
+    Between the two renames `final` is briefly absent; a process killed there leaves the old copy at
+    `retired_path(final)`, which the next writer puts back (publish does; a snapshot is rewritten).
+    """
+    if final.exists():
+        retired = retired_path(final)
+        shutil.rmtree(retired, ignore_errors=True)
+        final.rename(retired)
+        staging.rename(final)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        staging.rename(final)

@@ -1,0 +1,69 @@
+"""The CLI's contract: help everywhere, a version, and one line plus exit 2 for anything a user gets wrong."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from generator import __version__
+
+
+def newsdesk(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.mark.parametrize(
+    "command", ["", "run", "check", "rules", "score", "review", "approve", "fetch", "import", "sample"]
+)
+def test_help_everywhere(command):
+    done = newsdesk(*command.split(), "--help")
+    assert done.returncode == 0 and "Usage: " in done.stdout
+
+
+def test_version():
+    assert newsdesk("--version").stdout.strip() == f"newsdesk, version {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--snapshot", "/nonexistent"], "Invalid value for '--snapshot'"),
+        (["run", "--jobs", "0"], "Invalid value for '--jobs'"),
+        (["run", "--bogus"], "No such option '--bogus'"),
+        (["nonsense"], "No such command 'nonsense'"),
+        (["check", "/nonexistent/article.md"], "/nonexistent/article.md"),
+        (["score", "--tickers", "NOPE"], "--tickers: not in the snapshot: NOPE"),
+        (["sample", "--tickers", "10", "--out", "/proc/newsdesk-cannot-write-here"], "/proc/"),
+    ],
+)
+def test_user_mistakes_are_one_line_and_exit_2(args, message):
+    done = newsdesk(*args)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("newsdesk: error: ")
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_output_path_that_is_a_file_is_named(tmp_path):
+    target = tmp_path / "output"
+    target.write_text("not a folder")
+    done = newsdesk("run", "--out", str(target))
+    assert done.returncode == 2 and f"{target}: is a file" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_bad_data_names_file_line_and_column(tmp_path, sample_dir):
+    import shutil
+
+    snapshot = shutil.copytree(sample_dir, tmp_path / "snap")
+    lines = (snapshot / "benchmark.csv").read_text().splitlines()
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",abc"
+    (snapshot / "benchmark.csv").write_text("\n".join(lines) + "\n")
+    done = newsdesk("run", "--snapshot", str(snapshot), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"newsdesk: error: {snapshot / 'benchmark.csv'}, line 4, column 'close': 'abc' is not a number\n"
+    )
+    assert not (tmp_path / "out" / "2026-11-20").exists()  # nothing half-written
