@@ -159,7 +159,13 @@ def approve(slug: str, note: str | None, out: Path | None, editor: str | None) -
 @click.option(
     "--start", type=click.DateTime(["%Y-%m-%d"]), help="First date of history (default: 3 years back)."
 )
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Last date (default: today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last date (default: the last completed US session: today from 16:30 New York time, else the "
+    "previous weekday; a session still trading gives the previous close).",
+)
 @click.option("--out", required=True, type=_any_path, help="Snapshot folder to write.")
 @click.option(
     "--cache-dir",

@@ -33,6 +33,7 @@ from generator.models import SIGNALS, AlphaScore, Fact, MetricScore, Provenance,
 from generator.rulefiles import load_rule_file
 
 UNIVERSE_PEERS = "all stocks"
+MONEY_COLUMNS = ("ebitda", "market_cap", "enterprise_value")  # fundamentals whose units must agree
 MetricName = Literal[
     "relative_return_6m",
     "relative_return_12m",
@@ -278,10 +279,14 @@ def fundamental_metrics(fundamentals: pd.DataFrame, units: dict[str, str]) -> pd
         },
         index=fundamentals.index,
     )
-    same_money_unit = units.get("ebitda", "").lower() == units.get("market_cap", "").lower()
-    if same_money_unit:
+
+    def same_unit(a: str, b: str) -> bool:  # a ratio of two money columns needs one scale
+        return units.get(a, "").lower() == units.get(b, "").lower() != ""
+
+    if same_unit("ebitda", "market_cap"):
         sales = column("market_cap") / column("price_to_sales").where(column("price_to_sales") > 0)
         out["ebitda_margin"] = column("ebitda") / sales.where(sales > 0) * 100
+    if same_unit("ebitda", "enterprise_value"):
         enterprise_value = column("enterprise_value")
         out["ebitda_to_ev"] = column("ebitda") / enterprise_value.where(enterprise_value > 0) * 100
     return out
@@ -467,7 +472,7 @@ def compute_scores(snapshot: Snapshot, facts: MarketFacts, rules: ScoringRules, 
     panel = facts.panel
     tickers = facts.stocks.index
     momentum = momentum_metrics(panel, facts.benchmark_close, len(panel.dates) - 1).reindex(tickers)
-    units = {column: snapshot.manifest.unit(column) for column in ("ebitda", "market_cap")}
+    units = {column: snapshot.manifest.unit(column) for column in MONEY_COLUMNS}
     fundamental = fundamental_metrics(facts.stocks, units)
     sentiment = sentiment_metrics(
         snapshot.news, tickers, snapshot.as_of, rules.sentiment_lookback_days, lexicon

@@ -24,6 +24,7 @@ from generator.facts import MarketFacts
 from generator.market.snapshot import Snapshot
 from generator.models import SIGNALS
 from generator.scoring import (
+    MONEY_COLUMNS,
     Lexicon,
     ScoringRules,
     fundamental_metrics,
@@ -71,7 +72,7 @@ def validate(
     panel = facts.panel
     dates, filled = panel.dates, panel.filled
     sectors = facts.stocks["sector"].reindex(panel.tickers)
-    units = {column: snapshot.manifest.unit(column) for column in ("ebitda", "market_cap")}
+    units = {column: snapshot.manifest.unit(column) for column in MONEY_COLUMNS}
     fundamentals = fundamental_metrics(facts.stocks, units).reindex(panel.tickers)
     year_ago = dates.searchsorted(dates[0] + pd.DateOffset(years=1))
     first = max(int(year_ago), 200)

@@ -179,3 +179,22 @@ def test_a_bad_rules_file_names_the_file_and_key(tmp_path: Path, old, new, key):
     (tmp_path / "scoring.yaml").write_text(text.replace(old, new))
     with pytest.raises(ConfigError, match=rf"scoring.yaml: key '{re.escape(key)}'"):
         load_scoring_rules(tmp_path)
+
+
+def test_money_ratios_need_matching_units():
+    from generator.scoring import fundamental_metrics
+
+    frame = pd.DataFrame(
+        {"ebitda": [2.0], "market_cap": [20.0], "price_to_sales": [2.0], "enterprise_value": [25.0]},
+        index=["T"],
+    )
+    same = fundamental_metrics(
+        frame, {"ebitda": "USD bn", "market_cap": "USD bn", "enterprise_value": "USD bn"}
+    )
+    assert same.at["T", "ebitda_to_ev"] == pytest.approx(8.0) and same.at[
+        "T", "ebitda_margin"
+    ] == pytest.approx(20.0)
+    mixed = fundamental_metrics(
+        frame, {"ebitda": "USD bn", "market_cap": "USD bn", "enterprise_value": "USD"}
+    )
+    assert "ebitda_to_ev" not in mixed and mixed.at["T", "ebitda_margin"] == pytest.approx(20.0)

@@ -19,8 +19,14 @@ import pandas as pd
 
 from generator.errors import ConfigError, located
 from generator.market import yahoo
-from generator.market.importer import check_out_folder
-from generator.market.snapshot import Manifest, Snapshot, write_snapshot
+from generator.market.snapshot import (
+    CURRENCY,
+    FUNDAMENTAL_FIELDS,
+    Manifest,
+    Snapshot,
+    check_out_folder,
+    write_snapshot,
+)
 
 DEFAULT_YEARS = 3
 _TICKER = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$")
@@ -38,16 +44,26 @@ def run_fetch(
     quiet: bool,
     session: Any = None,
     retry: yahoo.RetryPolicy | None = None,
+    now: dt.datetime | None = None,
 ) -> Path:
     """Fetch from Yahoo Finance and write a snapshot to `out`; print one summary line.
 
-    `session` and `retry` exist for tests (a fake HTTP session, a sleep that does not wait).
+    The as-of date is the last completed US session (see yahoo.last_completed_session), or
+    `as_of` if earlier: a session still trading has no close yet, so asking for today at noon
+    gives yesterday's closes rather than noon's prices labelled as a close.
+    `session`, `retry` and `now` exist for tests (a fake HTTP session, a sleep that does not wait,
+    a fixed clock).
     """
+    now = now or dt.datetime.now(dt.UTC)
     symbols = parse_tickers(tickers, universe)
     bench = _ticker(benchmark, "--benchmark")
-    end = _day(as_of) or dt.date.today()
-    if end > dt.date.today():
-        raise click.BadParameter(f"{end} is in the future", param_hint="--as-of")
+    market_now = now.astimezone(yahoo.MARKET_TIME)
+    end = _day(as_of) or market_now.date()
+    if end > market_now.date():
+        raise click.BadParameter(
+            f"{end} is in the future (it is {market_now:%Y-%m-%d %H:%M} in New York)", param_hint="--as-of"
+        )
+    end = min(end, yahoo.last_completed_session(now))
     first = _day(start) or _years_before(end, DEFAULT_YEARS)
     if first >= end:
         raise click.BadParameter(f"{first} is not before the as-of date {end}", param_hint="--start")
@@ -63,7 +79,10 @@ def run_fetch(
             session=session,
             retry=retry,
             on_progress=on_progress,
+            now=now,
         )
+    if data.cache_problem:
+        click.echo(f"newsdesk: warning: {data.cache_problem}", err=True)
     path = write_snapshot(build_snapshot(data, name=out.name, benchmark=bench), out)
     click.echo(summary_line(data, len(symbols), path))
     return path
@@ -127,8 +146,8 @@ def build_snapshot(data: yahoo.YahooData, *, name: str, benchmark: str) -> Snaps
     manifest = Manifest(
         name=name,
         as_of=data.as_of,
-        currency=yahoo.CURRENCY,
-        units={c: yahoo.UNITS[c] for c in data.fundamentals.columns if c in yahoo.UNITS},
+        currency=CURRENCY,
+        units={c: FUNDAMENTAL_FIELDS[c] for c in data.fundamentals.columns if c in FUNDAMENTAL_FIELDS},
         sources=[data.source],
         missing_tickers=list(data.failed),
         fictional=False,

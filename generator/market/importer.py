@@ -20,19 +20,20 @@ from typing import Any
 import click
 import pandas as pd
 
-from generator.errors import NewsdeskError, SnapshotError
+from generator.errors import SnapshotError
 from generator.market.snapshot import (
     BENCHMARK_COLUMNS,
+    CURRENCY,
     FUNDAMENTAL_FIELDS,
     IDENTITY_COLUMNS,
     PRICE_COLUMNS,
     Manifest,
     Snapshot,
+    check_out_folder,
     load_snapshot,
     write_snapshot,
 )
 
-CURRENCY = "USD"
 DERIVED_BENCHMARK = "EQUAL-WEIGHT"
 DERIVED_BENCHMARK_NAME = "equal-weighted average of the imported stocks"
 KNOWN_FIELDS = tuple(dict.fromkeys((*PRICE_COLUMNS, *IDENTITY_COLUMNS, *FUNDAMENTAL_FIELDS)))
@@ -47,6 +48,8 @@ _KEPT = {
     "fundamentals": (*IDENTITY_COLUMNS, *FUNDAMENTAL_FIELDS),
 }
 _MAX_BN = 1e5  # USD bn: no company is worth a hundred trillion dollars
+_CSV_SUFFIXES = (".csv", ".csv.gz", ".txt")  # .txt: comma-separated text under another name
+_PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 def run_import(
@@ -115,7 +118,11 @@ def run_import(
 
 
 def parse_mappings(mappings: Iterable[str]) -> dict[str, str]:
-    """'Col=field' pairs as {vendor column: contract-1 field}; an unknown field is an error naming it."""
+    """'Col=field' pairs as {vendor column: contract-1 field}; an unknown field is an error naming it.
+
+    Two columns may map to one field here: they may sit in different files (a prices file's
+    "Symbol" and a fundamentals file's "Code"). `_renaming` refuses them within one file.
+    """
     renames: dict[str, str] = {}
     for mapping in mappings:
         source, sep, target = (part.strip() for part in mapping.partition("="))
@@ -126,16 +133,12 @@ def parse_mappings(mappings: Iterable[str]) -> dict[str, str]:
             raise click.BadParameter(
                 f"{mapping!r}: unknown field {target!r} (fields: {fields})", param_hint="--map"
             )
+        if renames.get(source, target) != target:
+            raise click.BadParameter(
+                f"{source!r} is mapped twice, to {renames[source]!r} and to {target!r}", param_hint="--map"
+            )
         renames[source] = target
     return renames
-
-
-def check_out_folder(out: Path) -> None:
-    """Refuse to replace anything but a snapshot: writing a snapshot replaces the whole folder."""
-    if not out.exists():
-        return
-    if not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file()):
-        raise NewsdeskError(f"{out}: exists and is not a snapshot folder; refusing to replace it")
 
 
 def equal_weight_benchmark(prices: pd.DataFrame) -> pd.DataFrame:
@@ -158,11 +161,7 @@ class _Table:
     @classmethod
     def read(cls, path: Path, renames: dict[str, str], kind: str) -> _Table:
         frame = _read(path)
-        renamed = {c: renames[c] for c in frame.columns if c in renames}
-        for column in frame.columns:  # "Close" and " close " are close, unless something else is
-            target = column.strip().lower()
-            if column not in renamed and target in KNOWN_FIELDS and target not in renamed.values():
-                renamed[column] = target
+        renamed = _renaming(path, list(frame.columns), renames)
         kept = [c for c in frame.columns if renamed.get(c) in _KEPT[kind]]
         table = cls(
             path, frame[kept].rename(columns=renamed), renamed, [c for c in frame.columns if c not in kept]
@@ -181,26 +180,56 @@ class _Table:
     def place(self, position: int) -> str:
         """Where the frame's row `position` is in the user's file: 'line N' of a CSV, 'row N' of parquet."""
         row = int(self.frame.index[position])  # the index keeps row numbers from before blank rows went
-        return f"row {row + 1}" if self.path.name.lower().endswith((".parquet", ".pq")) else f"line {row + 2}"
+        return f"row {row + 1}" if self.path.name.lower().endswith(_PARQUET_SUFFIXES) else f"line {row + 2}"
+
+
+def _renaming(path: Path, columns: list[str], renames: dict[str, str]) -> dict[str, str]:
+    """{user column: contract column} for one file: its --map entries, then names that match.
+
+    Two columns of one file must not become one field: two --map entries naming the same field,
+    or an entry onto a field the file already has a column of exactly that name for (the file
+    itself says which column that is). A near match ("Close") is only a guess, so an explicit
+    mapping overrides it: "Adj Close=close" leaves the vendor's "Close" unused.
+    """
+    renamed: dict[str, str] = {}
+    for column in columns:
+        if column not in renames:
+            continue
+        target = renames[column]
+        other = next((c for c, t in renamed.items() if t == target), None)
+        if other is None and target in columns and target not in renames:
+            other = target
+        if other is not None:
+            raise click.BadParameter(
+                f"{path}: columns {other!r} and {column!r} would both be {target!r}; map only one",
+                param_hint="--map",
+            )
+        renamed[column] = target
+    for column in columns:  # "Close" and " close " are close, unless something else is
+        target = column.strip().lower()
+        if column not in renamed and target in KNOWN_FIELDS and target not in renamed.values():
+            renamed[column] = target
+    return renamed
 
 
 def _read(path: Path) -> pd.DataFrame:
     """CSV (optionally gzipped) or parquet as text, so the loader parses every cell; blank rows go."""
     name = path.name.lower()
     try:
-        if name.endswith((".parquet", ".pq")):
+        if name.endswith(_PARQUET_SUFFIXES):
             frame = pd.read_parquet(path)
             for column in frame.columns:
                 if pd.api.types.is_datetime64_any_dtype(frame[column]):
                     frame[column] = frame[column].dt.strftime("%Y-%m-%d")
             frame = frame.astype("string").fillna("")
-        elif name.endswith((".csv", ".csv.gz", ".txt")):
+        elif name.endswith(_CSV_SUFFIXES):
             # blank lines are read (and dropped below) so the index still counts every line
             frame = pd.read_csv(
                 path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig"
             )
         else:
-            raise SnapshotError(f"{path}: unsupported file type; expected .csv, .csv.gz or .parquet")
+            expected = ", ".join((*_CSV_SUFFIXES, *_PARQUET_SUFFIXES))
+            raise SnapshotError(f"{path}: unsupported file type; expected one of {expected}")
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise SnapshotError(f"{path}: cannot be read ({reason})") from None
@@ -254,8 +283,8 @@ def _stage(tables: dict[str, _Table], staging: Path) -> dict[Path, _Table]:
 
 
 def _check_scale(table: _Table) -> None:
-    """Catch market cap or EBITDA given in dollars where the contract wants USD bn."""
-    for column in ("market_cap", "ebitda"):
+    """Catch market cap, EBITDA or enterprise value given in dollars where the contract wants USD bn."""
+    for column in (c for c, unit in FUNDAMENTAL_FIELDS.items() if unit == "USD bn"):
         if column not in table.frame.columns:
             continue
         too_big = pd.to_numeric(table.frame[column].str.strip(), errors="coerce").abs() > _MAX_BN

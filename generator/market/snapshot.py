@@ -25,8 +25,8 @@ import pandas as pd
 import yaml
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
-from generator.errors import SnapshotError, located
-from generator.filemodes import DIR_MODE
+from generator.errors import NewsdeskError, SnapshotError, located
+from generator.files import DIR_MODE, swap_folder
 from generator.rulefiles import describe
 
 PRICE_COLUMNS = ("date", "ticker", "open", "high", "low", "close", "volume")
@@ -42,6 +42,7 @@ FUNDAMENTAL_FIELDS: dict[str, str] = {
     "week52_high": "USD per share",
     "market_cap": "USD bn",
     "ebitda": "USD bn",
+    "enterprise_value": "USD bn",
     "price_to_sales": "ratio",
     "price_to_book": "ratio",
     "roe": "percent",
@@ -50,6 +51,7 @@ FUNDAMENTAL_FIELDS: dict[str, str] = {
     "revenue_growth": "percent",
 }
 NEWS_FIELDS = ("ticker", "published", "title", "summary", "publisher", "url")
+CURRENCY = "USD"  # of every snapshot newsdesk builds from real data (fetch, import)
 SOURCE_HEADER_KEYS = ("tickers", "url", "published", "publisher")
 _PRICE_FILES = ("prices.parquet", "prices.csv.gz", "prices.csv")
 _BENCHMARK_FILES = ("benchmark.parquet", "benchmark.csv.gz", "benchmark.csv")
@@ -427,6 +429,14 @@ def _cohort(path: Path, name: str, value: object, key: str) -> Cohort:
 # ---------------------------------------------------------------------------------------------- writing
 
 
+def check_out_folder(out: Path) -> None:
+    """Refuse to replace anything but a snapshot: writing a snapshot replaces the whole folder."""
+    if not out.exists():
+        return
+    if not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file()):
+        raise NewsdeskError(f"{out}: exists and is not a snapshot folder; refusing to replace it")
+
+
 def write_snapshot(
     snapshot: Snapshot, folder: str | os.PathLike[str], *, prices_format: str = "csv.gz"
 ) -> Path:
@@ -437,21 +447,18 @@ def write_snapshot(
     checked for reproducibility byte for byte.
     """
     target = Path(folder)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging: Path | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         staging.chmod(DIR_MODE)  # mkdtemp makes it owner-only; a snapshot is ordinary data
         _write_contents(snapshot, staging, prices_format)
-        if target.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            target.rename(retired / target.name)
-            staging.rename(target)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        swap_folder(staging, target)
+    except OSError as exc:  # it would name the staging folder, not the folder the user asked for
+        raise SnapshotError(f"{target}: cannot write the snapshot ({exc.strerror or exc})") from None
+    finally:
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
     return target
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import platformdirs
@@ -38,16 +39,17 @@ from yfinance.data import YfData
 from yfinance.exceptions import YFRateLimitError
 
 from generator.errors import FetchError
-from generator.market.snapshot import FUNDAMENTAL_FIELDS, NEWS_FIELDS
+from generator.files import atomic_write
+from generator.market.snapshot import CURRENCY, NEWS_FIELDS
 
 CACHE_ENV = "NEWSDESK_CACHE_DIR"
-CURRENCY = "USD"
+MARKET_TIME = ZoneInfo("America/New_York")  # US sessions, and so Yahoo's daily bars, follow this clock
+SESSION_SETTLED = dt.time(16, 30)  # the 16:00 close plus time for the closing auction's prints
 REQUEST_TIMEOUT = 8.0  # seconds per HTTP request; yfinance asks for up to 30
 REACH_BUDGET = 15.0  # seconds to wait for Yahoo's first answer before declaring it unreachable
 MAX_WORKERS = 4  # concurrent per-ticker requests; Yahoo rate-limits bursts
 NEWS_COUNT = 20
 CACHE_DAYS_KEPT = 7
-UNITS: dict[str, str] = dict(FUNDAMENTAL_FIELDS)  # every column below is converted to these units
 PRICE_NOTE = "daily OHLCV, split- and dividend-adjusted by Yahoo (auto_adjust); volume in shares"
 
 Progress = Callable[[str, int, int], None]  # (what is happening, done, total)
@@ -82,6 +84,21 @@ class YahooData:
     news_failed: dict[str, str]  # ticker -> why its headlines are missing (the ticker is kept)
     source: dict[str, Any]  # provenance record for manifest.sources
     requests_made: int = 0
+    cache_problem: str | None = None  # why the cache could not be written, for one warning
+
+
+def last_completed_session(now: dt.datetime) -> dt.date:
+    """The last weekday whose US session had closed at `now` (an aware datetime).
+
+    Before 16:30 New York time today's bar is still moving, so it is yesterday's weekday (an
+    intraday price must never pass for a close). Holidays need no calendar: Yahoo has no bar for
+    them, and a fetch's as-of is the last bar on or before the date asked for.
+    """
+    local = now.astimezone(MARKET_TIME)
+    day = local.date() if local.time() >= SESSION_SETTLED else local.date() - dt.timedelta(days=1)
+    while day.weekday() >= 5:  # Saturday, Sunday
+        day -= dt.timedelta(days=1)
+    return day
 
 
 def cache_root(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -103,15 +120,20 @@ def fetch(
     session: Any = None,
     retry: RetryPolicy | None = None,
     on_progress: Progress | None = None,
+    now: dt.datetime | None = None,
 ) -> YahooData:
     """Fetch prices (one batched download), fundamentals and news for `tickers` from `start` to `end`.
 
     Raises FetchError when Yahoo cannot be reached, the benchmark is missing or no ticker succeeded;
-    otherwise tickers that failed are reported in `YahooData.failed`.
+    otherwise tickers that failed are reported in `YahooData.failed`. `now` (aware; default: the
+    clock) decides the cache's day and whether `end` is a finished session: prices for a range
+    that ends on a session still trading are not cached, or a later fetch would reuse the
+    intraday bar as that day's close.
     """
     retry = retry or RetryPolicy()
     progress = on_progress or (lambda _what, _done, _total: None)
-    today = dt.date.today()
+    now = now or dt.datetime.now(dt.UTC)
+    today = now.astimezone(MARKET_TIME).date()
     cache = _DayCache(cache_dir, today)
     symbols = list(dict.fromkeys([*tickers, benchmark]))
     session = session if session is not None else _new_session()
@@ -122,8 +144,9 @@ def fetch(
         to_download = [s for s in symbols if cached[s] is None]
         progress("downloading prices", 0, len(tickers))
         downloaded, price_failures = _download(to_download, start, end, session, wire, retry)
-        for symbol, rows in downloaded.items():
-            cache.save_prices(symbol, start, end, rows)
+        if end <= last_completed_session(now):
+            for symbol, rows in downloaded.items():
+                cache.save_prices(symbol, start, end, rows)
         prices = {s: rows for s, rows in {**cached, **downloaded}.items() if rows is not None}
         if benchmark not in prices:
             raise FetchError(f"could not fetch the benchmark {benchmark}: {price_failures[benchmark]}")
@@ -154,6 +177,7 @@ def fetch(
             "prices": PRICE_NOTE,
         },
         requests_made=requests_made,
+        cache_problem=cache.problem,
     )
 
 
@@ -169,7 +193,7 @@ def describe_failures(failed: dict[str, str]) -> str:
 
 
 def fundamentals_row(ticker: str, info: dict[str, Any]) -> dict[str, Any]:
-    """Map yfinance's `Ticker.info` to a fundamentals.csv row in UNITS; a missing key stays None.
+    """Map yfinance's `Ticker.info` to a fundamentals.csv row in FUNDAMENTAL_FIELDS; a missing key stays None.
 
     Units in current yfinance: dividendYield is in percentage points (0.44 = 0.44 %), debtToEquity
     is a percentage (209 = 2.09x), returnOnEquity / profitMargins / revenueGrowth are fractions.
@@ -191,8 +215,12 @@ def fundamentals_row(ticker: str, info: dict[str, Any]) -> dict[str, Any]:
         "week52_low": _number(info, "fiftyTwoWeekLow"),
         "week52_high": _number(info, "fiftyTwoWeekHigh"),
         "market_cap": _number(info, "marketCap", scale=1e-9),
-        # EBITDA comes in the reporting currency (e.g. TWD for an ADR): unknown beats wrong.
+        # EBITDA comes in the reporting currency (e.g. TWD for an ADR), and enterprise value adds
+        # that report's debt and cash: unknown beats wrong.
         "ebitda": None if reported_in_other_currency else _number(info, "ebitda", scale=1e-9),
+        "enterprise_value": None
+        if reported_in_other_currency
+        else _number(info, "enterpriseValue", scale=1e-9),
         "price_to_sales": _number(info, "priceToSalesTrailing12Months"),
         "price_to_book": _number(info, "priceToBook"),
         "roe": _number(info, "returnOnEquity", scale=100),
@@ -299,10 +327,9 @@ def _news_frame(rows: list[dict[str, Any]], as_of: dt.date) -> pd.DataFrame:
         return news
     news["published"] = pd.to_datetime(news["published"], utc=True)
     news = news[news["published"] < pd.Timestamp(as_of + dt.timedelta(days=1), tz="UTC")]
-    news = news.drop_duplicates(["ticker", "title"]).sort_values(
-        ["ticker", "published"], ascending=[True, False]
-    )
-    return news.reset_index(drop=True)
+    # sorted first, so the copy kept of a headline published twice is the newest
+    news = news.sort_values(["ticker", "published"], ascending=[True, False])
+    return news.drop_duplicates(["ticker", "title"]).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------------- prices
@@ -411,8 +438,15 @@ class _Details:
                         news_failed[ticker] = news_problem
                 done += 1
                 progress("fundamentals and news", done, total)
+        except BaseException:  # a FetchError from one worker, or Ctrl-C: the others must stop asking
+            self._wire.stop()
+            raise
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C must not wait for the queue
+            # Queued tickers are dropped; running ones end after the request in flight (at most
+            # REQUEST_TIMEOUT) or the backoff begun, as the stopped wire refuses any other. Waiting
+            # for them means none uses the session after the wire hands it back, and yfinance logs
+            # nothing after our one error line.
+            pool.shutdown(wait=True, cancel_futures=True)
         self._wire.raise_if_unreachable(final=True)
         return {t: infos[t] for t in tickers if t in infos}, failures, news, news_failed
 
@@ -473,12 +507,8 @@ def _failure(exc: BaseException) -> str:
     if isinstance(exc, YFRateLimitError):
         return _RATE_LIMITED
     status = getattr(getattr(exc, "response", None), "status_code", None)
-    if status == 429:
-        return _RATE_LIMITED
-    if status == 404:
-        return "not found on Yahoo"
-    if isinstance(status, int) and status >= 500:
-        return f"{_SERVER} (HTTP {status})"
+    if isinstance(status, int) and status >= 400:
+        return _status_reason(status)
     if status is None and isinstance(exc, OSError):  # requests' and curl_cffi's errors are OSErrors
         return f"{_NETWORK}: {_short(exc)}"
     return f"Yahoo error: {_short(exc)}"
@@ -497,6 +527,10 @@ def _short(exc: BaseException) -> str:
 
 class _Unreachable(ConnectionError):
     """Raised for every request once Yahoo has not answered within REACH_BUDGET."""
+
+
+class _Stopped(Exception):
+    """Raised for every request and retry once the fetch is over; not an OSError, so not retried."""
 
 
 _CHART_PATH = re.compile(r"/v8/finance/chart/([^/?]+)")
@@ -519,6 +553,7 @@ class _Wire:
         self.answers = 0
         self.last_error: str | None = None
         self._chart: dict[str, str] = {}
+        self._stopped = False
 
     def __enter__(self) -> _Wire:
         self._own = vars(self._session).get("request")
@@ -532,8 +567,15 @@ class _Wire:
         else:
             self._session.request = self._own
 
+    def stop(self) -> None:
+        """Refuse every further request and retry: the fetch has failed or been interrupted."""
+        with self._lock:
+            self._stopped = True
+
     def _request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
+            if self._stopped:
+                raise _Stopped("the fetch is over")
             now = self._clock()
             self._started = now if self._started is None else self._started
             if self.answers == 0 and now - self._started > REACH_BUDGET:
@@ -574,6 +616,8 @@ class _Wire:
 
     def pause(self, retry: RetryPolicy, attempt: int) -> None:
         """Back off before the next attempt, unless the wait would outlast the reach budget."""
+        if self._stopped:
+            raise _Stopped("the fetch is over")
         delay = retry.delay(attempt)
         if (
             self.answers == 0
@@ -585,6 +629,7 @@ class _Wire:
 
 
 def _status_reason(status: int) -> str:
+    """What an HTTP status from Yahoo means for a symbol; the one mapping of statuses to reasons."""
     if status == 429:
         return _RATE_LIMITED
     if status == 404:
@@ -652,6 +697,8 @@ class _DayCache:
     def __init__(self, root: Path, day: dt.date) -> None:
         base = root / "yahoo"
         self.folder = base / day.isoformat()
+        self.problem: str | None = None  # the first write that failed, for one warning
+        self._lock = threading.Lock()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -673,11 +720,14 @@ class _DayCache:
             return None
 
     def save(self, ticker: str, name: str, value: Any) -> None:
+        """Write one entry. A failure (read-only folder, full disk) is noted, not raised: the cache
+        only saves requests, and what was fetched is as good without it."""
         path = self._path(ticker, name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-        temporary.write_text(json.dumps(value, default=str), "utf-8")
-        temporary.replace(path)
+        try:
+            atomic_write(path, json.dumps(value, default=str))  # never a half-written entry
+        except OSError as exc:
+            with self._lock:
+                self.problem = self.problem or f"cache not written: {path}: {exc.strerror or exc}"
 
     def prices(self, ticker: str, start: dt.date, end: dt.date) -> pd.DataFrame | None:
         records = self.load(ticker, f"prices-{start}-{end}")

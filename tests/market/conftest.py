@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -24,7 +25,9 @@ import requests
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CRUMB = "Xk2fAkE.cRuMb"
 START = dt.date(2023, 11, 1)
-AS_OF = dt.date(2024, 11, 22)
+AS_OF = dt.date(2024, 11, 22)  # a Friday
+NEW_YORK = ZoneInfo("America/New_York")
+NOW = dt.datetime(2024, 11, 25, 12, 0, tzinfo=NEW_YORK)  # the Monday after: AS_OF's session is over
 NOT_FOUND_CHART = {
     "chart": {
         "result": None,
@@ -285,11 +288,18 @@ def fake() -> FakeYahoo:
 
 @pytest.fixture
 def fetch_into(tmp_path: Path, fake: FakeYahoo, retry):
-    """run_fetch on the fake with the test's dates; returns the snapshot folder."""
+    """run_fetch on the fake with the test's dates and clock; returns the snapshot folder."""
     from generator.market.fetch_command import run_fetch
 
     def run(tickers: str = "AAPL,MSFT,JPM,XOM", *, session: FakeYahoo | None = None, out: str = "snap", **kw):
-        options = {"universe": None, "benchmark": "SPY", "start": START, "as_of": AS_OF, "quiet": True}
+        options = {
+            "universe": None,
+            "benchmark": "SPY",
+            "start": START,
+            "as_of": AS_OF,
+            "quiet": True,
+            "now": NOW,
+        }
         options.update(kw)
         return run_fetch(
             tickers=tickers,

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import functools
 import json
 import sys
+import threading
 import time
 
+import click
 import pandas as pd
 import pytest
+import requests
+from yfinance.data import YfData
 
-from generator.errors import FetchError, NewsdeskError
+from generator import files
+from generator.errors import FetchError, NewsdeskError, SnapshotError
 from generator.market import snapshot as snapshot_module
 from generator.market import yahoo
 from generator.market.snapshot import load_snapshot
+from generator.scoring import fundamental_metrics
 
-from .conftest import AS_OF, EMPTY_CHART, START, FakeYahoo, fixture
+from .conftest import AS_OF, EMPTY_CHART, NEW_YORK, START, FakeYahoo, fixture
 
 TICKERS = ["AAPL", "JPM", "MSFT", "XOM"]
 
@@ -355,3 +363,156 @@ def test_a_fetched_snapshot_runs_through_the_pipeline(fetch_into, tmp_path, monk
     pipeline.build(load_settings(snapshot=snapshot, out=tmp_path / "out", jobs=1, quiet=True))
     articles = {path.name for path in (tmp_path / "out").rglob("*.md")}
     assert "apple-inc-alpha-score-2024-11-22.md" in articles
+
+
+# ------------------------------------------------------------------------------- the as-of date
+
+FRIDAY_NOON = dt.datetime(2024, 11, 22, 12, 0, tzinfo=NEW_YORK)  # AS_OF's session still trading
+
+
+def test_during_market_hours_the_default_as_of_is_the_previous_session(fetch_into, capsys):
+    snap = load_snapshot(fetch_into("AAPL", as_of=None, now=FRIDAY_NOON))
+    assert snap.manifest.as_of == dt.date(2024, 11, 21)
+    assert snap.prices["date"].max() == pd.Timestamp("2024-11-21")  # no intraday bar passed off as a close
+    assert capsys.readouterr().out.endswith("(as of 2024-11-21)\n")
+
+
+def test_after_the_close_the_default_as_of_is_today(fetch_into):
+    evening = dt.datetime(2024, 11, 22, 16, 30, tzinfo=NEW_YORK)
+    assert load_snapshot(fetch_into("AAPL", as_of=None, now=evening)).manifest.as_of == AS_OF
+
+
+def test_asking_for_a_session_still_trading_gives_the_last_close(fetch_into):
+    snap = load_snapshot(fetch_into("AAPL", as_of=AS_OF, now=FRIDAY_NOON))
+    assert snap.manifest.as_of == dt.date(2024, 11, 21)
+
+
+def test_an_as_of_after_today_in_new_york_is_refused(fetch_into, fake):
+    # Saturday 09:00 in Tokyo is still Friday evening in New York
+    tokyo_morning = dt.datetime(2024, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    with pytest.raises(click.BadParameter, match=r"2024-11-23 is in the future \(it is 2024-11-22 19:00"):
+        fetch_into("AAPL", as_of=dt.date(2024, 11, 23), now=tokyo_morning)
+    assert fake.calls == []
+
+
+def test_prices_for_a_session_still_trading_are_not_cached(tmp_path, fake, retry):
+    def fetch(now, session):
+        return yahoo.fetch(
+            ["AAPL"], benchmark="SPY", start=START, end=AS_OF, cache_dir=tmp_path / "c", session=session,
+            retry=retry, now=now,
+        )  # fmt: skip
+
+    fetch(FRIDAY_NOON, fake)
+    assert list((tmp_path / "c").rglob("prices-*.json")) == []
+    YfData.cache_get.cache_clear()  # as in a new process: yfinance memoises chart answers
+    later = FakeYahoo()
+    fetch(FRIDAY_NOON.replace(hour=17), later)  # the same day's cache, once the session is over
+    assert later.count("chart", "AAPL") == 1  # the noon range was not reused
+    assert len(list((tmp_path / "c").rglob("prices-*.json"))) == 2  # AAPL and SPY, now final
+
+
+# ------------------------------------------------------------------------- the cache is optional
+
+
+def test_a_cache_that_cannot_be_written_is_one_warning_and_the_fetch_goes_on(
+    fetch_into, tmp_path, monkeypatch, capsys
+):
+    real_fdopen = files.os.fdopen
+    cache = tmp_path / "cache" / "yahoo"
+
+    class FullDisk:
+        """A stream that writes half of what it is given, then runs out of space."""
+
+        def __init__(self, stream):
+            self.stream = stream
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.stream.close()
+            return False
+
+        def write(self, text):
+            self.stream.write(text[: len(text) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    # the cache's writes are the only atomic writes of a fetch (the snapshot is staged differently)
+    monkeypatch.setattr(files.os, "fdopen", lambda fd, *a, **k: FullDisk(real_fdopen(fd, *a, **k)))
+    path = fetch_into()
+    out, err = capsys.readouterr()
+    assert out == f"fetched 4 of 4 tickers; wrote {path} (as of 2024-11-22)\n"
+    assert err.count("\n") == 1
+    assert err.startswith(f"newsdesk: warning: cache not written: {cache}")
+    assert err.endswith(".json: No space left on device\n")
+    assert [p for p in cache.rglob("*") if p.is_file()] == []  # half-written files are removed
+    assert sorted(load_snapshot(path).fundamentals.index) == TICKERS
+
+
+# ----------------------------------------------------------------------- stopping the workers
+
+
+def test_an_error_in_one_worker_lets_the_running_ones_finish_before_returning(tmp_path, retry, monkeypatch):
+    """AAPL fails for good while MSFT's request is in flight: gather must not return until MSFT's
+    worker has ended, and MSFT must not retry on a fetch that is over."""
+    in_flight = threading.Event()
+
+    class Stalled:
+        def __init__(self):
+            self.urls: list[str] = []
+
+        def request(self, method, url, **kwargs):
+            self.urls.append(url)
+            in_flight.set()
+            time.sleep(0.5)  # a slow answer; REQUEST_TIMEOUT bounds a real one
+            raise requests.Timeout("read timed out")
+
+        def get(self, url, **kwargs):
+            return self.request("GET", url, **kwargs)
+
+    class Ticker:  # stands in for yf.Ticker
+        def __init__(self, ticker, session):
+            self.ticker, self.session = ticker, session
+
+        def get_info(self):
+            if self.ticker == "AAPL":
+                in_flight.wait(5)
+                raise FetchError("could not reach Yahoo Finance: no answer")
+            return self.session.get(
+                f"https://query2.finance.yahoo.com/v10/finance/quoteSummary/{self.ticker}"
+            )
+
+    monkeypatch.setattr(yahoo.yf, "Ticker", Ticker)
+    session = Stalled()
+    with yahoo._Wire(session) as wire:
+        details = yahoo._Details(session, wire, retry, yahoo._DayCache(tmp_path / "cache", AS_OF))
+        with pytest.raises(FetchError, match="no answer"):
+            details.gather(["AAPL", "MSFT"], lambda *_: None, 2)
+        running = [t.name for t in threading.enumerate() if t.name.startswith("newsdesk-yahoo")]
+    assert running == []
+    assert len(session.urls) == 1  # MSFT's request in flight; no retry after AAPL's error
+
+
+# ----------------------------------------------------------------------------- enterprise value
+
+
+def test_a_fetched_snapshot_carries_enterprise_value_and_scores_ebitda_to_ev(fetch_into):
+    snap = load_snapshot(fetch_into())
+    assert snap.manifest.units["enterprise_value"] == "USD bn"
+    ev = snap.fundamentals["enterprise_value"]
+    assert ev["AAPL"] == pytest.approx(3527.591100416) and ev["MSFT"] == pytest.approx(3143.546372096)
+    assert ev[["JPM", "XOM"]].isna().all()  # Yahoo gives banks and this fixture's XOM none
+    units = {c: snap.manifest.unit(c) for c in ("ebitda", "market_cap", "enterprise_value")}
+    metrics = fundamental_metrics(snap.fundamentals, units)
+    assert metrics.loc["AAPL", "ebitda_to_ev"] == pytest.approx(134.66099712 / 3527.591100416 * 100)
+    assert metrics.loc["MSFT", "ebitda_to_ev"] == pytest.approx(136.552005632 / 3143.546372096 * 100)
+    assert metrics["ebitda_to_ev"][["JPM", "XOM"]].isna().all()
+
+
+# --------------------------------------------------------------------------------- the output
+
+
+def test_an_unwritable_out_folder_is_named(fetch_into, tmp_path):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(SnapshotError, match=r"a-file/snap: cannot write the snapshot \(File exists\)$"):
+        fetch_into("AAPL", out="a-file/snap")

@@ -11,7 +11,7 @@ import pytest
 
 from generator.errors import NewsdeskError, SnapshotError
 from generator.market.importer import DERIVED_BENCHMARK, run_import
-from generator.market.snapshot import load_snapshot
+from generator.market.snapshot import check_out_folder, load_snapshot
 
 VENDOR_PRICES = """Date,Symbol,Open,High,Low,Close,Adj Close,Volume
 2024-01-02,AAA,10,11,9.5,10.5,10.4,1000
@@ -178,16 +178,119 @@ def test_bad_mappings_are_named(tmp_path, files, maps, message):
         do_import(tmp_path, files, maps=(*MAPS, *maps))
 
 
-def test_unsupported_file_type(tmp_path, files):
+def test_unsupported_file_type_lists_every_accepted_one(tmp_path, files):
     files["prices"] = files["prices"].rename(tmp_path / "prices.xlsx")
-    with pytest.raises(SnapshotError, match="unsupported file type"):
+    with pytest.raises(
+        SnapshotError,
+        match=r"unsupported file type; expected one of \.csv, \.csv\.gz, \.txt, \.parquet, \.pq$",
+    ):
         do_import(tmp_path, files)
+
+
+def test_the_txt_and_pq_names_the_message_lists_are_read(tmp_path, files):
+    files["prices"] = files["prices"].rename(tmp_path / "prices.txt")
+    pd.read_csv(files["fundamentals"]).to_parquet(tmp_path / "fundamentals.pq")
+    files["fundamentals"] = tmp_path / "fundamentals.pq"
+    snap = load_snapshot(do_import(tmp_path, files))
+    assert len(snap.prices) == 6 and snap.fundamentals.loc["AAA", "market_cap"] == 12.5
 
 
 def test_a_benchmark_with_two_tickers_is_refused(tmp_path, files):
     files["bench"].write_text("date,ticker,close\n2024-01-02,SPY,1\n2024-01-02,QQQ,2\n")
     with pytest.raises(SnapshotError, match="holds 2 tickers; expected one"):
         do_import(tmp_path, files, benchmark=files["bench"])
+
+
+@pytest.mark.parametrize(
+    ("header", "maps", "named"),
+    [
+        # two --map entries onto one field (this was a pandas traceback)
+        ("date,ticker,close,adj", ("adj=close", "close=close"), "'close' and 'adj' would both be 'close'"),
+        ("date,ticker,Close,Adj", ("Adj=close", "Close=close"), "'Close' and 'Adj' would both be 'close'"),
+        # one --map entry onto a field the file already has a column of that exact name for
+        ("date,ticker,close,adj", ("adj=close",), "'close' and 'adj' would both be 'close'"),
+        ("date,ticker,open,close", ("close=open",), "'open' and 'close' would both be 'open'"),
+    ],
+)
+def test_two_columns_of_one_file_cannot_become_one_field(tmp_path, files, header, maps, named):
+    files["prices"].write_text(f"{header}\n2024-01-02,AAA,10,11\n")
+    with pytest.raises(click.BadParameter, match=f"/prices\\.csv: columns {named}; map only one$"):
+        do_import(tmp_path, files, maps=(*MAPS[1:], *maps))
+    assert not (tmp_path / "snap").exists()
+
+
+def test_an_explicit_mapping_overrides_a_near_match(tmp_path, files, capsys):
+    snap = load_snapshot(do_import(tmp_path, files, maps=(*MAPS, "Adj Close=close")))
+    assert list(snap.prices[snap.prices["ticker"] == "AAA"]["close"]) == [10.4, 10.9, 11.1]
+    assert "ignored columns: Close (prices.csv)" in capsys.readouterr().out
+
+
+def test_one_field_may_come_from_differently_named_columns_in_different_files(tmp_path, files):
+    files["fundamentals"].write_text(VENDOR_FUNDAMENTALS.replace("Ticker,", "Code,", 1))
+    snap = load_snapshot(do_import(tmp_path, files, maps=(*MAPS, "Code=ticker")))
+    assert sorted(snap.fundamentals.index) == ["AAA", "BBB", "CCC"]
+
+
+def test_one_column_mapped_to_two_fields_is_refused(tmp_path, files):
+    with pytest.raises(click.BadParameter, match=r"^'Close' is mapped twice, to 'close' and to 'open'$"):
+        do_import(tmp_path, files, maps=(*MAPS, "Close=close", "Close=open"))
+
+
+def test_conflicting_mappings_on_the_command_line_are_one_line_naming_both(
+    tmp_path, files, monkeypatch, capsys
+):
+    from generator import cli
+
+    files["prices"].write_text("date,ticker,close,adj\n2024-01-02,AAA,10,11\n")
+    argv = [
+        "newsdesk",
+        "import",
+        "--prices",
+        str(files["prices"]),
+        "--fundamentals",
+        str(files["fundamentals"]),
+    ]
+    argv += [arg for mapping in (*MAPS[1:], "adj=close", "close=close") for arg in ("--map", mapping)]
+    monkeypatch.setattr(sys, "argv", [*argv, "--out", str(tmp_path / "snap")])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert "prices.csv: columns 'close' and 'adj' would both be 'close'" in err
+
+
+def test_enterprise_value_is_imported_in_usd_bn(tmp_path, files):
+    files["fundamentals"].write_text(
+        "ticker,name,sector,ebitda,EV\nAAA,Alpha Corp,Industrials,1.5,20.0\nBBB,Beta Inc,Utilities,,\n"
+    )
+    snap = load_snapshot(do_import(tmp_path, files, maps=(*MAPS[:1], "EV=enterprise_value")))
+    assert snap.manifest.units == {"ebitda": "USD bn", "enterprise_value": "USD bn"}
+    assert snap.fundamentals.loc["AAA", "enterprise_value"] == 20.0
+
+
+def test_enterprise_value_in_dollars_is_caught(tmp_path, files):
+    files["fundamentals"].write_text("ticker,name,sector,EV\nAAA,Alpha Corp,Industrials,2e10\n")
+    with pytest.raises(SnapshotError, match=r"line 2, column 'EV': 2e10 is not in USD bn"):
+        do_import(tmp_path, files, maps=(*MAPS[:1], "EV=enterprise_value"))
+
+
+def test_an_unwritable_out_folder_is_named(tmp_path, files):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(SnapshotError, match=r"a-file/snap: cannot write the snapshot \(File exists\)$"):
+        do_import(tmp_path, files, out=tmp_path / "a-file" / "snap")
+
+
+def test_the_out_folder_check_lives_beside_write_snapshot(tmp_path):
+    check_out_folder(tmp_path / "new")  # nothing there yet
+    (tmp_path / "empty").mkdir()
+    check_out_folder(tmp_path / "empty")
+    (tmp_path / "old-snapshot").mkdir()
+    (tmp_path / "old-snapshot" / "manifest.json").write_text("{}")
+    check_out_folder(tmp_path / "old-snapshot")
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(NewsdeskError, match="a-file: exists and is not a snapshot folder"):
+        check_out_folder(tmp_path / "a-file")
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_snapshot(tmp_path, files):

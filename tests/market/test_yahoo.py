@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-import math
+import datetime as dt
+import random
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
+import requests
 
-from generator.market.yahoo import RetryPolicy, fundamentals_row, info_problem, news_rows
+from generator.market import yahoo
+from generator.market.yahoo import (
+    RetryPolicy,
+    fundamentals_row,
+    info_problem,
+    last_completed_session,
+    news_rows,
+)
 
 STOCK = {"quoteType": "EQUITY", "longName": "Helix Corp", "currency": "USD", "sector": "Technology"}
 
@@ -34,11 +44,12 @@ def test_units_are_converted():
         "revenueGrowth": 0.061,
         "marketCap": 12_345_000_000,  # dollars
         "ebitda": 987_000_000,
+        "enterpriseValue": 14_120_000_000,
     }
     row = fundamentals_row("HLX", info)
     assert row["dividend_yield"] == 1.25 and row["debt_to_equity"] == 0.455
     assert (row["roe"], row["profit_margin"], row["revenue_growth"]) == (12.3, -5.0, 6.1)
-    assert (row["market_cap"], row["ebitda"]) == (12.345, 0.987)
+    assert (row["market_cap"], row["ebitda"], row["enterprise_value"]) == (12.345, 0.987, 14.12)
 
 
 def test_dividend_yield_falls_back_to_the_trailing_fraction():
@@ -51,10 +62,16 @@ def test_dividend_yield_falls_back_to_the_trailing_fraction():
     )  # a real zero is kept, not replaced
 
 
-def test_ebitda_reported_in_another_currency_is_unknown():
-    info = {**STOCK, "financialCurrency": "TWD", "ebitda": 1_500_000_000_000, "marketCap": 9e11}
+def test_ebitda_and_enterprise_value_reported_in_another_currency_are_unknown():
+    info = {
+        **STOCK,
+        "financialCurrency": "TWD",
+        "ebitda": 1_500_000_000_000,
+        "enterpriseValue": 2.6e13,
+        "marketCap": 9e11,
+    }
     row = fundamentals_row("TSM", info)
-    assert row["ebitda"] is None and row["market_cap"] == 900.0
+    assert row["ebitda"] is None and row["enterprise_value"] is None and row["market_cap"] == 900.0
 
 
 def test_funds_get_a_sector_and_their_category():
@@ -131,4 +148,61 @@ def test_backoff_doubles_up_to_a_ceiling_with_jitter():
     assert [policy.delay(a) for a in range(5)] == [1.0, 2.0, 4.0, 8.0, 8.0]
     calm = RetryPolicy(jitter=lambda: 0.0)
     assert [calm.delay(a) for a in range(3)] == [0.5, 1.0, 2.0]
-    assert not math.isnan(RetryPolicy().delay(0))
+
+
+def test_random_backoff_grows_and_stays_between_half_and_all_of_its_ceiling():
+    draws = random.Random(7)
+    policy = RetryPolicy(base_delay=1.0, max_delay=8.0, jitter=draws.random)
+    for attempt, ceiling in enumerate([1.0, 2.0, 4.0, 8.0, 8.0, 8.0]):
+        delays = [policy.delay(attempt) for _ in range(200)]
+        assert all(ceiling / 2 <= d <= ceiling for d in delays), attempt
+        assert max(delays) - min(delays) > ceiling / 4  # the jitter really spreads retries out
+    # each attempt's shortest wait is at least the previous attempt's longest, until the cap
+    assert RetryPolicy(jitter=lambda: 0.0).delay(2) >= RetryPolicy(jitter=lambda: 0.999).delay(1)
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("now", "session"),
+    [
+        (dt.datetime(2024, 11, 22, 11, 0, tzinfo=NEW_YORK), dt.date(2024, 11, 21)),  # Friday, trading
+        (dt.datetime(2024, 11, 22, 16, 29, tzinfo=NEW_YORK), dt.date(2024, 11, 21)),
+        (dt.datetime(2024, 11, 22, 16, 30, tzinfo=NEW_YORK), dt.date(2024, 11, 22)),  # settled
+        (dt.datetime(2024, 11, 22, 21, 29, tzinfo=dt.UTC), dt.date(2024, 11, 21)),  # 16:29 EST
+        (dt.datetime(2024, 11, 22, 21, 30, tzinfo=dt.UTC), dt.date(2024, 11, 22)),
+        (dt.datetime(2024, 7, 10, 20, 30, tzinfo=dt.UTC), dt.date(2024, 7, 10)),  # 16:30 EDT
+        (dt.datetime(2024, 7, 10, 20, 29, tzinfo=dt.UTC), dt.date(2024, 7, 9)),
+        (dt.datetime(2024, 11, 23, 10, 0, tzinfo=NEW_YORK), dt.date(2024, 11, 22)),  # Saturday
+        (dt.datetime(2024, 11, 24, 23, 0, tzinfo=NEW_YORK), dt.date(2024, 11, 22)),  # Sunday
+        (dt.datetime(2024, 11, 25, 9, 0, tzinfo=NEW_YORK), dt.date(2024, 11, 22)),  # Monday morning
+        # Tuesday morning in Tokyo is Monday evening in New York
+        (dt.datetime(2024, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo")), dt.date(2024, 11, 25)),
+    ],
+)
+def test_last_completed_session_is_new_york_time(now, session):
+    assert last_completed_session(now) == session
+
+
+def test_the_newest_copy_of_a_repeated_headline_is_kept():
+    older = {"ticker": "HLX", "title": "Helix beats", "summary": "first", "publisher": "A", "url": None}
+    rows = [
+        {**older, "published": pd.Timestamp("2024-11-20T10:00:00Z")},
+        {**older, "summary": "updated", "published": pd.Timestamp("2024-11-21T10:00:00Z")},
+        {**older, "title": "Helix guides up", "published": pd.Timestamp("2024-11-19T10:00:00Z")},
+    ]
+    news = yahoo._news_frame(rows, dt.date(2024, 11, 22))
+    assert list(news["title"]) == ["Helix beats", "Helix guides up"]
+    assert news.iloc[0]["summary"] == "updated"
+
+
+def _http_error(status: int) -> requests.HTTPError:
+    response = requests.Response()
+    response.status_code = status
+    return requests.HTTPError(f"{status} Client Error", response=response)
+
+
+@pytest.mark.parametrize("status", [403, 404, 429, 500, 503])
+def test_a_failed_call_and_a_chart_answer_give_one_reason_per_status(status):
+    assert yahoo._failure(_http_error(status)) == yahoo._status_reason(status)

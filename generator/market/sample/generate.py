@@ -59,7 +59,8 @@ AI_OUTPERFORMANCE = 1.15  # cohort minus equal-weighted universe return over the
 BENCHMARK_CAP_EXPONENT = 0.75  # dampens mega-caps so the index is cap-weighted-like, not five stocks
 
 RANDOM_BLANK_SHARE = 0.03
-VALUE_INPUTS = ("pe", "eps", "price_to_book", "price_to_sales", "ebitda")
+VALUE_INPUTS = ("pe", "eps", "price_to_book", "price_to_sales", "ebitda", "enterprise_value")
+CASH_SHARE_OF_DEBT = 0.3  # enterprise value = market value + debt - cash, cash taken as this share of debt
 QUALITY_INPUTS = ("roe", "profit_margin", "debt_to_equity", "revenue_growth", "ebitda")
 RANDOMLY_BLANKED = (
     "pe", "dividend_yield", "eps", "ebitda", "price_to_sales", "price_to_book",
@@ -533,6 +534,12 @@ def _fundamentals(
             "week52_high": week52_high,
             "market_cap": np.round(market_cap, 2),
             "ebitda": np.round(market_cap / price_to_sales * ebitda_margin / 100, 3),
+            # debt from debt-to-equity and book value (market value / price-to-book), less cash
+            "enterprise_value": np.round(
+                market_cap
+                + (1 - CASH_SHARE_OF_DEBT) * drawn["debt_to_equity"] * market_cap / drawn["price_to_book"],
+                2,
+            ),
             "price_to_sales": np.round(price_to_sales, 2),
             "price_to_book": np.round(drawn["price_to_book"], 2),
             "roe": np.round(margin * drawn["price_to_book"] / price_to_sales, 2),
