@@ -94,11 +94,6 @@ def ratio(value: float) -> str:
     return number(value, 2 if abs(round(value, 1)) < 1 else 1)
 
 
-def times(value: float, decimals: int = 1) -> str:
-    """A multiple of something: "2.3 times"."""
-    return f"{number(value, decimals)} times"
-
-
 def count(value: float) -> str:
     """A count in AP style: one to nine spelled out, numerals from 10 ("seven", "12", "1,204")."""
     return _count(round(value))

@@ -44,13 +44,14 @@ HYPERSCALERS = "Mega-cap hyperscalers"
 SOFTWARE = "Software"
 AI_PRODUCTIVITY = "AI productivity"
 
+AI_INFRASTRUCTURE = "AI infrastructure"
+
 # cohort name -> its sub-groups (a leaf cohort maps to None); order is the order in cohorts.yaml
 COHORT_LAYOUT: dict[str, tuple[str, ...] | None] = {
-    "AI infrastructure": (SEMIS, DATA_CENTERS, CLOUD, NETWORKING, POWER),
+    AI_INFRASTRUCTURE: (SEMIS, DATA_CENTERS, CLOUD, NETWORKING, POWER),
     HYPERSCALERS: None,
     "AI software": (SOFTWARE, AI_PRODUCTIVITY),
 }
-AI_INFRASTRUCTURE = "AI infrastructure"
 
 # fmt: off
 COMPANIES: tuple[Company, ...] = (
