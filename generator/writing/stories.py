@@ -74,19 +74,18 @@ class Newsroom:
     def plan(self) -> list[ArticlePlan]:
         """Every article this snapshot supports, with unique slugs, in a stable order."""
         date = self.as_of.isoformat()
-        stocks = self.facts.stocks
-        plans = [
-            ArticlePlan("market_movers", f"{slugify(self.facts.universe_name)}-market-movers-{date}", "", ())
-        ]
-        if self.cohort_window in self.facts.windows and len(self._cohorts()) >= 2:
+        facts = self.facts
+        priced = facts.stocks.index[facts.stocks["close"].notna()]
+        plans = [ArticlePlan("market_movers", f"{slugify(facts.universe_name)}-market-movers-{date}", "", ())]
+        if self.cohort_window in facts.windows and len(self._cohorts()) >= 2:
             plans.append(ArticlePlan("cohort_performance", f"cohort-performance-{date}", "", ()))
         for theme in self.editorial.themes:
-            tickers = tuple(t for t in theme.tickers if t in stocks.index and pd.notna(stocks.at[t, "close"]))
+            tickers = tuple(t for t in theme.tickers if t in priced)
             if len(tickers) >= 2:
                 plans.append(ArticlePlan("thematic", f"{theme.id}-{date}", theme.id, tickers))
         suffix = f"-alpha-score-{date}"
-        for ticker in stocks.index[stocks["close"].notna()]:
-            name = slugify(str(stocks.at[ticker, "name"]), GENERATED_SLUG_LENGTH - len(suffix))
+        for ticker in priced:
+            name = slugify(str(facts.value(ticker, "name")), GENERATED_SLUG_LENGTH - len(suffix))
             plans.append(ArticlePlan("alpha_brief", f"{name}{suffix}", ticker, (ticker,)))
         return _unique_slugs(plans)
 
