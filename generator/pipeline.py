@@ -157,7 +157,7 @@ def prepare(settings: Settings) -> Desk:
     """Load and compute everything the articles need: facts, scores, sources, templates, rules."""
     snapshot = load_snapshot(settings.snapshot)
     editorial = load_editorial(settings.editorial_dir)
-    snapshot = _with_display_names(snapshot, editorial)
+    snapshot = _with_editorial_metadata(snapshot, editorial)
     rules_dir = settings.rules_dir
     scoring_rules = load_scoring_rules(rules_dir)
     since = editorial.desk.cohort_story.since or snapshot.prices["date"].min().date()
@@ -296,14 +296,16 @@ def _chunks(plans: Sequence[ArticlePlan], jobs: int) -> list[list[ArticlePlan]]:
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def _with_display_names(snapshot: Snapshot, editorial: Editorial) -> Snapshot:
+def _with_editorial_metadata(snapshot: Snapshot, editorial: Editorial) -> Snapshot:
+    """Fill what the manifest does not say (names, price basis, data dates) from editorial/desk.yaml."""
     manifest = snapshot.manifest
-    names = editorial.desk.snapshot_names.get(manifest.name)
-    if names is None:
+    known = editorial.desk.snapshots.get(manifest.name)
+    if known is None:
         return snapshot
     update = {
-        "universe_name": manifest.universe_name or names.universe,
-        "benchmark_name": manifest.benchmark_name or names.benchmark,
+        key: value
+        for key, value in known.model_dump().items()
+        if value is not None and getattr(manifest, key) is None
     }
     return dataclasses.replace(snapshot, manifest=manifest.model_copy(update=update))
 

@@ -236,3 +236,99 @@ def test_written_folders_follow_the_umask(folder, tmp_path):
     mask = os.umask(0o022)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o777 & ~mask
+
+
+# ------------------------------------------------------------------- contract extensions (claims, data-in)
+
+
+def test_manifest_declares_price_basis_fundamentals_date_and_calendar(folder):
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest |= {"prices_adjusted": "splits", "fundamentals_as_of": "2025-12-31", "calendar": "XNYS"}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    snap = load_snapshot(folder)
+    assert snap.manifest.prices_adjusted == "splits"
+    assert snap.manifest.fundamentals_as_of == dt.date(2025, 12, 31)
+    assert snap.manifest.calendar == "XNYS"
+
+
+def test_manifest_refuses_an_unknown_price_basis(folder):
+    manifest = json.loads((folder / "manifest.json").read_text()) | {"prices_adjusted": "yes"}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(SnapshotError, match=r"manifest\.json: key 'prices_adjusted'"):
+        load_snapshot(folder)
+
+
+def test_actions_csv_is_read_with_blanks_as_no_action(folder):
+    (folder / "actions.csv").write_text(
+        "date,ticker,split_ratio,dividend\n2026-01-06,aaa,4,\n2026-01-07,BBB,,0.25\n"
+    )
+    actions = load_snapshot(folder).actions
+    assert actions["ticker"].tolist() == ["AAA", "BBB"]
+    assert actions["split_ratio"].iloc[0] == 4 and np.isnan(actions["dividend"].iloc[0])
+    assert np.isnan(actions["split_ratio"].iloc[1]) and actions["dividend"].iloc[1] == 0.25
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("2026-01-06,AAA,0,", r"actions\.csv, line 2, column 'split_ratio': '0' is not a positive ratio"),
+        ("2026-01-06,AAA,,-1", r"actions\.csv, line 2, column 'dividend': '-1' is negative"),
+        (
+            "2026-01-06,AAA,,",
+            r"actions\.csv, line 2, column 'split_ratio': blank \(and so is dividend\)",
+        ),
+        ("2026-02-01,AAA,2,", r"actions\.csv, line 2, column 'date': .* after the snapshot's as_of"),
+    ],
+)
+def test_bad_actions_name_the_row(folder, row, message):
+    (folder / "actions.csv").write_text(f"date,ticker,split_ratio,dividend\n{row}\n")
+    with pytest.raises(SnapshotError, match=message):
+        load_snapshot(folder)
+
+
+def test_source_headers_say_who_speaks(folder):
+    (folder / "sources").mkdir()
+    (folder / "sources" / "note.txt").write_text(
+        "Calder & Voss on GPU leasing\n"
+        "tickers: AAA\norganisation: Calder & Voss Research\nspeaker: Ines Marlow\n"
+        "role: head of research\nkind: research_note\npublished: 2026-01-06\n\nBody text.\n"
+    )
+    (document,) = load_snapshot(folder).sources
+    assert (document.organisation, document.speaker, document.role, document.kind) == (
+        "Calder & Voss Research",
+        "Ines Marlow",
+        "head of research",
+        "research_note",
+    )
+    assert document.body == "Body text."
+
+
+def test_a_source_kind_outside_the_contract_names_its_line(folder):
+    (folder / "sources").mkdir()
+    (folder / "sources" / "x.txt").write_text("Title\ntickers: AAA\nkind: rumour\n\nBody.\n")
+    with pytest.raises(SnapshotError, match=r"x\.txt, line 3: kind 'rumour' is not one of press_release"):
+        load_snapshot(folder)
+
+
+def test_news_items_may_carry_attribution_and_a_known_kind(folder):
+    item = {
+        "ticker": "AAA",
+        "published": "2026-01-06T12:00:00Z",
+        "title": "Aaa wins a contract",
+        "kind": "memo",
+    }
+    (folder / "news.jsonl").write_text(json.dumps(item) + "\n")
+    with pytest.raises(SnapshotError, match=r"news\.jsonl, line 1, column 'kind': 'memo' is not one of"):
+        load_snapshot(folder)
+    item |= {"kind": "news", "organisation": "Wirepoint"}
+    (folder / "news.jsonl").write_text(json.dumps(item) + "\n")
+    news = load_snapshot(folder).news
+    assert news.loc[0, "organisation"] == "Wirepoint" and news.loc[0, "speaker"] is None
+
+
+def test_actions_round_trip_through_write_snapshot(folder, tmp_path):
+    (folder / "actions.csv").write_text("date,ticker,split_ratio,dividend\n2026-01-06,AAA,2,0.1\n")
+    written = write_snapshot(load_snapshot(folder), tmp_path / "copy")
+    assert (
+        written / "actions.csv"
+    ).read_text() == "date,ticker,split_ratio,dividend\n2026-01-06,AAA,2.0,0.1\n"

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -50,9 +50,14 @@ FUNDAMENTAL_FIELDS: dict[str, str] = {
     "debt_to_equity": "ratio",
     "revenue_growth": "percent",
 }
-NEWS_FIELDS = ("ticker", "published", "title", "summary", "publisher", "url")
+# Who speaks in a source document or news item (contract 1): optional everywhere.
+ATTRIBUTION_FIELDS = ("organisation", "speaker", "role", "kind")
+DOCUMENT_KINDS = ("press_release", "research_note", "news", "filing")
+NEWS_FIELDS = ("ticker", "published", "title", "summary", "publisher", "url", *ATTRIBUTION_FIELDS)
 CURRENCY = "USD"  # of every snapshot newsdesk builds from real data (fetch, import)
-SOURCE_HEADER_KEYS = ("tickers", "url", "published", "publisher")
+SOURCE_HEADER_KEYS = ("tickers", "url", "published", "publisher", *ATTRIBUTION_FIELDS)
+ACTION_COLUMNS = ("date", "ticker", "split_ratio", "dividend")
+PriceBasis = Literal["none", "splits", "splits_and_dividends"]
 _PRICE_FILES = ("prices.parquet", "prices.csv.gz", "prices.csv")
 _BENCHMARK_FILES = ("benchmark.parquet", "benchmark.csv.gz", "benchmark.csv")
 
@@ -73,6 +78,12 @@ class Manifest(BaseModel):
     fictional: bool = False
     benchmark_name: str | None = None  # display name for the benchmark series, e.g. "S&P 500"
     universe_name: str | None = None  # display name for the whole universe, e.g. "S&P 500"
+    # How past prices relate to what traded: "none" (as traded), "splits" or "splits_and_dividends"
+    # (back-adjusted). None: the producer did not say.
+    prices_adjusted: PriceBasis | None = None
+    # The date the fundamentals describe, when older than as_of (None: as of as_of).
+    fundamentals_as_of: dt.date | None = None
+    calendar: str | None = None  # the exchange calendar the trading days follow, e.g. "XNYS"
 
     def unit(self, column: str) -> str:
         return self.units.get(column) or FUNDAMENTAL_FIELDS.get(column, "")
@@ -91,6 +102,10 @@ class SourceDocument:
     url: str | None = None
     published: str | None = None
     publisher: str | None = None
+    organisation: str | None = None  # who issued it, e.g. "Helix Microdevices"
+    speaker: str | None = None  # the one person it speaks for, when it has one
+    role: str | None = None  # the speaker's role, e.g. "chief executive"
+    kind: str | None = None  # press_release | research_note | news | filing
 
 
 @dataclass(frozen=True)
@@ -116,6 +131,10 @@ class Snapshot:
     sources: tuple[SourceDocument, ...] = ()
     cohorts: tuple[Cohort, ...] = ()
     path: Path | None = None
+    # Corporate actions as the vendor reports them: date, ticker, split_ratio (new shares per old
+    # share: 4 for a four-for-one split, 0.1 for a one-for-ten reverse split), dividend (cash per
+    # share). Blank = no such action that day.
+    actions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(ACTION_COLUMNS)))
 
     @property
     def as_of(self) -> dt.date:
@@ -141,7 +160,8 @@ def load_snapshot(folder: str | os.PathLike[str]) -> Snapshot:
     news = _read_news(root / "news.jsonl")
     sources = _read_sources(root / "sources")
     cohorts = _read_cohorts(root / "cohorts.yaml")
-    return Snapshot(manifest, prices, benchmark, fundamentals, news, sources, cohorts, root)
+    actions = _read_actions(root / "actions.csv", manifest.as_of)
+    return Snapshot(manifest, prices, benchmark, fundamentals, news, sources, cohorts, root, actions)
 
 
 def _first_existing(root: Path, names: Iterable[str]) -> Path:
@@ -307,6 +327,32 @@ def _read_benchmark(path: Path, as_of: dt.date) -> pd.DataFrame:
     return out.sort_values(["ticker", "date"], kind="stable", ignore_index=True)
 
 
+def _read_actions(path: Path, as_of: dt.date) -> pd.DataFrame:
+    """actions.csv (optional): one row per corporate action, a split ratio or a dividend or both."""
+    if not path.is_file():
+        return pd.DataFrame(columns=list(ACTION_COLUMNS))
+    frame = _read_table(path, ("date", "ticker"), ("ticker",))
+    out = pd.DataFrame({"date": _dates(path, frame, as_of), "ticker": _tickers(path, frame).astype(object)})
+    for column in ("split_ratio", "dividend"):
+        out[column] = (
+            _numeric(path, frame, column, required=False)
+            if column in frame
+            else pd.Series(np.nan, frame.index)
+        )
+    bad_split = out["split_ratio"] <= 0
+    if bad_split.any():
+        raise _bad_line(path, frame, bad_split, "split_ratio", "is not a positive ratio")
+    bad_dividend = out["dividend"] < 0
+    if bad_dividend.any():
+        raise _bad_line(path, frame, bad_dividend, "dividend", "is negative")
+    empty = out["split_ratio"].isna() & out["dividend"].isna()
+    if empty.any():
+        raise _bad_line(
+            path, frame, empty, "split_ratio", "(and so is dividend): give a split ratio, a dividend or both"
+        )
+    return out.sort_values(["ticker", "date"], kind="stable", ignore_index=True)
+
+
 def _read_fundamentals(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise SnapshotError(f"{path}: missing (every snapshot needs fundamentals.csv)")
@@ -352,6 +398,13 @@ def _read_news(path: Path) -> pd.DataFrame:
         for key in ("ticker", "published", "title"):
             if not str(item.get(key) or "").strip():
                 raise SnapshotError(located(path, "is required", line=number, column=key))
+        kind = item.get("kind")
+        if kind is not None and kind not in DOCUMENT_KINDS:
+            raise SnapshotError(
+                located(
+                    path, f"{kind!r} is not one of {', '.join(DOCUMENT_KINDS)}", line=number, column="kind"
+                )
+            )
         rows.append({key: item.get(key) for key in columns})
     news = pd.DataFrame(rows, columns=columns)
     published = pd.to_datetime(news["published"], utc=True, errors="coerce", format="ISO8601")
@@ -388,6 +441,12 @@ def parse_source(path: Path) -> SourceDocument:
         else:
             break
     body = "\n".join(lines[body_start:]).strip()
+    kind = headers.get("kind")
+    if kind is not None and kind not in DOCUMENT_KINDS:
+        line = 1 + next(i for i, raw in enumerate(lines[1:], start=1) if raw.lower().startswith("kind"))
+        raise SnapshotError(
+            located(path, f"kind {kind!r} is not one of {', '.join(DOCUMENT_KINDS)}", line=line)
+        )
     tickers = tuple(t.strip().upper() for t in headers.get("tickers", "").split(",") if t.strip())
     return SourceDocument(
         id=path.stem,
@@ -399,6 +458,10 @@ def parse_source(path: Path) -> SourceDocument:
         url=headers.get("url"),
         published=headers.get("published"),
         publisher=headers.get("publisher"),
+        organisation=headers.get("organisation"),
+        speaker=headers.get("speaker"),
+        role=headers.get("role"),
+        kind=kind,
     )
 
 
@@ -484,6 +547,8 @@ def _write_contents(snapshot: Snapshot, root: Path, prices_format: str) -> None:
         (root / "sources").mkdir()
         for document in snapshot.sources:
             (root / "sources" / document.filename).write_text(document.text, "utf-8")
+    if len(snapshot.actions):
+        (root / "actions.csv").write_text(_csv_text(snapshot.actions[list(ACTION_COLUMNS)]), "utf-8")
     if snapshot.cohorts:
         cohorts = {c.name: _cohort_yaml(c) for c in snapshot.cohorts}
         (root / "cohorts.yaml").write_text(
@@ -513,6 +578,8 @@ def _news_jsonl(news: pd.DataFrame) -> str:
         if isinstance(published, pd.Timestamp):
             item["published"] = published.isoformat().replace("+00:00", "Z")
         cleaned = {k: (None if _is_missing(v) else v) for k, v in item.items()}
+        # attribution fields are optional: written only when known, so older readers see no change
+        cleaned = {k: v for k, v in cleaned.items() if v is not None or k not in ATTRIBUTION_FIELDS}
         lines.append(json.dumps(cleaned, ensure_ascii=False, sort_keys=False))
     return "\n".join(lines) + "\n"
 

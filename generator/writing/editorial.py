@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from generator.market.snapshot import PriceBasis
 from generator.models import SLUG_PATTERN
 from generator.rulefiles import load_rule_file
 
@@ -26,17 +27,22 @@ class CohortStory(_Editorial):
     min_group_size: int = Field(default=2, ge=1)  # smaller cohorts and sub-groups are not reported
 
 
-class DisplayNames(_Editorial):
-    universe: str | None = None  # e.g. "S&P 500": "the equal-weighted S&P 500"
-    benchmark: str | None = None  # e.g. "S&P 500 ETF (SPY)"
+class SnapshotFacts(_Editorial):
+    """What a desk knows about a snapshot that its manifest does not say (the manifest wins)."""
+
+    universe_name: str | None = None  # e.g. "S&P 500": "the equal-weighted S&P 500"
+    benchmark_name: str | None = None  # e.g. "S&P 500 ETF (SPY)"
+    prices_adjusted: PriceBasis | None = None  # none | splits | splits_and_dividends
+    fundamentals_as_of: dt.date | None = None  # the date the fundamentals describe
+    calendar: str | None = None  # the exchange calendar, e.g. "XNYS"
 
 
 class Desk(_Editorial):
     """editorial/desk.yaml."""
 
     cohort_story: CohortStory = CohortStory()
-    # Display names per snapshot name, for snapshots whose manifest does not give them.
-    snapshot_names: dict[str, DisplayNames] = Field(default_factory=dict)
+    # Per snapshot name: display names and data dates for snapshots whose manifest lacks them.
+    snapshots: dict[str, SnapshotFacts] = Field(default_factory=dict)
 
 
 class Theme(_Editorial):

@@ -29,6 +29,7 @@ from generator.market.sample import universe as u
 from generator.market.snapshot import (
     FUNDAMENTAL_FIELDS,
     IDENTITY_COLUMNS,
+    NEWS_FIELDS,
     Cohort,
     Manifest,
     Snapshot,
@@ -618,7 +619,7 @@ def _news(
         if split_day >= midnight - pd.Timedelta(days=NEWS_DAYS):
             items.append(_news_item(records[column], u.SPLIT_HEADLINE, split_day, u.PUBLISHERS[0]))
 
-    news = pd.DataFrame(items, columns=["ticker", "published", "title", "summary", "publisher", "url"])
+    news = pd.DataFrame(items, columns=list(NEWS_FIELDS))
     news["published"] = pd.to_datetime(news["published"], utc=True)
     same_story_same_day = news.assign(day=news["published"].dt.date).duplicated(["ticker", "title", "day"])
     return news[~same_story_same_day].sort_values(["published", "ticker", "title"], ignore_index=True)
