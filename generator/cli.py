@@ -20,6 +20,11 @@ USAGE_ERROR = 2
 
 _existing_dir = click.Path(exists=True, file_okay=False, path_type=Path)
 _any_path = click.Path(path_type=Path)
+_DAY = click.DateTime(["%Y-%m-%d"])
+_AS_OF_HELP = (
+    "Work on the snapshot as it stood at the close of this trading day (YYYY-MM-DD): prices, news and "
+    "sources up to it, fundamentals only if dated by then."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -41,8 +46,14 @@ def cli() -> None:
     help="Settings file (TOML or YAML).",
 )
 @click.option("--quiet", "-q", is_flag=True, default=None, help="No progress bar.")
+@click.option("--as-of", "as_of", type=_DAY, help=_AS_OF_HELP)
 def run(
-    snapshot: Path | None, out: Path | None, jobs: int | None, config_file: Path | None, quiet: bool | None
+    snapshot: Path | None,
+    out: Path | None,
+    jobs: int | None,
+    config_file: Path | None,
+    quiet: bool | None,
+    as_of,
 ) -> None:
     """Compute facts and scores, write articles, check them and publish what passes."""
     from generator import pipeline
@@ -51,7 +62,7 @@ def run(
 
     settings = load_settings(config_file, snapshot=snapshot, out=out, jobs=jobs, quiet=quiet)
     with progress_bar("writing articles", quiet=settings.quiet) as progress:
-        result = pipeline.build(settings, progress=progress)
+        result = pipeline.build(settings, progress=progress, as_of=as_of.date() if as_of else None)
     print_run_summary(result, quiet=settings.quiet)
 
 
@@ -111,8 +122,14 @@ def list_rules(rules_dir: Path | None) -> None:
     help="With --validate: the date the snapshot's fundamentals describe; value and quality are "
     "evaluated only from then on.",
 )
+@click.option("--as-of", "as_of", type=_DAY, help=_AS_OF_HELP)
 def score(
-    snapshot: Path | None, tickers: str | None, output_format: str, validate: bool, fundamentals_as_of
+    snapshot: Path | None,
+    tickers: str | None,
+    output_format: str,
+    validate: bool,
+    fundamentals_as_of,
+    as_of,
 ) -> None:
     """Show Alpha Scores, or validate them against forward returns."""
     from generator.score_command import run_score
@@ -123,6 +140,7 @@ def score(
         output_format=output_format,
         validate=validate,
         fundamentals_as_of=fundamentals_as_of.date() if fundamentals_as_of else None,
+        as_of=as_of.date() if as_of else None,
     )
 
 

@@ -26,6 +26,7 @@ from generator import __version__
 from generator.checks import Checker, load_rules
 from generator.config import Settings
 from generator.facts import compute_facts, load_fact_rules
+from generator.market.point_in_time import snapshot_as_of
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
 from generator.models import Severity, Sidecar, Verdict
 from generator.publish import (
@@ -153,11 +154,14 @@ class Desk:
         )
 
 
-def prepare(settings: Settings) -> Desk:
-    """Load and compute everything the articles need: facts, scores, sources, templates, rules."""
-    snapshot = load_snapshot(settings.snapshot)
+def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
+    """Load and compute everything the articles need: facts, scores, sources, templates, rules.
+
+    With `as_of`, everything is computed from the snapshot as it stood at the close of that day
+    (generator.market.point_in_time), and the articles are dated that day.
+    """
     editorial = load_editorial(settings.editorial_dir)
-    snapshot = _with_editorial_metadata(snapshot, editorial)
+    snapshot = load_run_snapshot(settings.snapshot, editorial, as_of)
     rules_dir = settings.rules_dir
     scoring_rules = load_scoring_rules(rules_dir)
     since = editorial.desk.cohort_story.since or snapshot.prices["date"].min().date()
@@ -189,12 +193,14 @@ def prepare(settings: Settings) -> Desk:
     return Desk(settings, snapshot.manifest, newsroom, Checker(load_rules(rules_dir)), library)
 
 
-def build(settings: Settings, progress: ProgressCallback | None = None) -> RunResult:
-    """Run the pipeline and publish; returns what was written."""
+def build(
+    settings: Settings, progress: ProgressCallback | None = None, *, as_of: dt.date | None = None
+) -> RunResult:
+    """Run the pipeline and publish; returns what was written. `as_of`: see prepare()."""
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC)
     with output_lock(settings.out):
-        desk = prepare(settings)
+        desk = prepare(settings, as_of)
         gc.collect()
         # The prepared data is long-lived: take it out of the cyclic GC's scans (which otherwise cost a
         # third of rendering time) and keep forked workers from touching, and so copying, its pages.
@@ -296,6 +302,13 @@ def _chunks(plans: Sequence[ArticlePlan], jobs: int) -> list[list[ArticlePlan]]:
 # ---------------------------------------------------------------------------------------------- helpers
 
 
+def load_run_snapshot(folder: Path, editorial: Editorial, as_of: dt.date | None = None) -> Snapshot:
+    """The snapshot a run works on: its manifest completed from editorial/desk.yaml, then, with
+    `as_of`, its view at the close of that day (the completed manifest says what was known when)."""
+    snapshot = _with_editorial_metadata(load_snapshot(folder), editorial)
+    return snapshot if as_of is None else snapshot_as_of(snapshot, as_of)
+
+
 def _with_editorial_metadata(snapshot: Snapshot, editorial: Editorial) -> Snapshot:
     """Fill what the manifest does not say (names, price basis, data dates) from editorial/desk.yaml."""
     manifest = snapshot.manifest
@@ -322,10 +335,19 @@ def _data_source(snapshot: Snapshot) -> SourceDocument:
     identifier = f"snapshot-{slugify(manifest.name, 60)}"
     title = f"{manifest.name} market data snapshot as of {manifest.as_of.isoformat()}"
     provenance = json.dumps(manifest.sources, indent=2, ensure_ascii=False, default=str)
+    view = (manifest.model_extra or {}).get("point_in_time")
+    past = (
+        f"Point-in-time view of the snapshot as of {view['snapshot_as_of']}: prices, benchmark, corporate "
+        f"actions, news and sources after {manifest.as_of.isoformat()} left out; fundamentals "
+        f"{view['fundamentals']}.\n"
+        if view
+        else ""
+    )
     text = (
         f"{title}\n\n"
         f"Market data snapshot {manifest.name}, as of {manifest.as_of.isoformat()}, "
         f"currency {manifest.currency}.\n"
+        f"{past}"
         f"Fictional data: {'yes' if manifest.fictional else 'no'}.\n"
         f"Stocks with prices: {snapshot.prices['ticker'].nunique()}; without prices: "
         f"{', '.join(manifest.missing_tickers) or 'none'}.\n\n"

@@ -16,9 +16,10 @@ from rich.table import Table
 from generator.config import load_settings
 from generator.errors import ConfigError
 from generator.facts import compute_facts, load_fact_rules
-from generator.market.snapshot import load_snapshot
 from generator.models import SIGNALS, AlphaScore
+from generator.pipeline import load_run_snapshot
 from generator.scoring import compute_scores, load_lexicon, load_scoring_rules
+from generator.writing.editorial import load_editorial
 
 
 def run_score(
@@ -28,16 +29,21 @@ def run_score(
     output_format: str,
     validate: bool,
     fundamentals_as_of: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> None:
-    """Print scores for the requested tickers (all by default), or the validation table."""
+    """Print scores for the requested tickers (all by default), or the validation table.
+
+    With `as_of`, scores are those a run at the close of that day computes (see pipeline.prepare).
+    """
     settings = load_settings(snapshot=snapshot_dir)
-    snapshot = load_snapshot(settings.snapshot)
+    snapshot = load_run_snapshot(settings.snapshot, load_editorial(settings.editorial_dir), as_of)
     facts = compute_facts(snapshot, load_fact_rules(settings.rules_dir))
     rules, lexicon = load_scoring_rules(settings.rules_dir), load_lexicon(settings.rules_dir)
     if validate:
         from generator.validation import validate as run_validation
 
-        report = run_validation(snapshot, facts, rules, lexicon, fundamentals_as_of=fundamentals_as_of)
+        dated = fundamentals_as_of or snapshot.manifest.fundamentals_as_of
+        report = run_validation(snapshot, facts, rules, lexicon, fundamentals_as_of=dated)
         _print_validation(report, snapshot.manifest.name, output_format)
         return
     scores = compute_scores(snapshot, facts, rules, lexicon).by_ticker
