@@ -21,6 +21,7 @@ USAGE_ERROR = 2
 _existing_dir = click.Path(exists=True, file_okay=False, path_type=Path)
 _any_path = click.Path(path_type=Path)
 _DAY = click.DateTime(["%Y-%m-%d"])
+_input_file = click.Path(exists=True, dir_okay=False, path_type=Path)
 _AS_OF_HELP = (
     "Work on the snapshot as it stood at the close of this trading day (YYYY-MM-DD): prices, news and "
     "sources up to it, fundamentals only if dated by then."
@@ -217,42 +218,89 @@ def fetch(
 
 
 @cli.command("import")
-@click.option("--prices", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--fundamentals", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--prices", required=True, type=_input_file, help="Daily prices: a table, yfinance or Stooq file."
+)
+@click.option("--fundamentals", required=True, type=_input_file, help="One row per ticker.")
 @click.option(
     "--benchmark",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=_input_file,
     help="Benchmark prices (date,close[,ticker]). Without it, an equal-weighted index of the imported "
     "stocks is derived and labelled as such.",
+)
+@click.option("--actions", type=_input_file, help="Corporate actions: date,ticker,split_ratio,dividend.")
+@click.option(
+    "--preset",
+    default="generic",
+    show_default=True,
+    type=click.Choice(["generic", "yfinance", "stooq"]),
+    help="Column names and units of a known export.",
 )
 @click.option(
     "--map", "mappings", multiple=True, metavar="COL=FIELD", help="Rename a column, e.g. Close=close."
 )
+@click.option(
+    "--units",
+    "units",
+    multiple=True,
+    metavar="COL=UNIT",
+    help="Unit of a fundamentals column: fraction, percent, ratio, bn, mn or raw "
+    "(e.g. returnOnEquity=fraction).",
+)
+@click.option("--no-unit-checks", is_flag=True, help="Skip the plausibility check of fundamentals' units.")
+@click.option("--delimiter", help="Field delimiter (default: sniffed among , ; tab |).")
+@click.option("--ticker", help="The ticker of a prices file that holds one ticker and no ticker column.")
+@click.option(
+    "--prices-adjusted",
+    type=click.Choice(["none", "splits", "splits_and_dividends"]),
+    help="How the prices relate to what traded (default: inferred for yfinance exports, else unstated).",
+)
+@click.option("--fundamentals-as-of", type=_DAY, help="The date the fundamentals describe.")
+@click.option("--calendar", help="Exchange calendar the dates follow, e.g. XNYS (checked, then recorded).")
 @click.option("--out", required=True, type=_any_path, help="Snapshot folder to write.")
 @click.option("--name", help="Snapshot name (default: the folder name).")
-@click.option(
-    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="As-of date (default: last price date)."
-)
+@click.option("--as-of", "as_of", type=_DAY, help="As-of date (default: last price date).")
 def import_(
     prices: Path,
     fundamentals: Path,
     benchmark: Path | None,
+    actions: Path | None,
+    preset: str,
     mappings: tuple[str, ...],
+    units: tuple[str, ...],
+    no_unit_checks: bool,
+    delimiter: str | None,
+    ticker: str | None,
+    prices_adjusted: str | None,
+    fundamentals_as_of,
+    calendar: str | None,
     out: Path,
     name: str | None,
     as_of,
 ) -> None:
-    """Build a snapshot folder from your own CSV or parquet exports."""
-    from generator.market.importer import run_import
+    """Build a snapshot folder from your own exports (yfinance, Stooq, any CSV or parquet)."""
+    from generator.market.importer import ImportOptions, run_import
 
+    options = ImportOptions(
+        mappings=mappings,
+        units=units,
+        preset=preset,
+        delimiter=delimiter.encode().decode("unicode_escape") if delimiter else None,  # "\t" -> tab
+        ticker=ticker,
+        prices_adjusted=prices_adjusted,
+        fundamentals_as_of=fundamentals_as_of.date() if fundamentals_as_of else None,
+        calendar=calendar,
+        check_units=not no_unit_checks,
+    )
     run_import(
         prices=prices,
         fundamentals=fundamentals,
         benchmark=benchmark,
-        mappings=mappings,
+        actions=actions,
         out=out,
         name=name,
         as_of=as_of,
+        options=options,
     )
 
 

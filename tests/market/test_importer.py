@@ -144,7 +144,10 @@ def test_blank_lines_are_skipped_and_line_numbers_stay_true(tmp_path, files):
 def test_market_cap_in_dollars_is_caught(tmp_path, files):
     files["fundamentals"].write_text(VENDOR_FUNDAMENTALS.replace(",12.5,", ",12500000000,"))
     with pytest.raises(
-        SnapshotError, match=r"line 2, column 'Market Cap \(bn\)': 12500000000 is not in USD bn"
+        SnapshotError,
+        match=r"line 2, column 'Market Cap \(bn\)': 12500000000 read as bn puts the market value at "
+        r"1\.25e\+10 USD bn, above 100000 USD bn; if 'Market Cap \(bn\)' gives plain amounts \(dollars, not "
+        r"billions\), declare --units 'Market Cap \(bn\)=raw'",
     ):
         do_import(tmp_path, files)
 
@@ -152,7 +155,8 @@ def test_market_cap_in_dollars_is_caught(tmp_path, files):
 def test_a_missing_column_suggests_a_mapping(tmp_path, files):
     with pytest.raises(
         SnapshotError,
-        match=r"prices\.csv: no column 'ticker' \(columns: .*Symbol.*\); name one with --map COL=ticker",
+        match=r"prices\.csv: no column 'ticker' \(columns: .*Symbol.*\); for a file of one ticker give "
+        r"--ticker SYMBOL, or name the column with --map COL=ticker$",
     ):
         do_import(tmp_path, files, maps=())
 
@@ -182,7 +186,7 @@ def test_unsupported_file_type_lists_every_accepted_one(tmp_path, files):
     files["prices"] = files["prices"].rename(tmp_path / "prices.xlsx")
     with pytest.raises(
         SnapshotError,
-        match=r"unsupported file type; expected one of \.csv, \.csv\.gz, \.txt, \.parquet, \.pq$",
+        match=r"unsupported file type; expected one of \.csv, \.csv\.gz, \.txt, \.txt\.gz, \.parquet, \.pq$",
     ):
         do_import(tmp_path, files)
 
@@ -271,7 +275,7 @@ def test_enterprise_value_is_imported_in_usd_bn(tmp_path, files):
 
 def test_enterprise_value_in_dollars_is_caught(tmp_path, files):
     files["fundamentals"].write_text("ticker,name,sector,EV\nAAA,Alpha Corp,Industrials,2e10\n")
-    with pytest.raises(SnapshotError, match=r"line 2, column 'EV': 2e10 is not in USD bn"):
+    with pytest.raises(SnapshotError, match=r"line 2, column 'EV': 2e10 read as bn .* --units EV=raw "):
         do_import(tmp_path, files, maps=(*MAPS[:1], "EV=enterprise_value"))
 
 
