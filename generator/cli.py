@@ -182,14 +182,28 @@ def approve(slug: str, note: str | None, out: Path | None, editor: str | None) -
     "--as-of",
     "as_of",
     type=click.DateTime(["%Y-%m-%d"]),
-    help="Last date (default: the last completed US session: today from 16:30 New York time, else the "
-    "previous weekday; a session still trading gives the previous close).",
+    help="Last date (default: the last completed NYSE session by its exchange calendar: today from 30 "
+    "minutes after the close, else the session before; holidays and weekends give the session before).",
 )
 @click.option("--out", required=True, type=_any_path, help="Snapshot folder to write.")
 @click.option(
     "--cache-dir",
     type=_any_path,
     help="Cache folder (default: $NEWSDESK_CACHE_DIR, else the user cache directory).",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Attempts per request when Yahoo rate-limits, errs or does not answer.",
+)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds to wait after the first failed attempt; doubled after each (up to 8 s), with jitter.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def fetch(
@@ -200,10 +214,13 @@ def fetch(
     as_of,
     out: Path,
     cache_dir: Path | None,
+    retries: int,
+    backoff: float,
     quiet: bool,
 ) -> None:
     """Build a snapshot folder from Yahoo Finance."""
     from generator.market.fetch_command import run_fetch
+    from generator.market.yahoo import RetryPolicy
 
     run_fetch(
         tickers=tickers,
@@ -214,6 +231,7 @@ def fetch(
         out=out,
         cache_dir=cache_dir,
         quiet=quiet,
+        retry=RetryPolicy(attempts=retries, base_delay=backoff),
     )
 
 

@@ -18,7 +18,7 @@ import click
 import pandas as pd
 
 from generator.errors import ConfigError, located
-from generator.market import yahoo
+from generator.market import calendars, yahoo
 from generator.market.snapshot import (
     CURRENCY,
     FUNDAMENTAL_FIELDS,
@@ -48,7 +48,8 @@ def run_fetch(
 ) -> Path:
     """Fetch from Yahoo Finance and write a snapshot to `out`; print one summary line.
 
-    The as-of date is the last completed US session (see yahoo.last_completed_session), or
+    The as-of date is the last completed NYSE session (calendars.last_completed_session: the
+    exchange calendar's closes, holidays and early closes), or the last session on or before
     `as_of` if earlier: a session still trading has no close yet, so asking for today at noon
     gives yesterday's closes rather than noon's prices labelled as a close.
     `session`, `retry` and `now` exist for tests (a fake HTTP session, a sleep that does not wait,
@@ -63,7 +64,7 @@ def run_fetch(
         raise click.BadParameter(
             f"{end} is in the future (it is {market_now:%Y-%m-%d %H:%M} in New York)", param_hint="--as-of"
         )
-    end = min(end, yahoo.last_completed_session(now))
+    end = calendars.last_session_on_or_before(min(end, calendars.last_completed_session(now)))
     first = _day(start) or _years_before(end, DEFAULT_YEARS)
     if first >= end:
         raise click.BadParameter(f"{first} is not before the as-of date {end}", param_hint="--start")
@@ -136,7 +137,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 def build_snapshot(data: yahoo.YahooData, *, name: str, benchmark: str) -> Snapshot:
     """The snapshot for one fetch, with a manifest that says where every number came from."""
     extra: dict[str, Any] = {
-        "prices_adjustment": yahoo.PRICE_NOTE,
+        "prices_adjustment": data.source["prices"],
         "fundamentals_note": f"Yahoo Finance Ticker.info as fetched on {data.source['fetched_on']}; "
         "not point-in-time",
         "missing_reasons": data.failed,
@@ -152,9 +153,12 @@ def build_snapshot(data: yahoo.YahooData, *, name: str, benchmark: str) -> Snaps
         missing_tickers=list(data.failed),
         fictional=False,
         benchmark_name=benchmark,
+        prices_adjusted=data.price_basis,
+        calendar=yahoo.CALENDAR,
         **extra,
     )
-    return Snapshot(manifest, data.prices, data.benchmark, data.fundamentals.set_index("ticker"), data.news)
+    fundamentals = data.fundamentals.set_index("ticker")
+    return Snapshot(manifest, data.prices, data.benchmark, fundamentals, data.news, actions=data.actions)
 
 
 def summary_line(data: yahoo.YahooData, asked: int, path: Path) -> str:
@@ -165,6 +169,8 @@ def summary_line(data: yahoo.YahooData, asked: int, path: Path) -> str:
         parts.append(f"could not fetch: {yahoo.describe_failures(data.failed)}")
     if data.news_failed:
         parts.append(f"no headlines for: {', '.join(data.news_failed)}")
+    if len(data.actions):
+        parts.append(f"{len(data.actions)} corporate action{'s' if len(data.actions) != 1 else ''}")
     source = "from today's cache, " if data.requests_made == 0 else ""
     parts.append(f"wrote {path} ({source}as of {data.as_of})")
     return "; ".join(parts)

@@ -244,12 +244,12 @@ def fresh_yfinance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from yfinance import base
     from yfinance.data import SingletonMeta, YfData
 
-    from generator.market import yahoo
+    from generator.market.yahoo.transport import point_yfinance_cache_at
 
     monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "user-cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setattr(base, "_tz_info_fetch_ctr", 0)
-    yahoo._point_yfinance_cache_at(tmp_path / "yfinance-default")
+    point_yfinance_cache_at(tmp_path / "yfinance-default")
 
     def reset() -> None:
         SingletonMeta._instances.pop(YfData, None)

@@ -21,6 +21,9 @@ from generator.errors import FetchError, NewsdeskError, SnapshotError
 from generator.market import snapshot as snapshot_module
 from generator.market import yahoo
 from generator.market.snapshot import load_snapshot
+from generator.market.yahoo import transport
+from generator.market.yahoo.cache import DayCache
+from generator.market.yahoo.details import Details
 from generator.scoring import fundamental_metrics
 
 from .conftest import AS_OF, EMPTY_CHART, NEW_YORK, START, FakeYahoo, fixture
@@ -40,7 +43,8 @@ def test_fetch_writes_a_snapshot_the_loader_accepts(fetch_into, fake, sleeps, ca
     path = fetch_into()
     snap = load_snapshot(path)
 
-    assert capsys.readouterr().out == f"fetched 4 of 4 tickers; wrote {path} (as of 2024-11-22)\n"
+    out = capsys.readouterr().out
+    assert out == f"fetched 4 of 4 tickers; 5 corporate actions; wrote {path} (as of 2024-11-22)\n"
     manifest = snap.manifest
     assert (manifest.as_of, manifest.currency, manifest.fictional, manifest.missing_tickers) == (
         AS_OF,
@@ -132,10 +136,10 @@ def test_partial_failure_is_listed_and_the_rest_is_written(fetch_into, fake, sle
     path = fetch_into("AAPL,ZZZZ")
     snap = load_snapshot(path)
     assert snap.manifest.missing_tickers == ["ZZZZ"]
-    assert snap.manifest.model_extra["missing_reasons"] == {"ZZZZ": "not found on Yahoo"}
+    assert snap.manifest.model_extra["missing_reasons"] == {"ZZZZ": "not a Yahoo symbol?"}
     assert list(snap.fundamentals.index) == ["AAPL"]
     assert capsys.readouterr().out.startswith(
-        "fetched 1 of 2 tickers; could not fetch: ZZZZ (not found on Yahoo);"
+        "fetched 1 of 2 tickers; could not fetch: ZZZZ (not a Yahoo symbol?);"
     )
     assert sleeps == []  # a ticker Yahoo does not know is not retried
     assert fake.count("quoteSummary", "ZZZZ") <= 2  # yfinance's own timezone fallback, not ours
@@ -160,9 +164,10 @@ def test_retries_are_bounded_and_back_off_exponentially(fetch_into, fake, sleeps
     fake.fail("chart", "MSFT", 429, times=1000)
     snap = load_snapshot(fetch_into())
     assert snap.manifest.missing_tickers == ["MSFT"]
-    assert snap.manifest.model_extra["missing_reasons"] == {"MSFT": "rate limited by Yahoo"}
+    reason = "rate-limited by Yahoo Finance after 4 attempts"
+    assert snap.manifest.model_extra["missing_reasons"] == {"MSFT": reason}
     assert sleeps == [0.75, 1.5, 3.0]  # four attempts, three waits, each twice the last
-    assert "could not fetch: MSFT (rate limited by Yahoo)" in capsys.readouterr().out
+    assert f"could not fetch: MSFT ({reason})" in capsys.readouterr().out
 
 
 def test_an_empty_frame_is_a_failure_and_is_retried(fetch_into, fake, sleeps):
@@ -170,23 +175,19 @@ def test_an_empty_frame_is_a_failure_and_is_retried(fetch_into, fake, sleeps):
         fake.fail("chart", symbol, 200, times=1, body=EMPTY_CHART)
     snap = load_snapshot(fetch_into("AAPL"))
     assert list(snap.fundamentals.index) == ["AAPL"] and len(snap.prices) > 200
-    assert sleeps == [0.75]
+    assert sleeps == [0.75, 0.75]  # each symbol backs off once, on its own
 
 
 def test_an_empty_frame_to_the_end_writes_nothing(fetch_into, fake, tmp_path):
     for symbol in ("AAPL", "SPY"):
         fake.fail("chart", symbol, 200, times=1000, body=EMPTY_CHART)
-    with pytest.raises(
-        FetchError, match=r"^could not fetch the benchmark SPY: Yahoo returned no data \(empty frame\)$"
-    ):
+    with pytest.raises(FetchError, match=r"^could not fetch the benchmark SPY: Yahoo returned no data$"):
         fetch_into("AAPL")
     assert not (tmp_path / "snap").exists()
 
 
 def test_no_ticker_fetched_is_an_error(fetch_into, fake, tmp_path):
-    with pytest.raises(
-        FetchError, match=r"^could not fetch any of the 2 tickers: QQQQ, ZZZZ \(not found on Yahoo\)$"
-    ):
+    with pytest.raises(FetchError, match=r"^no data for QQQQ, ZZZZ: not Yahoo symbols\?$"):
         fetch_into("QQQQ,ZZZZ")
     assert not (tmp_path / "snap").exists()
 
@@ -197,14 +198,14 @@ def test_no_network_fails_fast_with_one_clear_error(fetch_into, sleeps, tmp_path
         FetchError, match=r"^could not reach Yahoo Finance: Failed to resolve '[a-z0-9.]+yahoo\.com'"
     ):
         fetch_into("AAPL", session=offline)
-    assert len(sleeps) <= 3 and sum(sleeps) < 10
+    assert len(sleeps) <= 2 * 3 and sum(sleeps) < 30  # AAPL and SPY, each at most three waits
     assert not (tmp_path / "snap").exists()
 
 
 def test_no_network_from_the_command_line_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path, sleeps):
     from generator import cli
 
-    monkeypatch.setattr(yahoo, "_new_session", lambda: FakeYahoo(offline=True))
+    monkeypatch.setattr(yahoo, "new_session", lambda: FakeYahoo(offline=True))
     monkeypatch.setattr(yahoo, "RetryPolicy", functools.partial(yahoo.RetryPolicy, sleep=sleeps))
     monkeypatch.setattr(sys, "argv", ["newsdesk", "fetch", "--tickers", "AAPL", "--out", str(tmp_path / "s")])
     started = time.monotonic()
@@ -229,14 +230,16 @@ def test_unreachable_yahoo_is_given_up_within_the_budget():
             raise TimeoutError("timed out")
 
     session = Blackhole()
-    wire = yahoo._Wire(session, clock=lambda: now[0])
+    wire = transport.Wire(session, clock=lambda: now[0])
     with wire:
         for _ in range(10):
             with pytest.raises(OSError):
                 session.get("https://query2.finance.yahoo.com/v8/finance/chart/AAPL", timeout=30)
         with pytest.raises(FetchError, match="could not reach Yahoo Finance: timed out"):
             wire.raise_if_unreachable(final=False)
-    assert len(session.calls) * yahoo.REQUEST_TIMEOUT <= yahoo.REACH_BUDGET + yahoo.REQUEST_TIMEOUT
+    assert (
+        len(session.calls) * transport.REQUEST_TIMEOUT <= transport.REACH_BUDGET + transport.REQUEST_TIMEOUT
+    )
     assert now[0] < 30
 
 
@@ -441,7 +444,7 @@ def test_a_cache_that_cannot_be_written_is_one_warning_and_the_fetch_goes_on(
     monkeypatch.setattr(files.os, "fdopen", lambda fd, *a, **k: FullDisk(real_fdopen(fd, *a, **k)))
     path = fetch_into()
     out, err = capsys.readouterr()
-    assert out == f"fetched 4 of 4 tickers; wrote {path} (as of 2024-11-22)\n"
+    assert out == f"fetched 4 of 4 tickers; 5 corporate actions; wrote {path} (as of 2024-11-22)\n"
     assert err.count("\n") == 1
     assert err.startswith(f"newsdesk: warning: cache not written: {cache}")
     assert err.endswith(".json: No space left on device\n")
@@ -484,8 +487,8 @@ def test_an_error_in_one_worker_lets_the_running_ones_finish_before_returning(tm
 
     monkeypatch.setattr(yahoo.yf, "Ticker", Ticker)
     session = Stalled()
-    with yahoo._Wire(session) as wire:
-        details = yahoo._Details(session, wire, retry, yahoo._DayCache(tmp_path / "cache", AS_OF))
+    with transport.Wire(session) as wire:
+        details = Details(session, wire, retry, DayCache(tmp_path / "cache", AS_OF))
         with pytest.raises(FetchError, match="no answer"):
             details.gather(["AAPL", "MSFT"], lambda *_: None, 2)
         running = [t.name for t in threading.enumerate() if t.name.startswith("newsdesk-yahoo")]
@@ -516,3 +519,87 @@ def test_an_unwritable_out_folder_is_named(fetch_into, tmp_path):
     (tmp_path / "a-file").write_text("")
     with pytest.raises(SnapshotError, match=r"a-file/snap: cannot write the snapshot \(File exists\)$"):
         fetch_into("AAPL", out="a-file/snap")
+
+
+# ------------------------------------------------------------- corporate actions and the calendar
+
+
+def test_a_fetched_snapshot_carries_its_corporate_actions_and_price_basis(fetch_into):
+    path = fetch_into()
+    snap = load_snapshot(path)
+    assert snap.manifest.prices_adjusted == "splits_and_dividends"  # auto_adjust=True
+    assert snap.manifest.calendar == "XNYS"
+    assert "Adj Close / Close" in snap.manifest.model_extra["prices_adjustment"]
+    # the fixture's AAPL dividends inside START..AS_OF, by ex-date, as Yahoo reports them
+    expected = {
+        "2023-11-10": 0.24,
+        "2024-02-09": 0.24,
+        "2024-05-10": 0.25,
+        "2024-08-12": 0.25,
+        "2024-11-08": 0.25,
+    }
+    actions = snap.actions
+    assert set(actions["ticker"]) == {"AAPL"} and actions["split_ratio"].isna().all()
+    assert dict(zip(actions["date"].dt.strftime("%Y-%m-%d"), actions["dividend"], strict=True)) == expected
+    assert (path / "actions.csv").read_text().splitlines()[:2] == [
+        "date,ticker,split_ratio,dividend",
+        "2023-11-10,AAPL,,0.24",
+    ]
+
+
+def test_an_as_of_on_an_exchange_holiday_is_the_session_before(fetch_into):
+    # 2024-11-28 is Thanksgiving: the NYSE is shut, so the closes are those of Wednesday the 27th
+    later = dt.datetime(2024, 12, 2, 12, 0, tzinfo=NEW_YORK)
+    assert load_snapshot(fetch_into("AAPL", as_of=dt.date(2024, 11, 28), now=later)).manifest.as_of == (
+        dt.date(2024, 11, 27)
+    )
+
+
+def test_an_early_close_is_final_half_an_hour_after_it(fetch_into):
+    # the day after Thanksgiving the NYSE closes at 13:00; by 13:30 that session is complete
+    friday = dt.datetime(2024, 11, 29, 13, 30, tzinfo=NEW_YORK)
+    assert load_snapshot(fetch_into("AAPL", as_of=None, now=friday)).manifest.as_of == dt.date(2024, 11, 29)
+    still = dt.datetime(2024, 11, 29, 13, 29, tzinfo=NEW_YORK)
+    assert load_snapshot(fetch_into("AAPL", as_of=None, now=still, out="b")).manifest.as_of == (
+        dt.date(2024, 11, 27)
+    )
+
+
+# ------------------------------------------------------- failures that say which, from the CLI
+
+
+def _cli_fetch(monkeypatch, capsys, tmp_path, session, tickers="AAPL", *extra):
+    """`newsdesk fetch` on a fake session with real (short) backoff: exit code, stderr, seconds."""
+    from generator import cli
+
+    monkeypatch.setattr(yahoo, "new_session", lambda: session)
+    argv = ["newsdesk", "fetch", "--tickers", tickers, "--out", str(tmp_path / "s"), "--backoff", "0.05"]
+    monkeypatch.setattr(sys, "argv", [*argv, *extra])
+    started = time.monotonic()
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and not (tmp_path / "s").exists()
+    return exit_info.value.code, err, time.monotonic() - started
+
+
+def test_a_429_storm_ends_with_the_rate_limit_message(monkeypatch, capsys, tmp_path):
+    storm = FakeYahoo()
+    for symbol in ("AAPL", "SPY"):
+        for kind in ("tz", "chart", "quoteSummary"):
+            storm.fail(kind, symbol, 429, times=10_000)
+    code, err, seconds = _cli_fetch(monkeypatch, capsys, tmp_path, storm)
+    assert code == 2 and seconds < 30
+    assert err.startswith("newsdesk: error: rate-limited by Yahoo Finance after 4 attempts")
+
+
+def test_an_unknown_symbol_ends_with_the_unknown_symbol_message(monkeypatch, capsys, tmp_path):
+    code, err, seconds = _cli_fetch(monkeypatch, capsys, tmp_path, FakeYahoo(), "XYZ")
+    assert code == 2 and seconds < 30
+    assert err == "newsdesk: error: no data for XYZ: not a Yahoo symbol?\n"
+
+
+def test_no_network_ends_with_the_network_message(monkeypatch, capsys, tmp_path):
+    code, err, seconds = _cli_fetch(monkeypatch, capsys, tmp_path, FakeYahoo(offline=True))
+    assert code == 2 and seconds < 30
+    assert err.startswith("newsdesk: error: could not reach Yahoo Finance: Failed to resolve")

@@ -10,14 +10,10 @@ import pandas as pd
 import pytest
 import requests
 
-from generator.market import yahoo
-from generator.market.yahoo import (
-    RetryPolicy,
-    fundamentals_row,
-    info_problem,
-    last_completed_session,
-    news_rows,
-)
+from generator.market.calendars import last_completed_session
+from generator.market.yahoo import RetryPolicy, mapping, transport
+from generator.market.yahoo.mapping import fundamentals_row, info_known, info_problem, news_rows
+from generator.market.yahoo.transport import FailureKind
 
 STOCK = {"quoteType": "EQUITY", "longName": "Helix Corp", "currency": "USD", "sector": "Technology"}
 
@@ -80,10 +76,13 @@ def test_funds_get_a_sector_and_their_category():
     assert info_problem({"quoteType": "ETF", "longName": "Invesco QQQ"}) is None
 
 
+def test_an_unknown_symbols_info_is_recognised():
+    assert not info_known({"trailingPegRatio": None}) and info_known(STOCK)
+
+
 @pytest.mark.parametrize(
     ("info", "problem"),
     [
-        ({"trailingPegRatio": None}, "not found on Yahoo"),
         ({**STOCK, "currency": "EUR"}, "quoted in EUR, not USD"),
         ({"quoteType": "EQUITY", "shortName": "Mystery"}, "Yahoo gives no sector"),
         (STOCK, None),
@@ -192,7 +191,7 @@ def test_the_newest_copy_of_a_repeated_headline_is_kept():
         {**older, "summary": "updated", "published": pd.Timestamp("2024-11-21T10:00:00Z")},
         {**older, "title": "Helix guides up", "published": pd.Timestamp("2024-11-19T10:00:00Z")},
     ]
-    news = yahoo._news_frame(rows, dt.date(2024, 11, 22))
+    news = mapping.news_frame(rows, dt.date(2024, 11, 22))
     assert list(news["title"]) == ["Helix beats", "Helix guides up"]
     assert news.iloc[0]["summary"] == "updated"
 
@@ -203,6 +202,35 @@ def _http_error(status: int) -> requests.HTTPError:
     return requests.HTTPError(f"{status} Client Error", response=response)
 
 
-@pytest.mark.parametrize("status", [403, 404, 429, 500, 503])
-def test_a_failed_call_and_a_chart_answer_give_one_reason_per_status(status):
-    assert yahoo._failure(_http_error(status)) == yahoo._status_reason(status)
+@pytest.mark.parametrize(
+    ("status", "kind", "retryable"),
+    [
+        (403, FailureKind.REFUSED, False),
+        (404, FailureKind.NOT_FOUND, False),
+        (429, FailureKind.RATE_LIMITED, True),
+        (500, FailureKind.SERVER, True),
+        (503, FailureKind.SERVER, True),
+    ],
+)
+def test_a_failed_call_is_classified_by_its_http_status(status, kind, retryable):
+    failure = transport.classify(_http_error(status))
+    assert (failure.kind, failure.retryable) == (kind, retryable)
+    # a body yfinance could not parse is classified by the status the wire saw, not by its text
+    assert transport.classify(ValueError("Expecting value: line 1 column 1"), seen=status).kind is kind
+
+
+def test_yfinance_exceptions_are_classified_by_type():
+    from yfinance.exceptions import YFPricesMissingError, YFRateLimitError, YFTzMissingError
+
+    assert transport.classify(YFRateLimitError()).kind is FailureKind.RATE_LIMITED
+    assert transport.classify(YFTzMissingError("ZZZZ")).kind is FailureKind.NOT_FOUND
+    said_why = YFPricesMissingError("ZZZZ", "", yahoo_reason="No data found, symbol may be delisted")
+    assert transport.classify(said_why).kind is FailureKind.NOT_FOUND
+    empty = transport.classify(YFPricesMissingError("AAPL", "(1d 2024-11-18 -> 2024-11-23)"))
+    assert (empty.kind, empty.retryable) == (FailureKind.EMPTY, True)
+    offline = transport.classify(requests.ConnectionError("Failed to resolve 'query2.finance.yahoo.com'"))
+    assert (offline.kind, offline.retryable) == (FailureKind.NETWORK, True)
+    assert offline.reason == "network error: Failed to resolve 'query2.finance.yahoo.com'"
+    assert transport.Failure(FailureKind.RATE_LIMITED, attempts=4).reason == (
+        "rate-limited by Yahoo Finance after 4 attempts"
+    )
