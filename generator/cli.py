@@ -120,8 +120,8 @@ def list_rules(rules_dir: Path | None) -> None:
 @click.option(
     "--fundamentals-as-of",
     type=click.DateTime(["%Y-%m-%d"]),
-    help="With --validate: the date the snapshot's fundamentals describe; value and quality are "
-    "evaluated only from then on.",
+    help="With --validate: the date the snapshot's fundamentals describe (default: the manifest's "
+    "fundamentals_as_of, or editorial/desk.yaml's); value and quality are evaluated only from then on.",
 )
 @click.option("--as-of", "as_of", type=_DAY, help=_AS_OF_HELP)
 def score(

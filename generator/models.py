@@ -48,6 +48,34 @@ class Unit(StrEnum):
     DATE = "date"  # an ISO date, value is the ordinal day
 
 
+class Measure(StrEnum):
+    """What a figure is, so the words around it can be checked: "closed at" needs a closing price.
+
+    A fact's unit says how its number is scaled; its measure says what the number means.
+    """
+
+    CLOSE = "close"  # a closing price
+    INTRADAY_HIGH = "intraday_high"  # the highest price traded during sessions in the window
+    INTRADAY_LOW = "intraday_low"  # the lowest price traded during sessions in the window
+    CLOSING_HIGH = "closing_high"  # the highest close in the window
+    CLOSING_LOW = "closing_low"  # the lowest close in the window
+    RETURN = "return"  # one stock's or series' price change over the window, in percent
+    AVERAGE = "average"  # a group's average of its members' returns, in percent
+    DIFFERENCE = "difference"  # one return minus another, in percentage points
+    CONTRIBUTION = "contribution"  # a sub-group's share of its parent's average return, in points
+    DISTANCE = "distance"  # a price against a reference price (e.g. below the 52-week high), percent
+    RATE = "rate"  # a percentage that is not a price change: a yield, margin, growth, volatility
+    RATIO = "ratio"  # a multiple or quotient: P/E, sales to price, volume against its average
+    VALUE = "value"  # an amount of money that is not a share price (market value)
+    VOLUME = "volume"  # shares traded
+    COUNT = "count"  # how many of something
+    SCORE = "score"  # an Alpha Score or signal score, 0-100
+    PERCENTILE = "percentile"  # a percentile rank among peers
+    THRESHOLD = "threshold"  # a setting in the rules (e.g. the split-detection tolerance)
+
+
+PriceBasis = Literal["none", "splits", "splits_and_dividends"]
+
 # Fact and Provenance are slotted stdlib dataclasses rather than pydantic models: a run creates
 # hundreds of thousands of them (about 1.5 µs each instead of 7 µs). Inside pydantic models such as
 # Sidecar they are still validated from JSON, serialised and described in the JSON Schema.
@@ -64,15 +92,68 @@ class Provenance:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Fact:
-    """One figure an article may state, with its exact display text and origin."""
+    """One figure an article may state: its exact display text, its origin and what it means.
+
+    The meaning fields let the checker verify the words around a figure, not only its value: what
+    is measured, on which price basis, over which dates, from inputs of which date, over which
+    members. They are optional so that sidecars written by people (or older versions) still load.
+    """
 
     id: str
     value: float
     unit: Unit
     display: str
-    as_of: dt.date
+    as_of: dt.date  # the article's data date
     provenance: Provenance
     flags: tuple[str, ...] = ()  # e.g. ("corporate_action",): the checker holds stories stating it
+    subject: str | None = None  # a ticker, or a group id such as "sector:energy" or "universe"
+    measure: Measure | None = None
+    basis: PriceBasis | None = None  # for figures computed from prices: how those prices are adjusted
+    start: dt.date | None = None  # first date of the window (for a point figure, its date)
+    end: dt.date | None = None  # last date of the window
+    inputs_as_of: dt.date | None = None  # date of the oldest input (fundamentals may be months old)
+    members: tuple[str, ...] = ()  # for group figures: the tickers it averages or counts
+    left_out: tuple[str, ...] = ()  # group members the figure leaves out, each named in the story
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Claim:
+    """What one sentence says about a figure: who, what, which facts — so it can be verified.
+
+    `predicate` is a direction (rose, fell, unchanged, outperformed, underperformed, matched), a
+    ranking (ranks_first, ranks_last: `among` lists the facts compared, `left_out` the facts of
+    members the comparison leaves out), or `states` for a figure stated without either.
+    """
+
+    subject: str
+    predicate: str
+    facts: tuple[str, ...]
+    text: str  # the words as printed, e.g. "rose 3.2%"
+    sentence: str = ""  # the sentence it sits in, as a reader reads it
+    among: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
+
+
+class Entity(BaseModel):
+    """A company an article is about: how it is named, so attribution can be checked against it."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    ticker: str
+    name: str
+    short: str | None = None
+
+
+class SnapshotInfo(BaseModel):
+    """What the article's data is: enough for the checker to know what the data can and cannot say."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    name: str
+    as_of: dt.date
+    prices_adjusted: PriceBasis | None = None
+    fundamentals_as_of: dt.date | None = None
+    data: list[str] = Field(default_factory=list)  # the feeds it holds: prices, fundamentals, news, sources
 
 
 class Severity(StrEnum):
@@ -217,6 +298,9 @@ class Sidecar(BaseModel):
     tickers: list[str] = Field(default_factory=list)
     sources: list[SourceRef] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    snapshot: SnapshotInfo | None = None
+    entities: list[Entity] = Field(default_factory=list)
     scores: list[AlphaScore] = Field(default_factory=list)
     verdict: Verdict | None = None
     findings: list[Finding] = Field(default_factory=list)
@@ -232,6 +316,8 @@ class Article(BaseModel):
     front_matter: FrontMatter
     body: str
     facts: list[Fact] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
     scores: list[AlphaScore] = Field(default_factory=list)
 
     def to_markdown(self) -> str:

@@ -8,7 +8,6 @@ templates are compiled, rules loaded and sources indexed once, and output does n
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -25,10 +24,10 @@ import pandas as pd
 from generator import __version__
 from generator.checks import Checker, load_rules
 from generator.config import Settings
-from generator.facts import compute_facts, load_fact_rules
+from generator.facts import MarketFacts, PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
 from generator.market.point_in_time import snapshot_as_of
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
-from generator.models import Severity, Sidecar, Verdict
+from generator.models import PriceBasis, Severity, Sidecar, SnapshotInfo, Verdict
 from generator.publish import (
     REVIEW_PAGE,
     ArticleOutput,
@@ -41,10 +40,11 @@ from generator.publish import (
     write_feeds,
     write_run_record,
 )
-from generator.scoring import ScoringRules, compute_scores, load_lexicon, load_scoring_rules
+from generator.scoring import Scores, ScoringRules, compute_scores, load_lexicon, load_scoring_rules
 from generator.slugs import slugify
-from generator.writing.editorial import Editorial, load_editorial
-from generator.writing.phrasing import load_writing_rules
+from generator.writing.editorial import Editorial, load_editorial, with_desk_metadata
+from generator.writing.names import Names, load_names
+from generator.writing.phrasing import WritingRules, load_writing_rules
 from generator.writing.render import ArticleWriter
 from generator.writing.sources import SourceLibrary, source_ref
 from generator.writing.stories import ArticlePlan, Newsroom, theme_baskets
@@ -96,12 +96,14 @@ class Desk:
         newsroom: Newsroom,
         checker: Checker,
         library: SourceLibrary,
+        snapshot_info: SnapshotInfo,
     ) -> None:
         self.settings = settings
         self.manifest = manifest
         self.newsroom = newsroom
         self.checker = checker
         self.library = library
+        self.snapshot_info = snapshot_info
         self.as_of = manifest.as_of
         self.article_dir = settings.out / self.as_of.isoformat()
 
@@ -126,6 +128,9 @@ class Desk:
             tickers=front.tickers,
             sources=front.sources,
             facts=article.facts,
+            claims=article.claims,
+            snapshot=self.snapshot_info,
+            entities=article.entities,
             scores=article.scores,
             generator_version=__version__,
         )
@@ -164,33 +169,76 @@ def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
     snapshot = load_run_snapshot(settings.snapshot, editorial, as_of)
     rules_dir = settings.rules_dir
     scoring_rules = load_scoring_rules(rules_dir)
+    writing_rules = load_writing_rules(rules_dir)
     since = editorial.desk.cohort_story.since or snapshot.prices["date"].min().date()
-    facts = compute_facts(
-        snapshot, load_fact_rules(rules_dir), since=[since], baskets=theme_baskets(editorial.themes)
-    )
-    scores = compute_scores(snapshot, facts, scoring_rules, load_lexicon(rules_dir))
-    # Articles need figures, not price history: let the price table and matrices go before workers
-    # fork, so they neither inherit nor touch them (a 5,000-stock history is most of a run's memory).
-    facts.release_history()
+    facts, scores = _facts_and_scores(snapshot, settings, editorial, scoring_rules, writing_rules, since)
     data_source = _data_source(snapshot)
     library = SourceLibrary.build((*snapshot.sources, data_source), _recent_news(snapshot, scoring_rules))
     writer = ArticleWriter(
         settings.templates_dir,
-        load_writing_rules(rules_dir),
+        writing_rules,
         {"publication": settings.publication, "fictional": snapshot.manifest.fictional},
     )
+    raw_names = facts.stocks["name"].astype(str).to_dict()
     newsroom = Newsroom(
         facts=facts,
         scores=scores,
         scoring_rules=scoring_rules,
         editorial=editorial,
+        names=Names(raw_names, *load_names(rules_dir, settings.editorial_dir)),
         library=library,
         writer=writer,
         data_source=source_ref(data_source),
         has_cohorts=bool(snapshot.cohorts),
+        has_news=not snapshot.news.empty,
         cohort_since=since,
+        universe_as_of=snapshot.manifest.universe_as_of,
+        sub_industries_as_of=snapshot.manifest.sub_industries_as_of,
     )
-    return Desk(settings, snapshot.manifest, newsroom, Checker(load_rules(rules_dir)), library)
+    checker = Checker(load_rules(rules_dir))
+    return Desk(settings, snapshot.manifest, newsroom, checker, library, snapshot_info(snapshot, facts.basis))
+
+
+def _facts_and_scores(
+    snapshot: Snapshot,
+    settings: Settings,
+    editorial: Editorial,
+    scoring_rules: ScoringRules,
+    writing_rules: WritingRules,
+    since: dt.date,
+) -> tuple[MarketFacts, Scores]:
+    """Facts and scores from the price history, which is not kept: articles need figures, not
+    history, and workers forked later neither inherit nor touch it (most of a big run's memory)."""
+    rules_dir = settings.rules_dir
+    fact_rules = load_fact_rules(rules_dir)
+    panel = PricePanel.from_snapshot(snapshot, fact_rules)
+    facts = compute_facts(
+        snapshot,
+        panel,
+        fact_rules,
+        load_fundamentals_rules(rules_dir),
+        since=[since],
+        baskets=theme_baskets(editorial.themes),
+        whole_number_measures=writing_rules.whole_number_measures,
+    )
+    return facts, compute_scores(snapshot, panel, facts, scoring_rules, load_lexicon(rules_dir))
+
+
+def snapshot_info(snapshot: Snapshot, basis: PriceBasis | None) -> SnapshotInfo:
+    """What the articles' data is and holds, for the sidecar: the checker reads what it can say."""
+    manifest = snapshot.manifest
+    data = ["prices", "benchmark", "fundamentals"]
+    if not snapshot.news.empty:
+        data.append("news")
+    if snapshot.sources:
+        data.append("sources")
+    return SnapshotInfo(
+        name=manifest.name,
+        as_of=manifest.as_of,
+        prices_adjusted=basis,
+        fundamentals_as_of=manifest.fundamentals_as_of or manifest.as_of,
+        data=data,
+    )
 
 
 def build(
@@ -305,22 +353,8 @@ def _chunks(plans: Sequence[ArticlePlan], jobs: int) -> list[list[ArticlePlan]]:
 def load_run_snapshot(folder: Path, editorial: Editorial, as_of: dt.date | None = None) -> Snapshot:
     """The snapshot a run works on: its manifest completed from editorial/desk.yaml, then, with
     `as_of`, its view at the close of that day (the completed manifest says what was known when)."""
-    snapshot = _with_editorial_metadata(load_snapshot(folder), editorial)
+    snapshot = with_desk_metadata(load_snapshot(folder), editorial)
     return snapshot if as_of is None else snapshot_as_of(snapshot, as_of)
-
-
-def _with_editorial_metadata(snapshot: Snapshot, editorial: Editorial) -> Snapshot:
-    """Fill what the manifest does not say (names, price basis, data dates) from editorial/desk.yaml."""
-    manifest = snapshot.manifest
-    known = editorial.desk.snapshots.get(manifest.name)
-    if known is None:
-        return snapshot
-    update = {
-        key: value
-        for key, value in known.model_dump().items()
-        if value is not None and getattr(manifest, key) is None
-    }
-    return dataclasses.replace(snapshot, manifest=manifest.model_copy(update=update))
 
 
 def _recent_news(snapshot: Snapshot, scoring_rules: ScoringRules) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from generator.config import load_settings
 from generator.errors import ConfigError
-from generator.facts import compute_facts, load_fact_rules
+from generator.facts import PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
 from generator.models import SIGNALS, AlphaScore
 from generator.pipeline import load_run_snapshot
 from generator.scoring import compute_scores, load_lexicon, load_scoring_rules
@@ -37,16 +37,18 @@ def run_score(
     """
     settings = load_settings(snapshot=snapshot_dir)
     snapshot = load_run_snapshot(settings.snapshot, load_editorial(settings.editorial_dir), as_of)
-    facts = compute_facts(snapshot, load_fact_rules(settings.rules_dir))
+    fact_rules = load_fact_rules(settings.rules_dir)
+    panel = PricePanel.from_snapshot(snapshot, fact_rules)
+    facts = compute_facts(snapshot, panel, fact_rules, load_fundamentals_rules(settings.rules_dir))
     rules, lexicon = load_scoring_rules(settings.rules_dir), load_lexicon(settings.rules_dir)
     if validate:
         from generator.validation import validate as run_validation
 
         dated = fundamentals_as_of or snapshot.manifest.fundamentals_as_of
-        report = run_validation(snapshot, facts, rules, lexicon, fundamentals_as_of=dated)
+        report = run_validation(snapshot, panel, facts, rules, lexicon, fundamentals_as_of=dated)
         _print_validation(report, snapshot.manifest.name, output_format)
         return
-    scores = compute_scores(snapshot, facts, rules, lexicon).by_ticker
+    scores = compute_scores(snapshot, panel, facts, rules, lexicon).by_ticker
     wanted = _wanted(tickers, scores)
     chosen = [scores[t] for t in wanted]
     if output_format == "json":

@@ -29,7 +29,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from generator import apstyle
 from generator.facts import MarketFacts, PricePanel
 from generator.market.snapshot import Snapshot
-from generator.models import SIGNALS, AlphaScore, Fact, MetricScore, Provenance, SignalName, SignalScore, Unit
+from generator.models import (
+    SIGNALS,
+    AlphaScore,
+    Fact,
+    Measure,
+    MetricScore,
+    Provenance,
+    SignalName,
+    SignalScore,
+    Unit,
+)
 from generator.rulefiles import load_rule_file
 
 UNIVERSE_PEERS = "all stocks"
@@ -66,6 +76,24 @@ METRIC_UNITS: dict[str, Unit] = {
     "ebitda_margin": Unit.PERCENT,
     "headline_tone": Unit.RATIO,
 }
+METRIC_MEASURES: dict[str, Measure] = {
+    "relative_return_6m": Measure.DIFFERENCE,
+    "relative_return_12m": Measure.DIFFERENCE,
+    "distance_to_52w_high": Measure.DISTANCE,
+    "trend_50_200": Measure.DISTANCE,
+    "earnings_yield": Measure.RATE,
+    "book_to_price": Measure.RATIO,
+    "sales_to_price": Measure.RATIO,
+    "ebitda_to_ev": Measure.RATE,
+    "roe": Measure.RATE,
+    "profit_margin": Measure.RATE,
+    "debt_to_equity": Measure.RATIO,
+    "revenue_growth": Measure.RATE,
+    "ebitda_margin": Measure.RATE,
+    "headline_tone": Measure.RATIO,
+}
+# Signals whose metrics come from the fundamentals, so they carry the fundamentals' date.
+FUNDAMENTAL_SIGNALS = ("value", "quality")
 
 
 # ============================================================================================ rules
@@ -209,9 +237,9 @@ def load_lexicon(rules_dir: Path) -> Lexicon:
 # ============================================================================================ metrics
 
 
-def momentum_metrics(panel: PricePanel, benchmark_close: np.ndarray, row: int) -> pd.DataFrame:
+def momentum_metrics(panel: PricePanel, row: int) -> pd.DataFrame:
     """Momentum inputs as of `row` of the panel, using only closes up to that row (point in time)."""
-    dates, filled = panel.dates, panel.filled
+    dates, filled, benchmark_close = panel.dates, panel.filled, panel.benchmark_close
     at = dates[row]
 
     def back(months: int) -> int:
@@ -258,20 +286,43 @@ def _moving_mean(filled: np.ndarray, row: int, days: int, min_share: float = 0.9
         )
 
 
-def fundamental_metrics(fundamentals: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
-    """Value and quality inputs from whatever fundamentals columns the snapshot has."""
+def fundamental_metrics(
+    fundamentals: pd.DataFrame, close: pd.Series, units: dict[str, str], *, dated: bool
+) -> pd.DataFrame:
+    """Value and quality inputs from whatever fundamentals columns the snapshot has.
+
+    Value ratios are recomputed at `close` (the as-of close) from per-share inputs: earnings per
+    share, and book and sales per share (the fundamentals' price over its price-to-book and
+    price-to-sales), so a ratio never mixes an old price with today's. A `share_factor` column (new
+    shares per old since the fundamentals' date, from the facts stage) puts the close on the
+    fundamentals' share count, so a split in between does not triple a yield; where it is unknown
+    the ratios are too. Enterprise value moves with the market value between the two dates.
+    When the fundamentals carry no price to derive the
+    per-share inputs, their ratios are used as reported — unless they are `dated` (older than the
+    close), in which case those value metrics are missing rather than mixed.
+    """
 
     def column(name: str) -> pd.Series:
         return fundamentals[name] if name in fundamentals else pd.Series(np.nan, index=fundamentals.index)
 
+    close = close.reindex(fundamentals.index)
     price, eps, pe = column("price"), column("eps"), column("pe")
-    positive = price.where(price > 0)
-    earnings_yield = (eps / positive * 100).fillna(100 / pe.where(pe != 0))
+    price = price.where(price > 0)
+    ptb, pts = column("price_to_book"), column("price_to_sales")
+    ptb, pts = ptb.where(ptb != 0), pts.where(pts > 0)
+    # the close on the fundamentals' share count: a 3-for-1 split since then triples it
+    factor = column("share_factor") if "share_factor" in fundamentals else pd.Series(1.0, fundamentals.index)
+    at_close = (close * factor).where(close > 0)
+    eps = eps.fillna(price / pe.where(pe != 0))
+    if dated:
+        reported_yield = reported_book = reported_sales = pd.Series(np.nan, index=fundamentals.index)
+    else:
+        reported_yield, reported_book, reported_sales = 100 / pe.where(pe != 0), 1 / ptb, 1 / pts
     out = pd.DataFrame(
         {
-            "earnings_yield": earnings_yield,
-            "book_to_price": 1 / column("price_to_book").where(column("price_to_book") != 0),
-            "sales_to_price": 1 / column("price_to_sales").where(column("price_to_sales") > 0),
+            "earnings_yield": (eps / at_close * 100).fillna(reported_yield),
+            "book_to_price": (price / ptb / at_close).fillna(reported_book),
+            "sales_to_price": (price / pts / at_close).fillna(reported_sales),
             "roe": column("roe"),
             "profit_margin": column("profit_margin"),
             "debt_to_equity": column("debt_to_equity"),
@@ -288,6 +339,11 @@ def fundamental_metrics(fundamentals: pd.DataFrame, units: dict[str, str]) -> pd
         out["ebitda_margin"] = column("ebitda") / sales.where(sales > 0) * 100
     if same_unit("ebitda", "enterprise_value"):
         enterprise_value = column("enterprise_value")
+        if same_unit("market_cap", "enterprise_value"):
+            # the market value's change from the fundamentals' price to the close moves EV with it
+            moved = column("market_cap") * (at_close / price - 1)
+            at_the_close = enterprise_value + moved
+            enterprise_value = at_the_close if dated else at_the_close.fillna(enterprise_value)
         out["ebitda_to_ev"] = column("ebitda") / enterprise_value.where(enterprise_value > 0) * 100
     return out
 
@@ -465,21 +521,24 @@ class Scores:
 
     table: ScoreTable
     by_ticker: AlphaScores
+    fundamentals_as_of: dt.date  # the date value and quality inputs describe
 
 
-def compute_scores(snapshot: Snapshot, facts: MarketFacts, rules: ScoringRules, lexicon: Lexicon) -> Scores:
+def compute_scores(
+    snapshot: Snapshot, panel: PricePanel, facts: MarketFacts, rules: ScoringRules, lexicon: Lexicon
+) -> Scores:
     """Score every ticker with prices or fundamentals as of the snapshot date."""
-    panel = facts.panel
     tickers = facts.stocks.index
-    momentum = momentum_metrics(panel, facts.benchmark_close, len(panel.dates) - 1).reindex(tickers)
+    momentum = momentum_metrics(panel, len(panel.dates) - 1).reindex(tickers)
     units = {column: snapshot.manifest.unit(column) for column in MONEY_COLUMNS}
-    fundamental = fundamental_metrics(facts.stocks, units)
+    dated = facts.fundamentals_as_of < facts.as_of
+    fundamental = fundamental_metrics(facts.stocks, facts.stocks["close"], units, dated=dated)
     sentiment = sentiment_metrics(
         snapshot.news, tickers, snapshot.as_of, rules.sentiment_lookback_days, lexicon
     )
     metrics = pd.concat([momentum, fundamental, sentiment], axis=1)
     table = score_table(metrics, facts.stocks["sector"], rules)
-    return Scores(table, AlphaScores(table, rules))
+    return Scores(table, AlphaScores(table, rules), facts.fundamentals_as_of)
 
 
 class ScoreFacts(Mapping[str, Fact]):
@@ -487,10 +546,14 @@ class ScoreFacts(Mapping[str, Fact]):
 
     Keys: "alpha", "available", "total", "cap", "minimum", "signal.<name>", "metric.<name>",
     "rank.<name>". A brief prints about half of them; working out only those keeps rendering fast.
+    Value and quality figures carry the fundamentals' date as the date of their inputs.
     """
 
-    def __init__(self, alpha: AlphaScore, as_of: dt.date, rules: ScoringRules) -> None:
+    def __init__(
+        self, alpha: AlphaScore, as_of: dt.date, rules: ScoringRules, fundamentals_as_of: dt.date
+    ) -> None:
         self._alpha, self._as_of, self._rules = alpha, as_of, rules
+        self._fundamentals_as_of = fundamentals_as_of
         self._available = sum(signal is not None for signal in alpha.signals.values())
         self._built: dict[str, Fact] = {}
 
@@ -500,8 +563,9 @@ class ScoreFacts(Mapping[str, Fact]):
             spec = self._spec(key)
             if spec is None:
                 raise KeyError(key)
-            value, unit, formula, display = spec
+            value, unit, measure, formula, display, signal = spec
             ticker = self._alpha.ticker
+            dated = signal in FUNDAMENTAL_SIGNALS
             fact = self._built[key] = Fact(
                 id=f"score:{ticker}:{key}",
                 value=float(value),
@@ -511,35 +575,46 @@ class ScoreFacts(Mapping[str, Fact]):
                 provenance=Provenance(
                     series=f"alpha_score[{ticker}]", window=f"as of {self._as_of}", formula=formula
                 ),
+                subject=ticker,
+                measure=measure,
+                end=self._as_of,
+                inputs_as_of=self._fundamentals_as_of if dated else self._as_of,
             )
         return fact
 
-    def _spec(self, key: str) -> tuple[float, Unit, str, str | None] | None:
-        """(value, unit, formula, display or None) for a key; None when the score has no such figure."""
+    def _spec(self, key: str) -> tuple[float, Unit, Measure, str, str | None, str | None] | None:
+        """(value, unit, measure, formula, display or None, signal or None); None: no such figure."""
         alpha, available = self._alpha, self._available
         if key == "available":
-            return available, Unit.COUNT, "signals with at least one metric", None
+            return available, Unit.COUNT, Measure.COUNT, "signals with at least one metric", None, None
         if key == "total":
-            return len(SIGNALS), Unit.COUNT, "signals in the model", None
+            return len(SIGNALS), Unit.COUNT, Measure.COUNT, "signals in the model", None, None
         if key == "minimum":
             minimum = self._rules.coverage.min_signals
-            return (minimum, Unit.COUNT, "signals a score needs", None) if alpha.score is None else None
+            if alpha.score is not None:
+                return None
+            return minimum, Unit.COUNT, Measure.THRESHOLD, "signals a score needs", None, None
         if key == "alpha":
             formula = "weighted mean of available signal scores, capped"
-            return None if alpha.score is None else (alpha.score, Unit.SCORE, formula, None)
+            return (
+                None if alpha.score is None else (alpha.score, Unit.SCORE, Measure.SCORE, formula, None, None)
+            )
         if key == "cap":
             cap = self._rules.coverage.caps.get(available)
             formula = f"coverage cap for {available} of {len(SIGNALS)} signals"
-            return None if cap is None else (cap, Unit.SCORE, formula, None)
+            return None if cap is None else (cap, Unit.SCORE, Measure.THRESHOLD, formula, None, None)
         kind, _, name = key.partition(".")
         if kind == "signal" and (signal := alpha.signals.get(name)) is not None:
-            return signal.score, Unit.SCORE, f"mean of {name} metric ranks, re-ranked", None
-        for signal in alpha.signals.values():
+            formula = f"mean of {name} metric ranks, re-ranked"
+            return signal.score, Unit.SCORE, Measure.SCORE, formula, None, name
+        for signal_name, signal in alpha.signals.items():
             for metric in signal.metrics if signal is not None else ():
                 if metric.name == name and kind == "metric":
-                    return metric.value, METRIC_UNITS[name], metric.label, metric.display
+                    unit, measure = METRIC_UNITS[name], METRIC_MEASURES[name]
+                    return metric.value, unit, measure, metric.label, metric.display, signal_name
                 if metric.name == name and kind == "rank":
-                    return metric.rank, Unit.PERCENTILE, f"percentile rank among {metric.peer_group}", None
+                    formula = f"percentile rank among {metric.peer_group}, shown from 1st to 99th"
+                    return metric.rank, Unit.PERCENTILE, Measure.PERCENTILE, formula, None, signal_name
         return None
 
     def __contains__(self, key: object) -> bool:

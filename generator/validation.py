@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from generator.facts import MarketFacts
+from generator.facts import MarketFacts, PricePanel
 from generator.market.snapshot import Snapshot
 from generator.models import SIGNALS
 from generator.scoring import (
@@ -61,6 +61,7 @@ class ValidationReport:
 
 def validate(
     snapshot: Snapshot,
+    panel: PricePanel,
     facts: MarketFacts,
     rules: ScoringRules,
     lexicon: Lexicon,
@@ -69,11 +70,10 @@ def validate(
     step: int = 21,
 ) -> ValidationReport:
     """Score every `step` trading days, point in time, and measure against forward returns."""
-    panel = facts.panel
     dates, filled = panel.dates, panel.filled
     sectors = facts.stocks["sector"].reindex(panel.tickers)
     units = {column: snapshot.manifest.unit(column) for column in MONEY_COLUMNS}
-    fundamentals = fundamental_metrics(facts.stocks, units).reindex(panel.tickers)
+    stocks = facts.stocks.reindex(panel.tickers)
     year_ago = dates.searchsorted(dates[0] + pd.DateOffset(years=1))
     first = max(int(year_ago), 200)
     last = len(dates) - 1 - min(HORIZONS.values())
@@ -81,9 +81,10 @@ def validate(
     records: list[dict[str, object]] = []
     for row in rows:
         at = dates[row].date()
-        metrics = [momentum_metrics(panel, facts.benchmark_close, row)]
+        metrics = [momentum_metrics(panel, row)]
         if fundamentals_as_of is not None and at >= fundamentals_as_of:
-            metrics.append(fundamentals)
+            close = pd.Series(filled[row], index=panel.tickers)  # value ratios at that date's close
+            metrics.append(fundamental_metrics(stocks, close, units, dated=at > fundamentals_as_of))
         metrics.append(
             sentiment_metrics(snapshot.news, panel.tickers, at, rules.sentiment_lookback_days, lexicon)
         )

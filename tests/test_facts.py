@@ -8,10 +8,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.facts import CORPORATE_ACTION, UNIVERSE, compute_facts, load_fact_rules
-from generator.market.snapshot import Cohort, Manifest, Snapshot
-from generator.models import Unit
+from generator.facts import (
+    CORPORATE_ACTION,
+    UNIVERSE,
+    PricePanel,
+    compute_facts,
+    load_fact_rules,
+    load_fundamentals_rules,
+)
+from generator.facts import columns as col
+from generator.facts.selections import movers
+from generator.market.snapshot import ACTION_COLUMNS, Cohort, Manifest, Snapshot
+from generator.models import Measure, Unit
 from generator.resources import resource_dir
+from generator.writing.editorial import load_editorial, with_desk_metadata
 
 AS_OF = dt.date(2026, 3, 31)
 
@@ -21,14 +31,17 @@ def business_days(end: dt.date, count: int) -> pd.DatetimeIndex:
 
 
 def make_snapshot(closes: dict[str, list[float | None]], dates: pd.DatetimeIndex, *, sectors=None,
-                  market_caps=None, cohorts=(), volumes=None) -> Snapshot:  # fmt: skip
+                  market_caps=None, cohorts=(), volumes=None, highs=None, lows=None, basis=None,
+                  actions=(), fundamentals=None) -> Snapshot:  # fmt: skip
     rows = []
     for ticker, series in closes.items():
         for i, (day, close) in enumerate(zip(dates, series, strict=True)):
             if close is None:
                 continue
             volume = volumes[ticker][i] if volumes and ticker in volumes else 1000.0
-            rows.append({"date": day, "ticker": ticker, "open": close, "high": close, "low": close,
+            high = highs[ticker][i] if highs and ticker in highs else close
+            low = lows[ticker][i] if lows and ticker in lows else close
+            rows.append({"date": day, "ticker": ticker, "open": close, "high": high, "low": low,
                          "close": close, "volume": volume})  # fmt: skip
     prices = pd.DataFrame(rows)
     benchmark = pd.DataFrame({"date": dates, "ticker": "BMK", "close": np.linspace(100, 110, len(dates))})
@@ -39,11 +52,25 @@ def make_snapshot(closes: dict[str, list[float | None]], dates: pd.DatetimeIndex
             "sector": [(sectors or {}).get(t, "Industrials") for t in tickers],
             "sub_industry": [None] * len(tickers),
             "market_cap": [(market_caps or {}).get(t, np.nan) for t in tickers],
+            **{
+                column: [values.get(t, np.nan) for t in tickers]
+                for column, values in (fundamentals or {}).items()
+            },
         },
         index=pd.Index(tickers, name="ticker"),
     )
-    manifest = Manifest(name="test", as_of=dates[-1].date(), currency="USD", units={"market_cap": "USD bn"})
-    return Snapshot(manifest, prices, benchmark, fundamentals, cohorts=tuple(cohorts))
+    manifest = Manifest(name="test", as_of=dates[-1].date(), currency="USD", units={"market_cap": "USD bn"},
+                        prices_adjusted=basis)  # fmt: skip
+    table = pd.DataFrame(list(actions), columns=list(ACTION_COLUMNS))
+    if len(table):
+        table["date"] = pd.to_datetime(table["date"])
+    return Snapshot(manifest, prices, benchmark, fundamentals, cohorts=tuple(cohorts), actions=table)
+
+
+def facts_of(snapshot: Snapshot, rules, **options):
+    """The facts a run computes, from the snapshot's own price panel."""
+    panel = PricePanel.from_snapshot(snapshot, rules)
+    return compute_facts(snapshot, panel, rules, load_fundamentals_rules(resource_dir("rules")), **options)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +81,7 @@ def rules():
 def test_window_returns_match_hand_computation(rules):
     dates = business_days(AS_OF, 300)
     closes = np.linspace(50, 80, 300)
-    facts = compute_facts(make_snapshot({"AAA": list(closes)}, dates), rules)
+    facts = facts_of(make_snapshot({"AAA": list(closes)}, dates), rules)
     one_month = facts.windows["1M"]
     start_close = closes[dates.get_loc(pd.Timestamp(one_month.start))]
     assert one_month.start == dt.date(2026, 2, 27)  # last trading day on or before Feb. 28
@@ -66,7 +93,7 @@ def test_window_returns_match_hand_computation(rules):
 
 def test_return_fact_has_display_provenance_and_unit(rules):
     dates = business_days(AS_OF, 300)
-    facts = compute_facts(make_snapshot({"AAA": list(np.linspace(50, 80, 300))}, dates), rules)
+    facts = facts_of(make_snapshot({"AAA": list(np.linspace(50, 80, 300))}, dates), rules)
     fact = facts.stock_return("AAA", "1Y")
     assert fact.unit is Unit.PERCENT
     assert fact.display == f"{fact.value:.1f}%"
@@ -83,9 +110,7 @@ def test_short_gap_is_bridged_but_long_gap_and_late_listing_are_unknown(rules):
     one_missing[-22] = None  # around the 1M start: bridged by the previous close
     listed_late = [None] * 250 + base[250:]  # lists inside the 1Y window
     stopped = base[:-10] + [None] * 10  # no close for the last 10 sessions
-    facts = compute_facts(
-        make_snapshot({"GAP": one_missing, "NEW": listed_late, "OLD": stopped}, dates), rules
-    )
+    facts = facts_of(make_snapshot({"GAP": one_missing, "NEW": listed_late, "OLD": stopped}, dates), rules)
     assert not np.isnan(facts.value("GAP", "ret_1M"))
     assert np.isnan(facts.value("NEW", "ret_1Y"))  # unknown, not zero
     assert facts.stock_return("NEW", "1Y") is None
@@ -99,22 +124,25 @@ def test_group_returns_equal_and_cap_weighted(rules):
     up = [100.0] * 29 + [110.0]  # +10% on the day
     down = [50.0] * 29 + [45.0]  # -10% on the day
     snapshot = make_snapshot({"UP": up, "DN": down}, dates, market_caps={"UP": 3.0, "DN": 1.0})
-    facts = compute_facts(snapshot, rules)
+    facts = facts_of(snapshot, rules)
     assert facts.group_value(UNIVERSE, "ew_1D") == pytest.approx(0.0)
     # cap-weighted: shares = cap / last price; start values 3bn*100/110 and 1bn*50/45
     shares = {"UP": 3e9 / 110, "DN": 1e9 / 45}
     gain = shares["UP"] * 10 - shares["DN"] * 5
     start = shares["UP"] * 100 + shares["DN"] * 50
     assert facts.group_value(UNIVERSE, "cw_1D") == pytest.approx(gain / start)
-    assert facts.group_count(UNIVERSE, "up", "1D").value == 1
-    assert facts.group_count(UNIVERSE, "down", "1D").display == "one"
+    assert facts.group_count(UNIVERSE, col.ROSE, "1D").value == 1
+    assert facts.group_count(UNIVERSE, col.ROSE, "1D").members == ("UP",)
+    assert facts.group_count(UNIVERSE, col.FELL, "1D").display == "one"
+    average = facts.group_return(UNIVERSE, "1D")
+    assert average.measure is Measure.AVERAGE and average.members == ("DN", "UP") and average.left_out == ()
 
 
 def test_relative_performance_is_a_difference_in_percentage_points(rules):
     dates = business_days(AS_OF, 30)
     cohort = Cohort("Chips", ("AAA",), ())
     snapshot = make_snapshot({"AAA": [100.0] * 29 + [120.0], "BBB": [100.0] * 30}, dates, cohorts=[cohort])
-    facts = compute_facts(snapshot, rules)
+    facts = facts_of(snapshot, rules)
     relative = facts.group_relative("cohort:chips", "1D")
     # cohort +20%, equal-weighted universe +10% -> 10 percentage points, not a ratio
     assert relative.unit is Unit.POINTS
@@ -126,46 +154,146 @@ def test_subgroup_contribution_adds_up_to_the_cohort_return(rules):
     dates = business_days(AS_OF, 30)
     cohort = Cohort("AI", ("A1", "A2", "B1"), (Cohort("A", ("A1", "A2")), Cohort("B", ("B1",))))
     closes = {"A1": [10.0] * 29 + [12.0], "A2": [10.0] * 29 + [11.0], "B1": [10.0] * 29 + [9.0]}
-    facts = compute_facts(make_snapshot(closes, dates, cohorts=[cohort]), rules)
+    facts = facts_of(make_snapshot(closes, dates, cohorts=[cohort]), rules)
     parts = [facts.group_contribution(g, "1D").value for g in facts.subgroups("cohort:ai")]
     assert sum(parts) == pytest.approx(facts.group_return("cohort:ai", "1D").value)
 
 
-def test_one_day_move_beyond_threshold_flags_the_stock_and_leaves_it_out_of_groups(rules):
+def test_a_split_in_as_traded_prices_is_suspected_flagged_and_left_out_of_groups(rules):
     dates = business_days(AS_OF, 300)
     split = [400.0] * 280 + [100.0] * 20  # an unadjusted 4-for-1 split 20 sessions ago
-    snapshot = make_snapshot({"SPL": split, "CAL": [50.0] * 300}, dates)
-    facts = compute_facts(snapshot, rules)
+    snapshot = make_snapshot({"SPL": split, "CAL": [50.0] * 300}, dates, basis="none")
+    facts = facts_of(snapshot, rules)
     assert facts.stock_return("SPL", "1M").flags == (CORPORATE_ACTION,)
     assert facts.stock_return("SPL", "1D").flags == ()  # the day itself is outside the 1D window
-    # the group figure leaves the suspect out instead of inheriting its distortion
-    assert facts.excluded(UNIVERSE, "1M") == ["SPL"]
+    # the group figure leaves the suspect out instead of inheriting its distortion, and says so
+    assert facts.left_out(UNIVERSE, "1M") == ["SPL"]
     universe = facts.group_return(UNIVERSE, "1M")
-    assert (
-        universe.flags == ()
-        and universe.value == pytest.approx(0.0)
-        and "excludes SPL" in universe.provenance.formula
-    )
-    assert facts.excluded(UNIVERSE, "1D") == []
-    [(day, move)] = facts.corporate_actions("SPL")
-    assert day == dates[280].date() and move.display == "-75.0%" and move.flags == (CORPORATE_ACTION,)
-    assert facts.corporate_actions("CAL") == []
+    assert universe.flags == () and universe.value == pytest.approx(0.0)
+    assert universe.members == ("CAL",) and universe.left_out == ("SPL",)
+    assert "leaves out SPL" in universe.provenance.formula
+    assert facts.left_out(UNIVERSE, "1D") == []
+    [(split_event, move)] = facts.split_moves("SPL")
+    assert split_event.date == dates[280].date() and split_event.ratio == 4 and split_event.suspected
+    assert move.display == "-75.0%" and move.flags == (CORPORATE_ACTION,)
+    assert facts.split_moves("CAL") == []
+
+
+@pytest.mark.parametrize(("ratio", "move"), [(2, -0.5), (1.5, -1 / 3), (10, -0.9), (0.1, 9.0), (0.5, 1.0)])
+def test_common_forward_and_reverse_split_ratios_are_recognised(rules, ratio, move):
+    dates = business_days(AS_OF, 60)
+    closes = [100.0] * 40 + [100.0 * (1 + move)] * 20
+    facts = facts_of(make_snapshot({"SPL": closes}, dates, basis="none"), rules)
+    [(split_event, _)] = facts.split_moves("SPL")
+    assert split_event.ratio == pytest.approx(ratio)
+
+
+def test_a_big_move_that_matches_no_split_ratio_is_a_move(rules):
+    dates = business_days(AS_OF, 60)
+    # -35.5% (Mallinckrodt's real fall on 2017-11-07): 0.645 x 1.5 = 0.9675, outside 1 ± 0.03
+    closes = [100.0] * 40 + [64.5] * 20
+    facts = facts_of(make_snapshot({"MOV": closes}, dates, basis="none"), rules)
+    assert facts.split_moves("MOV") == [] and facts.stock_return("MOV", "1M").flags == ()
+
+
+def test_on_adjusted_prices_every_move_is_a_move(rules):
+    dates = business_days(AS_OF, 300)
+    halved = [400.0] * 280 + [200.0] * 20
+    snapshot = make_snapshot({"FAL": halved, "CAL": [50.0] * 300}, dates, basis="splits_and_dividends")
+    facts = facts_of(snapshot, rules)
+    month = facts.stock_return("FAL", "1M")
+    assert month.flags == () and month.value == pytest.approx(-50.0) and month.basis == "splits_and_dividends"
+    assert facts.group_return(UNIVERSE, "1M").value == pytest.approx(-25.0)  # kept in the average
+    assert facts.left_out(UNIVERSE, "1M") == []
+
+
+def test_actions_csv_splits_adjust_as_traded_prices_instead_of_guessing(rules):
+    dates = business_days(AS_OF, 300)
+    split = [400.0] * 280 + [110.0] * 20  # 4-for-1 on dates[280], then +10% in real terms
+    volumes = {"SPL": [1000.0] * 280 + [4000.0] * 20}
+    actions = [{"date": dates[280], "ticker": "SPL", "split_ratio": 4.0, "dividend": np.nan}]
+    snapshot = make_snapshot({"SPL": split}, dates, basis="none", actions=actions, volumes=volumes)
+    facts = facts_of(snapshot, rules)
+    month = facts.stock_return("SPL", "1M")
+    assert month.flags == () and month.value == pytest.approx(10.0)  # 110 against 400 / 4
+    assert month.basis == "splits"  # adjusted here, from the vendor's own list
+    assert facts.value("SPL", "avg_volume") == pytest.approx(4000.0)  # old volumes x 4
+    [(split_event, move)] = facts.split_moves("SPL")
+    assert not split_event.suspected and move.flags == () and move.display == "-72.5%"
 
 
 def test_52_week_range_volatility_and_volume(rules):
     dates = business_days(AS_OF, 300)
     closes = [100.0] * 300
-    closes[-100] = 130.0  # the 52-week high
-    closes[-50] = 80.0  # the 52-week low
+    closes[-100] = 130.0  # the 52-week closing high
+    closes[-50] = 80.0  # the 52-week closing low
+    highs = {"AAA": [c + 1 for c in closes]}
+    lows = {"AAA": [c - 2 for c in closes]}
     volumes = {"AAA": [1000.0] * 299 + [3000.0]}
-    facts = compute_facts(make_snapshot({"AAA": closes}, dates, volumes=volumes), rules)
-    assert facts.value("AAA", "high_52w") == 130.0 and facts.value("AAA", "low_52w") == 80.0
+    snapshot = make_snapshot({"AAA": closes}, dates, volumes=volumes, highs=highs, lows=lows)
+    facts = facts_of(snapshot, rules)
+    assert facts.value("AAA", "high_52w") == 131.0 and facts.value("AAA", "low_52w") == 78.0
+    assert facts.value("AAA", "closing_high_52w") == 130.0 and facts.value("AAA", "closing_low_52w") == 80.0
     assert facts.value("AAA", "high_52w_date") == dates[-100].date()
-    assert facts.stock_figure("AAA", "pct_from_high").value == pytest.approx((100 / 130 - 1) * 100)
+    assert facts.stock_figure("AAA", "high_52w").measure is Measure.INTRADAY_HIGH
+    assert facts.stock_figure("AAA", "closing_low_52w").measure is Measure.CLOSING_LOW
+    assert facts.stock_figure("AAA", "close").measure is Measure.CLOSE
+    assert facts.stock_figure("AAA", "pct_from_high").value == pytest.approx((100 / 131 - 1) * 100)
     assert facts.stock_figure("AAA", "volume_ratio").value == pytest.approx(3.0)
     assert facts.stock_figure("AAA", "volume").display == "3,000 shares"
     log_moves = np.diff(np.log(closes[-64:]))
     assert facts.value("AAA", "volatility") == pytest.approx(log_moves.std(ddof=1) * np.sqrt(252))
+
+
+def test_a_low_traded_during_the_session_is_not_a_closing_low(rules):
+    dates = business_days(AS_OF, 300)
+    closes = [12.0] * 299 + [10.23]
+    lows = {"AAA": [11.5] * 299 + [10.0]}  # the session traded down to $10, then closed at $10.23
+    facts = facts_of(make_snapshot({"AAA": closes}, dates, lows=lows), rules)
+    assert facts.value("AAA", "low_52w_today") and facts.value("AAA", "closing_low_52w_today")
+    assert facts.stock_figure("AAA", "low_52w").display == "$10"
+    assert facts.stock_figure("AAA", "closing_low_52w").display == "$10.23"
+    higher = facts_of(
+        make_snapshot({"AAA": [10.0] * 299 + [10.23]}, dates, lows={"AAA": [10.0] * 299 + [9.5]}), rules
+    )
+    assert higher.value("AAA", "low_52w_today") and not higher.value("AAA", "closing_low_52w_today")
+
+
+def test_facts_carry_window_dates_basis_and_the_date_of_their_inputs(rules):
+    dates = business_days(AS_OF, 300)
+    snapshot = make_snapshot(
+        {"AAA": list(np.linspace(50, 80, 300))}, dates, basis="splits", market_caps={"AAA": 2.0}
+    )
+    facts = facts_of(snapshot, rules)
+    month = facts.stock_return("AAA", "1M")
+    assert (month.start, month.end) == (dt.date(2026, 2, 27), AS_OF)
+    assert month.subject == "AAA" and month.measure is Measure.RETURN and month.inputs_as_of == AS_OF
+    relative = facts.stock_relative("AAA", "1M")
+    assert relative.measure is Measure.DIFFERENCE and relative.unit is Unit.POINTS
+    assert facts.benchmark_return("1M").subject == "benchmark:BMK"
+
+
+def test_zeros_that_mean_not_reported_are_blanks(rules):
+    dates = business_days(AS_OF, 30)
+    snapshot = make_snapshot(
+        {"BNK": [10.0] * 30, "IND": [10.0] * 30},
+        dates,
+        sectors={"BNK": "Financials"},
+        fundamentals={"ebitda": {"BNK": 0.0, "IND": 0.0}, "pe": {"BNK": 0.0, "IND": 12.0}},
+    )
+    facts = facts_of(snapshot, rules)
+    assert np.isnan(facts.value("BNK", "ebitda"))  # banks do not report EBITDA (rules/fundamentals.yaml)
+    assert facts.value("IND", "ebitda") == 0.0  # elsewhere a reported 0 is a 0
+    assert np.isnan(facts.value("BNK", "pe")) and facts.value("IND", "pe") == 12.0
+
+
+def test_column_names_are_built_and_parsed_in_one_place():
+    assert col.windowed(col.RETURN, "since 2024-01-02") == "ret_since 2024-01-02"
+    assert col.window_of(col.RETURN, "ret_1M") == "1M" and col.window_of(col.BASE, "ret_1M") is None
+    assert col.windows_in(col.EQUAL_WEIGHTED, ["ew_1D", "cw_1D", "ew_YTD"]) == {
+        "1D": "ew_1D",
+        "YTD": "ew_YTD",
+    }
 
 
 def test_movers_are_sorted_and_split_by_sign(rules):
@@ -173,12 +301,15 @@ def test_movers_are_sorted_and_split_by_sign(rules):
     closes = {
         t: [100.0] * 9 + [100.0 * (1 + r)] for t, r in {"A": 0.05, "B": 0.02, "C": -0.01, "D": -0.04}.items()
     }
-    facts = compute_facts(make_snapshot(closes, dates), rules)
-    assert facts.movers("1D", 5) == (["A", "B"], ["D", "C"])
+    facts = facts_of(make_snapshot(closes, dates), rules)
+    assert movers(facts, "1D", 5) == (["A", "B"], ["D", "C"])
+    # one company, two share classes: one slot
+    assert movers(facts, "1D", 5, company_of=lambda t: "AB" if t in "AB" else t) == (["A"], ["D", "C"])
 
 
 def test_sp500_facts_cover_the_real_universe(sp500_snapshot, rules):
-    facts = compute_facts(sp500_snapshot, rules)
+    snapshot = with_desk_metadata(sp500_snapshot, load_editorial(resource_dir("editorial")))
+    facts = facts_of(snapshot, rules)
     assert facts.as_of == dt.date(2017, 11, 10)
     assert facts.windows["1D"].start == dt.date(2017, 11, 9)
     # LVLT stops on 2017-10-31 (more than five sessions before the as-of date): no return
@@ -186,8 +317,13 @@ def test_sp500_facts_cover_the_real_universe(sp500_snapshot, rules):
     # ARNC lists 2016-11-01: it has a 1Y return (from 2016-11-10) but none since 2014
     assert facts.stock_return("ARNC", "1Y") is not None
     assert facts.windows["3M"].start == dt.date(2017, 8, 10)
-    # MNK fell 35.5% on 2017-11-07: flagged as a possible corporate action
-    assert any(day == dt.date(2017, 11, 7) for day, _ in facts.corporate_actions("MNK"))
-    assert facts.stock_return("MNK", "1W").flags == (CORPORATE_ACTION,)
+    # prices are split- and dividend-adjusted (its README; editorial/desk.yaml says so): MNK's 35.5% fall
+    # on 2017-11-07 is a real move, kept in averages; NVDA counts in Information Technology's
+    assert facts.basis == "splits_and_dividends" and facts.splits == ()
+    assert facts.stock_return("MNK", "1W").flags == () and facts.left_out(UNIVERSE, "1W") == []
+    assert "NVDA" in facts.group_return("sector:information-technology", "1Y").members
+    assert facts.fundamentals_as_of == dt.date(2017, 3, 8)
     aapl = facts.stock_return("AAPL", "1M")
     assert aapl.display == "12.4%" and "155.34" in aapl.provenance.formula
+    # banks report no EBITDA: the 0 in the file is a blank
+    assert np.isnan(facts.value("JPM", "ebitda"))

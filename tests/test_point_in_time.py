@@ -162,7 +162,7 @@ def test_sp500_as_of_a_week_back_uses_no_later_price(sp500_dir, tmp_path):
     day = tmp_path / "real" / "2017-11-03"
     assert {p.name for p in (tmp_path / "real").iterdir()} >= {"2017-11-03"}
     assert all(a.path.name.endswith("-2017-11-03.md") for a in result.articles)
-    brief = (day / "3m-company-alpha-score-2017-11-03.md").read_text()
+    brief = (day / "3m-co-alpha-score-2017-11-03.md").read_text()
     assert "\ndate: 2017-11-03\n" in brief
     # every file, byte for byte: changing every later price changed nothing
     assert tree(tmp_path / "real") == tree(tmp_path / "other")

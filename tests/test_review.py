@@ -18,6 +18,7 @@ from generator.checks import Checker, load_rules
 from generator.config import load_settings
 from generator.errors import PublishError
 from generator.models import Finding, Severity, Sidecar, TableDrop, Verdict
+from generator.pipeline import build
 from generator.publish import (
     ATOM_FEED,
     JSON_FEED,
@@ -42,7 +43,7 @@ from generator.review import (
 
 DAY = "2026-11-20"
 LEGAL = "thinkloom-alpha-score-2026-11-20"  # held: "lawsuit" in a quoted headline
-SPLIT = "skyhollow-aerospace-alpha-score-2026-11-20"  # held: five figures distorted by a stock split
+SPLIT = "skyhollow-aerospace-alpha-score-2026-11-20"  # held: its 4-for-1 split, suspected in as-traded prices
 QUOTED = "fibrenne-optical-alpha-score-2026-11-20"  # published; quotes its chief executive
 PUBLISHED = "zenithal-platforms-alpha-score-2026-11-20"
 QUOTE = "only as fast as the links"
@@ -92,10 +93,14 @@ def misquote(out: Path) -> Sidecar:
 
 
 @pytest.fixture(scope="module")
-def queue_out(sample_run, tmp_path_factory) -> Path:
-    """The sample output with one article misquoted and blocked, and review.html written."""
-    out = tmp_path_factory.mktemp("review") / "out"
-    shutil.copytree(sample_run.out_dir, out)
+def queue_out(sample_dir, tmp_path_factory) -> Path:
+    """The sample run without its actions.csv (so SKHA's split is only suspected and its brief held),
+    with one article misquoted and blocked, and review.html written."""
+    root = tmp_path_factory.mktemp("review")
+    snapshot = shutil.copytree(sample_dir, root / "snapshot")
+    (snapshot / "actions.csv").unlink()
+    out = root / "out"
+    build(load_settings(snapshot=snapshot, out=out, jobs=1, quiet=True))
     misquote(out)
     with output_lock(out):
         write_review_page(out)
@@ -138,7 +143,7 @@ def test_review_lists_held_and_blocked_articles_with_reasons(queue_out, capsys):
     text = capsys.readouterr().out
     for slug in (LEGAL, SPLIT, QUOTED):
         assert slug in text
-    assert "risk.corporate_action ×5" in text and "legal term: 'lawsuit'" in text
+    assert "risk.corporate_action" in text and "legal term: 'lawsuit'" in text
     assert "quotes.mismatch" in text and "block" in text
     assert PUBLISHED not in text
     assert "9 held for review, 1 blocked, 0 approved, 73 published; 83 articles" in text
@@ -164,7 +169,7 @@ def test_page_summarises_the_queue(queue_out):
     for state, count in (("published", 73), ("approved", 0), ("held", 9), ("blocked", 1)):
         assert f'<li class="{state}">{state}: <strong>{count}</strong></li>' in page
     rows = dict(re.findall(r"<tr><td><code>([a-z_.]+)</code></td><td>\w+</td><td>(\d+)</td>", page))
-    assert rows["risk.corporate_action"] == "5" and rows["risk.legal"] == "6"
+    assert rows["risk.corporate_action"] == "1" and rows["risk.legal"] == "6"
     assert rows["quotes.mismatch"] == "1" and rows["tables.low_information"] == "1"
     articles = re.findall(r'<article class="queued verdict-(\w+)" id="a\d+" data-slug="([a-z0-9-]+)"', page)
     assert articles[0] == ("block", QUOTED)  # blocked first
@@ -176,7 +181,7 @@ def test_page_marks_flagged_phrases_and_figures_in_place(queue_out):
     page = (queue_out / REVIEW_PAGE).read_text()
     assert marks(article_html(page, LEGAL), "risk-legal") == ["lawsuit"]
     figures = marks(article_html(page, SPLIT), "risk-corporate-action")
-    assert figures == ["-92.5 percentage points", "72.9%", "71.5%", "92.5 percentage points", "74.7%"]
+    assert figures == ["74.7%"]  # the split day's move; returns spanning it are not stated at all
     coverage = article_html(page, "cairnmoor-mining-alpha-score-2026-11-20")
     assert marks(coverage, "risk-low-coverage") == ["Cairnmoor Mining lacks the data for an Alpha Score"]
     # The findings list links to each mark.

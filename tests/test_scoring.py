@@ -3,6 +3,7 @@ bands, the sentence has the seed's exact form, and a missing input is never trea
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from pathlib import Path
@@ -11,9 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from generator import apstyle
 from generator.errors import ConfigError
-from generator.facts import compute_facts, load_fact_rules
-from generator.models import SIGNALS
+from generator.facts import PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
+from generator.models import SIGNALS, Measure, Unit
 from generator.resources import resource_dir
 from generator.scoring import (
     UNIVERSE_PEERS,
@@ -40,8 +42,10 @@ def rules():
 
 
 def scores_for(snapshot, rules):
-    facts = compute_facts(snapshot, load_fact_rules(RULES_DIR))
-    return compute_scores(snapshot, facts, rules, load_lexicon(RULES_DIR))
+    fact_rules = load_fact_rules(RULES_DIR)
+    panel = PricePanel.from_snapshot(snapshot, fact_rules)
+    facts = compute_facts(snapshot, panel, fact_rules, load_fundamentals_rules(RULES_DIR))
+    return compute_scores(snapshot, panel, facts, rules, load_lexicon(RULES_DIR))
 
 
 def band(rules, value):
@@ -89,7 +93,11 @@ def test_every_sp500_ticker_obeys_the_score_rules(sp500_snapshot, rules):
     assert_score_invariants(scores, rules)
     # no headlines in that snapshot: sentiment is missing everywhere, never zero
     assert all(a.signals["sentiment"] is None for a in scores.by_ticker.values())
-    assert sum(a.score is not None for a in scores.by_ticker.values()) == 490
+    # banks report no EBITDA (a 0 in the file, a blank here) and the file has no other quality input:
+    # no quality signal, so two of four signals and no score; never a rank for an EBITDA margin of 0.0%
+    jpm = scores.by_ticker["JPM"]
+    assert jpm.signals["quality"] is None and jpm.score is None
+    assert scores.by_ticker["AAPL"].score is not None
     assert scores.by_ticker["LVLT"].signals["momentum"] is None  # stopped trading Oct. 31: no momentum
 
 
@@ -159,10 +167,43 @@ def test_headline_tone_uses_whole_words_and_negation():
 def test_score_facts_carry_the_figures_of_the_sentence(sample_snapshot, rules):
     scores = scores_for(sample_snapshot, rules)
     capped = next(a for a in scores.by_ticker.values() if a.capped)
-    facts = ScoreFacts(capped, sample_snapshot.as_of, rules)
+    fundamentals_date = dt.date(2026, 3, 1)
+    facts = ScoreFacts(capped, sample_snapshot.as_of, rules, fundamentals_date)
     assert facts["alpha"].value == capped.score
     assert (facts["available"].value, facts["total"].value, facts["cap"].value) == (3, 4, 90)
     assert facts["alpha"].id == f"score:{capped.ticker}:alpha"
+    assert facts["alpha"].measure is Measure.SCORE and facts["cap"].measure is Measure.THRESHOLD
+    assert facts["alpha"].inputs_as_of == sample_snapshot.as_of
+    value = capped.signals["value"] or capped.signals["quality"]
+    name = "value" if capped.signals["value"] else "quality"
+    assert facts[f"signal.{name}"].inputs_as_of == fundamentals_date  # fundamentals carry their own date
+    metric = value.metrics[0].name
+    assert facts[f"rank.{metric}"].measure is Measure.PERCENTILE
+
+
+def test_percentiles_read_from_first_to_ninety_ninth():
+    assert apstyle.display(100.0, Unit.PERCENTILE) == "99th"
+    assert apstyle.display(0.0, Unit.PERCENTILE) == "1st"
+    assert apstyle.display(50.4, Unit.PERCENTILE) == "50th"
+
+
+def test_value_ratios_are_recomputed_at_the_latest_close():
+    """Apple on 2017-11-10: trailing EPS 8.33 (fundamentals of 2017-03-08, price 139.52) against the
+    $174.67 close is an earnings yield of 4.77%, not the 6.0% the March price gives."""
+    from generator.scoring import fundamental_metrics
+
+    inputs = {"price": [139.52], "eps": [8.33], "price_to_book": [5.53], "price_to_sales": [3.35]}
+    frame = pd.DataFrame(inputs, index=["AAPL"])
+    close = pd.Series([174.67], index=["AAPL"])
+    metrics = fundamental_metrics(frame, close, {}, dated=True)
+    assert metrics.at["AAPL", "earnings_yield"] == pytest.approx(8.33 / 174.67 * 100)
+    assert metrics.at["AAPL", "book_to_price"] == pytest.approx(139.52 / 5.53 / 174.67)
+    assert metrics.at["AAPL", "sales_to_price"] == pytest.approx(139.52 / 3.35 / 174.67)
+    # no price to derive per-share inputs: dated ratios are missing, current ones are used as reported
+    no_price = frame.drop(columns=["price", "eps"]).assign(pe=[16.75])
+    assert np.isnan(fundamental_metrics(no_price, close, {}, dated=True).at["AAPL", "earnings_yield"])
+    fresh = fundamental_metrics(no_price, close, {}, dated=False)
+    assert fresh.at["AAPL", "earnings_yield"] == pytest.approx(100 / 16.75)
 
 
 @pytest.mark.parametrize(
@@ -188,13 +229,14 @@ def test_money_ratios_need_matching_units():
         {"ebitda": [2.0], "market_cap": [20.0], "price_to_sales": [2.0], "enterprise_value": [25.0]},
         index=["T"],
     )
+    close = pd.Series([1.0], index=["T"])
     same = fundamental_metrics(
-        frame, {"ebitda": "USD bn", "market_cap": "USD bn", "enterprise_value": "USD bn"}
+        frame, close, {"ebitda": "USD bn", "market_cap": "USD bn", "enterprise_value": "USD bn"}, dated=False
     )
     assert same.at["T", "ebitda_to_ev"] == pytest.approx(8.0) and same.at[
         "T", "ebitda_margin"
     ] == pytest.approx(20.0)
     mixed = fundamental_metrics(
-        frame, {"ebitda": "USD bn", "market_cap": "USD bn", "enterprise_value": "USD"}
+        frame, close, {"ebitda": "USD bn", "market_cap": "USD bn", "enterprise_value": "USD"}, dated=False
     )
     assert "ebitda_to_ev" not in mixed and mixed.at["T", "ebitda_margin"] == pytest.approx(20.0)

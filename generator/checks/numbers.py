@@ -2,9 +2,10 @@
 
 A figure is a number with a unit a reader would quote: a percentage, money, a multiple, a score, a
 percentile, a count of something. Bare numbers (years, dates, quarter numbers) are not figures. A
-figure traces to a fact whose unit fits its kind when it equals the fact's display text, or the
-fact's value at the precision the figure shows ("$5 billion" traces to 4.8e9 dollars). Signs are
-ignored ("fell 3.2%" against -3.2). Figures inside a quote verified against its source are exempt:
+figure traces to the facts whose unit fits its kind and whose display text shows it; only when no
+display does, to those whose value it shows at its precision ("$5 billion" traces to 4.8e9 dollars).
+Signs are ignored ("fell 3.2%" against -3.2): what the words say about a figure is claims.*'s job.
+Figures inside a quote verified against its source are exempt:
 the quote is traced to the source instead. The vocabulary is data, in rules/numbers.yaml.
 """
 
@@ -20,6 +21,7 @@ from typing import Literal, cast
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator.checks.base import Article, Hit, Rule
+from generator.checks.document import Block
 from generator.checks.quotes import verify_quotes
 from generator.models import Fact, Unit
 
@@ -27,6 +29,7 @@ FigureKind = Literal["percent", "points", "money", "multiple", "score", "percent
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _TOLERANCE = 1e-9
 _DISPLAY_CACHE_LIMIT = 100_000
+_LEADING_NUMBER = re.compile(rf"[-$]*({_NUMBER})")
 
 
 class NumbersSettings(BaseModel):
@@ -105,6 +108,7 @@ class Figure:
     line: int = 0
     column: int = 0
     facts: list[Fact] = field(default_factory=list)
+    block: Block | None = None  # the prose block it was found in (None for a display text)
 
     @property
     def magnitude(self) -> float:
@@ -172,7 +176,17 @@ class FactIndex:
         self._facts = {unit: [f for _, _, f in sorted(e, key=lambda x: x[:2])] for unit, e in by_unit.items()}
 
     def trace(self, figure: Figure) -> list[Fact]:
-        """Facts the figure is: their value at the figure's precision, or their display figure."""
+        """Facts the figure is: those whose display it is, else those whose value it shows.
+
+        A display match wins: "$10" is the fact displayed "$10" (a 52-week low), not also a close of
+        $10.23 that rounds to it. Only a figure no display matches (a person's rounding, "about
+        $5 billion") is traced by value at its precision.
+        """
+        shown: dict[int, Fact] = {}
+        for unit in self._settings.kinds.get(figure.kind, ()):
+            shown.update((id(f), f) for f in self._by_display.get((unit, _key(figure.magnitude)), ()))
+        if shown:
+            return sorted(shown.values(), key=lambda fact: self._order[id(fact)])
         found: dict[int, Fact] = {}
         half_step = 0.5 * 10**-figure.decimals
         for unit in self._settings.kinds.get(figure.kind, ()):
@@ -184,8 +198,14 @@ class FactIndex:
                 first = bisect_left(values, low - slack)
                 last = bisect_right(values, high + slack)
                 found.update((id(f), f) for f in self._facts[unit][first:last])
-            found.update((id(f), f) for f in self._by_display.get((unit, _key(figure.magnitude)), ()))
         return sorted(found.values(), key=lambda fact: self._order[id(fact)])
+
+    def any_unit(self, figure: Figure) -> list[Fact]:
+        """Facts of any unit displayed with the figure's number: what a mislabelled figure meant."""
+        key = _key(figure.magnitude)
+        return [
+            fact for (_, magnitude), facts in self._by_display.items() if magnitude == key for fact in facts
+        ]
 
 
 def _key(magnitude: float) -> float:
@@ -198,7 +218,11 @@ def _display_magnitudes(display: str, settings: NumbersSettings) -> tuple[float,
     if len(cache) > _DISPLAY_CACHE_LIMIT:  # a long-lived process checking many articles stays bounded
         cache.clear()
     if display not in cache:
-        cache[display] = tuple(f.magnitude for f in parse_figures(display, settings))
+        magnitudes = tuple(f.magnitude for f in parse_figures(display, settings))
+        if not magnitudes:  # a display without its unit words, such as a percentile's "99th"
+            leading = _LEADING_NUMBER.match(display)
+            magnitudes = (float(leading.group(1).replace(",", "")),) if leading else ()
+        cache[display] = magnitudes
     return cache[display]
 
 
@@ -207,7 +231,7 @@ def trace_figures(article: Article) -> list[Figure]:
     if article.sidecar is None:
         return []
     settings = cast(NumbersSettings, article.settings["numbers"])
-    index = FactIndex(article.sidecar.facts, settings)
+    index = article.analysis(fact_index)
     exempt: dict[int, list[tuple[int, int]]] = {}
     for quote in article.analysis(verify_quotes):
         if quote.status == "verified":
@@ -221,8 +245,15 @@ def trace_figures(article: Article) -> list[Figure]:
                 continue
             figure.line, figure.column = doc.locate(block, figure.start, len(figure.text))
             figure.facts = index.trace(figure)
+            figure.block = block
             figures.append(figure)
     return figures
+
+
+def fact_index(article: Article) -> FactIndex:
+    """The article's sidecar facts indexed for tracing (empty without a sidecar), built once."""
+    facts = article.sidecar.facts if article.sidecar is not None else []
+    return FactIndex(facts, cast(NumbersSettings, article.settings["numbers"]))
 
 
 class NumbersUntraced(Rule):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,12 +29,28 @@ _WORDS = re.compile(r"[^\W_]\S*")  # one match per whitespace-separated token ho
 _EXCERPT_CHARS = 160
 
 
+class AttributionSettings(BaseModel):
+    """quotes.attribution: the words that name a kind of document, and what means "the company says"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind_words: dict[str, list[str]] = Field(min_length=1)
+    own_statement_words: list[str]
+    company_headings: list[str]
+
+    @cached_property
+    def words_to_kind(self) -> list[tuple[str, str]]:
+        pairs = [(word.lower(), kind) for kind, words in self.kind_words.items() for word in words]
+        return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
 class QuotesSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_words: int = Field(ge=1)
     max_insertion_words: int = Field(ge=0)
     closing_punctuation: str
+    attribution: AttributionSettings
 
 
 @dataclass(slots=True)

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from generator.checks.attribution import QuoteAttribution
 from generator.checks.base import NoSettings, Rule
+from generator.checks.claims import (
+    ClaimsAbsence,
+    ClaimsContradiction,
+    ClaimsDirection,
+    ClaimsMeasure,
+    ClaimsRanking,
+    ClaimsSettings,
+    ClaimsStale,
+)
 from generator.checks.numbers import NumbersSettings, NumbersUntraced
 from generator.checks.quotes import QuoteMismatch, QuoteNoSource, QuotesSettings, SourcesMissing
 from generator.checks.risk import (
@@ -27,9 +37,16 @@ from generator.checks.tables import TableLowInformation, TablesSettings
 RULES: tuple[type[Rule], ...] = (
     QuoteMismatch,
     QuoteNoSource,
+    QuoteAttribution,
     SourcesMissing,
     TableLowInformation,
     NumbersUntraced,
+    ClaimsMeasure,
+    ClaimsDirection,
+    ClaimsContradiction,
+    ClaimsStale,
+    ClaimsRanking,
+    ClaimsAbsence,
     RiskThin,
     RiskAdvice,
     RiskPromissory,
@@ -47,6 +64,7 @@ FAMILIES: dict[str, type[BaseModel]] = {
     "sources": NoSettings,
     "tables": TablesSettings,
     "numbers": NumbersSettings,
+    "claims": ClaimsSettings,
     "risk": RiskSettings,
     "structure": NoSettings,
     "style": StyleSettings,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from generator.attribution import Attributed, attributed_quotes, document_headers
 from generator.models import SourceRef
 
 _TRANSLATE = str.maketrans(
@@ -51,11 +52,16 @@ def normalize_text(text: str) -> str:
 
 
 class SourceIndex:
-    """A source normalised once: `text` for exact search, word postings for the closest passage."""
+    """A source normalised once: `text` for exact search, word postings for the closest passage.
 
-    __slots__ = ("_display", "_norm", "_postings", "text")
+    `raw` keeps the text as written, for reading who a quotation is attributed to.
+    """
+
+    __slots__ = ("_attributions", "_display", "_norm", "_postings", "raw", "text")
 
     def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self._attributions: list[tuple[str, Attributed]] | None = None
         self._display: list[str] = []
         self._norm: list[str] = []
         for word in unicodedata.normalize("NFKC", raw).split():
@@ -109,6 +115,16 @@ class SourceIndex:
         text, similarity, _ = process.extractOne(query, list(windows), scorer=fuzz.ratio)
         first, last = windows[text]
         return round(similarity), " ".join(self._display[first:last])
+
+    def attributions(self) -> list[tuple[str, Attributed]]:
+        """Each attributed quotation in the source with its normalised text (computed once)."""
+        if self._attributions is None:
+            self._attributions = [(normalize_text(a.text), a) for a in attributed_quotes(self.raw)]
+        return self._attributions
+
+    def headers(self) -> dict[str, str]:
+        """The document's header lines (organisation, speaker, role, kind...), contract 1."""
+        return document_headers(self.raw)[1]
 
     def _index(self) -> dict[tuple[str, ...], list[int]]:
         if self._postings is None:

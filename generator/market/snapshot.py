@@ -18,15 +18,17 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
+from generator.attribution import HEADER_KEYS, document_headers
 from generator.errors import NewsdeskError, SnapshotError, located
 from generator.files import DIR_MODE, swap_folder
+from generator.models import PriceBasis
 from generator.rulefiles import describe
 
 PRICE_COLUMNS = ("date", "ticker", "open", "high", "low", "close", "volume")
@@ -55,9 +57,8 @@ ATTRIBUTION_FIELDS = ("organisation", "speaker", "role", "kind")
 DOCUMENT_KINDS = ("press_release", "research_note", "news", "filing")
 NEWS_FIELDS = ("ticker", "published", "title", "summary", "publisher", "url", *ATTRIBUTION_FIELDS)
 CURRENCY = "USD"  # of every snapshot newsdesk builds from real data (fetch, import)
-SOURCE_HEADER_KEYS = ("tickers", "url", "published", "publisher", *ATTRIBUTION_FIELDS)
+SOURCE_HEADER_KEYS = HEADER_KEYS
 ACTION_COLUMNS = ("date", "ticker", "split_ratio", "dividend")
-PriceBasis = Literal["none", "splits", "splits_and_dividends"]
 _PRICE_FILES = ("prices.parquet", "prices.csv.gz", "prices.csv")
 _BENCHMARK_FILES = ("benchmark.parquet", "benchmark.csv.gz", "benchmark.csv")
 
@@ -84,6 +85,11 @@ class Manifest(BaseModel):
     # The date the fundamentals describe, when older than as_of (None: as of as_of).
     fundamentals_as_of: dt.date | None = None
     calendar: str | None = None  # the exchange calendar the trading days follow, e.g. "XNYS"
+    # The date the universe's membership list describes, when older than as_of (an index's members
+    # as of then: stories say so), and the date the sub-industry classification describes (stories
+    # do not group an earlier market by a later classification).
+    universe_as_of: dt.date | None = None
+    sub_industries_as_of: dt.date | None = None
 
     def unit(self, column: str) -> str:
         return self.units.get(column) or FUNDAMENTAL_FIELDS.get(column, "")
@@ -431,15 +437,7 @@ def parse_source(path: Path) -> SourceDocument:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise SnapshotError(located(path, "the first line must be the document's title", line=1))
-    headers: dict[str, str] = {}
-    body_start = 1
-    for index, line in enumerate(lines[1:], start=1):
-        key, sep, value = line.partition(":")
-        if sep and key.strip().lower() in SOURCE_HEADER_KEYS:
-            headers[key.strip().lower()] = value.strip()
-            body_start = index + 1
-        else:
-            break
+    _, headers, body_start = document_headers(text)
     body = "\n".join(lines[body_start:]).strip()
     kind = headers.get("kind")
     if kind is not None and kind not in DOCUMENT_KINDS:

@@ -7,13 +7,14 @@ what to watch). Editors own these words; the generator only adds traced figures 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.market.snapshot import PriceBasis
-from generator.models import SLUG_PATTERN
+from generator.market.snapshot import Snapshot
+from generator.models import SLUG_PATTERN, PriceBasis
 from generator.rulefiles import load_rule_file
 
 
@@ -35,6 +36,8 @@ class SnapshotFacts(_Editorial):
     prices_adjusted: PriceBasis | None = None  # none | splits | splits_and_dividends
     fundamentals_as_of: dt.date | None = None  # the date the fundamentals describe
     calendar: str | None = None  # the exchange calendar, e.g. "XNYS"
+    universe_as_of: dt.date | None = None  # the date the membership list describes
+    sub_industries_as_of: dt.date | None = None  # the date the sub-industry classification describes
 
 
 class Desk(_Editorial):
@@ -74,3 +77,17 @@ def load_editorial(folder: Path) -> Editorial:
         load_rule_file(folder / "themes.yaml", Themes) if (folder / "themes.yaml").is_file() else Themes()
     )
     return Editorial(desk=desk, themes=tuple(themes.themes))
+
+
+def with_desk_metadata(snapshot: Snapshot, editorial: Editorial) -> Snapshot:
+    """Fill what the manifest does not say (names, price basis, data dates) from editorial/desk.yaml."""
+    manifest = snapshot.manifest
+    known = editorial.desk.snapshots.get(manifest.name)
+    if known is None:
+        return snapshot
+    update = {
+        key: value
+        for key, value in known.model_dump().items()
+        if value is not None and getattr(manifest, key) is None
+    }
+    return dataclasses.replace(snapshot, manifest=manifest.model_copy(update=update))

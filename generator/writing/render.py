@@ -5,16 +5,25 @@ value stops the render with the template, line and variable named, instead of pr
 Figures reach the text only through filters that take a `Fact` and record it, so the sidecar lists
 exactly the facts the article states and the checker can trace every number.
 
+Each filter also records the claim its words make (subject, predicate, facts): `move` a direction,
+`versus` a comparison, `ranked` a ranking over the facts it compared, the others that a figure is
+stated. A claim is marked in the output with two private-use characters while rendering; once the
+text is final the marks give each claim its sentence and are removed, so the sidecar says which
+sentence makes which claim.
+
 Filters: fig (signed display), size (unsigned display), numeral (a count as digits), move (verb +
-figure), versus (relative performance), summary (an Alpha Score sentence and its facts), sign
-(direction as displayed, for choosing words), upfirst. Globals: choose, window, ap_date, join, plural.
+figure), versus (relative performance), ranked (a ranking phrase), summary (an Alpha Score sentence
+and its facts), sign (direction as displayed, for choosing words), upfirst. Globals: choose, window,
+ap_date, join, plural.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import traceback
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +33,36 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from generator import apstyle
 from generator.errors import RenderError
-from generator.models import AlphaScore, Article, Fact, FrontMatter, SourceRef
-from generator.writing.phrasing import Voice, WritingRules, displayed_value, magnitude
+from generator.models import AlphaScore, Article, Claim, Fact, FrontMatter, SourceRef
+from generator.prose import sentence_spans
+from generator.writing.phrasing import Voice, WritingRules, direction, displayed_value, magnitude
 
 # Text that must never reach a reader: unrendered values (as whole words) and template syntax.
 _LEAK_WORDS = ("nan", "NaN", "None", "inf", "Infinity")
 _LEAK_MARKS = ("{{", "}}", "{%", "%}")
 _STATE = "render_state"
+_MARK = "\ue000"  # followed by one character that encodes the claim's number
+_MARK_BASE = 0xE100
+_MAX_CLAIMS = 0xF8FF - _MARK_BASE  # private-use characters available to number claims
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A ranking a story states: `fact` is first (or last) among `among`; `left_out` were not compared."""
+
+    fact: Fact
+    position: str  # "first" | "last"
+    among: tuple[Fact, ...]
+    left_out: tuple[Fact, ...] = ()
 
 
 class RenderState:
-    """Per-article state the filters share: the phrasing voice and the facts printed so far."""
+    """Per-article state the filters share: the phrasing voice, the facts and the claims so far."""
 
     def __init__(self, voice: Voice) -> None:
         self.voice = voice
         self.used: dict[str, Fact] = {}
+        self.claims: list[Claim] = []
 
     def record(self, fact: Fact) -> Fact:
         if isinstance(fact, jinja2.Undefined):
@@ -50,6 +74,16 @@ class RenderState:
         self.used.setdefault(fact.id, fact)
         return fact
 
+    def claim(self, predicate: str, facts: list[Fact], text: str, **extra: tuple[str, ...]) -> str:
+        """Record a claim and return `text` marked so its sentence can be found after rendering."""
+        for fact in facts:
+            self.record(fact)
+        if len(self.claims) >= _MAX_CLAIMS:
+            raise jinja2.TemplateRuntimeError(f"more than {_MAX_CLAIMS} figures in one article")
+        subject = next((f.subject for f in facts if f.subject), "")
+        self.claims.append(Claim(subject, predicate, tuple(f.id for f in facts), text, **extra))
+        return f"{_MARK}{chr(_MARK_BASE + len(self.claims) - 1)}{text}"
+
 
 def _state(context: jinja2.runtime.Context) -> RenderState:
     return context[_STATE]
@@ -57,30 +91,56 @@ def _state(context: jinja2.runtime.Context) -> RenderState:
 
 @pass_context
 def _fig(context, fact: Fact) -> str:
-    return _state(context).record(fact).display
+    state = _state(context)
+    return state.claim("states", [fact], state.record(fact).display)
 
 
 @pass_context
 def _size(context, fact: Fact) -> str:
-    return magnitude(_state(context).record(fact))
+    state = _state(context)
+    return state.claim("states", [fact], magnitude(state.record(fact)))
+
+
+_DIRECTIONS = {1: "rose", 0: "unchanged", -1: "fell"}
+_COMPARISONS = {1: "outperformed", 0: "matched", -1: "underperformed"}
 
 
 @pass_context
-def _move(context, fact: Fact, tense: str = "past") -> str:
+def _move(context, fact: Fact, tense: str = "past", against: Fact | None = None) -> str:
     state = _state(context)
-    return state.voice.move(state.record(fact), tense)
+    words = state.voice.move(state.record(fact), tense, against=against)
+    return state.claim(_DIRECTIONS[direction(fact)], [fact], words)
 
 
 @pass_context
 def _versus(context, fact: Fact, other: str, tense: str = "past") -> str:
     state = _state(context)
-    return state.voice.versus(state.record(fact), other, tense)
+    words = state.voice.versus(state.record(fact), other, tense)
+    return state.claim(_COMPARISONS[direction(fact)], [fact], words)
+
+
+@pass_context
+def _ranked(context, ranking: Ranking, words: str) -> str:
+    """Print a ranking phrase ("the biggest gain in the S&P 500") and record what it ranks over."""
+    state = _state(context)
+    if not isinstance(ranking, Ranking):
+        raise jinja2.TemplateRuntimeError(f"ranked needs a ranking, got {type(ranking).__name__}")
+    for fact in (*ranking.among, *ranking.left_out):
+        state.record(fact)
+    return state.claim(
+        f"ranks_{ranking.position}",
+        [ranking.fact],
+        words,
+        among=tuple(f.id for f in ranking.among),
+        left_out=tuple(f.id for f in ranking.left_out),
+    )
 
 
 @pass_context
 def _numeral(context, fact: Fact) -> str:
     """A count as digits, for tables (AP spells out one to nine only in prose)."""
-    return apstyle.number(_state(context).record(fact).value, 0)
+    state = _state(context)
+    return state.claim("states", [fact], apstyle.number(state.record(fact).value, 0))
 
 
 def _upfirst(text: str) -> str:
@@ -99,10 +159,8 @@ def _summary(context, score: AlphaScore, facts: Mapping[str, Fact]) -> str:
     """The score's published sentence; records the figures it contains (score, counts, cap)."""
     state = _state(context)
     keys = ["alpha", "available", "total", "cap", "minimum"] + [f"signal.{name}" for name in score.signals]
-    for key in keys:
-        if key in facts:
-            state.record(facts[key])
-    return score.summary
+    stated = [facts[key] for key in keys if key in facts]
+    return state.claim("states", stated, score.summary) if stated else score.summary
 
 
 @pass_context
@@ -149,6 +207,7 @@ class ArticleWriter:
             numeral=_numeral,
             move=_move,
             versus=_versus,
+            ranked=_ranked,
             summary=_summary,
             sign=_sign,
             upfirst=_upfirst,
@@ -194,7 +253,9 @@ class ArticleWriter:
             body = template.render({**context, _STATE: state})
         except jinja2.TemplateError as exc:
             raise RenderError(f"{self._where(exc, template)}: {exc}") from None
-        body = _tidy(body)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a value of the wrong kind
+            raise RenderError(f"{self._where(exc, template)}: {type(exc).__name__}: {exc}") from None
+        body, claims = _claims_in(_tidy(body), state.claims)
         leak = find_leak(body)
         if leak is not None:
             position, text = leak
@@ -208,7 +269,13 @@ class ArticleWriter:
         front_matter = FrontMatter(
             title=title, slug=slug, date=date, kind=kind, tickers=tickers, sources=sources
         )
-        return Article(front_matter=front_matter, body=body, facts=list(state.used.values()), scores=scores)
+        return Article(
+            front_matter=front_matter,
+            body=body,
+            facts=list(state.used.values()),
+            claims=claims,
+            scores=scores,
+        )
 
     def _where(self, exc: BaseException, template: jinja2.Template) -> str:
         """'templates/x.md.j2, line N' from the innermost template frame of the traceback."""
@@ -259,6 +326,56 @@ def _tidy(body: str) -> str:
         if line or (lines and lines[-1]):
             lines.append(line)
     return "\n".join(lines).strip() + "\n"
+
+
+def _claims_in(body: str, claims: list[Claim]) -> tuple[str, list[Claim]]:
+    """The body without claim marks, and each claim with the sentence its mark sat in."""
+    if _MARK not in body:
+        return body, claims
+    sentences: dict[int, str] = {}
+    lines = []
+    for line in body.split("\n"):
+        if _MARK not in line:
+            lines.append(line)
+            continue
+        parts = line.split(_MARK)
+        clean, positions = parts[0], []
+        for part in parts[1:]:
+            positions.append((ord(part[0]) - _MARK_BASE, len(clean)))
+            clean += part[1:]
+        lines.append(clean)
+        prose = _plain(clean)
+        spans = sentence_spans(prose.text)
+        for number, position in positions:
+            at = prose.offset(position)
+            sentences[number] = next((prose.text[a:b] for a, b in spans if a <= at < b), prose.text)
+    placed = [dataclasses.replace(c, sentence=sentences.get(i, "")) for i, c in enumerate(claims)]
+    return "\n".join(lines), placed
+
+
+@dataclass(frozen=True)
+class _Plain:
+    """A line without its markdown block prefix and emphasis marks, mapping offsets back."""
+
+    text: str
+    removed_before: tuple[int, ...]  # for each offset in the line, characters removed before it
+
+    def offset(self, position: int) -> int:
+        return position - self.removed_before[min(position, len(self.removed_before) - 1)]
+
+
+def _plain(line: str) -> _Plain:
+    prefix = len(line) - len(line.lstrip("#>-| "))
+    removed, kept = [], []
+    dropped = 0
+    for index, char in enumerate(line):
+        removed.append(dropped)
+        if index < prefix or char in "*_`":
+            dropped += 1
+        else:
+            kept.append(char)
+    removed.append(dropped)
+    return _Plain("".join(kept), tuple(removed))
 
 
 def _title(body: str) -> str:

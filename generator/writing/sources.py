@@ -8,31 +8,28 @@ become small source documents (headline, publisher, link, summary) for the same 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
 
+from generator.attribution import attributed_quotes
 from generator.market.snapshot import SourceDocument
 from generator.models import SourceRef
 from generator.slugs import slugify
 
 SOURCES_DIR = "sources"
-# “Quoted words,” said Name Surname, role.   (curly or straight quotes)
-_ATTRIBUTED = re.compile(
-    r"[“\"](?P<quote>[^”\"]{20,400}?)[,.]?[”\"]\s+said\s+(?P<speaker>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)+)"
-    r"(?:,\s+(?P<role>[^.\n]+?))?\.(?:\s|$)"
-)
+_MIN_QUOTE_CHARS = 20  # shorter quoted spans are terms or titles, not statements worth quoting
 
 
 @dataclass(frozen=True)
 class Quote:
-    """A sentence a source attributes to a named person, ready to quote exactly."""
+    """A statement a source attributes to a named person, ready to quote exactly."""
 
     text: str  # the words inside the quote marks, without the comma AP puts before the closing mark
     speaker: str
     role: str | None
+    organisation: str | None  # the speaker's organisation, from the role or the document's header
     source: SourceDocument
 
     @property
@@ -102,16 +99,22 @@ def source_ref(document: SourceDocument) -> SourceRef:
 
 
 def _quotes(document: SourceDocument) -> list[Quote]:
-    body = re.sub(r"\s+", " ", document.body)
-    return [
-        Quote(
-            m.group("quote").strip(),
-            m.group("speaker").strip(),
-            (m.group("role") or "").strip() or None,
-            document,
+    """Each attributed statement in the document's body, one quoted span each.
+
+    A span is only quoted with its speaker: a span the text attributes to no one is not quotable.
+    Whitespace inside a span is collapsed, as quote checking compares normalised text anyway.
+    """
+    quotes = []
+    for found in attributed_quotes(document.body):
+        text = " ".join(found.text.split())
+        if found.speaker is None or len(text) < _MIN_QUOTE_CHARS:
+            continue
+        organisation = found.organisation or (
+            document.organisation if found.speaker == document.speaker else None
         )
-        for m in _ATTRIBUTED.finditer(body)
-    ]
+        role = found.role or (document.role if found.speaker == document.speaker else None)
+        quotes.append(Quote(text, found.speaker, role, organisation, document))
+    return quotes
 
 
 def _text(value: object) -> str | None:
@@ -143,4 +146,8 @@ def _news_document(item) -> SourceDocument:
         url=headers["url"],
         published=headers["published"],
         publisher=headers["publisher"],
+        organisation=_text(getattr(item, "organisation", None)) or headers["publisher"],
+        speaker=_text(getattr(item, "speaker", None)),
+        role=_text(getattr(item, "role", None)),
+        kind=_text(getattr(item, "kind", None)) or "news",
     )

@@ -46,7 +46,8 @@ def front_matter(sources: dict[str, Any] | None = None, **overrides: Any) -> str
 
 
 def sidecar_json(spec: dict[str, Any]) -> str:
-    """A full sidecar from a short spec: facts need id, value, unit (display defaults to the value)."""
+    """A full sidecar from a short spec: facts need id, value, unit (display defaults to the value);
+    claims need predicate and facts; `snapshot` and `entities` pass through as given."""
     facts = [
         {
             "display": str(fact["value"]),
@@ -73,6 +74,7 @@ def sidecar_json(spec: dict[str, Any]) -> str:
                 **score,
             }
         )
+    claims = [{"subject": "HLXM", "text": "", "sentence": "", **claim} for claim in spec.get("claims", [])]
     sidecar = {
         "version": 1,
         "slug": "helix-results",
@@ -81,7 +83,9 @@ def sidecar_json(spec: dict[str, Any]) -> str:
         "kind": "alpha_brief",
         "tickers": ["HLXM"],
         "facts": facts,
+        "claims": claims,
         "scores": scores,
+        **{key: spec[key] for key in ("snapshot", "entities") if key in spec},
     }
     return json.dumps(sidecar)
 

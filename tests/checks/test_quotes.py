@@ -6,11 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.checks import load_rules
 from generator.checks import sources as sources_module
-from generator.checks.quotes import QuotesSettings, compile_quote
+from generator.checks.quotes import compile_quote
 from generator.checks.sources import SourceIndex, normalize_text
 
-SETTINGS = QuotesSettings(min_words=4, max_insertion_words=6, closing_punctuation=",.;:!?")
+SETTINGS = load_rules().settings["quotes"]
 SOURCE = SourceIndex(
     'The chief executive said: "We don\'t expect the shortage to last —\n demand remains strong." '
     "Revenue rose sharply in the quarter. The company will reduce leverage over two years."

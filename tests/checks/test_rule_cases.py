@@ -85,5 +85,5 @@ def test_every_rule_is_documented_and_has_pass_and_fail_cases():
 def test_registry_ids_are_unique_and_well_formed():
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids))
-    families = {"quotes", "tables", "risk", "numbers", "style", "structure", "sources"}
+    families = {"quotes", "tables", "risk", "numbers", "claims", "style", "structure", "sources"}
     assert all(rule_id.count(".") == 1 and rule_id.split(".")[0] in families for rule_id in ids)

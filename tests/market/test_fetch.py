@@ -506,7 +506,8 @@ def test_a_fetched_snapshot_carries_enterprise_value_and_scores_ebitda_to_ev(fet
     assert ev["AAPL"] == pytest.approx(3527.591100416) and ev["MSFT"] == pytest.approx(3143.546372096)
     assert ev[["JPM", "XOM"]].isna().all()  # Yahoo gives banks and this fixture's XOM none
     units = {c: snap.manifest.unit(c) for c in ("ebitda", "market_cap", "enterprise_value")}
-    metrics = fundamental_metrics(snap.fundamentals, units)
+    # valued at the fundamentals' own price, enterprise value is as reported
+    metrics = fundamental_metrics(snap.fundamentals, snap.fundamentals["price"], units, dated=False)
     assert metrics.loc["AAPL", "ebitda_to_ev"] == pytest.approx(134.66099712 / 3527.591100416 * 100)
     assert metrics.loc["MSFT", "ebitda_to_ev"] == pytest.approx(136.552005632 / 3143.546372096 * 100)
     assert metrics["ebitda_to_ev"][["JPM", "XOM"]].isna().all()

@@ -27,6 +27,7 @@ import pandas as pd
 
 from generator.market.sample import universe as u
 from generator.market.snapshot import (
+    ACTION_COLUMNS,
     FUNDAMENTAL_FIELDS,
     IDENTITY_COLUMNS,
     NEWS_FIELDS,
@@ -108,7 +109,16 @@ def build_sample(
     news = _news(companies, log_prices, dates, quirks, as_of, rng)
     sources = _sources(companies, dates, quirks, as_of)
     manifest = _manifest(companies, dates, quirks, fundamentals, news, n_tickers, years, seed, as_of)
-    return Snapshot(manifest, prices, benchmark, fundamentals, news, sources, _cohorts(companies))
+    return Snapshot(
+        manifest,
+        prices,
+        benchmark,
+        fundamentals,
+        news,
+        sources,
+        _cohorts(companies),
+        actions=_actions(companies, dates, quirks),
+    )
 
 
 def write_sample(
@@ -667,7 +677,11 @@ def _sources(
         published = (as_of - dt.timedelta(days=source.days_before_as_of)).isoformat()
         body = source.body.format(**fields).strip()
         headers = [f"tickers: {', '.join(source.tickers)}", f"url: {url}", f"published: {published}"]
-        headers.append(f"publisher: {source.publisher}")
+        headers += [
+            f"publisher: {source.publisher}",
+            f"organisation: {source.publisher}",
+            f"kind: {source.kind}",
+        ]
         text = "\n".join([source.title, *headers, "", body]) + "\n"
         documents.append(
             SourceDocument(
@@ -680,9 +694,26 @@ def _sources(
                 url=url,
                 published=published,
                 publisher=source.publisher,
+                organisation=source.publisher,
+                kind=source.kind,
             )
         )
     return tuple(sorted(documents, key=lambda d: d.filename))
+
+
+def _actions(companies: pd.DataFrame, dates: pd.DatetimeIndex, quirks: _Quirks) -> pd.DataFrame:
+    """actions.csv: the split the prices show, as a vendor of as-traded prices reports it."""
+    rows = []
+    if quirks.split:
+        column, row = quirks.split
+        rows.append(
+            {
+                "date": dates[row],
+                "ticker": companies["ticker"].iloc[column],
+                "split_ratio": float(u.SPLIT_RATIO),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(ACTION_COLUMNS)).astype({"split_ratio": float, "dividend": float})
 
 
 def _long_date(day: pd.Timestamp) -> str:
@@ -730,6 +761,8 @@ def _manifest(
         sources=[{"generator": GENERATOR_PATH, "seed": seed, "note": "fictional"}],
         missing_tickers=[],
         fictional=True,
+        prices_adjusted="none",
+        fundamentals_as_of=as_of,
         benchmark_name=BENCHMARK_NAME,
         universe_name=f"Meridian {n_tickers}",
         parameters={"n_tickers": n_tickers, "years": years, "seed": seed},
@@ -759,9 +792,9 @@ def _notes(
     if quirks.split:
         column, row = quirks.split
         notes.append(
-            f"{who(column)} prices and volumes are NOT split-adjusted: a {u.SPLIT_RATIO}-for-1 split took "
-            f"effect on {dates[row]:%Y-%m-%d}, so its close falls about 75% that day and its volume jumps; "
-            f"its week52_high still reflects pre-split prices."
+            f"Prices are as traded (prices_adjusted: none). {who(column)} split {u.SPLIT_RATIO}-for-1 "
+            f"on {dates[row]:%Y-%m-%d}, as actions.csv records: its raw close falls about 75% that day "
+            f"and its volume jumps; its week52_high still reflects pre-split prices."
         )
     if quirks.listing:
         column, row = quirks.listing

@@ -443,7 +443,10 @@ SPLIT_HEADLINE = Headline(
 
 
 class SourceText(NamedTuple):
-    """A press release or note; `days_before_as_of` dates it, `{split_date}`-style fields are filled in."""
+    """A press release or note; `days_before_as_of` dates it, `{split_date}`-style fields are filled in.
+
+    `publisher` is also the organisation that speaks in it; `kind` is press_release or research_note.
+    """
 
     slug: str
     title: str
@@ -451,6 +454,7 @@ class SourceText(NamedTuple):
     publisher: str
     days_before_as_of: int
     body: str
+    kind: str = "press_release"
 
 
 SOURCES: tuple[SourceText, ...] = (
@@ -531,6 +535,7 @@ full cycle.
 We expect the market to keep growing as long as demand for AI computing outruns supply. A slowdown in model \
 training, or a sudden jump in chip efficiency, would test the first generation of these deals.
 """,
+        "research_note",
     ),
     SourceText(
         "vldc-campus-expansion",

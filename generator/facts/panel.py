@@ -1,0 +1,154 @@
+"""Price history as date x ticker matrices, on a stated price basis, with splits applied or suspected.
+
+The facts stage and the score read history from here; nothing else keeps it. How a big one-day move
+is read depends on the basis of the prices (manifest `prices_adjusted`):
+- adjusted (`splits`, `splits_and_dividends`): every move is a real move;
+- as traded (`none`, or not stated) with an `actions.csv`: the vendor's splits are applied here (closes
+  before a split are divided by its ratio, volumes multiplied), so the basis becomes `splits`;
+- as traded without one: a move whose price ratio matches a common split ratio is a *suspected* split
+  (rules/facts.yaml `splits`); the facts stage flags the figures it distorts. Other moves are moves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from generator.facts.rules import FactRules
+from generator.market.snapshot import Snapshot
+from generator.models import PriceBasis
+
+ADJUSTED: tuple[PriceBasis, ...] = ("splits", "splits_and_dividends")
+_LARGEST_SPLIT_STEP = 0.25  # no split ratio moves a price by less than this; cheaper to test few cells
+
+
+@dataclass(frozen=True)
+class Split:
+    """A split in a stock's history: applied from actions.csv, or suspected from its price."""
+
+    ticker: str
+    date: dt.date
+    ratio: float  # new shares per old share: 4.0 for four-for-one, 0.1 for one-for-ten
+    move: float  # the day's close / previous close - 1, as the prices show it
+    suspected: bool  # True: inferred from the price; its figures need an editor
+
+
+@dataclass(frozen=True)
+class PricePanel:
+    """Wide date x ticker matrices built straight from the long price table, plus the benchmark."""
+
+    dates: pd.DatetimeIndex
+    tickers: pd.Index
+    close: np.ndarray  # closes on `basis`, NaN where no row
+    filled: np.ndarray  # closes carried forward over short gaps
+    high: np.ndarray
+    low: np.ndarray
+    volume: np.ndarray
+    basis: PriceBasis | None  # None: the snapshot does not say and no actions file settles it
+    splits: tuple[Split, ...]
+    benchmark: pd.DataFrame  # date x benchmark ticker, closes carried forward like `filled`
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot, rules: FactRules) -> PricePanel:
+        prices = snapshot.prices
+        date_codes, dates = pd.factorize(prices["date"], sort=True)
+        ticker_codes, tickers = pd.factorize(prices["ticker"], sort=True)
+        dates, tickers = pd.DatetimeIndex(dates), pd.Index(tickers)
+        shape = (len(dates), len(tickers))
+
+        def matrix(column: str) -> np.ndarray:
+            out = np.full(shape, np.nan)
+            out[date_codes, ticker_codes] = prices[column].to_numpy(dtype="float64", na_value=np.nan)
+            return out
+
+        close, high, low, volume = matrix("close"), matrix("high"), matrix("low"), matrix("volume")
+        high = np.where(np.isnan(high), close, high)
+        low = np.where(np.isnan(low), close, low)
+        basis = snapshot.manifest.prices_adjusted
+        applied: list[Split] = []
+        if basis not in ADJUSTED and len(snapshot.actions):
+            basis = "splits"  # the vendor's own list of actions is the answer, not a guess
+            splits = snapshot.actions.dropna(subset=["split_ratio"])
+            applied = _apply_splits(splits, dates, tickers, close, high, low, volume)
+        filled = _carry_forward(close, rules.max_fill_days)
+        suspected = (
+            _suspected_splits(filled, dates, tickers, rules.split_ratios(), rules.splits.tolerance)
+            if basis not in ADJUSTED
+            else []
+        )
+        wide = snapshot.benchmark.pivot(index="date", columns="ticker", values="close").reindex(dates)
+        order = list(dict.fromkeys(snapshot.benchmark["ticker"]))
+        benchmark = wide[order].ffill(limit=rules.max_fill_days) if rules.max_fill_days else wide[order]
+        splits = tuple(sorted([*applied, *suspected], key=lambda s: (s.date, s.ticker)))
+        return cls(dates, tickers, close, filled, high, low, volume, basis, splits, benchmark)
+
+    @property
+    def benchmark_ticker(self) -> str:
+        return str(self.benchmark.columns[0])
+
+    @property
+    def benchmark_close(self) -> np.ndarray:
+        """The primary benchmark's closes, aligned to `dates`."""
+        return self.benchmark.iloc[:, 0].to_numpy(dtype=float)
+
+    def suspected(self) -> list[Split]:
+        return [s for s in self.splits if s.suspected]
+
+    def daily_moves(self) -> np.ndarray:
+        moves = np.full_like(self.filled, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            moves[1:] = self.filled[1:] / self.filled[:-1] - 1
+        return moves
+
+
+def _carry_forward(close: np.ndarray, limit: int) -> np.ndarray:
+    return pd.DataFrame(close).ffill(limit=limit).to_numpy() if limit else close
+
+
+def _apply_splits(
+    splits: pd.DataFrame,
+    dates: pd.DatetimeIndex,
+    tickers: pd.Index,
+    close: np.ndarray,
+    high: np.ndarray,
+    low: np.ndarray,
+    volume: np.ndarray,
+) -> list[Split]:
+    """Back-adjust, in place, every price before each split; returns the splits applied."""
+    column = {ticker: i for i, ticker in enumerate(tickers)}
+    applied = []
+    for day, ticker, ratio in splits[["date", "ticker", "split_ratio"]].itertuples(index=False):
+        col = column.get(ticker)
+        row = int(dates.searchsorted(pd.Timestamp(day)))  # first trading day on or after the split
+        if col is None or row == 0 or row >= len(dates):
+            continue
+        before = close[:row, col]
+        last = before[~np.isnan(before)]
+        move = close[row, col] / last[-1] - 1 if len(last) and not np.isnan(close[row, col]) else np.nan
+        for prices in (close, high, low):
+            prices[:row, col] /= ratio
+        volume[:row, col] *= ratio
+        applied.append(Split(str(ticker), dates[row].date(), float(ratio), float(move), suspected=False))
+    return applied
+
+
+def _suspected_splits(
+    filled: np.ndarray, dates: pd.DatetimeIndex, tickers: pd.Index, ratios: list[float], tolerance: float
+) -> list[Split]:
+    """One-day moves whose price ratio, times a split ratio, lies within 1 ± tolerance."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        step = filled[1:] / filled[:-1]
+    rows, cols = np.nonzero(np.abs(np.nan_to_num(step, nan=1.0) - 1) > _LARGEST_SPLIT_STEP)
+    found = []
+    for row, col in zip(rows, cols, strict=True):
+        price_ratio = step[row, col]
+        distance = [abs(price_ratio * ratio - 1) for ratio in ratios]
+        best = int(np.argmin(distance))
+        if distance[best] <= tolerance:
+            found.append(
+                Split(str(tickers[col]), dates[row + 1].date(), ratios[best], float(price_ratio - 1), True)
+            )
+    return found

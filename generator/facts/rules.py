@@ -1,0 +1,66 @@
+"""rules/facts.yaml and rules/fundamentals.yaml: the windows, guards and data rules facts follow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.facts.windows import WindowSpec
+from generator.rulefiles import load_rule_file
+
+
+class SplitRules(BaseModel):
+    """When a one-day move on prices not adjusted for splits is a suspected split."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    forward: list[float] = Field(min_length=1)  # k-for-1 splits: 2 means two-for-one
+    reverse: list[float] = Field(min_length=1)  # 1-for-k reverse splits: 10 means one-for-ten
+    tolerance: float = Field(gt=0, lt=1)  # the day's price ratio, times the split ratio, within 1 ± this
+
+
+class FactRules(BaseModel):
+    """rules/facts.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    splits: SplitRules
+    # On back-adjusted prices, how far dividends may have lowered the adjusted price on the
+    # fundamentals' date below what traded that day (0.12: 12%) when reading off a split since then.
+    max_dividend_adjustment: float = Field(ge=0, lt=1)
+    max_fill_days: int = Field(ge=0)
+    volatility_days: int = Field(ge=2)
+    min_volatility_observations: int = Field(ge=2)
+    volume_average_days: int = Field(ge=1)
+    windows: dict[str, WindowSpec]
+
+    def split_ratios(self) -> list[float]:
+        """Every split ratio as new shares per old share: 2.0 (two-for-one), 0.1 (one-for-ten)."""
+        return [*self.splits.forward, *(1 / k for k in self.splits.reverse)]
+
+
+class ZeroRule(BaseModel):
+    """Where a 0 in a fundamentals column means "not reported" rather than zero."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sectors: Literal["all"] | list[str]
+    why: str = Field(min_length=1)
+
+
+class FundamentalsRules(BaseModel):
+    """rules/fundamentals.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    zero_is_unreported: dict[str, ZeroRule]
+
+
+def load_fact_rules(rules_dir: Path) -> FactRules:
+    return load_rule_file(rules_dir / "facts.yaml", FactRules)
+
+
+def load_fundamentals_rules(rules_dir: Path) -> FundamentalsRules:
+    return load_rule_file(rules_dir / "fundamentals.yaml", FundamentalsRules)

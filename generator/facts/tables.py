@@ -1,0 +1,270 @@
+"""The facts tables, computed for the whole universe at once with array operations.
+
+`stocks` has one row per ticker (fundamentals joined with price figures), `groups` one row per group
+(sectors, sub-industries, cohorts, baskets, the universe), `benchmarks` one row per benchmark series.
+Window columns are named through generator.facts.columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from generator.facts import columns as col
+from generator.facts.panel import ADJUSTED, PricePanel
+from generator.facts.rules import FactRules
+from generator.facts.windows import Window
+from generator.market.snapshot import Snapshot
+from generator.slugs import slugify
+
+UNIVERSE = "universe"
+_MONEY_SCALE = {
+    "usd": 1.0,
+    "usd bn": 1e9,
+    "usd billion": 1e9,
+    "usd mn": 1e6,
+    "usd million": 1e6,
+    "usd m": 1e6,
+}
+
+
+@dataclass(frozen=True)
+class Group:
+    """Stocks reported together: a sector, sub-industry, cohort, cohort sub-group, basket or the universe."""
+
+    id: str  # e.g. "sector:information-technology", "cohort:ai-infrastructure/semiconductors"
+    kind: str  # sector | sub_industry | cohort | subgroup | basket | universe
+    name: str
+    tickers: tuple[str, ...]
+    parent: str | None = None
+
+
+def stock_table(
+    panel: PricePanel,
+    fundamentals: pd.DataFrame,
+    windows: dict[str, Window],
+    rules: FactRules,
+    cap_unit: str,
+    fundamentals_as_of: dt.date,
+) -> pd.DataFrame:
+    """Fundamentals joined with every price figure a story may state about one stock."""
+    filled, end = panel.filled, len(panel.dates) - 1
+    suspect_days = np.zeros(filled.shape, dtype=bool)
+    column_of = {ticker: i for i, ticker in enumerate(panel.tickers)}
+    row_of = {day.date(): i for i, day in enumerate(panel.dates)}
+    for split in panel.suspected():
+        suspect_days[row_of[split.date], column_of[split.ticker]] = True
+    suspect_count = np.cumsum(suspect_days, axis=0)
+    columns: dict[str, np.ndarray] = {"close": filled[end]}
+    for name, w in windows.items():
+        base = filled[w.start_row]
+        columns[col.windowed(col.BASE, name)] = base
+        columns[col.windowed(col.RETURN, name)] = filled[end] / base - 1
+        columns[col.windowed(col.SUSPECT, name)] = (suspect_count[end] - suspect_count[w.start_row]) > 0
+
+    year_rows = panel.dates > pd.Timestamp(panel.dates[end] - pd.DateOffset(years=1))
+    year_dates = panel.dates[year_rows]
+    cols = np.arange(len(panel.tickers))
+    has_year = ~np.all(np.isnan(panel.close[year_rows]), axis=0)
+    last = len(year_dates) - 1
+    for name, series, pick in (
+        ("high_52w", panel.high, "max"),
+        ("low_52w", panel.low, "min"),
+        ("closing_high_52w", panel.close, "max"),
+        ("closing_low_52w", panel.close, "min"),
+    ):
+        block = series[year_rows]
+        if pick == "max":
+            row = np.argmax(np.where(np.isnan(block), -np.inf, block), axis=0)
+        else:
+            row = np.argmin(np.where(np.isnan(block), np.inf, block), axis=0)
+        extreme = np.where(has_year, block[row, cols], np.nan)
+        columns[name] = extreme
+        columns[f"{name}_row"] = np.where(has_year, row, -1)
+        # reached in the last session (`_today`), and whether beyond every earlier one (`_new`) or
+        # only equal to one: "its lowest close in 52 weeks" against "matched its lowest close"
+        today = block[last] if len(block) else np.full(len(cols), np.nan)
+        earlier = block[:last]
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a stock with one session has no earlier
+            before = np.nanmax(earlier, axis=0) if pick == "max" else np.nanmin(earlier, axis=0)
+        columns[f"{name}_today"] = has_year & (today == extreme)
+        beyond = (today > before) if pick == "max" else (today < before)
+        columns[f"{name}_new"] = has_year & (today == extreme) & (beyond | np.isnan(before))
+    columns["pct_from_high"] = columns["close"] / columns["high_52w"] - 1
+
+    has_any = ~np.all(np.isnan(panel.close), axis=0)
+    peak_row = np.argmax(np.where(np.isnan(panel.close), -np.inf, panel.close), axis=0)
+    columns["peak_close"] = np.where(has_any, panel.close[peak_row, cols], np.nan)
+    columns["drawdown"] = columns["close"] / columns["peak_close"] - 1
+    first_row = np.argmax(~np.isnan(panel.close), axis=0)
+
+    recent = filled[-(rules.volatility_days + 1) :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_moves = np.diff(np.log(recent), axis=0)
+        observations = np.sum(~np.isnan(log_moves), axis=0)
+        deviations = log_moves - np.nanmean(np.where(observations > 0, log_moves, 0), axis=0)
+        variance = np.nansum(deviations**2, axis=0) / (observations - 1)
+    vol = np.where(observations >= rules.min_volatility_observations, np.sqrt(variance), np.nan)
+    columns["volatility"] = vol * np.sqrt(252)
+
+    volume = panel.volume
+    prior = volume[-(rules.volume_average_days + 1) : -1]
+    none_prior = np.all(np.isnan(prior), axis=0)
+    with np.errstate(invalid="ignore"):
+        columns["volume"] = volume[end]
+        average = np.nanmean(np.where(none_prior, 0, prior), axis=0)
+    columns["avg_volume"] = np.where(none_prior, np.nan, average)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        columns["volume_ratio"] = np.where(
+            columns["avg_volume"] > 0, volume[end] / columns["avg_volume"], np.nan
+        )
+
+    stocks = pd.DataFrame(columns, index=panel.tickers)
+    for name in ("high_52w", "low_52w", "closing_high_52w", "closing_low_52w"):
+        rows = stocks.pop(f"{name}_row").to_numpy()
+        stocks[f"{name}_date"] = np.where(rows >= 0, year_dates[np.maximum(rows, 0)].date, None)
+    stocks["peak_date"] = np.where(has_any, panel.dates[peak_row].date, None)
+    stocks["first_date"] = np.where(has_any, panel.dates[first_row].date, None)
+    stocks = fundamentals.join(stocks.reindex(fundamentals.index))
+    stocks["share_factor"] = share_factor(panel, stocks, fundamentals_as_of, rules)
+    scale = _MONEY_SCALE.get(cap_unit.strip().lower())
+    if "market_cap" in stocks and scale:
+        # Shares from the fundamentals' own market value and price, restated to today's share count
+        # (a split since then multiplies them), valued at the latest close.
+        reference_price = stocks["price"] if "price" in stocks else stocks["close"]
+        shares = stocks["market_cap"] * scale / reference_price.where(reference_price > 0)
+        shares = shares * stocks["share_factor"]
+        stocks["shares"] = shares
+        stocks["market_cap_usd"] = shares * stocks["close"]
+    else:
+        stocks["shares"] = np.nan
+        stocks["market_cap_usd"] = np.nan
+    for name in windows:
+        flag = col.windowed(col.SUSPECT, name)
+        stocks[flag] = stocks[flag].fillna(False).astype(bool)
+    for name in ("high_52w", "low_52w", "closing_high_52w", "closing_low_52w"):
+        for flag in (f"{name}_today", f"{name}_new"):
+            stocks[flag] = stocks[flag].fillna(False).astype(bool)
+    stocks.index.name = "ticker"
+    return stocks
+
+
+def share_factor(
+    panel: PricePanel, stocks: pd.DataFrame, fundamentals_as_of: dt.date, rules: FactRules
+) -> pd.Series:
+    """New shares per old between the fundamentals' date and today's share basis of the prices.
+
+    Per-share fundamentals (earnings, book and sales per share) and share counts describe the share
+    count of their own date; a split since then changes it. Where the snapshot lists splits (or they
+    are suspected), the factor is their product after the fundamentals' date. On back-adjusted prices
+    with no list, it is read from the fundamentals' own price against the adjusted close that day:
+    the nearest split ratio (or 1), once dividends — which only ever lower past adjusted prices, by
+    at most `max_dividend_adjustment` — and a day's price noise (the split tolerance) are allowed
+    for. A gap no split explains (a spin-off) is unknown: NaN, so what depends on it is missing
+    rather than wrong.
+    """
+    factor = pd.Series(1.0, index=stocks.index)
+    if fundamentals_as_of >= panel.dates[-1].date():
+        return factor
+    listed = [s for s in panel.splits if s.date > fundamentals_as_of]
+    for split in listed:
+        if split.ticker in factor.index:
+            factor[split.ticker] *= split.ratio
+    if panel.basis not in ADJUSTED or any(not s.suspected for s in panel.splits) or "price" not in stocks:
+        return factor
+    row = int(panel.dates.searchsorted(pd.Timestamp(fundamentals_as_of), side="right")) - 1
+    if row < 0:
+        return factor * np.nan
+    adjusted_then = pd.Series(panel.filled[row], index=panel.tickers).reindex(stocks.index)
+    observed = stocks["price"].where(stocks["price"] > 0) / adjusted_then
+    candidates = np.array([1.0, *rules.split_ratios()])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = observed.to_numpy(dtype=float)[:, None] / candidates[None, :]
+        # a day's price noise either way (the split tolerance), plus dividends above
+        low, high = 1 - rules.splits.tolerance, 1 + rules.max_dividend_adjustment
+        gap = np.where((ratio >= low) & (ratio <= high), np.abs(np.log(ratio)), np.inf)
+    best = np.argmin(gap, axis=1)
+    fits = np.isfinite(gap[np.arange(len(best)), best])
+    inferred = np.where(fits, candidates[best], np.nan)
+    return pd.Series(np.where(np.isnan(observed), 1.0, inferred), index=stocks.index)
+
+
+def groups_of(
+    snapshot: Snapshot, stocks: pd.DataFrame, baskets: Mapping[str, tuple[str, Sequence[str]]]
+) -> list[Group]:
+    """The universe, sectors, sub-industries, cohorts and their sub-groups, and editors' baskets."""
+    known = set(stocks.index[stocks["close"].notna()])
+    groups = [
+        Group(UNIVERSE, "universe", snapshot.manifest.universe_name or "universe", tuple(sorted(known)))
+    ]
+    for kind in ("sector", "sub_industry"):
+        for name, members in stocks[stocks[kind].notna()].groupby(kind, sort=True).groups.items():
+            tickers = tuple(sorted(t for t in members if t in known))
+            if tickers:
+                groups.append(Group(f"{kind}:{slugify(str(name))}", kind, str(name), tickers))
+    for cohort in snapshot.cohorts:
+        cohort_id = f"cohort:{slugify(cohort.name)}"
+        groups.append(Group(cohort_id, "cohort", cohort.name, tuple(t for t in cohort.tickers if t in known)))
+        for sub in cohort.groups:
+            sub_id = f"{cohort_id}/{slugify(sub.name)}"
+            groups.append(
+                Group(sub_id, "subgroup", sub.name, tuple(t for t in sub.tickers if t in known), cohort_id)
+            )
+    for basket_id, (name, tickers) in baskets.items():
+        groups.append(
+            Group(basket_id, "basket", name, tuple(t for t in dict.fromkeys(tickers) if t in known))
+        )
+    return [g for g in groups if g.tickers]
+
+
+def group_table(groups: list[Group], stocks: pd.DataFrame, windows: dict[str, Window]) -> pd.DataFrame:
+    """Each group's equal- and cap-weighted returns, counts, and who it leaves out, per window."""
+    position = {ticker: i for i, ticker in enumerate(stocks.index)}
+    membership = np.zeros((len(groups), len(stocks)))
+    for row, group in enumerate(groups):
+        membership[row, [position[t] for t in group.tickers]] = 1.0
+    table: dict[str, object] = {
+        "kind": [g.kind for g in groups],
+        "name": [g.name for g in groups],
+        "parent": [g.parent for g in groups],
+        "size": membership.sum(axis=1).astype(int),
+    }
+    shares = stocks["shares"].to_numpy(dtype=float)
+    close = stocks["close"].to_numpy(dtype=float)
+    for name in windows:
+        returns = stocks[col.windowed(col.RETURN, name)].to_numpy(dtype=float)
+        suspect = stocks[col.windowed(col.SUSPECT, name)].to_numpy(dtype=bool) & ~np.isnan(returns)
+        known = ~np.isnan(returns) & ~suspect
+        counted = membership @ known
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table[col.windowed(col.EQUAL_WEIGHTED, name)] = np.where(
+                counted > 0, membership @ np.where(known, returns, 0) / counted, np.nan
+            )
+            base = stocks[col.windowed(col.BASE, name)].to_numpy(dtype=float)
+            weighable = known & ~np.isnan(shares)
+            start_value = membership @ np.where(weighable, shares * base, 0)
+            gain = membership @ np.where(weighable, shares * (close - base), 0)
+            cap_weighted = np.where(start_value > 0, gain / start_value, np.nan)
+        table[col.windowed(col.CAP_WEIGHTED, name)] = cap_weighted
+        table[col.windowed(col.COUNTED, name)] = counted.astype(int)
+        rose, fell = known & (np.nan_to_num(returns) > 0), known & (np.nan_to_num(returns) < 0)
+        table[col.windowed(col.ROSE, name)] = (membership @ rose).astype(int)
+        table[col.windowed(col.FELL, name)] = (membership @ fell).astype(int)
+        table[col.windowed(col.LEFT_OUT, name)] = (membership @ suspect).astype(int)
+    return pd.DataFrame(table, index=pd.Index([g.id for g in groups], name="group"))
+
+
+def benchmark_table(panel: PricePanel, windows: dict[str, Window]) -> pd.DataFrame:
+    """Each benchmark series' last close and window returns."""
+    filled = panel.benchmark
+    table = pd.DataFrame(index=pd.Index(list(filled.columns), name="ticker"))
+    table["close"] = filled.iloc[-1]
+    for name, w in windows.items():
+        table[col.windowed(col.RETURN, name)] = filled.iloc[w.end_row] / filled.iloc[w.start_row] - 1
+    return table

@@ -1,0 +1,159 @@
+"""Every figure in every article, recomputed from the raw snapshot files with plain pandas.
+
+This is an oracle that does not share code with the facts stage: it reads prices.csv(.gz),
+benchmark.csv and actions.csv itself, applies the documented conventions (a window's return runs from
+the last close on or before its start to the last close on or before its end; a split in actions.csv
+divides earlier prices by its ratio; a group's average is the mean of its members' returns), and
+compares with each fact an article's sidecar lists — value and the number its display shows. It also
+checks that each claim's words are in the article and that rising and falling claims agree with
+the sign of their figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from generator.models import Measure, Sidecar
+
+_NUMBER = re.compile(r"-?[\d,]+(?:\.(\d+))?")
+MAX_FILL = 5  # rules/facts.yaml max_fill_days
+
+
+class Raw:
+    """A snapshot's raw prices, adjusted for the splits its actions.csv lists."""
+
+    def __init__(self, folder: Path) -> None:
+        name = next(n for n in ("prices.csv.gz", "prices.csv") if (folder / n).exists())
+        prices = pd.read_csv(folder / name, parse_dates=["date"])
+        actions_file = folder / "actions.csv"
+        if actions_file.exists():
+            for row in (
+                pd.read_csv(actions_file, parse_dates=["date"]).dropna(subset=["split_ratio"]).itertuples()
+            ):
+                before = (prices["ticker"] == row.ticker) & (prices["date"] < row.date)
+                prices.loc[before, ["open", "high", "low", "close"]] /= row.split_ratio
+        self.close = prices.pivot(index="date", columns="ticker", values="close").sort_index()
+        self.high = prices.pivot(index="date", columns="ticker", values="high").sort_index()
+        self.low = prices.pivot(index="date", columns="ticker", values="low").sort_index()
+        benchmark = pd.read_csv(folder / "benchmark.csv", parse_dates=["date"])
+        self.benchmark = benchmark.pivot(index="date", columns="ticker", values="close").sort_index()
+        self.sector = pd.read_csv(folder / "fundamentals.csv").set_index("ticker")["sector"]
+
+    def sector_members(self, slug: str, start: dt.date, end: dt.date) -> list[str]:
+        """Tickers of the sector whose slug is `slug` that have a close at both ends of the window."""
+        names = {re.sub(r"[^a-z0-9]+", "-", str(s).lower()).strip("-"): s for s in self.sector.unique()}
+        tickers = self.sector.index[self.sector == names[slug]]
+        return sorted(
+            t for t in tickers if t in self.close and not np.isnan(self.stock_return(t, start, end))
+        )
+
+    @staticmethod
+    def at(frame: pd.DataFrame, ticker: str, day: dt.date) -> float:
+        """The last value on or before `day`, carried at most MAX_FILL sessions (rules/facts.yaml's
+        max_fill_days): a stock that stopped trading longer ago has no value, unknown not stale."""
+        window = frame[ticker].loc[: pd.Timestamp(day)]
+        recent = window.iloc[-(MAX_FILL + 1) :].dropna()
+        return float(recent.iloc[-1]) if len(recent) else float("nan")
+
+    def stock_return(self, ticker: str, start: dt.date, end: dt.date) -> float:
+        return (self.at(self.close, ticker, end) / self.at(self.close, ticker, start) - 1) * 100
+
+    def benchmark_return(self, ticker: str, start: dt.date, end: dt.date) -> float:
+        return (self.at(self.benchmark, ticker, end) / self.at(self.benchmark, ticker, start) - 1) * 100
+
+    def year(self, frame: pd.DataFrame, ticker: str, end: dt.date) -> pd.Series:
+        first = pd.Timestamp(end) - pd.DateOffset(years=1)
+        return frame[ticker].loc[(frame.index > first) & (frame.index <= pd.Timestamp(end))].dropna()
+
+
+def expected(raw: Raw, fact) -> float | None:
+    """The fact's value recomputed from raw data, or None when this oracle does not cover it."""
+    subject, measure, start, end = fact.subject, fact.measure, fact.start, fact.end
+    if subject is None or measure is None or end is None:
+        return None
+    if subject.startswith("benchmark:") and measure is Measure.RETURN:
+        return raw.benchmark_return(subject.split(":", 1)[1], start, end)
+    if fact.id.startswith("group:") and measure is Measure.AVERAGE and "return_ew" in fact.id:
+        members = list(fact.members)
+        if subject.startswith("sector:") and not fact.left_out:
+            members = raw.sector_members(
+                subject.split(":", 1)[1], start, end
+            )  # every member, not just the listed
+        return float(np.mean([raw.stock_return(t, start, end) for t in members]))
+    if ":" in subject or not fact.id.startswith("stock:"):
+        return None
+    ticker = subject
+    if measure is Measure.RETURN and ":one_day_move:" not in fact.id:
+        return raw.stock_return(ticker, start, end)
+    if measure is Measure.DIFFERENCE and ":relative:" in fact.id:
+        benchmark = fact.id.split(":relative:")[1].split(":")[0]
+        return raw.stock_return(ticker, start, end) - raw.benchmark_return(benchmark, start, end)
+    if measure is Measure.CLOSE:
+        return raw.at(raw.close, ticker, end)
+    if measure is Measure.INTRADAY_HIGH:
+        return float(raw.year(raw.high, ticker, end).max())
+    if measure is Measure.INTRADAY_LOW:
+        return float(raw.year(raw.low, ticker, end).min())
+    if measure is Measure.CLOSING_HIGH:
+        return float(raw.year(raw.close, ticker, end).max())
+    if measure is Measure.CLOSING_LOW:
+        return float(raw.year(raw.close, ticker, end).min())
+    if measure is Measure.DISTANCE and fact.id.endswith(":pct_from_high"):
+        return (raw.at(raw.close, ticker, end) / float(raw.year(raw.high, ticker, end).max()) - 1) * 100
+    return None
+
+
+def shown(display: str) -> tuple[float, int] | None:
+    """The number a display text shows and its decimals ("-3.2%" -> (-3.2, 1), "$10" -> (10, 0))."""
+    match = _NUMBER.search(display.replace("$", ""))
+    if match is None:
+        return None
+    return float(match.group(0).replace(",", "")), len(match.group(1) or "")
+
+
+def check_run(out: Path, raw: Raw) -> tuple[int, list[str]]:
+    checked, wrong = 0, []
+    for path in sorted(out.glob("20*/*.md")):
+        sidecar = Sidecar.model_validate_json(path.with_suffix(".json").read_text())
+        body = path.read_text()
+        facts = {fact.id: fact for fact in sidecar.facts}
+        for fact in sidecar.facts:
+            value = expected(raw, fact)
+            if value is None:
+                continue
+            checked += 1
+            display = shown(fact.display)
+            if not np.isclose(value, fact.value, rtol=1e-9, atol=1e-6):
+                wrong.append(f"{path.name}: {fact.id} is {fact.value}, raw data gives {value}")
+            elif display is not None:
+                number, decimals = display
+                if abs(abs(round(value, decimals)) - abs(number)) > 10**-decimals / 2 + 1e-9:
+                    wrong.append(f"{path.name}: {fact.id} shows {fact.display}, raw data gives {value}")
+        for claim in sidecar.claims:
+            if claim.text and claim.text not in body.replace("**", ""):
+                wrong.append(f"{path.name}: claim {claim.text!r} is not in the article")
+            if claim.predicate in ("rose", "fell", "outperformed", "underperformed"):
+                fact = facts[claim.facts[0]]
+                rising = claim.predicate in ("rose", "outperformed")
+                if (fact.value > 0) != rising:
+                    wrong.append(f"{path.name}: {claim.text!r} on {fact.id} = {fact.display}")
+    return checked, wrong
+
+
+def test_every_sample_figure_recomputes_from_the_raw_files(sample_run, sample_dir):
+    checked, wrong = check_run(sample_run.out_dir, Raw(sample_dir))
+    assert checked > 500  # every brief states a dozen or more recomputable figures
+    assert wrong == []
+
+
+@pytest.mark.shared_data
+def test_every_sp500_figure_recomputes_from_the_raw_files(sp500_run, sp500_dir):
+    checked, wrong = check_run(sp500_run.out_dir, Raw(sp500_dir))
+    assert checked > 4000
+    assert wrong == []
