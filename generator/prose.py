@@ -20,7 +20,7 @@ ABBREVIATIONS = frozenset(
         *("gov", "sen", "rep", "gen", "col", "lt", "sgt", "ft", "mt"),
     }
 )
-_END = re.compile(r"[.!?][”\"’')\]]*(?=\s)")
+_END = re.compile(r"[.!?][”\"’')\]*_]*(?=\s)")  # closing marks, brackets and markdown emphasis
 _INITIALS = re.compile(r"(?:[A-Z]\.)+$")
 _OPENERS = "“\"‘'([*_"
 WORD = re.compile(r"[\w$%][\w'’.,%$/&-]*[\w%]|[\w$%]")

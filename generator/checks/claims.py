@@ -96,35 +96,83 @@ class ClaimsSettings(BaseModel):
         )
 
     @cached_property
+    def words(self) -> dict[str, tuple[str, ...]]:
+        """Each tone list in lower case, for a substring test before any pattern runs."""
+        lists = {
+            "last_place": self.last_place,
+            "first_place": self.first_place,
+            "strong_rise": self.strong_rise,
+            "strong_fall": self.strong_fall,
+            "ahead": self.ahead,
+            "behind": self.behind,
+        }
+        return {name: tuple(p.lower() for p in phrases) for name, phrases in lists.items()}
+
+    @cached_property
     def absent(self) -> Phrases:
         return Phrases(self.absence)
 
 
-class Phrases:
-    """Whole-word phrases from several named lists, found in one pass; `kind` says which list matched.
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A phrase found in a text: which list it is from, and where."""
 
-    Longest phrases first; spaces or hyphens are alike between words; case is ignored.
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+class Phrases:
+    """Whole-word phrases from several named lists, found in one pass over a text's words.
+
+    A phrase matches its words in order, case aside, with spaces or hyphens between them, and the
+    longest phrase starting at a word wins. Looking each word up in a table of first words is several
+    times faster than one regular expression of a hundred alternatives, and this runs on every
+    sentence of every article.
     """
 
+    _WORD = re.compile(r"[\w'’]+")
+
     def __init__(self, groups: dict[str, list[str]]) -> None:
-        alternatives = []
-        self._kinds: dict[str, str] = {}
-        for index, (name, phrases) in enumerate(groups.items()):
-            if not phrases:
+        self._first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for name, phrases in groups.items():
+            for phrase in phrases:
+                words = tuple(w.lower() for w in re.split(r"[\s\-]+", phrase.strip()) if w)
+                if words:
+                    self._first.setdefault(words[0], []).append((words, name))
+        for candidates in self._first.values():
+            candidates.sort(key=lambda candidate: -len(candidate[0]))
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Found]:
+        end = len(text) if end is None else end
+        tokens = [(m.group(0).lower(), m.start(), m.end()) for m in self._WORD.finditer(text, start, end)]
+        found = []
+        index = 0
+        while index < len(tokens):
+            matched = None
+            for words, kind in self._first.get(tokens[index][0], ()):
+                last = index + len(words) - 1
+                if last < len(tokens) and _spells(text, tokens, index, words):
+                    matched = (kind, tokens[index][1], tokens[last][2], last)
+                    break
+            if matched is None:
+                index += 1
                 continue
-            words = sorted(phrases, key=len, reverse=True)
-            body = "|".join(r"[\s\-]+".join(re.escape(w) for w in p.split()) for p in words)
-            self._kinds[f"g{index}"] = name
-            alternatives.append(f"(?P<g{index}>{body})")
-        self.pattern = re.compile(
-            rf"(?<![\w\-])(?:{'|'.join(alternatives) or '(?!)'})(?![\w\-])", re.IGNORECASE
-        )
+            kind, first, final, last = matched
+            found.append(Found(kind, first, final, text[first:final]))
+            index = last + 1
+        return found
 
-    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterable[re.Match[str]]:
-        return self.pattern.finditer(text, start, len(text) if end is None else end)
 
-    def kind(self, match: re.Match[str]) -> str:
-        return self._kinds[str(match.lastgroup)]
+def _spells(text: str, tokens: list[tuple[str, int, int]], index: int, words: tuple[str, ...]) -> bool:
+    """Whether the tokens from `index` are `words`, joined by nothing but spaces or hyphens."""
+    for offset, word in enumerate(words):
+        if tokens[index + offset][0] != word:
+            return False
+        if offset and text[tokens[index + offset - 1][2] : tokens[index + offset][1]].strip(" -\n"):
+            return False
+    return True
 
 
 # ============================================================================ reading sentences
@@ -170,7 +218,7 @@ def read_sentences(article: Article) -> list[Sentence]:
         figures = by_block.get(id(block))
         if not figures:
             continue
-        cues = [Cue(settings.cues.kind(m), m.start(), m.end()) for m in settings.cues.finditer(block.text)]
+        cues = [Cue(f.kind, f.start, f.end) for f in settings.cues.find(block.text)]
         for start, end in sentence_spans(block.text):
             inside = [f for f in figures if start <= f.start < end]
             if not inside:
@@ -361,10 +409,10 @@ class ClaimsDirection(Rule):
 
     def _after(self, text: str, figure: Figure, limit: int) -> tuple[int, str] | None:
         pattern = self.settings.after_cues
-        for match in pattern.finditer(text, figure.end, limit):
-            if _words_between(text, figure.end, match.start()) > self.settings.after_window:
+        for match in pattern.find(text, figure.end, limit):
+            if _words_between(text, figure.end, match.start) > self.settings.after_window:
                 return None
-            return (1 if pattern.kind(match) == "rising" else -1), repr(match.group(0))
+            return (1 if match.kind == "rising" else -1), repr(match.text)
         return None
 
 
@@ -397,27 +445,38 @@ class ClaimsContradiction(Rule):
     def check(self, article: Article) -> Iterable[Hit]:
         pattern = self.settings.tone
         doc = article.document
+        folded = "\n".join(block.text for block in doc.blocks).lower()
+        if not any(self._could_clash(folded, first, second) for first, second in self._CLASHES):
+            return  # most articles hold no word of one side of every clash: skip the sentence scan
         for block in doc.blocks:
             if block.kind == "cell":
                 continue
+            matches = pattern.find(block.text)
+            if len(matches) < 2:
+                continue
             for start, end in sentence_spans(block.text):
-                found: dict[str, re.Match[str]] = {}
-                for match in pattern.finditer(block.text, start, end):
-                    found.setdefault(pattern.kind(match), match)
+                found: dict[str, Found] = {}
+                for match in matches:
+                    if start <= match.start < end:
+                        found.setdefault(match.kind, match)
                 if "contrast" in found:
                     continue
                 for first, second in self._CLASHES:
                     if first in found and second in found:
                         a, b = found[first], found[second]
-                        line, column = doc.locate(block, min(a.start(), b.start()))
+                        line, column = doc.locate(block, min(a.start, b.start))
                         yield Hit(
                             line,
                             column,
-                            f"{a.group(0)!r} and {b.group(0)!r} pull against each other in one sentence; "
+                            f"{a.text!r} and {b.text!r} pull against each other in one sentence; "
                             "add a contrast (but, though, still) or choose other words",
                             block.text[start:end].strip()[:160],
                         )
                         break
+
+    def _could_clash(self, folded: str, first: str, second: str) -> bool:
+        words = self.settings.words
+        return any(w in folded for w in words[first]) and any(w in folded for w in words[second])
 
 
 class ClaimsStale(Rule):
@@ -623,16 +682,21 @@ class ClaimsAbsence(Rule):
         if sidecar is None or sidecar.snapshot is None:
             return
         held = set(sidecar.snapshot.data)
-        pattern = self.settings.absent
+        missing = [feed for feed in self.settings.absence if feed not in held]
+        if not missing:
+            return
         doc = article.document
+        folded = " ".join(" ".join(block.text for block in doc.blocks).lower().split())
+        if not any(phrase.lower() in folded for feed in missing for phrase in self.settings.absence[feed]):
+            return  # a substring test first: the phrases are rare
+        pattern = self.settings.absent
         for block in doc.blocks:
-            for match in pattern.finditer(block.text):
-                feed = pattern.kind(match)
-                if feed not in held:
-                    line, column = doc.locate(block, match.start())
+            for match in pattern.find(block.text):
+                if match.kind not in held:
+                    line, column = doc.locate(block, match.start)
                     yield Hit(
                         line,
                         column,
-                        f"{match.group(0)!r}: the data has no {feed} feed, so it cannot say there was none",
-                        match.group(0),
+                        f"{match.text!r}: the data has no {match.kind} feed, so it cannot say there was none",
+                        match.text,
                     )

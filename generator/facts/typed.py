@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -121,14 +122,6 @@ _STOCK_FIGURES: dict[str, _FigureSpec] = {
         fundamentals=True,
     ),
 }
-_DATE_COLUMNS = (
-    "high_52w_date",
-    "low_52w_date",
-    "closing_high_52w_date",
-    "closing_low_52w_date",
-    "peak_date",
-    "first_date",
-)
 _COUNT_WORDS = {
     "size": "members",
     col.ROSE: "members that rose",
@@ -146,6 +139,12 @@ class MarketFacts(FactStore):
     def __init__(self, *, whole_number_measures: Collection[Measure] = (), **store: Any) -> None:
         super().__init__(**store)
         self.whole_number_measures = frozenset(whole_number_measures)
+
+    @cached_property
+    def _last_close_and_year_start(self) -> tuple[dt.date, dt.date]:
+        """The last session, and the first day of the 52 weeks that end on it."""
+        end = self.windows["1D"].end if "1D" in self.windows else self.as_of
+        return end, (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
 
     # ------------------------------------------------------------------ one stock
 
@@ -192,16 +191,13 @@ class MarketFacts(FactStore):
         value = self.value(ticker, column)
         if pd.isna(value):
             return None
-        end = self.windows["1D"].end if "1D" in self.windows else self.as_of
-        dates = {
-            "end": end,
-            "volatility_days": self.volatility_days,
-            "volume_days": self.volume_days,
-            **{name: self.value(ticker, name) for name in _DATE_COLUMNS},
-        }
+        end, year_start = self._last_close_and_year_start
+        dates = _Cells(
+            self, ticker, end=end, volatility_days=self.volatility_days, volume_days=self.volume_days
+        )
         start = end
         if spec.year:
-            start = (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
+            start = year_start
         elif column == "drawdown":
             start = dates["first_date"]
         return self._fact(
@@ -211,8 +207,8 @@ class MarketFacts(FactStore):
             spec.measure,
             subject=ticker,
             series=spec.series.format(ticker=ticker),
-            window=spec.window.format(**dates),
-            formula=spec.formula.format(**dates),
+            window=spec.window.format_map(dates),
+            formula=spec.formula.format_map(dates),
             start=start,
             end=end,
             inputs_as_of=self.fundamentals_as_of if spec.fundamentals else end,
@@ -421,6 +417,17 @@ class MarketFacts(FactStore):
             members=members,
             left_out=left_out,
         )
+
+
+class _Cells(dict):
+    """Values for a provenance template, with a ticker's date cells read only when a template names one."""
+
+    def __init__(self, store: FactStore, ticker: str, **given: object) -> None:
+        super().__init__(given)
+        self._store, self._ticker = store, ticker
+
+    def __missing__(self, key: str) -> object:
+        return self._store.value(self._ticker, key)
 
 
 def _num(value: float) -> str:

@@ -19,7 +19,6 @@ ap_date, join, plural.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import traceback
 from collections.abc import Mapping
@@ -62,7 +61,7 @@ class RenderState:
     def __init__(self, voice: Voice) -> None:
         self.voice = voice
         self.used: dict[str, Fact] = {}
-        self.claims: list[Claim] = []
+        self.claims: list[tuple] = []  # Claim fields but the sentence, which is known after rendering
 
     def record(self, fact: Fact) -> Fact:
         if isinstance(fact, jinja2.Undefined):
@@ -81,7 +80,8 @@ class RenderState:
         if len(self.claims) >= _MAX_CLAIMS:
             raise jinja2.TemplateRuntimeError(f"more than {_MAX_CLAIMS} figures in one article")
         subject = next((f.subject for f in facts if f.subject), "")
-        self.claims.append(Claim(subject, predicate, tuple(f.id for f in facts), text, **extra))
+        among, left_out = extra.get("among", ()), extra.get("left_out", ())
+        self.claims.append((subject, predicate, tuple(f.id for f in facts), text, among, left_out))
         return f"{_MARK}{chr(_MARK_BASE + len(self.claims) - 1)}{text}"
 
 
@@ -328,10 +328,8 @@ def _tidy(body: str) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def _claims_in(body: str, claims: list[Claim]) -> tuple[str, list[Claim]]:
+def _claims_in(body: str, claims: list[tuple]) -> tuple[str, list[Claim]]:
     """The body without claim marks, and each claim with the sentence its mark sat in."""
-    if _MARK not in body:
-        return body, claims
     sentences: dict[int, str] = {}
     lines = []
     for line in body.split("\n"):
@@ -344,38 +342,23 @@ def _claims_in(body: str, claims: list[Claim]) -> tuple[str, list[Claim]]:
             positions.append((ord(part[0]) - _MARK_BASE, len(clean)))
             clean += part[1:]
         lines.append(clean)
-        prose = _plain(clean)
-        spans = sentence_spans(prose.text)
+        spans = sentence_spans(clean)
         for number, position in positions:
-            at = prose.offset(position)
-            sentences[number] = next((prose.text[a:b] for a, b in spans if a <= at < b), prose.text)
-    placed = [dataclasses.replace(c, sentence=sentences.get(i, "")) for i, c in enumerate(claims)]
+            start, end = next(((a, b) for a, b in spans if a <= position < b), (0, len(clean)))
+            sentences[number] = _plain(clean[start:end])
+    placed = [
+        Claim(subject, predicate, facts, text, sentences.get(i, ""), among, left_out)
+        for i, (subject, predicate, facts, text, among, left_out) in enumerate(claims)
+    ]
     return "\n".join(lines), placed
 
 
-@dataclass(frozen=True)
-class _Plain:
-    """A line without its markdown block prefix and emphasis marks, mapping offsets back."""
-
-    text: str
-    removed_before: tuple[int, ...]  # for each offset in the line, characters removed before it
-
-    def offset(self, position: int) -> int:
-        return position - self.removed_before[min(position, len(self.removed_before) - 1)]
+_EMPHASIS = str.maketrans("", "", "*_`")
 
 
-def _plain(line: str) -> _Plain:
-    prefix = len(line) - len(line.lstrip("#>-| "))
-    removed, kept = [], []
-    dropped = 0
-    for index, char in enumerate(line):
-        removed.append(dropped)
-        if index < prefix or char in "*_`":
-            dropped += 1
-        else:
-            kept.append(char)
-    removed.append(dropped)
-    return _Plain("".join(kept), tuple(removed))
+def _plain(sentence: str) -> str:
+    """A sentence as a reader reads it: no markdown block prefix ("- ", "# ") and no emphasis."""
+    return sentence.lstrip("#>-| ").translate(_EMPHASIS).strip()
 
 
 def _title(body: str) -> str:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.facts import compute_facts, load_fact_rules
+from generator.facts import PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
 from generator.market.sample.generate import build_sample, write_sample
 from generator.market.snapshot import load_snapshot
 from generator.resources import resource_dir
@@ -59,20 +59,26 @@ def test_build_sample_5000_tickers(benchmark):
     assert benchmark.stats["max"] < 10
 
 
+def facts_of(snapshot, rules):
+    """The facts stage as a run does it: the price panel, then every figure."""
+    panel = PricePanel.from_snapshot(snapshot, rules)
+    return panel, compute_facts(snapshot, panel, rules, load_fundamentals_rules(RULES))
+
+
 def test_facts_5000_tickers(benchmark, loaded):
     rules = load_fact_rules(RULES)
-    facts = benchmark.pedantic(compute_facts, args=(loaded, rules), rounds=3, iterations=1)
+    _, facts = benchmark.pedantic(facts_of, args=(loaded, rules), rounds=3, iterations=1)
     assert len(facts.stocks) == 5000
     assert benchmark.stats["min"] < 2.0
 
 
 def test_scores_5000_tickers(benchmark, loaded):
-    facts = compute_facts(loaded, load_fact_rules(RULES))
+    panel, facts = facts_of(loaded, load_fact_rules(RULES))
     rules, lexicon = load_scoring_rules(RULES), load_lexicon(RULES)
 
     def score_everything():
         """The universe table and every ticker's record: records are built lazily, count them anyway."""
-        scores = compute_scores(loaded, facts, rules, lexicon)
+        scores = compute_scores(loaded, panel, facts, rules, lexicon)
         return scores, list(scores.by_ticker.values())
 
     _, records = benchmark.pedantic(score_everything, rounds=3, iterations=1)
