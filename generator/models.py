@@ -16,7 +16,8 @@ import re
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import yaml
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_SLUG_CHARS = 120
@@ -145,6 +146,7 @@ class FrontMatter(BaseModel):
     kind: str
     tickers: list[str] = Field(default_factory=list)
     sources: list[SourceRef] = Field(default_factory=list)
+    embargo_until: AwareDatetime | None = None  # not in the site or any feed before this moment
 
 
 class Finding(_Record):
@@ -201,6 +203,29 @@ class Approval(_Record):
     content_hash: str
 
 
+class Subject(_Record):
+    """What an article is about, for wires and search engines: a ticker or a sector."""
+
+    kind: Literal["ticker", "sector"]
+    code: str  # the ticker symbol, or the sector's name
+    name: str  # the company's name, or the sector's name
+
+
+class Release(_Record):
+    """When the article's content version was made and when it was made public.
+
+    Stamps come from the data date and the content, never from the clock of a rerun, so reruns on
+    the same snapshot write the same bytes (see generator/release.py).
+    """
+
+    version: int = Field(ge=1, description="1, then one more each time a rerun changes the content")
+    created: dt.datetime = Field(description="when this version was made")
+    first_created: dt.datetime = Field(description="when version 1 was made")
+    published: dt.datetime | None = Field(
+        default=None, description="when it first went public; null in the desk"
+    )
+
+
 class Sidecar(BaseModel):
     """`<slug>.json` beside `<slug>.md`: what the article used and what the checker decided.
 
@@ -224,6 +249,8 @@ class Sidecar(BaseModel):
     content_hash: str | None = None
     generator_version: str | None = None
     approval: Approval | None = None
+    subjects: list[Subject] = Field(default_factory=list)
+    release: Release | None = None
 
 
 class Article(BaseModel):
@@ -235,22 +262,28 @@ class Article(BaseModel):
     scores: list[AlphaScore] = Field(default_factory=list)
 
     def to_markdown(self) -> str:
-        """Front matter + body. Strings are JSON-quoted (valid YAML) so output is byte-stable."""
+        """Front matter + body, byte-stable: the title as a plain YAML string where YAML allows one.
+
+        Sources are indented four spaces so that Python-Markdown's meta extension (Pelican's reader)
+        reads them as continuation lines of `sources` instead of printing them into the body.
+        """
         fm = self.front_matter
         lines = [
             "---",
-            f"title: {_quoted(fm.title)}",
+            f"title: {yaml_string(fm.title)}",
             f"slug: {fm.slug}",
             f"date: {fm.date.isoformat()}",
             f"kind: {fm.kind}",
             f"tickers: [{', '.join(_quoted(t) for t in fm.tickers)}]",
         ]
+        if fm.embargo_until is not None:
+            lines.append(f"embargo_until: {utc_stamp(fm.embargo_until)}")
         if fm.sources:
             lines.append("sources:")
             for source in fm.sources:
-                lines.append(f"  - id: {_quoted(source.id)}")
+                lines.append(f"    - id: {_quoted(source.id)}")
                 lines.extend(
-                    f"    {key}: {_quoted(value)}"
+                    f"      {key}: {_quoted(value)}"
                     for key, value in (("title", source.title), ("url", source.url), ("path", source.path))
                     if value is not None
                 )
@@ -262,3 +295,27 @@ class Article(BaseModel):
 
 def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
+
+
+_PLAIN_UNSAFE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]")
+
+
+def yaml_string(text: str) -> str:
+    """`text` as a plain YAML scalar when every YAML reader gets the same string back, else JSON-quoted.
+
+    Plain is what site generators show as is (Pelican's reader keeps quote marks literally); a
+    title that YAML would read as something else (a number, a boolean, a comment, a mapping) or
+    that holds control characters is double-quoted, which is valid YAML and still byte-stable.
+    """
+    if not text or text != text.strip() or _PLAIN_UNSAFE.search(text) or text[0] in "\"'":
+        return _quoted(text)
+    try:
+        parsed = yaml.safe_load(f"key: {text}\n")
+    except yaml.YAMLError:
+        return _quoted(text)
+    return text if parsed == {"key": text} else _quoted(text)
+
+
+def utc_stamp(moment: dt.datetime) -> str:
+    """An aware datetime as RFC 3339 in UTC with a Z, to the second: how every output states time."""
+    return moment.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")

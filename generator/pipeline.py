@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
-import hashlib
 import json
 import multiprocessing
 import time
@@ -23,24 +22,23 @@ from pathlib import Path
 import pandas as pd
 
 from generator import __version__
+from generator.catalog import IndexEntry, public_entries
 from generator.checks import Checker, load_rules
 from generator.config import Settings
 from generator.facts import compute_facts, load_fact_rules
+from generator.layout import Layout
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
-from generator.models import Severity, Sidecar, Verdict
+from generator.models import Severity, Sidecar, Subject, Verdict
 from generator.publish import (
-    REVIEW_PAGE,
-    ArticleOutput,
-    IndexEntry,
+    CheckedArticle,
     RunWriter,
-    first_paragraph,
+    content_hash,
     output_lock,
-    render_html,
-    update_index,
-    write_feeds,
+    without_title_heading,
     write_run_record,
 )
 from generator.scoring import ScoringRules, compute_scores, load_lexicon, load_scoring_rules
+from generator.site import SiteConfig
 from generator.slugs import slugify
 from generator.writing.editorial import Editorial, load_editorial
 from generator.writing.phrasing import load_writing_rules
@@ -95,28 +93,40 @@ class Desk:
         newsroom: Newsroom,
         checker: Checker,
         library: SourceLibrary,
+        companies: dict[str, tuple[str, str]],
     ) -> None:
         self.settings = settings
         self.manifest = manifest
         self.newsroom = newsroom
         self.checker = checker
         self.library = library
+        self.companies = companies  # ticker -> (name, sector), for the subjects wires route by
         self.as_of = manifest.as_of
-        self.article_dir = settings.out / self.as_of.isoformat()
+        self.article_dir = settings.out / "desk" / self.as_of.isoformat()
+        self.embargoes = {theme.id: theme.embargo_until for theme in newsroom.editorial.themes}
 
     def stage(self, plan: ArticlePlan, writer: RunWriter) -> Written:
         """Produce one article and stage its files (runs in a worker process)."""
-        output = self.produce(plan)
-        entry = writer.write(output)
-        findings = output.sidecar.findings
+        article = self.produce(plan)
+        entry = writer.write(article)
+        findings = article.sidecar.findings
         reasons = tuple(dict.fromkeys(f.rule for f in findings if f.severity is not Severity.INFO))
-        return Written(entry, reasons, tuple(ref.path for ref in output.sidecar.sources if ref.path))
+        return Written(entry, reasons, article.cited)
 
-    def produce(self, plan: ArticlePlan) -> ArticleOutput:
-        """Render, check and format one article; pure — nothing is written here."""
+    def produce(self, plan: ArticlePlan) -> CheckedArticle:
+        """Render and check one article; pure — nothing is written here.
+
+        The headline lives in the front matter; the body's H1 repeating it is dropped unless the
+        `title_heading` setting keeps it (for consumers whose themes print no title).
+        """
         article = self.newsroom.write(plan)
-        draft = article.to_markdown()
         front = article.front_matter
+        embargo = self.embargoes.get(plan.subject) if plan.kind == "thematic" else None
+        if embargo is not None:
+            front = front.model_copy(update={"embargo_until": embargo})
+        body = article.body if self.settings.title_heading else without_title_heading(article.body)
+        article = article.model_copy(update={"front_matter": front, "body": body})
+        draft = article.to_markdown()
         sidecar = Sidecar(
             slug=front.slug,
             title=front.title,
@@ -127,30 +137,30 @@ class Desk:
             facts=article.facts,
             scores=article.scores,
             generator_version=__version__,
+            subjects=self._subjects(front.tickers),
         )
         path = self.article_dir / f"{plan.slug}.md"
         result = self.checker.check(draft, path=str(path), sidecar=sidecar, read_source=self.library.text_for)
         report = result.report
-        published = result.fixed_text
+        checked = result.fixed_text
         sidecar = sidecar.model_copy(
             update={
                 "verdict": report.verdict,
                 "findings": list(report.findings),
                 "tables_dropped": list(report.tables_dropped),
-                "content_hash": hashlib.sha256(published.encode("utf-8")).hexdigest(),
+                "content_hash": content_hash(checked),
             }
         )
-        body = published.split("\n---\n", 1)[1] if published.startswith("---\n") else published
-        return ArticleOutput(
-            slug=plan.slug,
-            kind=plan.kind,
-            title=front.title,
-            verdict=report.verdict,
-            markdown=published,
-            html=render_html(body, front.title),
-            sidecar=sidecar,
-            summary=first_paragraph(body),
+        return CheckedArticle(checked, sidecar, embargo)
+
+    def _subjects(self, tickers: list[str]) -> list[Subject]:
+        """Each ticker and each of their sectors once: what the story is about, for ninjs."""
+        subjects = [Subject(kind="ticker", code=t, name=self.companies.get(t, (t, ""))[0]) for t in tickers]
+        sectors = dict.fromkeys(
+            self.companies[t][1] for t in tickers if t in self.companies and self.companies[t][1]
         )
+        subjects += [Subject(kind="sector", code=sector, name=sector) for sector in sectors]
+        return subjects
 
 
 def prepare(settings: Settings) -> Desk:
@@ -186,13 +196,17 @@ def prepare(settings: Settings) -> Desk:
         has_cohorts=bool(snapshot.cohorts),
         cohort_since=since,
     )
-    return Desk(settings, snapshot.manifest, newsroom, Checker(load_rules(rules_dir)), library)
+    return Desk(
+        settings, snapshot.manifest, newsroom, Checker(load_rules(rules_dir)), library, _companies(snapshot)
+    )
 
 
 def build(settings: Settings, progress: ProgressCallback | None = None) -> RunResult:
     """Run the pipeline and publish; returns what was written."""
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC)
+    now = settings.now or started_at  # embargoes are judged against this moment
+    layout = Layout(settings.out)
     with output_lock(settings.out):
         desk = prepare(settings)
         gc.collect()
@@ -200,23 +214,27 @@ def build(settings: Settings, progress: ProgressCallback | None = None) -> RunRe
         # third of rendering time) and keep forked workers from touching, and so copying, its pages.
         gc.freeze()
         plans = desk.newsroom.plan()
-        writer = RunWriter(settings.out, desk.as_of)
+        config = SiteConfig.from_settings(settings)
+        writer = RunWriter(
+            settings.out,
+            desk.as_of,
+            [plan.slug for plan in plans],
+            config=config,
+            now=now,
+            release_time=settings.release_time,
+        )
         try:
             written = write_all(desk, writer, plans, jobs=settings.jobs, progress=progress)
         except BaseException:
             writer.abort()
             raise
-        writer.commit(_cited_sources(desk.library, written))
-        entries = update_index(settings.out, writer.date, [w.entry for w in written])
-        feed_items = write_feeds(
-            settings.out,
-            entries,
-            title=settings.publication,
-            site_url=settings.site_url,
-            max_items=settings.feed_max_items,
+        index = writer.commit(
+            [w.entry for w in written],
+            {w.entry.slug: w.sources for w in written},
+            _cited_sources(desk.library, written),
         )
         gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
-        if (settings.out / REVIEW_PAGE).exists():  # an editor uses it: keep it in step with the run
+        if layout.review_page.exists():  # an editor uses it: keep it in step with the run
             from generator.review import write_review_page
 
             write_review_page(settings.out)
@@ -226,10 +244,10 @@ def build(settings: Settings, progress: ProgressCallback | None = None) -> RunRe
             snapshot_name=desk.manifest.name,
             fictional=desk.manifest.fictional,
             articles=tuple(_summary(settings.out, w) for w in written),
-            feed_items=feed_items,
+            feed_items=min(len(public_entries(index)), settings.feed_max_items),
             seconds=time.perf_counter() - started,
         )
-        write_run_record(settings.out, desk.as_of, _run_record(result, settings, started_at))
+        write_run_record(settings.out, desk.as_of, _run_record(result, settings, started_at, now))
     return result
 
 
@@ -334,6 +352,17 @@ def _data_source(snapshot: Snapshot) -> SourceDocument:
     return SourceDocument(id=identifier, title=title, text=text, body=text, filename=f"{identifier}.txt")
 
 
+def _companies(snapshot: Snapshot) -> dict[str, tuple[str, str]]:
+    """Ticker -> (company name, sector) from the fundamentals; a blank name is the ticker."""
+    table = snapshot.fundamentals
+    if table.empty:
+        return {}
+    tickers = table.index.astype(str)
+    names = table["name"].astype(object).where(table["name"].notna(), tickers).astype(str)
+    sectors = table["sector"].fillna("").astype(str)
+    return dict(zip(tickers, zip(names, sectors, strict=True), strict=True))
+
+
 def _cited_sources(library: SourceLibrary, written: list[Written]) -> dict[str, str]:
     """Source texts the written articles list, keyed by their path relative to the article folder."""
     texts = {path: library.text_at(path) for path in sorted({p for w in written for p in w.sources})}
@@ -347,10 +376,11 @@ def _summary(out_dir: Path, written: Written) -> ArticleSummary:
     )
 
 
-def _run_record(result: RunResult, settings: Settings, started_at: dt.datetime) -> dict:
+def _run_record(result: RunResult, settings: Settings, started_at: dt.datetime, now: dt.datetime) -> dict:
     return {
         "generator_version": __version__,
         "started_at": started_at.isoformat(),
+        "now": now.isoformat(),
         "finished_at": dt.datetime.now(dt.UTC).isoformat(),
         "seconds": round(result.seconds, 3),
         "snapshot": str(settings.snapshot),

@@ -55,7 +55,7 @@ def verb_problems(text: str, sidecar: Sidecar) -> list[str]:
 
 
 def check_articles(out: Path) -> list[Path]:
-    articles = sorted(out.glob("*/*.md"))
+    articles = sorted(out.glob("*/*/*.md"))  # site/<date>/ and desk/<date>/
     for path in articles:
         text = path.read_text()
         sidecar = Sidecar.model_validate_json(path.with_suffix(".json").read_text())
@@ -93,7 +93,7 @@ def test_sp500_gets_a_brief_per_scored_ticker_a_movers_and_a_sector_story(sp500_
     assert len(briefs) == 492 and "LVLT" not in briefs
     assert sum(score is not None for score in briefs.values()) == 490  # every scored ticker has a brief
     assert briefs["BRK.B"] is None and briefs["BF.B"] is None  # held: too few signals
-    cohort = (sp500_run.out_dir / "2017-11-10" / "cohort-performance-2017-11-10.md").read_text()
+    cohort = (sp500_run.out_dir / "site" / "2017-11-10" / "cohort-performance-2017-11-10.md").read_text()
     assert "Information Technology" in cohort and "sector" in cohort
 
 
@@ -112,7 +112,7 @@ def test_jobs_do_not_change_the_output(tmp_path):
     two = build(load_settings(out=tmp_path / "two", jobs=2, quiet=True))
     assert len(one.articles) == len(two.articles)
     files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
-    files = [f for f in files if f.parts[0] != "runs" and not f.name.startswith(".")]
+    files = [f for f in files if f.parts[:2] != ("desk", "runs") and not f.name.startswith(".")]
     assert files
     for relative in files:
         assert (tmp_path / "one" / relative).read_bytes() == (tmp_path / "two" / relative).read_bytes(), (

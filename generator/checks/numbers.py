@@ -214,7 +214,7 @@ def trace_figures(article: Article) -> list[Figure]:
             exempt.setdefault(id(quote.block), []).append((quote.start, quote.end))
     doc = article.document
     figures = []
-    for block in doc.blocks:
+    for block in doc.prose:
         spans = exempt.get(id(block), ())
         for figure in parse_figures(block.text, settings):
             if any(start <= figure.start and figure.end <= end for start, end in spans):

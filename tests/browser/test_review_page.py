@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from generator.catalog import read_index
 from generator.config import load_settings
+from generator.layout import Layout
 from generator.models import Verdict
 from generator.pipeline import build
-from generator.publish import output_lock, read_index
+from generator.publish import output_lock
 from generator.review import write_review_page
 
 pytestmark = pytest.mark.browser
@@ -57,7 +59,7 @@ def review_page(tmp_path_factory):
     result = build(load_settings(out=out, jobs=1, quiet=True))
     with output_lock(out):
         path, _ = write_review_page(out)
-    titles = {e.slug: e.title for e in read_index(out)}
+    titles = {e.slug: e.title for e in read_index(Layout(out))}
     held = [(a, titles[a.slug]) for a in result.articles if a.verdict is not Verdict.PUBLISH]
     return path, held
 
