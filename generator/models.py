@@ -218,7 +218,9 @@ class Release(_Record):
     the same snapshot write the same bytes (see generator/release.py).
     """
 
-    version: int = Field(ge=1, description="1, then one more each time a rerun changes the content")
+    version: int = Field(
+        default=1, ge=1, description="1, then one more each time a rerun changes the content"
+    )
     created: dt.datetime = Field(description="when this version was made")
     first_created: dt.datetime = Field(description="when version 1 was made")
     published: dt.datetime | None = Field(
@@ -293,11 +295,18 @@ class Article(BaseModel):
         return "\n".join(lines) + "\n" + self.body
 
 
+# What YAML does not allow in a document (outside its printable set) or reads as a line break.
+_YAML_ESCAPE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_PLAIN_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+
+
 def _quoted(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-_PLAIN_UNSAFE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]")
+    """A JSON string (a YAML double-quoted scalar), with YAML's unprintable characters escaped."""
+    return _YAML_ESCAPE.sub(
+        lambda match: f"\\u{ord(match.group()):04x}", json.dumps(text, ensure_ascii=False)
+    )
 
 
 def yaml_string(text: str) -> str:

@@ -169,7 +169,7 @@ def place_article(
             slug=sidecar.slug,
             date=sidecar.date,
             title=sidecar.title,
-            body=article.body,
+            body=without_title_heading(article.body),  # the page shows the title once, in its header
             summary=article.summary,
             tickers=sidecar.tickers,
             sources=sidecar.sources,

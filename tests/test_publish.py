@@ -28,19 +28,17 @@ from generator.catalog import read_index
 from generator.config import load_settings
 from generator.errors import PublishError
 from generator.layout import LOCK_FILE, Layout
-from generator.models import SLUG_PATTERN, Article, FrontMatter, Sidecar, Verdict
+from generator.models import SLUG_PATTERN, Sidecar, Verdict
 from generator.pipeline import build
 from generator.publish import (
     Changeset,
     CheckedArticle,
     RunWriter,
-    content_hash,
     output_lock,
     stage_site,
 )
 from generator.resources import sample_snapshot_dir
 from generator.review import approve, write_review_page
-from generator.site import SiteConfig
 from generator.slugs import slugify
 from generator.writing.stories import ArticlePlan, _unique_slugs
 
@@ -50,7 +48,6 @@ NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"
 SLUG = re.compile(SLUG_PATTERN)
 PAYLOAD = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
-CONFIG = SiteConfig.from_settings(load_settings())  # what a default run uses
 
 
 def run(out: Path, snapshot: Path | None = None, **overrides):
@@ -88,33 +85,6 @@ def schema(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(
         json.loads(path.read_text("utf-8")), format_checker=jsonschema.FormatChecker()
     )
-
-
-def checked(slug: str, date: dt.date = AS_OF, verdict: Verdict = Verdict.PUBLISH, **front) -> CheckedArticle:
-    """A small article as the checker would hand it over."""
-    matter = FrontMatter(
-        title=front.pop("title", "A story"), slug=slug, date=date, kind="alpha_brief", **front
-    )
-    text = Article(front_matter=matter, body="The first paragraph of the story.\n").to_markdown()
-    sidecar = Sidecar(
-        slug=slug,
-        title=matter.title,
-        date=date,
-        kind="alpha_brief",
-        verdict=verdict,
-        content_hash=content_hash(text),
-    )
-    return CheckedArticle(text, sidecar, matter.embargo_until)
-
-
-def write_date(out: Path, date: dt.date, articles: list[CheckedArticle], now: dt.datetime = NOW):
-    """Publish `articles` as one run for `date` would."""
-    with output_lock(out):
-        writer = RunWriter(
-            out, date, [a.slug for a in articles], config=CONFIG, now=now, release_time=dt.time(22)
-        )
-        entries = [writer.write(article) for article in articles]
-        return writer.commit(entries, {a.slug: a.cited for a in articles}, {})
 
 
 # ---------------------------------------------------------------------------------------------- feeds
@@ -157,10 +127,10 @@ def test_feeds_hold_published_articles_only(sample_run):
         assert slug not in feed_text and slug not in atom_text
 
 
-def test_feeds_list_several_dates_newest_first(sample_run, tmp_path):
+def test_feeds_list_several_dates_newest_first(sample_run, tmp_path, make_article, publish_articles):
     out = copy_output(sample_run, tmp_path)
     older = dt.date(2026, 11, 19)
-    write_date(out, older, [checked("older-story-2026-11-19", older)])
+    publish_articles(out, older, [make_article("older-story-2026-11-19", older)])
     dates = [item["date_published"] for item in feed(out)["items"]]
     assert dates == sorted(dates, reverse=True) and dates[-1].startswith("2026-11-19")
     assert [e.date for e in read_index(Layout(out))][-1] == "2026-11-19"  # the newer run's entries were kept
@@ -275,19 +245,21 @@ def test_a_killed_run_is_cleaned_up_and_its_approvals_survive(sample_run, tmp_pa
     assert any(item["id"].endswith(f"/{held}.html") for item in feed(out)["items"])
 
 
-def test_a_run_for_another_date_restores_a_killed_runs_retired_folder(sample_run, tmp_path):
+def test_a_run_for_another_date_restores_a_killed_runs_retired_folder(
+    sample_run, tmp_path, make_article, publish_articles
+):
     """A killed run for one date must not cost that date its articles when another date runs next."""
     out = copy_output(sample_run, tmp_path)
     folder = out / "site" / DAY
     articles_before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     folder.rename(out / "site" / f".{DAY}.retired")  # killed between its two renames
     other = dt.date(2026, 11, 19)
-    write_date(out, other, [checked("other-day", other)])
+    publish_articles(out, other, [make_article("other-day", other)])
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == articles_before
     assert not (out / "site" / f".{DAY}.retired").exists()
 
 
-def test_a_published_article_without_its_page_stops_the_feeds(sample_run, tmp_path):
+def test_a_published_article_without_its_page_stops_the_feeds(sample_run, tmp_path, site_config):
     out = copy_output(sample_run, tmp_path)
     published = next(a for a in sample_run.articles if a.verdict is Verdict.PUBLISH)
     (out / "site" / DAY / f"{published.slug}.html").unlink()
@@ -295,7 +267,7 @@ def test_a_published_article_without_its_page_stops_the_feeds(sample_run, tmp_pa
     with pytest.raises(
         PublishError, match=rf"{published.slug}\.html: published article's file is unreadable"
     ):
-        stage_site(layout, read_index(layout), Changeset(), CONFIG)
+        stage_site(layout, read_index(layout), Changeset(), site_config)
 
 
 def test_a_second_run_on_the_same_folder_exits_2_naming_the_lock(tmp_path):
@@ -361,10 +333,10 @@ def test_planned_slugs_are_unique_safe_and_bounded(names_and_tickers):
     assert all(SLUG.fullmatch(slug) and len(slug) <= 120 for slug in slugs)
 
 
-def test_the_writer_refuses_unsafe_slugs_and_source_paths(tmp_path):
-    good = checked("x")
+def test_the_writer_refuses_unsafe_slugs_and_source_paths(tmp_path, make_article, site_config):
+    good = make_article("x")
     evil = CheckedArticle(good.text, good.sidecar.model_copy(update={"slug": "../../evil"}))
-    writer = RunWriter(tmp_path, AS_OF, ["x"], config=CONFIG, now=NOW, release_time=dt.time(22))
+    writer = RunWriter(tmp_path, AS_OF, ["x"], config=site_config, now=NOW, release_time=dt.time(22))
     with pytest.raises(PublishError, match="unsafe slug"):
         writer.write(evil)
     entry = writer.write(good)
@@ -374,12 +346,11 @@ def test_the_writer_refuses_unsafe_slugs_and_source_paths(tmp_path):
     assert leftovers == []  # nothing written, no staging left behind
 
 
-def test_two_articles_with_one_slug_are_refused_not_overwritten(tmp_path):
-    writer = RunWriter(tmp_path, AS_OF, ["same"], config=CONFIG, now=NOW, release_time=dt.time(22))
-    first = checked("same", title="First story")
-    writer.write(first)
+def test_two_articles_with_one_slug_are_refused_not_overwritten(tmp_path, make_article, site_config):
+    writer = RunWriter(tmp_path, AS_OF, ["same"], config=site_config, now=NOW, release_time=dt.time(22))
+    writer.write(make_article("same", title="First story"))
     with pytest.raises(PublishError, match="share this name"):
-        writer.write(checked("same", title="Second story"))
+        writer.write(make_article("same", title="Second story"))
     assert "First story" in (writer.staging["site"] / "same.md").read_text()
     writer.abort()
 
