@@ -81,7 +81,9 @@ def story_document(
 
 
 def render_document(document: dict) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """One story's document on one line: JSON's C encoder writes it several times faster than an
+    indented one, which counts at thousands of stories a run."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def feed_document(documents: Sequence[dict], config: SiteConfig) -> str:
@@ -99,7 +101,7 @@ def feed_document(documents: Sequence[dict], config: SiteConfig) -> str:
     }
     if newest:
         feed["versioncreated"] = max(document["versioncreated"] for document in newest)
-    return render_document(feed)
+    return json.dumps(feed, indent=2, ensure_ascii=False) + "\n"
 
 
 def _subjects(sidecar: Sidecar) -> list[dict]:
