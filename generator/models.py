@@ -133,6 +133,9 @@ class SourceRef(BaseModel):
     title: str
     url: str | None = None
     path: str | None = None
+    # The site's copy of the text, as an absolute URL: right under any site generator's URL scheme,
+    # where `path` (relative to the article file) is not, e.g. under Hugo's /<date>/<slug>/ pages.
+    text_url: str | None = None
 
 
 class FrontMatter(BaseModel):
@@ -286,7 +289,12 @@ class Article(BaseModel):
                 lines.append(f"    - id: {_quoted(source.id)}")
                 lines.extend(
                     f"      {key}: {_quoted(value)}"
-                    for key, value in (("title", source.title), ("url", source.url), ("path", source.path))
+                    for key, value in (
+                        ("title", source.title),
+                        ("url", source.url),
+                        ("path", source.path),
+                        ("text_url", source.text_url),
+                    )
                     if value is not None
                 )
         else:

@@ -104,6 +104,7 @@ class Desk:
         self.as_of = manifest.as_of
         self.article_dir = settings.out / "desk" / self.as_of.isoformat()
         self.embargoes = {theme.id: theme.embargo_until for theme in newsroom.editorial.themes}
+        self.site = SiteConfig.from_settings(settings)
 
     def stage(self, plan: ArticlePlan, writer: RunWriter) -> Written:
         """Produce one article and stage its files (runs in a worker process)."""
@@ -121,9 +122,13 @@ class Desk:
         """
         article = self.newsroom.write(plan)
         front = article.front_matter
+        date = front.date.isoformat()
+        sources = [
+            ref.model_copy(update={"text_url": self.site.url(f"{date}/{ref.path}")}) if ref.path else ref
+            for ref in front.sources
+        ]
         embargo = self.embargoes.get(plan.subject) if plan.kind == "thematic" else None
-        if embargo is not None:
-            front = front.model_copy(update={"embargo_until": embargo})
+        front = front.model_copy(update={"sources": sources, "embargo_until": embargo})
         body = article.body if self.settings.title_heading else without_title_heading(article.body)
         article = article.model_copy(update={"front_matter": front, "body": body})
         draft = article.to_markdown()

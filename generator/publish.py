@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -36,7 +35,7 @@ from pydantic import ValidationError
 
 from generator.catalog import IndexEntry, public_entries, read_index, render_index
 from generator.errors import PublishError
-from generator.files import DIR_MODE, FILE_MODE, RETIRED_SUFFIX, retired_path
+from generator.files import DIR_MODE, RETIRED_SUFFIX, retired_path, swap_folder, write_temporary
 from generator.layout import DESK, SITE, SOURCES_DIR, Layout, Place
 from generator.models import Approval, Release, Sidecar, Verdict, is_slug
 from generator.release import go_public, is_public, next_release, release_moment
@@ -298,28 +297,22 @@ class Changeset:
 
 
 def _temporary(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(handle, FILE_MODE)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
+    return write_temporary(path, text)
 
 
 def _replace_folder(staged: Path | None, final: Path) -> None:
-    """Swap a staged folder in place of `final` (or take `final` away), keeping a retired copy
-    only between the two renames: a writer killed there leaves it for `clear_leftovers`."""
-    retired = retired_path(final)
-    if final.exists():
+    """Swap a staged folder in place of `final`, or take `final` away when nothing is staged.
+
+    A writer killed between the renames leaves the old copy at its retired path, which
+    `clear_leftovers` puts back.
+    """
+    if staged is not None:
+        swap_folder(staged, final)
+    elif final.exists():
+        retired = retired_path(final)
         shutil.rmtree(retired, ignore_errors=True)
         final.rename(retired)
-    if staged is not None:
-        staged.rename(final)
-    shutil.rmtree(retired, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def _remove_if_empty(folder: Path) -> None:

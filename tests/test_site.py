@@ -168,6 +168,11 @@ def test_serving_the_site_folder_exposes_no_draft_review_page_or_run_record(serv
                 if target.startswith(base):
                     queue.append(target)
     assert published <= reached
+    # Each source's `text_url` (the absolute URL site generators can link to) is served.
+    for md in sorted((sample_run.out_dir / "site" / DAY).glob("*.md"))[:10]:
+        for source in front_matter(md)["sources"]:
+            relative = source["text_url"].removeprefix("https://newsdesk.example.invalid/")
+            assert relative == f"{DAY}/{source['path']}" and fetch(base + relative)[0] == 200
 
 
 def test_front_matter_carries_the_verdict_and_keeps_drafts_out_of_site_generators(sample_run):
