@@ -310,6 +310,12 @@ _YAML_ESCAPE = re.compile(
 _PLAIN_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 
 
+# A headline that starts with a letter, has a space (so no boolean, null, number or date reading
+# applies to the whole of it) and only ordinary punctuation is a plain YAML string as it stands.
+_PLAIN_HEADLINE = re.compile(r"^[^\W\d_][\w ,.;!?'’‘“”%$€£&()/+\-–—]* [\w ,.;!?'’‘“”%$€£&()/+\-–—]*(?<![:])$")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _quoted(text: str) -> str:
     """A JSON string (a YAML double-quoted scalar), with YAML's unprintable characters escaped."""
     return _YAML_ESCAPE.sub(
@@ -326,8 +332,10 @@ def yaml_string(text: str) -> str:
     """
     if not text or text != text.strip() or _PLAIN_UNSAFE.search(text) or text[0] in "\"'":
         return _quoted(text)
+    if _PLAIN_HEADLINE.match(text) and ": " not in text and " #" not in text:
+        return text  # words and spaces: no YAML type or indicator can match it
     try:
-        parsed = yaml.safe_load(f"key: {text}\n")
+        parsed = yaml.load(f"key: {text}\n", Loader=_YAML_LOADER)
     except yaml.YAMLError:
         return _quoted(text)
     return text if parsed == {"key": text} else _quoted(text)

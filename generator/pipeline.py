@@ -23,6 +23,7 @@ import pandas as pd
 
 from generator import __version__
 from generator.catalog import IndexEntry, public_entries
+from generator.changeset import output_lock
 from generator.checks import Checker, load_rules
 from generator.config import Settings
 from generator.facts import compute_facts, load_fact_rules
@@ -33,7 +34,6 @@ from generator.publish import (
     CheckedArticle,
     RunWriter,
     content_hash,
-    output_lock,
     without_title_heading,
     write_run_record,
 )

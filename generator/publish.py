@@ -26,37 +26,28 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from generator.catalog import IndexEntry, public_entries, read_index, render_index
+from generator.catalog import IndexEntry, read_index, render_index
+from generator.changeset import STAGING_MARK, Changeset, clear_leftovers, require_current_layout, write_new
 from generator.errors import PublishError
-from generator.files import DIR_MODE, RETIRED_SUFFIX, retired_path, swap_folder, write_temporary
+from generator.files import DIR_MODE
 from generator.layout import DESK, SITE, SOURCES_DIR, Layout, Place
 from generator.models import Approval, Release, Sidecar, Verdict, is_slug
 from generator.release import go_public, is_public, next_release, release_moment
 from generator.rulefiles import describe
 from generator.site import SiteConfig
-from generator.site.feeds import ARCHIVE_DIR, Story, feed_files
-from generator.site.ninjs import NINJS_FEED, NINJS_SUFFIX, feed_document, render_document, story_document
-from generator.site.pages import (
-    ArticlePage,
-    DayLink,
-    StoryLink,
-    article_body,
-    first_paragraph,
-    render_article_page,
-    render_story_list,
-)
-from generator.site.sitemap import NEWS_SITEMAP, news_sitemap
+from generator.site.assemble import site_files
+from generator.site.feeds import ARCHIVE_DIR
+from generator.site.ninjs import NINJS_SUFFIX, render_document, story_document
+from generator.site.pages import ArticlePage, article_body, first_paragraph, render_article_page
 
 STATE_KEYS = ("verdict", "draft", "status", "approved")
-_STAGING_MARK = ".staging."
-_INDEX_PAGE = "index.html"
 
 
 # ------------------------------------------------------------------------------------- the article
@@ -83,7 +74,7 @@ class CheckedArticle:
     def body(self) -> str:
         return split_front_matter(self.text)[1]
 
-    @property
+    @cached_property
     def summary(self) -> str:
         return first_paragraph(self.body)
 
@@ -213,237 +204,20 @@ def place_article(
     return entry, files
 
 
-# ------------------------------------------------------------------------------------- the lock
+def stage_site(layout: Layout, entries: Sequence[IndexEntry], changes: Changeset, config: SiteConfig) -> None:
+    """Add the index and every site-wide file to `changes`, built as the site will be."""
 
-
-@contextmanager
-def output_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder's lock; a second writer fails at once, clearly."""
-    from filelock import FileLock, Timeout
-
-    layout = Layout(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise PublishError(f"{out_dir}: is a file; the output must be a folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(layout.lock), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise PublishError(
-            f"{out_dir}: another newsdesk run is writing here (lock {layout.lock}); wait for it to finish"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def require_current_layout(layout: Layout) -> None:
-    """Refuse an output folder an older newsdesk wrote (no site/ and desk/), naming what to do."""
-    old = layout.old_layout_file()
-    if old is not None:
-        raise PublishError(
-            f"{old}: this output folder was written by an older newsdesk (no site/ and desk/ yet); "
-            f"move it away or choose another --out"
-        )
-
-
-# ------------------------------------------------------------------------------------ the changeset
-
-
-@dataclass
-class Changeset:
-    """Everything one run or approval changes, applied last as a row of renames.
-
-    Folders replace their final copies whole (or remove them, with no staged copy); files are
-    written to temporaries first; removals come last. A file inside a replaced folder is written
-    into the staged copy, so it appears with the folder.
-    """
-
-    folders: dict[Path, Path | None] = field(default_factory=dict)  # final -> staged (None: remove)
-    files: dict[Path, str] = field(default_factory=dict)
-    removals: list[Path] = field(default_factory=list)
-
-    def put(self, path: Path, text: str) -> None:
-        staged = self.folders.get(path.parent)
-        if staged is not None:
-            _write_new(staged / path.name, text, path.parent)
-        else:
-            self.files[path] = text
-
-    def commit(self) -> None:
-        temporaries: dict[Path, Path] = {}
+    def read(entry: IndexEntry, suffix: str) -> str:
+        path = layout.article(entry.place, entry.date, entry.slug, suffix)
         try:
-            for path, text in self.files.items():
-                temporaries[path] = _temporary(path, text)
-        except BaseException:
-            for temporary in temporaries.values():
-                temporary.unlink(missing_ok=True)
-            self.abort()
-            raise
-        for final, staged in self.folders.items():
-            _replace_folder(staged, final)
-        for path, temporary in temporaries.items():
-            temporary.replace(path)
-        for path in self.removals:
-            path.unlink(missing_ok=True)
-        for folder in {path.parent for path in self.removals}:
-            _remove_if_empty(folder)
-
-    def abort(self) -> None:
-        for staged in self.folders.values():
-            if staged is not None:
-                shutil.rmtree(staged, ignore_errors=True)
-
-
-def _temporary(path: Path, text: str) -> Path:
-    return write_temporary(path, text)
-
-
-def _replace_folder(staged: Path | None, final: Path) -> None:
-    """Swap a staged folder in place of `final`, or take `final` away when nothing is staged.
-
-    A writer killed between the renames leaves the old copy at its retired path, which
-    `clear_leftovers` puts back.
-    """
-    if staged is not None:
-        swap_folder(staged, final)
-    elif final.exists():
-        retired = retired_path(final)
-        shutil.rmtree(retired, ignore_errors=True)
-        final.rename(retired)
-        shutil.rmtree(retired, ignore_errors=True)
-
-
-def _remove_if_empty(folder: Path) -> None:
-    """Drop a date folder the last article left (its sources/ copies go with it)."""
-    try:
-        entries = {p.name for p in folder.iterdir()}
-    except OSError:
-        return
-    if entries <= {SOURCES_DIR}:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _write_new(path: Path, text: str, final: Path) -> None:
-    """Create a file that must not exist yet: never overwrite silently."""
-    try:
-        with path.open("x", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-    except FileExistsError:
-        raise PublishError(f"{final / path.name}: two articles in one run share this name") from None
-
-
-def clear_leftovers(layout: Layout) -> None:
-    """Undo what killed writers left in site/ and desk/: staging folders, retired copies, temporaries.
-
-    A writer killed between retiring a date's folder and renaming the new one in leaves no
-    `<date>/`; its retired copy is put back (whatever date runs next) so readers, feeds and
-    approvals find those articles. Only a retired copy whose folder exists again is garbage.
-    """
-    for area in (layout.site, layout.desk):
-        if not area.is_dir():
-            continue
-        for path in sorted(area.iterdir()):
-            name = path.name
-            if path.is_dir() and name.startswith(".") and name.endswith(RETIRED_SUFFIX):
-                final = area / name[1 : -len(RETIRED_SUFFIX)]
-                if final.exists():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.rename(final)
-        folders = [area, *(p for p in area.iterdir() if p.is_dir() and not p.name.startswith("."))]
-        folders += [f / SOURCES_DIR for f in folders[1:] if (f / SOURCES_DIR).is_dir()]
-        for folder in folders:
-            for path in folder.iterdir():
-                if not path.name.startswith("."):
-                    continue
-                if path.is_dir() and _STAGING_MARK in path.name:
-                    shutil.rmtree(path, ignore_errors=True)
-                elif path.is_file():
-                    path.unlink(missing_ok=True)  # a temporary: nothing newsdesk writes starts with "."
-
-
-# ------------------------------------------------------------------------------------ reading back
-
-
-class Pages:
-    """Reads articles' pages and ninjs documents where they will be once the changeset commits."""
-
-    def __init__(self, layout: Layout, changes: Changeset) -> None:
-        self.layout = layout
-        self.changes = changes
-
-    def read(self, entry: IndexEntry, suffix: str) -> str:
-        path = self.layout.article(entry.place, entry.date, entry.slug, suffix)
-        if path in self.changes.files:
-            return self.changes.files[path]
-        staged = self.changes.folders.get(path.parent)
-        source = staged / path.name if staged is not None else path
-        try:
-            return source.read_text("utf-8")
+            return changes.read_text(path)
         except OSError as exc:
             raise PublishError(
                 f"{path}: published article's file is unreadable ({exc.strerror}); re-run its date"
             ) from None
 
-
-def site_files(entries: Sequence[IndexEntry], pages: Pages, config: SiteConfig) -> dict[str, str | None]:
-    """Path in the site folder -> text (None: remove) of everything built from the index.
-
-    The feeds and their archives, the ninjs feed, the news sitemap, index.html and each date's
-    index page; archive pages a shrinking site no longer needs are removed.
-    """
-    public = public_entries(entries)
-    stories = [Story(entry, article_body(pages.read(entry, ".html"))) for entry in public]
-    files: dict[str, str | None] = dict(feed_files(stories, config))
-    documents = [json.loads(pages.read(entry, NINJS_SUFFIX)) for entry in public[: config.feed_max_items]]
-    files[NINJS_FEED] = feed_document(documents, config)
-    files[NEWS_SITEMAP] = news_sitemap(public, config)
-    by_date: dict[str, list[IndexEntry]] = {}
-    for entry in public:
-        by_date.setdefault(entry.date, []).append(entry)
-    days = sorted(by_date, reverse=True)
-    root_days = [
-        DayLink(f"{day}/{_INDEX_PAGE}", dt.date.fromisoformat(day), len(by_date[day])) for day in days
-    ]
-    newest = public[: config.feed_max_items]
-    files[_INDEX_PAGE] = render_story_list(
-        config,
-        heading=config.publication,
-        groups=_groups(newest, prefix=""),
-        days=root_days,
-        root="",
-        canonical=config.url(_INDEX_PAGE),
-    )
-    for day in days:
-        files[f"{day}/{_INDEX_PAGE}"] = render_story_list(
-            config,
-            heading=f"Stories of {dt.date.fromisoformat(day):%B} {int(day[8:])}, {day[:4]}",
-            groups=_groups(by_date[day], prefix=None),
-            days=[],
-            root="../",
-            canonical=config.url(f"{day}/{_INDEX_PAGE}"),
-        )
-    return files
-
-
-def _groups(entries: Sequence[IndexEntry], *, prefix: str | None) -> list[tuple[dt.date, list[StoryLink]]]:
-    """Stories by data date, newest first; links from the site root (`prefix` "") or a date page."""
-    groups: dict[str, list[StoryLink]] = {}
-    for entry in entries:
-        href = f"{entry.slug}.html" if prefix is None else f"{prefix}{entry.date}/{entry.slug}.html"
-        assert entry.release is not None and entry.release.published is not None
-        groups.setdefault(entry.date, []).append(
-            StoryLink(href, entry.title, entry.summary, entry.release.published)
-        )
-    return [(dt.date.fromisoformat(day), stories) for day, stories in sorted(groups.items(), reverse=True)]
-
-
-def stage_site(layout: Layout, entries: Sequence[IndexEntry], changes: Changeset, config: SiteConfig) -> None:
-    """Add the index and every site-wide file to `changes`, built as the site will be."""
     produced = set()
-    for relative_path, text in site_files(entries, Pages(layout, changes), config).items():
+    for relative_path, text in site_files(entries, read, config).items():
         path = layout.site / relative_path
         if text is None:
             changes.removals.append(path)
@@ -573,7 +347,7 @@ class RunWriter:
         for place in (SITE, DESK):
             area = self.layout.area(place)
             area.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{self.date}{_STAGING_MARK}", dir=area))
+            staging = Path(tempfile.mkdtemp(prefix=f".{self.date}{STAGING_MARK}", dir=area))
             staging.chmod(DIR_MODE)
             self.staging[place] = staging
 
@@ -604,7 +378,7 @@ class RunWriter:
         )
         staging = self.staging[entry.place]
         for suffix, text in files.items():
-            _write_new(staging / f"{slug}{suffix}", text, self.layout.date_folder(entry.place, self.date))
+            write_new(staging / f"{slug}{suffix}", text, self.layout.date_folder(entry.place, self.date))
         return entry
 
     def commit(
@@ -627,7 +401,7 @@ class RunWriter:
                     (staging / SOURCES_DIR).mkdir()
                 for path in paths:
                     _check_source_path(path, final)
-                    _write_new(staging / path, sources[path], final)
+                    write_new(staging / path, sources[path], final)
                 changes.folders[final] = staging if here else None
                 if not here:
                     shutil.rmtree(staging, ignore_errors=True)

@@ -34,19 +34,16 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from generator.catalog import IndexEntry, read_index
+from generator.changeset import Changeset, clear_leftovers, output_lock, require_current_layout
 from generator.config import Settings, load_settings
 from generator.errors import PublishError
 from generator.files import atomic_write
 from generator.layout import INDEX_FILE, Layout
 from generator.models import Approval, Finding, Severity, Sidecar, TableDrop, Verdict, is_slug
 from generator.publish import (
-    Changeset,
-    clear_leftovers,
     content_hash,
     move_to_site,
-    output_lock,
     read_article,
-    require_current_layout,
     stage_site,
     update_desk_sidecar,
     without_state,

@@ -123,7 +123,8 @@ def publish_articles(site_config):
     """publish_articles(out, date, articles, now=..., config=...): what one run for `date` writes."""
     import datetime as dt
 
-    from generator.publish import RunWriter, output_lock
+    from generator.changeset import output_lock
+    from generator.publish import RunWriter
 
     def publish(out, date, articles, now=dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC), config=site_config):
         with output_lock(out):

@@ -23,18 +23,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import publish, schemas
+from generator import changeset, publish, schemas
 from generator.catalog import read_index
+from generator.changeset import Changeset, output_lock
 from generator.config import load_settings
 from generator.errors import PublishError
 from generator.layout import LOCK_FILE, Layout
 from generator.models import SLUG_PATTERN, Sidecar, Verdict
 from generator.pipeline import build
 from generator.publish import (
-    Changeset,
     CheckedArticle,
     RunWriter,
-    output_lock,
     stage_site,
 )
 from generator.resources import sample_snapshot_dir
@@ -188,7 +187,7 @@ def test_a_crash_between_article_writes_leaves_the_previous_output_untouched(
 ):
     out = copy_output(sample_run, tmp_path)
     before = files(out)
-    real_write_new = publish._write_new
+    real_write_new = publish.write_new
     staged: list[Path] = []
 
     def write_then_fail(path: Path, *args, **kwargs):
@@ -197,7 +196,7 @@ def test_a_crash_between_article_writes_leaves_the_previous_output_untouched(
             raise OSError(28, "No space left on device (injected)")
         return real_write_new(path, *args, **kwargs)
 
-    monkeypatch.setattr(publish, "_write_new", write_then_fail)
+    monkeypatch.setattr(publish, "write_new", write_then_fail)
     with pytest.raises(OSError, match="injected"):
         run(out)
     monkeypatch.undo()
@@ -213,14 +212,14 @@ def test_a_crash_while_staging_the_feeds_leaves_the_previous_site_intact(sample_
     """Everything is staged before the renames: a failure writing a feed changes nothing."""
     out = copy_output(sample_run, tmp_path)
     before = files(out)
-    real = publish._temporary
+    real = changeset.temporary
 
     def fail_on_feed(path: Path, text: str) -> Path:
         if path.name == "atom.xml":
             raise OSError(28, "No space left on device (injected)")
         return real(path, text)
 
-    monkeypatch.setattr(publish, "_temporary", fail_on_feed)
+    monkeypatch.setattr(changeset, "temporary", fail_on_feed)
     with pytest.raises(OSError, match="injected"):
         run(out)
     monkeypatch.undo()

@@ -14,16 +14,15 @@ import pytest
 
 from generator import cli
 from generator.catalog import IndexEntry, read_index
+from generator.changeset import Changeset, output_lock
 from generator.checks import Checker, load_rules
 from generator.config import load_settings
 from generator.errors import PublishError
 from generator.layout import Layout
 from generator.models import Finding, Severity, Sidecar, TableDrop, Verdict
 from generator.publish import (
-    Changeset,
     CheckedArticle,
     content_hash,
-    output_lock,
     place_article,
     stage_site,
     without_state,

@@ -117,7 +117,7 @@ def served_site(sample_run, tmp_path):
     """The sample's site folder served as it is, on a loopback port, with a review page on the desk."""
     out = tmp_path / "out"
     shutil.copytree(sample_run.out_dir, out)
-    from generator.publish import output_lock
+    from generator.changeset import output_lock
     from generator.review import write_review_page
 
     with output_lock(out):
@@ -202,6 +202,12 @@ def test_pelicans_markdown_reader_gets_the_plain_title_and_keeps_sources_out_of_
 
 @given(st.text(min_size=1, max_size=80))
 def test_any_title_reads_back_as_the_same_string(title):
+    text = yaml_string(title)
+    assert yaml.safe_load(f"title: {text}\n") == {"title": title}
+
+
+@given(st.from_regex(r"[A-Za-zÉ][A-Za-z0-9 ,.;:!?'’“”%$&()/+#\-–—]{0,40}", fullmatch=True))
+def test_headline_like_titles_read_back_the_same_whether_plain_or_quoted(title):
     text = yaml_string(title)
     assert yaml.safe_load(f"title: {text}\n") == {"title": title}
 
@@ -620,3 +626,34 @@ def test_a_rerun_that_changes_a_published_story_makes_a_new_version_with_a_corre
     assert (
         item["date_published"] == "2026-11-20T22:00:00Z" and item["date_modified"] == "2026-11-21T09:30:00Z"
     )
+
+
+def test_a_page_turns_no_source_into_an_active_or_outside_link(site_config):
+    from generator.models import Release, SourceRef
+    from generator.site.pages import ArticlePage, render_article_page
+
+    moment = dt.datetime(2026, 11, 20, 22, tzinfo=dt.UTC)
+    sources = [
+        SourceRef(
+            id="a", title="<script>alert(1)</script>", url="javascript:alert(1)", path="../../etc/passwd"
+        ),
+        SourceRef(id="b", title="Fine", url="https://example.invalid/x", path="sources/b.txt"),
+    ]
+    page = render_article_page(
+        ArticlePage(
+            slug="s",
+            date=AS_OF,
+            title="T </script><script>alert(2)</script>",
+            body="Body.",
+            summary="Body.",
+            tickers=["HLXM"],
+            sources=sources,
+            release=Release(created=moment, first_created=moment, published=moment),
+            draft=False,
+        ),
+        site_config,
+    )
+    assert "javascript:" not in page and "../../etc/passwd" not in page and "<script>alert" not in page
+    assert '<a href="https://example.invalid/x"' in page and '<a href="sources/b.txt">' in page
+    json_ld = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(json_ld)["headline"] == "T </script><script>alert(2)</script>"

@@ -5,7 +5,8 @@ percentile, a count of something. Bare numbers (years, dates, quarter numbers) a
 figure traces to a fact whose unit fits its kind when it equals the fact's display text, or the
 fact's value at the precision the figure shows ("$5 billion" traces to 4.8e9 dollars). Signs are
 ignored ("fell 3.2%" against -3.2). Figures inside a quote verified against its source are exempt:
-the quote is traced to the source instead. The vocabulary is data, in rules/numbers.yaml.
+the quote is traced to the source instead. The headline (the front-matter title) is read like the
+body, unless the body repeats it as its first heading. The vocabulary is data, in rules/numbers.yaml.
 """
 
 from __future__ import annotations

@@ -140,10 +140,15 @@ def article_body(page_html: str) -> str:
     return page_html[start + len(BODY_START) : end].strip()
 
 
+_COPY_PATH = re.compile(r"^sources/[^/\\\x00.][^/\\\x00]*$")
+
+
 def _source_view(source: SourceRef) -> dict[str, str | None]:
-    """A source's link (its URL, else the copy beside the article) and the copy's path."""
+    """A source's link (a web URL only) and its copy beside the article (a `sources/<name>` only):
+    an edited front matter cannot turn either into a `javascript:` link or a path elsewhere."""
     url = source.url if source.url and source.url.startswith(("https://", "http://")) else None
-    return {"title": source.title, "url": url, "text_path": source.path}
+    copy = source.path if source.path and _COPY_PATH.match(source.path) else None
+    return {"title": source.title, "url": url, "text_path": copy}
 
 
 def _json_ld(page: ArticlePage, config: SiteConfig, url: str, published: dt.datetime | None) -> str:

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from generator.catalog import read_index
+from generator.changeset import output_lock
 from generator.config import load_settings
 from generator.layout import Layout
 from generator.models import Verdict
 from generator.pipeline import build
-from generator.publish import output_lock
 from generator.review import write_review_page
 
 pytestmark = pytest.mark.browser
