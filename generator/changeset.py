@@ -8,6 +8,7 @@ one left (`clear_leftovers`). One writer at a time holds the folder's lock (`out
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from generator.files import RETIRED_SUFFIX, retired_path, swap_folder, write_tem
 from generator.layout import SOURCES_DIR, Layout
 
 STAGING_MARK = ".staging."
+_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}$")  # what tempfile.mkstemp(prefix=".<name>.") makes
 
 
 @contextmanager
@@ -170,5 +172,5 @@ def clear_leftovers(layout: Layout) -> None:
                     continue
                 if path.is_dir() and STAGING_MARK in path.name:
                     shutil.rmtree(path, ignore_errors=True)
-                elif path.is_file():
-                    path.unlink(missing_ok=True)  # a temporary: nothing newsdesk writes starts with "."
+                elif path.is_file() and _TEMPORARY.match(path.name):  # not a user's .htaccess
+                    path.unlink(missing_ok=True)

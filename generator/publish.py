@@ -272,8 +272,9 @@ def move_to_site(
     return placed
 
 
-def update_desk_sidecar(layout: Layout, entry: IndexEntry, article: CheckedArticle, approval: Approval,
-                        changes: Changeset) -> IndexEntry:  # fmt: skip
+def update_desk_sidecar(
+    layout: Layout, entry: IndexEntry, article: CheckedArticle, approval: Approval, changes: Changeset
+) -> IndexEntry:
     """An approval recorded on an article that stays on the desk (its embargo is not over yet)."""
     sidecar = article.sidecar.model_copy(update={"approval": approval})
     folder = layout.date_folder(DESK, entry.date)
@@ -289,15 +290,12 @@ def release_embargoes(
     now: dt.datetime,
     changes: Changeset,
     config: SiteConfig,
-    *,
-    skip_date: str | None = None,
 ) -> list[IndexEntry]:
     """Move every released desk article whose embargo is over to the site; returns the new entries."""
     result = []
     for entry in entries:
         if (
             entry.place == DESK
-            and entry.date != skip_date
             and entry.released
             and entry.embargo_until is not None
             and entry.embargo_until <= now

@@ -236,9 +236,10 @@ def test_a_killed_run_is_cleaned_up_and_its_approvals_survive(sample_run, tmp_pa
     staging = out / "desk" / f".{DAY}.staging.k1ll3d"
     staging.mkdir()
     (staging / "half.md").write_text("half an art")
-    (out / "site" / ".feed.json.k1ll3d").write_text("half a fe")
+    (out / "site" / ".feed.json.k1ll3d00").write_text("half a fe")
+    (out / "site" / ".htaccess").write_text("Options -Indexes\n")  # the site's owner put it there
     run(out)
-    assert sorted(p.name for p in out.rglob(".*")) == [LOCK_FILE]
+    assert sorted(p.name for p in out.rglob(".*")) == [".htaccess", LOCK_FILE]
     sidecar = Sidecar.model_validate_json((out / "site" / DAY / f"{held}.json").read_text())
     assert sidecar.approval is not None and sidecar.approval.by == "editor"
     assert any(item["id"].endswith(f"/{held}.html") for item in feed(out)["items"])
