@@ -128,7 +128,7 @@ def require_output(out_dir: Path) -> None:
 
 
 def load_queue(out_dir: Path) -> Queue:
-    """Read index.json and the sidecar and markdown of every held or blocked article."""
+    """Read desk/index.json and the sidecar and markdown of every held or blocked article."""
     require_output(out_dir)
     entries = read_index(Layout(out_dir))
     pending = sorted(
@@ -163,7 +163,7 @@ def _load_item(out_dir: Path, entry: IndexEntry) -> QueueItem:
 
 
 def run_review(output: Path | None, *, as_html: bool) -> None:
-    """`newsdesk review [OUTPUT] [--html]`: print the queue, or write OUTPUT/review.html."""
+    """`newsdesk review [OUTPUT] [--html]`: print the queue, or write OUTPUT/desk/review.html."""
     out_dir = output if output is not None else load_settings().out
     if as_html:
         require_output(out_dir)  # before the lock, which would create the folder and its lock file

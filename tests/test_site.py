@@ -81,7 +81,8 @@ def test_the_site_holds_published_articles_only_and_nothing_local(sample_run):
     assert held and published
     assert {p.stem for p in site.glob("*/*.md")} == published
     assert {p.stem for p in desk.glob("*/*.md")} == held
-    local = [str(out.resolve()), str(out.resolve().parent), str(Path.home()), str(resource_dir("editorial"))]
+    repo = Path(__file__).resolve().parent.parent
+    local = [str(out.resolve().parent), str(Path.home()), str(repo), str(resource_dir("editorial"))]
     for path in site_files(site):
         text = path.read_text("utf-8")
         for slug in held:
@@ -92,6 +93,7 @@ def test_the_site_holds_published_articles_only_and_nothing_local(sample_run):
     assert not {"review.html", "index.json"} & names and not any(n.startswith("runs/") for n in names)
     assert {"index.html", "feed.json", "atom.xml", "ninjs.json", "news-sitemap.xml"} <= names
     assert (desk / "index.json").is_file() and (desk / "runs" / f"{DAY}.json").is_file()
+    assert str(repo) in (desk / "runs" / f"{DAY}.json").read_text()  # the snapshot's path: desk only
     # A published article's sidecar sits beside it: consumers get its facts and provenance.
     assert all((site / DAY / f"{slug}.json").is_file() for slug in published)
 
