@@ -114,11 +114,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+BLOCKED = "blocked-story-2026-11-19"
+
+
 @pytest.fixture
-def served_site(sample_run, tmp_path):
-    """The sample's site folder served as it is, on a loopback port, with a review page on the desk."""
+def served_site(sample_run, tmp_path, make_article, publish_articles):
+    """The sample's site folder served as it is, on a loopback port, with a review page on the desk
+    and a blocked story of another day."""
     out = tmp_path / "out"
     shutil.copytree(sample_run.out_dir, out)
+    day = dt.date(2026, 11, 19)
+    publish_articles(out, day, [make_article(BLOCKED, day, Verdict.BLOCK)])
     from generator.changeset import output_lock
     from generator.review import write_review_page
 
@@ -146,9 +152,11 @@ def fetch(url: str) -> tuple[int, str]:
 def test_serving_the_site_folder_exposes_no_draft_review_page_or_run_record(served_site, sample_run):
     base = served_site
     published, held = published_and_held(sample_run)
+    held.add(BLOCKED)
     for slug in held:
-        for suffix in (".md", ".html", ".json", ".ninjs.json"):
-            assert fetch(f"{base}{DAY}/{slug}{suffix}")[0] == 404
+        for day in (DAY, "2026-11-19"):
+            for suffix in (".md", ".html", ".json", ".ninjs.json"):
+                assert fetch(f"{base}{day}/{slug}{suffix}")[0] == 404
     for path in ("review.html", "desk/review.html", "index.json", f"runs/{DAY}.json", "../desk/index.json"):
         assert fetch(base + path)[0] == 404, path
     # Everything a reader can reach by following links from the front page, and no draft in it.

@@ -11,6 +11,7 @@ Each test skips cleanly when its tool is missing.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import shutil
@@ -26,19 +27,36 @@ DAY = "2026-11-20"
 TABLE_STORY = "cohort-performance-2026-11-20"  # its markdown has GFM tables
 
 
+BLOCKED = "blocked-story-2026-11-19"  # a blocked story of another day, next to the sample's held ones
+
+
+@pytest.fixture(scope="module")
+def output(sample_run, tmp_path_factory, make_article, publish_articles) -> Path:
+    """The sample's output plus a blocked story: the builds must publish neither held nor blocked."""
+    out = tmp_path_factory.mktemp("generators") / "out"
+    shutil.copytree(sample_run.out_dir, out)
+    day = dt.date(2026, 11, 19)
+    publish_articles(out, day, [make_article(BLOCKED, day, Verdict.BLOCK, title="A blocked story")])
+    assert (out / "desk" / day.isoformat() / f"{BLOCKED}.md").is_file()
+    return out
+
+
 def published_and_held(result) -> tuple[set[str], set[str]]:
+    """Published slugs, and the slugs that must never be published (held and blocked)."""
     published = {a.slug for a in result.articles if a.verdict is Verdict.PUBLISH}
-    return published, {a.slug for a in result.articles} - published
+    return published, {a.slug for a in result.articles} - published | {BLOCKED}
 
 
 def test_the_table_story_has_tables_in_its_markdown(sample_run):
     assert "\n|" in (sample_run.out_dir / "site" / DAY / f"{TABLE_STORY}.md").read_text()
 
 
-def test_mkdocs_builds_the_site_folder_with_every_published_article_and_no_draft(sample_run, tmp_path):
+def test_mkdocs_builds_the_site_folder_with_every_published_article_and_no_draft(
+    sample_run, output, tmp_path
+):
     if importlib.util.find_spec("mkdocs") is None:
         pytest.skip("mkdocs is not installed (pip install mkdocs)")
-    site = sample_run.out_dir / "site"
+    site = output / "site"
     config = tmp_path / "mkdocs.yml"
     built = tmp_path / "built"
     config.write_text(
@@ -105,8 +123,8 @@ def hugo_build(content: Path, where: Path) -> Path:
     return public
 
 
-def test_hugo_builds_the_site_folder_with_every_published_article_and_no_draft(sample_run, tmp_path):
-    public = hugo_build(sample_run.out_dir / "site", tmp_path / "hugo")
+def test_hugo_builds_the_site_folder_with_every_published_article_and_no_draft(sample_run, output, tmp_path):
+    public = hugo_build(output / "site", tmp_path / "hugo")
     published, held = published_and_held(sample_run)
     assert {p.parent.name for p in public.glob(f"{DAY}/*/index.html")} == published
     assert not [p for p in public.rglob("*") if any(slug in p.name for slug in held)]
@@ -114,13 +132,13 @@ def test_hugo_builds_the_site_folder_with_every_published_article_and_no_draft(s
     assert "<table>" in page and "<th>" in page
 
 
-def test_hugo_publishes_nothing_from_the_desk_folder(sample_run, tmp_path):
+def test_hugo_publishes_nothing_from_the_desk_folder(sample_run, output, tmp_path):
     """Even pointed at the drafts themselves, Hugo obeys `draft: true`."""
-    public = hugo_build(sample_run.out_dir / "desk", tmp_path / "hugo")
+    public = hugo_build(output / "desk", tmp_path / "hugo")
     _, held = published_and_held(sample_run)
     assert held
     assert not [p for p in public.rglob("*") if any(slug in p.name for slug in held)]
-    assert not list(public.glob(f"{DAY}/*/index.html"))
+    assert not list(public.glob("*/*/index.html"))
 
 
 def vnu_jar() -> Path:
