@@ -667,3 +667,15 @@ def test_a_page_turns_no_source_into_an_active_or_outside_link(site_config):
     assert '<a href="https://example.invalid/x"' in page and '<a href="sources/b.txt">' in page
     json_ld = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert json.loads(json_ld)["headline"] == "T </script><script>alert(2)</script>"
+
+
+def test_the_located_setting_reaches_the_ninjs_documents(sample_run, site_config):
+    from generator.site.ninjs import story_document
+
+    md = sample_run.out_dir / "site" / DAY / f"{THEME}.md"
+    config = dataclasses.replace(site_config, located="New York")
+    document = story_document(
+        sidecar_of(md), body_html="<p>x</p>", summary="x", embargo_until=None, config=config
+    )
+    assert document["located"] == "New York" and not list(ninjs_schema().iter_errors(document))
+    assert "located" not in json.loads(md.with_name(f"{THEME}.ninjs.json").read_text())  # unset by default
