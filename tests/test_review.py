@@ -402,6 +402,29 @@ def test_approve_refuses_with_one_line_and_exit_2(out, monkeypatch, capsys, slug
     assert (json_feed(out).read_bytes(), atom_feed(out).read_bytes()) == feeds
 
 
+def test_an_approval_that_fails_while_staging_changes_nothing_and_can_be_retried(out, monkeypatch):
+    from generator import changeset
+
+    def snapshot() -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    real = changeset.temporary
+
+    def disk_full_at_the_feed(path: Path, text: str) -> Path:
+        if path.name == "feed.json":
+            raise OSError(28, "No space left on device (injected)")
+        return real(path, text)
+
+    monkeypatch.setattr(changeset, "temporary", disk_full_at_the_feed)
+    with pytest.raises(OSError, match="injected"):
+        approve(load_settings(out=out), LEGAL, by="kim")
+    monkeypatch.undo()
+    assert snapshot() == before  # sidecar, index, article and feeds as they were
+    approve(load_settings(out=out), LEGAL, by="kim")  # and a retry goes through
+    assert (out / "site" / DAY / f"{LEGAL}.md").is_file()
+
+
 def test_approve_twice_is_refused(out):
     settings = load_settings(out=out)
     approve(settings, LEGAL, by="kim")
