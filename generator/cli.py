@@ -48,6 +48,11 @@ def cli() -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, default=None, help="No progress bar.")
 @click.option("--as-of", "as_of", type=_DAY, help=_AS_OF_HELP)
+@click.option(
+    "--now",
+    metavar="ISO-TIME",
+    help="Judge embargoes as of this moment, e.g. 2026-11-21T14:30:00Z (default: the clock).",
+)
 def run(
     snapshot: Path | None,
     out: Path | None,
@@ -55,13 +60,14 @@ def run(
     config_file: Path | None,
     quiet: bool | None,
     as_of,
+    now: str | None,
 ) -> None:
     """Compute facts and scores, write articles, check them and publish what passes."""
     from generator import pipeline
     from generator.config import load_settings
     from generator.console import print_run_summary, progress_bar
 
-    settings = load_settings(config_file, snapshot=snapshot, out=out, jobs=jobs, quiet=quiet)
+    settings = load_settings(config_file, snapshot=snapshot, out=out, jobs=jobs, quiet=quiet, now=now)
     with progress_bar("writing articles", quiet=settings.quiet) as progress:
         result = pipeline.build(settings, progress=progress, as_of=as_of.date() if as_of else None)
     print_run_summary(result, quiet=settings.quiet)
@@ -147,7 +153,9 @@ def score(
 
 @cli.command()
 @click.argument("output", required=False, type=_any_path)
-@click.option("--html", "as_html", is_flag=True, help="Write OUTPUT/review.html instead of a terminal table.")
+@click.option(
+    "--html", "as_html", is_flag=True, help="Write OUTPUT/desk/review.html instead of a terminal table."
+)
 def review(output: Path | None, as_html: bool) -> None:
     """List held and blocked articles with the reasons."""
     from generator.review import run_review
@@ -161,7 +169,7 @@ def review(output: Path | None, as_html: bool) -> None:
 @click.option("--out", type=_any_path, help="Output folder (default: ./output).")
 @click.option("--by", "editor", help="Who approves (default: the current user).")
 def approve(slug: str, note: str | None, out: Path | None, editor: str | None) -> None:
-    """Release a held article into the feeds."""
+    """Release a held article: move it from the desk to the site and its feeds."""
     from generator.review import run_approve
 
     run_approve(slug, note=note, out=out, editor=editor)

@@ -6,13 +6,14 @@ word lists, score weights and bands) lives in rules/*.yaml, so editors change po
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import AwareDatetime, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from generator.errors import ConfigError
@@ -40,7 +41,35 @@ class Settings(BaseSettings):
     editorial_dir: Path = Field(default_factory=lambda: resource_dir("editorial"))
     jobs: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     quiet: bool = False
-    feed_max_items: int = Field(default=200, ge=1, description="newest published articles kept in feeds")
+    feed_max_items: int = Field(
+        default=200,
+        ge=1,
+        description="newest published articles in each feed; older ones go to archive pages",
+    )
+    byline: str | None = Field(default=None, description="who the articles are by (default: the publication)")
+    language: str = Field(
+        default="en",
+        pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+        description="BCP 47 language of the articles",
+    )
+    located: str | None = Field(
+        default=None, description="where the stories are filed from (ninjs `located`)"
+    )
+    title_heading: bool = Field(
+        default=False, description="also start each markdown body with the title as an H1"
+    )
+    release_time: dt.time = Field(
+        default=dt.time(22, 0),
+        description="UTC time of day a data date's stories are released (after the markets' close)",
+    )
+    now: AwareDatetime | None = Field(
+        default=None, description="the moment embargoes are judged against (default: the clock at start)"
+    )
+
+    @property
+    def author(self) -> str:
+        """The byline articles carry: the `byline` setting, else the publication's name."""
+        return self.byline or self.publication
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

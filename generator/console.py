@@ -67,8 +67,11 @@ def print_run_summary(result: RunResult, *, quiet: bool = False) -> None:
         if len(held) > MAX_HELD_LISTED:
             console.print(f"  ... and {len(held) - MAX_HELD_LISTED} more: newsdesk review {result.out_dir}")
     fiction = " (fictional sample data)" if result.fictional else ""
+    date = result.as_of.isoformat()
+    site, desk = result.out_dir / "site", result.out_dir / "desk"
     console.print(
-        f"{len(result.articles)} articles{fiction} in {result.out_dir / result.as_of.isoformat()} "
-        f"in {result.seconds:.1f} s; {result.feed_items} in feeds {result.out_dir / 'feed.json'}, "
-        f"{result.out_dir / 'atom.xml'}"
+        f"{len(result.articles)} articles{fiction} in {result.seconds:.1f} s: published ones in "
+        f"{site / date}, held, blocked and embargoed ones on the desk in {desk / date}; "
+        f"{result.feed_items} in the feeds {site / 'feed.json'} and {site / 'atom.xml'}. "
+        f"Serve {site} as it is."
     )

@@ -40,18 +40,30 @@ def atomic_write_all(files: dict[Path, str], *, mode: int = FILE_MODE) -> None:
     temporaries: dict[Path, Path] = {}
     try:
         for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            temporaries[path] = Path(temporary)
-            os.fchmod(handle, mode)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
+            temporaries[path] = write_temporary(path, text, mode=mode)
         for path, temporary in temporaries.items():
             temporary.replace(path)
     except BaseException:
         for temporary in temporaries.values():
             temporary.unlink(missing_ok=True)
         raise
+
+
+def write_temporary(path: Path, text: str, *, mode: int = FILE_MODE) -> Path:
+    """Write `text` to a new temporary file beside `path` (named `.<name>.<random>`); returns it.
+
+    Renaming it onto `path` is the caller's last step, so several files can be replaced together.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(handle, mode)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
 
 
 def retired_path(final: Path) -> Path:

@@ -16,7 +16,8 @@ import re
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import yaml
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_SLUG_CHARS = 120
@@ -134,16 +135,6 @@ class Claim:
     left_out: tuple[str, ...] = ()
 
 
-class Entity(BaseModel):
-    """A company an article is about: how it is named, so attribution can be checked against it."""
-
-    model_config = ConfigDict(frozen=True, extra="allow")
-
-    ticker: str
-    name: str
-    short: str | None = None
-
-
 class SnapshotInfo(BaseModel):
     """What the article's data is: enough for the checker to know what the data can and cannot say."""
 
@@ -213,6 +204,9 @@ class SourceRef(BaseModel):
     title: str
     url: str | None = None
     path: str | None = None
+    # The site's copy of the text, as an absolute URL: right under any site generator's URL scheme,
+    # where `path` (relative to the article file) is not, e.g. under Hugo's /<date>/<slug>/ pages.
+    text_url: str | None = None
 
 
 class FrontMatter(BaseModel):
@@ -226,6 +220,7 @@ class FrontMatter(BaseModel):
     kind: str
     tickers: list[str] = Field(default_factory=list)
     sources: list[SourceRef] = Field(default_factory=list)
+    embargo_until: AwareDatetime | None = None  # not in the site or any feed before this moment
 
 
 class Finding(_Record):
@@ -282,6 +277,32 @@ class Approval(_Record):
     content_hash: str
 
 
+class Subject(_Record):
+    """What an article is about, for wires and search engines: a ticker or a sector."""
+
+    kind: Literal["ticker", "sector"]
+    code: str  # the ticker symbol, or the sector's name
+    name: str  # the company's name as stories write it (AP style), or the sector's name
+    short: str | None = None  # a company's name on later references ("Alphabet")
+
+
+class Release(_Record):
+    """When the article's content version was made and when it was made public.
+
+    Stamps come from the data date and the content, never from the clock of a rerun, so reruns on
+    the same snapshot write the same bytes (see generator/release.py).
+    """
+
+    version: int = Field(
+        default=1, ge=1, description="1, then one more each time a rerun changes the content"
+    )
+    created: dt.datetime = Field(description="when this version was made")
+    first_created: dt.datetime = Field(description="when version 1 was made")
+    published: dt.datetime | None = Field(
+        default=None, description="when it first went public; null in the desk"
+    )
+
+
 class Sidecar(BaseModel):
     """`<slug>.json` beside `<slug>.md`: what the article used and what the checker decided.
 
@@ -300,7 +321,6 @@ class Sidecar(BaseModel):
     facts: list[Fact] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     snapshot: SnapshotInfo | None = None
-    entities: list[Entity] = Field(default_factory=list)
     scores: list[AlphaScore] = Field(default_factory=list)
     verdict: Verdict | None = None
     findings: list[Finding] = Field(default_factory=list)
@@ -308,6 +328,8 @@ class Sidecar(BaseModel):
     content_hash: str | None = None
     generator_version: str | None = None
     approval: Approval | None = None
+    subjects: list[Subject] = Field(default_factory=list)
+    release: Release | None = None
 
 
 class Article(BaseModel):
@@ -317,27 +339,37 @@ class Article(BaseModel):
     body: str
     facts: list[Fact] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
-    entities: list[Entity] = Field(default_factory=list)
     scores: list[AlphaScore] = Field(default_factory=list)
 
     def to_markdown(self) -> str:
-        """Front matter + body. Strings are JSON-quoted (valid YAML) so output is byte-stable."""
+        """Front matter + body, byte-stable: the title as a plain YAML string where YAML allows one.
+
+        Sources are indented four spaces so that Python-Markdown's meta extension (Pelican's reader)
+        reads them as continuation lines of `sources` instead of printing them into the body.
+        """
         fm = self.front_matter
         lines = [
             "---",
-            f"title: {_quoted(fm.title)}",
+            f"title: {yaml_string(fm.title)}",
             f"slug: {fm.slug}",
             f"date: {fm.date.isoformat()}",
             f"kind: {fm.kind}",
             f"tickers: [{', '.join(_quoted(t) for t in fm.tickers)}]",
         ]
+        if fm.embargo_until is not None:
+            lines.append(f"embargo_until: {utc_stamp(fm.embargo_until)}")
         if fm.sources:
             lines.append("sources:")
             for source in fm.sources:
-                lines.append(f"  - id: {_quoted(source.id)}")
+                lines.append(f"    - id: {_quoted(source.id)}")
                 lines.extend(
-                    f"    {key}: {_quoted(value)}"
-                    for key, value in (("title", source.title), ("url", source.url), ("path", source.path))
+                    f"      {key}: {_quoted(value)}"
+                    for key, value in (
+                        ("title", source.title),
+                        ("url", source.url),
+                        ("path", source.path),
+                        ("text_url", source.text_url),
+                    )
                     if value is not None
                 )
         else:
@@ -346,5 +378,44 @@ class Article(BaseModel):
         return "\n".join(lines) + "\n" + self.body
 
 
+# What YAML does not allow in a document (outside its printable set) or reads as a line break.
+_YAML_ESCAPE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_PLAIN_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+
+
+# A headline that starts with a letter, has a space (so no boolean, null, number or date reading
+# applies to the whole of it) and only ordinary punctuation is a plain YAML string as it stands.
+_PLAIN_HEADLINE = re.compile(r"^[^\W\d_][\w ,.;!?'’‘“”%$€£&()/+\-–—]* [\w ,.;!?'’‘“”%$€£&()/+\-–—]*(?<![:])$")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _quoted(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    """A JSON string (a YAML double-quoted scalar), with YAML's unprintable characters escaped."""
+    return _YAML_ESCAPE.sub(
+        lambda match: f"\\u{ord(match.group()):04x}", json.dumps(text, ensure_ascii=False)
+    )
+
+
+def yaml_string(text: str) -> str:
+    """`text` as a plain YAML scalar when every YAML reader gets the same string back, else JSON-quoted.
+
+    Plain is what site generators show as is (Pelican's reader keeps quote marks literally); a
+    title that YAML would read as something else (a number, a boolean, a comment, a mapping) or
+    that holds control characters is double-quoted, which is valid YAML and still byte-stable.
+    """
+    if not text or text != text.strip() or _PLAIN_UNSAFE.search(text) or text[0] in "\"'":
+        return _quoted(text)
+    if _PLAIN_HEADLINE.match(text) and ": " not in text and " #" not in text:
+        return text  # words and spaces: no YAML type or indicator can match it
+    try:
+        parsed = yaml.load(f"key: {text}\n", Loader=_YAML_LOADER)
+    except yaml.YAMLError:
+        return _quoted(text)
+    return text if parsed == {"key": text} else _quoted(text)
+
+
+def utc_stamp(moment: dt.datetime) -> str:
+    """An aware datetime as RFC 3339 in UTC with a Z, to the second: how every output states time."""
+    return moment.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")

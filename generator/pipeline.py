@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 import json
 import multiprocessing
 import time
@@ -22,25 +21,24 @@ from pathlib import Path
 import pandas as pd
 
 from generator import __version__
+from generator.catalog import IndexEntry, public_entries
+from generator.changeset import output_lock
 from generator.checks import Checker, load_rules
 from generator.config import Settings
 from generator.facts import MarketFacts, PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
+from generator.layout import Layout
 from generator.market.point_in_time import snapshot_as_of
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
-from generator.models import PriceBasis, Severity, Sidecar, SnapshotInfo, Verdict
+from generator.models import PriceBasis, Severity, Sidecar, SnapshotInfo, Subject, Verdict
 from generator.publish import (
-    REVIEW_PAGE,
-    ArticleOutput,
-    IndexEntry,
+    CheckedArticle,
     RunWriter,
-    first_paragraph,
-    output_lock,
-    render_html,
-    update_index,
-    write_feeds,
+    content_hash,
+    without_title_heading,
     write_run_record,
 )
 from generator.scoring import Scores, ScoringRules, compute_scores, load_lexicon, load_scoring_rules
+from generator.site import SiteConfig
 from generator.slugs import slugify
 from generator.writing.editorial import Editorial, load_editorial, with_desk_metadata
 from generator.writing.names import Names, load_names
@@ -97,6 +95,7 @@ class Desk:
         checker: Checker,
         library: SourceLibrary,
         snapshot_info: SnapshotInfo,
+        companies: dict[str, tuple[str, str, str]],
     ) -> None:
         self.settings = settings
         self.manifest = manifest
@@ -104,22 +103,38 @@ class Desk:
         self.checker = checker
         self.library = library
         self.snapshot_info = snapshot_info
+        self.companies = companies  # ticker -> (name, short name, sector): what stories are about
         self.as_of = manifest.as_of
-        self.article_dir = settings.out / self.as_of.isoformat()
+        self.article_dir = settings.out / "desk" / self.as_of.isoformat()
+        self.embargoes = {theme.id: theme.embargo_until for theme in newsroom.editorial.themes}
+        self.site = SiteConfig.from_settings(settings)
 
     def stage(self, plan: ArticlePlan, writer: RunWriter) -> Written:
         """Produce one article and stage its files (runs in a worker process)."""
-        output = self.produce(plan)
-        entry = writer.write(output)
-        findings = output.sidecar.findings
+        article = self.produce(plan)
+        entry = writer.write(article)
+        findings = article.sidecar.findings
         reasons = tuple(dict.fromkeys(f.rule for f in findings if f.severity is not Severity.INFO))
-        return Written(entry, reasons, tuple(ref.path for ref in output.sidecar.sources if ref.path))
+        return Written(entry, reasons, article.cited)
 
-    def produce(self, plan: ArticlePlan) -> ArticleOutput:
-        """Render, check and format one article; pure — nothing is written here."""
+    def produce(self, plan: ArticlePlan) -> CheckedArticle:
+        """Render and check one article; pure — nothing is written here.
+
+        The headline lives in the front matter; the body's H1 repeating it is dropped unless the
+        `title_heading` setting keeps it (for consumers whose themes print no title).
+        """
         article = self.newsroom.write(plan)
-        draft = article.to_markdown()
         front = article.front_matter
+        date = front.date.isoformat()
+        sources = [
+            ref.model_copy(update={"text_url": self.site.url(f"{date}/{ref.path}")}) if ref.path else ref
+            for ref in front.sources
+        ]
+        embargo = self.embargoes.get(plan.subject) if plan.kind == "thematic" else None
+        front = front.model_copy(update={"sources": sources, "embargo_until": embargo})
+        body = article.body if self.settings.title_heading else without_title_heading(article.body)
+        article = article.model_copy(update={"front_matter": front, "body": body})
+        draft = article.to_markdown()
         sidecar = Sidecar(
             slug=front.slug,
             title=front.title,
@@ -130,33 +145,35 @@ class Desk:
             facts=article.facts,
             claims=article.claims,
             snapshot=self.snapshot_info,
-            entities=article.entities,
             scores=article.scores,
             generator_version=__version__,
+            subjects=self._subjects(front.tickers),
         )
         path = self.article_dir / f"{plan.slug}.md"
         result = self.checker.check(draft, path=str(path), sidecar=sidecar, read_source=self.library.text_for)
         report = result.report
-        published = result.fixed_text
+        checked = result.fixed_text
         sidecar = sidecar.model_copy(
             update={
                 "verdict": report.verdict,
                 "findings": list(report.findings),
                 "tables_dropped": list(report.tables_dropped),
-                "content_hash": hashlib.sha256(published.encode("utf-8")).hexdigest(),
+                "content_hash": content_hash(checked),
             }
         )
-        body = published.split("\n---\n", 1)[1] if published.startswith("---\n") else published
-        return ArticleOutput(
-            slug=plan.slug,
-            kind=plan.kind,
-            title=front.title,
-            verdict=report.verdict,
-            markdown=published,
-            html=render_html(body, front.title),
-            sidecar=sidecar,
-            summary=first_paragraph(body),
+        return CheckedArticle(checked, sidecar, embargo)
+
+    def _subjects(self, tickers: list[str]) -> list[Subject]:
+        """Each ticker and each of their sectors once: what the story is about, for ninjs."""
+        subjects = []
+        for ticker in tickers:
+            name, short, _ = self.companies.get(ticker, (ticker, ticker, ""))
+            subjects.append(Subject(kind="ticker", code=ticker, name=name, short=short))
+        sectors = dict.fromkeys(
+            self.companies[t][2] for t in tickers if t in self.companies and self.companies[t][2]
         )
+        subjects += [Subject(kind="sector", code=sector, name=sector) for sector in sectors]
+        return subjects
 
 
 def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
@@ -196,7 +213,10 @@ def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
         sub_industries_as_of=snapshot.manifest.sub_industries_as_of,
     )
     checker = Checker(load_rules(rules_dir))
-    return Desk(settings, snapshot.manifest, newsroom, checker, library, snapshot_info(snapshot, facts.basis))
+    info = snapshot_info(snapshot, facts.basis)
+    return Desk(
+        settings, snapshot.manifest, newsroom, checker, library, info, _companies(facts, newsroom.names)
+    )
 
 
 def _facts_and_scores(
@@ -247,6 +267,8 @@ def build(
     """Run the pipeline and publish; returns what was written. `as_of`: see prepare()."""
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC)
+    now = settings.now or started_at  # embargoes are judged against this moment
+    layout = Layout(settings.out)
     with output_lock(settings.out):
         desk = prepare(settings, as_of)
         gc.collect()
@@ -254,23 +276,27 @@ def build(
         # third of rendering time) and keep forked workers from touching, and so copying, its pages.
         gc.freeze()
         plans = desk.newsroom.plan()
-        writer = RunWriter(settings.out, desk.as_of)
+        config = SiteConfig.from_settings(settings)
+        writer = RunWriter(
+            settings.out,
+            desk.as_of,
+            [plan.slug for plan in plans],
+            config=config,
+            now=now,
+            release_time=settings.release_time,
+        )
         try:
             written = write_all(desk, writer, plans, jobs=settings.jobs, progress=progress)
         except BaseException:
             writer.abort()
             raise
-        writer.commit(_cited_sources(desk.library, written))
-        entries = update_index(settings.out, writer.date, [w.entry for w in written])
-        feed_items = write_feeds(
-            settings.out,
-            entries,
-            title=settings.publication,
-            site_url=settings.site_url,
-            max_items=settings.feed_max_items,
+        index = writer.commit(
+            [w.entry for w in written],
+            {w.entry.slug: w.sources for w in written},
+            _cited_sources(desk.library, written),
         )
         gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
-        if (settings.out / REVIEW_PAGE).exists():  # an editor uses it: keep it in step with the run
+        if layout.review_page.exists():  # an editor uses it: keep it in step with the run
             from generator.review import write_review_page
 
             write_review_page(settings.out)
@@ -280,10 +306,10 @@ def build(
             snapshot_name=desk.manifest.name,
             fictional=desk.manifest.fictional,
             articles=tuple(_summary(settings.out, w) for w in written),
-            feed_items=feed_items,
+            feed_items=min(len(public_entries(index)), settings.feed_max_items),
             seconds=time.perf_counter() - started,
         )
-        write_run_record(settings.out, desk.as_of, _run_record(result, settings, started_at))
+        write_run_record(settings.out, desk.as_of, _run_record(result, settings, started_at, now))
     return result
 
 
@@ -390,6 +416,15 @@ def _data_source(snapshot: Snapshot) -> SourceDocument:
     return SourceDocument(id=identifier, title=title, text=text, body=text, filename=f"{identifier}.txt")
 
 
+def _companies(facts: MarketFacts, names: Names) -> dict[str, tuple[str, str, str]]:
+    """Ticker -> (company name as stories write it, short name, sector) for every stock with facts."""
+    sectors = facts.stocks["sector"]
+    return {
+        ticker: (names.name(ticker), names.short(ticker), sector if isinstance(sector, str) else "")
+        for ticker, sector in sectors.items()
+    }
+
+
 def _cited_sources(library: SourceLibrary, written: list[Written]) -> dict[str, str]:
     """Source texts the written articles list, keyed by their path relative to the article folder."""
     texts = {path: library.text_at(path) for path in sorted({p for w in written for p in w.sources})}
@@ -403,10 +438,11 @@ def _summary(out_dir: Path, written: Written) -> ArticleSummary:
     )
 
 
-def _run_record(result: RunResult, settings: Settings, started_at: dt.datetime) -> dict:
+def _run_record(result: RunResult, settings: Settings, started_at: dt.datetime, now: dt.datetime) -> dict:
     return {
         "generator_version": __version__,
         "started_at": started_at.isoformat(),
+        "now": now.isoformat(),
         "finished_at": dt.datetime.now(dt.UTC).isoformat(),
         "seconds": round(result.seconds, 3),
         "snapshot": str(settings.snapshot),

@@ -1,14 +1,20 @@
-"""Write a run's output: markdown, sidecar JSON and HTML per article, the index, feeds, a run record.
+"""Write a run's output and an editor's approvals into the site folder and the desk folder.
 
-Guarantees feeds rely on:
-- A run replaces `<out>/<as_of>/` as a whole: articles are staged in a temporary folder beside it
-  (worker processes write their own articles there) and the folder is renamed into place once every
-  article is written, so readers never see half a run and stale articles from an earlier run vanish.
-- Feeds and the index are replaced (temporary file, then rename) only after the articles are in place;
-  a crash before that leaves the previous feeds intact and consistent.
-- Output is byte-identical across re-runs on the same snapshot: no run timestamps in articles, feeds
-  or the index (they go to runs/<as_of>.json).
-- One run at a time per output folder (a lock file); a second run exits with a clear message.
+A checked article goes to the site when it is public (it passed every rule or an editor approved
+this content, and any embargo is over) and to the desk otherwise; generator/release.py decides,
+generator/layout.py says where. Guarantees feeds and sites rely on:
+
+- Everything is computed and staged before anything a reader sees changes: a run's articles are
+  written into staging folders beside `site/<date>/` and `desk/<date>/` (worker processes write
+  their own), then the index, pages, feeds, ninjs and sitemap are built from the staged files and
+  written to temporary files; the last step is a row of renames (`Changeset.commit`). A run or an
+  approval that fails or is killed before it leaves the previous site and feeds intact, and the
+  next writer clears or restores what a killed one left (`clear_leftovers`).
+- A run replaces its date's folders as a whole, so stale articles vanish; an approval (or an
+  embargo's end) moves one article from the desk to the site through the same changeset.
+- Reruns on the same snapshot write the same bytes: no run timestamps in articles, sidecars, the
+  index, pages or feeds (they go to desk/runs/<date>.json); release stamps come from the data.
+- One writer at a time per output folder (a lock file); a second one exits with a clear message.
 - Only [a-z0-9-] slugs and `sources/<name>` paths are written: data never steers a path outside.
 - Files are readable as the umask allows (not mkstemp's 0600): a web server serves them as they are.
 """
@@ -16,198 +22,416 @@ Guarantees feeds rely on:
 from __future__ import annotations
 
 import datetime as dt
-import html
+import hashlib
 import json
-import re
 import shutil
 import tempfile
-import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cached_property
 from pathlib import Path
-from typing import Literal
 
-import markdown
-import nh3
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
+from generator.catalog import IndexEntry, read_index, render_index
+from generator.changeset import STAGING_MARK, Changeset, clear_leftovers, require_current_layout, write_new
 from generator.errors import PublishError
-from generator.files import DIR_MODE, RETIRED_SUFFIX, atomic_write, atomic_write_all, swap_folder
-from generator.models import Approval, Sidecar, Verdict, is_slug
+from generator.files import DIR_MODE
+from generator.layout import DESK, SITE, SOURCES_DIR, Layout, Place
+from generator.models import Approval, Release, Sidecar, Verdict, is_slug
+from generator.release import go_public, is_public, next_release, release_moment
 from generator.rulefiles import describe
+from generator.site import SiteConfig
+from generator.site.assemble import site_files
+from generator.site.feeds import ARCHIVE_DIR
+from generator.site.ninjs import NINJS_SUFFIX, render_document, story_document
+from generator.site.pages import ArticlePage, article_body, first_paragraph, render_article_page
 
-INDEX_FILE = "index.json"
-JSON_FEED = "feed.json"
-ATOM_FEED = "atom.xml"
-LOCK_FILE = ".newsdesk.lock"
-REVIEW_PAGE = "review.html"
-SOURCES_DIR = "sources"
-_ATOMIC_FILES = (INDEX_FILE, JSON_FEED, ATOM_FEED, REVIEW_PAGE)
-_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "th", "td", "sup", "section", "hr"}
-_STAGING_MARK = ".staging."
+STATE_KEYS = ("verdict", "draft", "status", "approved")
+
+
+# ------------------------------------------------------------------------------------- the article
 
 
 @dataclass(frozen=True)
-class ArticleOutput:
-    """One article, fully rendered and checked, ready to write."""
+class CheckedArticle:
+    """One article rendered and checked, before the publisher decides where it goes."""
 
-    slug: str
-    kind: str
-    title: str
-    verdict: Verdict
-    markdown: str  # the published copy: front matter + checked body
-    html: str
-    sidecar: Sidecar
-    summary: str  # first paragraph, for feeds
+    text: str  # the markdown as checked: front matter without publishing state, then the body
+    sidecar: Sidecar  # with verdict, findings, tables dropped and content hash
+    embargo_until: dt.datetime | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.sidecar.slug
+
+    @property
+    def verdict(self) -> Verdict:
+        assert self.sidecar.verdict is not None, self.slug
+        return self.sidecar.verdict
+
+    @property
+    def body(self) -> str:
+        return split_front_matter(self.text)[1]
+
+    @cached_property
+    def summary(self) -> str:
+        return first_paragraph(self.body)
+
+    @property
+    def content_hash(self) -> str:
+        assert self.sidecar.content_hash is not None, self.slug
+        return self.sidecar.content_hash
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """Paths of the source copies it lists, relative to the article."""
+        return tuple(ref.path for ref in self.sidecar.sources if ref.path)
 
 
-# ---------------------------------------------------------------------------------------------- HTML
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(front matter with its `---` lines, body); ("", text) when there is none."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 3)
+        if end >= 0:
+            return text[: end + 5], text[end + 5 :]
+    return "", text
 
 
-def first_paragraph(body: str) -> str:
-    """The first paragraph as plain text: an article's summary in the index and feeds."""
-    for block in body.split("\n\n"):
-        text = block.strip()
-        if text and not text.startswith(("#", "|", "-", ">", "```")):
-            return re.sub(r"[*_`]", "", " ".join(text.split()))
-    return ""
+def content_hash(text: str) -> str:
+    """SHA-256 of an article without its publishing-state lines: what an approval is tied to."""
+    return hashlib.sha256(without_state(text).encode("utf-8")).hexdigest()
 
 
-def render_html(body: str, title: str) -> str:
-    """Markdown body -> a standalone, sanitised HTML page.
+def without_state(text: str) -> str:
+    """The article with the front matter's publishing-state lines (verdict, draft, ...) taken out."""
+    front, body = split_front_matter(text)
+    if not front:
+        return text
+    lines = [line for line in front.split("\n") if line.split(":", 1)[0] not in STATE_KEYS]
+    return "\n".join(lines) + body
 
-    No script, event handler or image survives: generated articles have no images, so one that
-    arrives through data (a company name, a quote) is dropped rather than loaded by every reader.
+
+def with_state(text: str, *, verdict: Verdict, public: bool, approved: bool) -> str:
+    """The article with its publishing state at the end of the front matter.
+
+    `draft: true` is what Hugo, Jekyll and Eleventy leave out of a build and `status: draft` what
+    Pelican does, so even a copy of a desk folder publishes nothing.
     """
-    converted = _converter().reset().convert(body)
-    return page(html.escape(title), sanitise(converted, images=False))
+    front, body = split_front_matter(without_state(text))
+    if not front:
+        return text
+    state = [
+        f"verdict: {verdict.value}",
+        f"draft: {'false' if public else 'true'}",
+        f"status: {'published' if public else 'draft'}",
+    ]
+    if approved:
+        state.append("approved: true")
+    return front[: -len("---\n")] + "\n".join(state) + "\n---\n" + body
 
 
-@cache
-def _converter() -> markdown.Markdown:
-    """One converter per process, reset per article: building one costs more than converting."""
-    return markdown.Markdown(extensions=["tables", "footnotes"], output_format="html")
-
-
-def sanitise(fragment: str, *, images: bool = True) -> str:
-    """Keep safe markup only; `images=False` also drops <img>, so a page loads nothing from anywhere."""
-    tags = _ALLOWED_TAGS if images else _ALLOWED_TAGS - {"img"}
-    return nh3.clean(fragment, tags=tags, link_rel="noopener noreferrer")
-
-
-def page(title: str, content: str, *, style: str = "") -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n<style>{_BASE_STYLE}{style}</style>\n</head>\n<body>\n<main>\n"
-        f"{content}\n</main>\n</body>\n</html>\n"
-    )
-
-
-_BASE_STYLE = (
-    "body{font:17px/1.55 Georgia,serif;margin:0;background:#fafafa;color:#1a1a1a}"
-    "main{max-width:46rem;margin:2rem auto;padding:0 1rem}"
-    "table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ccc;padding:.3rem .6rem}"
-    "blockquote{border-left:3px solid #999;margin-left:0;padding-left:1rem;color:#444}"
-)
-
-
-# ---------------------------------------------------------------------------------------------- writing
-
-
-@contextmanager
-def output_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder's lock for a run; a second concurrent run fails at once, clearly."""
-    from filelock import FileLock, Timeout
-
-    if out_dir.exists() and not out_dir.is_dir():
-        raise PublishError(f"{out_dir}: is a file; the output must be a folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(out_dir / LOCK_FILE), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise PublishError(
-            f"{out_dir}: another newsdesk run is writing here (lock {out_dir / LOCK_FILE}); "
-            "wait for it to finish"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-class RunWriter:
-    """One run's articles in the making: staged beside `<out>/<as_of>/`, then swapped in whole.
-
-    Forked worker processes call `write` for their own articles, so the files never cross a process
-    boundary; the parent calls `commit` (or `abort`) once. Create it under `output_lock`: it first
-    clears what a killed run may have left behind. Approvals recorded for the previous copy of an
-    article carry over when its content is unchanged.
-    """
-
-    def __init__(self, out_dir: Path, as_of: dt.date) -> None:
-        self.out_dir = out_dir
-        self.date = as_of.isoformat()
-        self.final = out_dir / self.date
-        _clear_leftovers(out_dir)
-        self._approvals = _previous_approvals(out_dir, self.date)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.final.name}{_STAGING_MARK}", dir=out_dir))
-        self.staging.chmod(DIR_MODE)
-
-    def write(self, article: ArticleOutput) -> IndexEntry:
-        """Stage one article's markdown, HTML and sidecar; a second article with its slug fails."""
-        _check_slug(article.slug, self.final)
-        sidecar = _with_approval(article.sidecar, self._approvals.get(article.slug))
-        for suffix, text in (
-            (".md", article.markdown),
-            (".html", article.html),
-            (".json", sidecar_json(sidecar)),
-        ):
-            _write_new(self.staging / f"{article.slug}{suffix}", text, self.final)
-        return IndexEntry(
-            article.slug,
-            self.date,
-            article.kind,
-            article.title,
-            article.verdict.value,
-            sidecar.approval is not None,
-            f"{self.date}/{article.slug}.md",
-            article.summary,
-            tuple(sidecar.tickers),
-        )
-
-    def commit(self, sources: dict[str, str]) -> Path:
-        """Add the cited source texts and swap the staged folder in."""
-        try:
-            if sources:
-                (self.staging / SOURCES_DIR).mkdir()
-                for relative, text in sorted(sources.items()):
-                    _check_source_path(relative, self.final)
-                    _write_new(self.staging / relative, text, self.final)
-            swap_folder(self.staging, self.final)
-        except BaseException:
-            self.abort()
-            raise
-        return self.final
-
-    def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def _write_new(path: Path, text: str, final: Path) -> None:
-    """Create a file that must not exist yet: never overwrite silently."""
-    try:
-        with path.open("x", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-    except FileExistsError:
-        raise PublishError(f"{final / path.name}: two articles in one run share this name") from None
+def without_title_heading(body: str) -> str:
+    """The body without the H1 that opens it: the title is in the front matter, shown once."""
+    first, _, rest = body.partition("\n")
+    if not first.startswith("# "):
+        return body
+    return rest.lstrip("\n")
 
 
 def sidecar_json(sidecar: Sidecar) -> str:
     return sidecar.model_dump_json(indent=2) + "\n"
+
+
+def place_article(
+    article: CheckedArticle,
+    *,
+    approval: Approval | None,
+    release: Release,
+    public: bool,
+    config: SiteConfig,
+) -> tuple[IndexEntry, dict[str, str]]:
+    """The article's index entry and files (suffix -> text) for the place it goes to."""
+    sidecar = article.sidecar.model_copy(update={"approval": approval, "release": release})
+    place: Place = SITE if public else DESK
+    page = render_article_page(
+        ArticlePage(
+            slug=sidecar.slug,
+            date=sidecar.date,
+            title=sidecar.title,
+            body=without_title_heading(article.body),  # the page shows the title once, in its header
+            summary=article.summary,
+            tickers=sidecar.tickers,
+            sources=sidecar.sources,
+            release=release,
+            draft=not public,
+            embargo_until=article.embargo_until,
+        ),
+        config,
+    )
+    files = {
+        ".md": with_state(
+            article.text, verdict=article.verdict, public=public, approved=approval is not None
+        ),
+        ".html": page,
+        ".json": sidecar_json(sidecar),
+    }
+    if public:
+        document = story_document(
+            sidecar,
+            body_html=article_body(page),
+            summary=article.summary,
+            embargo_until=article.embargo_until,
+            config=config,
+        )
+        files[NINJS_SUFFIX] = render_document(document)
+    date = sidecar.date.isoformat()
+    entry = IndexEntry(
+        slug=sidecar.slug,
+        date=date,
+        kind=sidecar.kind,
+        title=sidecar.title,
+        verdict=article.verdict.value,
+        approved=approval is not None,
+        path=f"{place}/{date}/{sidecar.slug}.md",
+        summary=article.summary,
+        tickers=tuple(sidecar.tickers),
+        place=place,
+        content_hash=article.content_hash,
+        embargo_until=article.embargo_until,
+        release=release,
+    )
+    return entry, files
+
+
+def stage_site(layout: Layout, entries: Sequence[IndexEntry], changes: Changeset, config: SiteConfig) -> None:
+    """Add the index and every site-wide file to `changes`, built as the site will be."""
+
+    def read(entry: IndexEntry, suffix: str) -> str:
+        path = layout.article(entry.place, entry.date, entry.slug, suffix)
+        try:
+            return changes.read_text(path)
+        except OSError as exc:
+            raise PublishError(
+                f"{path}: published article's file is unreadable ({exc.strerror}); re-run its date"
+            ) from None
+
+    produced = set()
+    for relative_path, text in site_files(entries, read, config).items():
+        path = layout.site / relative_path
+        if text is None:
+            changes.removals.append(path)
+        else:
+            changes.put(path, text)
+            produced.add(path)
+    archive = layout.site / ARCHIVE_DIR
+    if archive.is_dir():
+        changes.removals.extend(p for p in sorted(archive.iterdir()) if p.is_file() and p not in produced)
+    changes.put(layout.index, render_index(list(entries)))
+
+
+# --------------------------------------------------------------------------- promotions and approvals
+
+
+def read_article(layout: Layout, entry: IndexEntry) -> tuple[CheckedArticle, Approval | None]:
+    """An article as it stands in its folder, for approving it or releasing it from an embargo."""
+    md_path = layout.out / entry.path
+    sidecar_path = md_path.with_suffix(".json")
+    try:
+        text = md_path.read_text("utf-8")
+        sidecar = Sidecar.model_validate_json(sidecar_path.read_bytes())
+    except OSError as exc:
+        raise PublishError(f"{exc.filename}: cannot read ({exc.strerror})") from None
+    except ValidationError as exc:
+        raise PublishError(f"{sidecar_path}: not a valid sidecar ({describe(exc)})") from None
+    article = CheckedArticle(without_state(text), sidecar, entry.embargo_until)
+    return article, sidecar.approval
+
+
+def move_to_site(
+    layout: Layout,
+    entry: IndexEntry,
+    article: CheckedArticle,
+    approval: Approval | None,
+    changes: Changeset,
+    config: SiteConfig,
+) -> IndexEntry:
+    """Stage one desk article's move to the site: its files there, its cited sources, then removals."""
+    assert article.sidecar.release is not None, entry.slug
+    release = go_public(article.sidecar.release, approval)
+    placed, files = place_article(article, approval=approval, release=release, public=True, config=config)
+    site_folder = layout.date_folder(SITE, entry.date)
+    desk_folder = layout.date_folder(DESK, entry.date)
+    for source in article.cited:
+        _check_source_path(source, site_folder)
+        if not (site_folder / source).exists() and (desk_folder / source).is_file():
+            changes.put(site_folder / source, (desk_folder / source).read_text("utf-8"))
+    for suffix, text in files.items():
+        changes.put(site_folder / f"{entry.slug}{suffix}", text)
+    changes.removals.extend(desk_folder / f"{entry.slug}{suffix}" for suffix in (".md", ".html", ".json"))
+    return placed
+
+
+def update_desk_sidecar(
+    layout: Layout, entry: IndexEntry, article: CheckedArticle, approval: Approval, changes: Changeset
+) -> IndexEntry:
+    """An approval recorded on an article that stays on the desk (its embargo is not over yet)."""
+    sidecar = article.sidecar.model_copy(update={"approval": approval})
+    folder = layout.date_folder(DESK, entry.date)
+    changes.put(folder / f"{entry.slug}.json", sidecar_json(sidecar))
+    text = with_state(article.text, verdict=article.verdict, public=False, approved=True)
+    changes.put(folder / f"{entry.slug}.md", text)
+    return IndexEntry(**{**entry.__dict__, "approved": True})
+
+
+def release_embargoes(
+    layout: Layout,
+    entries: list[IndexEntry],
+    now: dt.datetime,
+    changes: Changeset,
+    config: SiteConfig,
+) -> list[IndexEntry]:
+    """Move every released desk article whose embargo is over to the site; returns the new entries."""
+    result = []
+    for entry in entries:
+        if (
+            entry.place == DESK
+            and entry.released
+            and entry.embargo_until is not None
+            and entry.embargo_until <= now
+        ):
+            article, approval = read_article(layout, entry)
+            entry = move_to_site(layout, entry, article, approval, changes, config)
+        result.append(entry)
+    return result
+
+
+# -------------------------------------------------------------------------------------- a run
+
+
+class RunWriter:
+    """One run's articles in the making: staged beside `site/<date>/` and `desk/<date>/`.
+
+    Forked worker processes call `write` for their own articles, so the files never cross a process
+    boundary; the parent calls `commit` (or `abort`) once. Create it under `output_lock`: it first
+    clears what a killed writer may have left. Approvals and release stamps recorded for the
+    previous copy of an article carry over while its content is unchanged.
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        as_of: dt.date,
+        slugs: Iterable[str],
+        *,
+        config: SiteConfig,
+        now: dt.datetime,
+        release_time: dt.time,
+    ) -> None:
+        self.layout = Layout(out_dir)
+        require_current_layout(self.layout)
+        self.date = as_of.isoformat()
+        self.config = config
+        self.now = now
+        self.base = release_moment(as_of, release_time)
+        clear_leftovers(self.layout)
+        self._entries = read_index(self.layout)
+        self._previous = {e.slug: e for e in self._entries if e.date == self.date}
+        self._approvals = _previous_approvals(self.layout, self._previous.values())
+        # The alphabetically first story gets the latest stamp, so newest-first lists read A to Z.
+        ordered = sorted(set(slugs))
+        self._ranks = {slug: len(ordered) - 1 - i for i, slug in enumerate(ordered)}
+        self.staging: dict[Place, Path] = {}
+        for place in (SITE, DESK):
+            area = self.layout.area(place)
+            area.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{self.date}{STAGING_MARK}", dir=area))
+            staging.chmod(DIR_MODE)
+            self.staging[place] = staging
+
+    def write(self, article: CheckedArticle) -> IndexEntry:
+        """Stage one article's files where it belongs; a second article with its slug fails."""
+        slug = article.slug
+        final = self.layout.date_folder(DESK, self.date)
+        _check_slug(slug, final)
+        previous = self._previous.get(slug)
+        approval = self._approvals.get(slug)
+        if approval is not None and (
+            approval.content_hash != article.content_hash or article.verdict is not Verdict.REVIEW
+        ):
+            approval = None
+        release = next_release(
+            previous.release if previous else None,
+            previous.content_hash if previous else None,
+            article.content_hash,
+            base=max(self.base, article.embargo_until or self.base),
+            rank=self._ranks.get(slug, 0),
+            now=self.now,
+        )
+        public = is_public(article.verdict, approval, article.embargo_until, self.now)
+        if public:
+            release = go_public(release, approval)
+        entry, files = place_article(
+            article, approval=approval, release=release, public=public, config=self.config
+        )
+        staging = self.staging[entry.place]
+        for suffix, text in files.items():
+            write_new(staging / f"{slug}{suffix}", text, self.layout.date_folder(entry.place, self.date))
+        return entry
+
+    def commit(
+        self, entries: Sequence[IndexEntry], cited: Mapping[str, Sequence[str]], sources: Mapping[str, str]
+    ) -> list[IndexEntry]:
+        """Add the cited sources, build the site-wide files and the index, then swap it all in.
+
+        `cited` maps each slug to the source paths its article lists, `sources` every such path
+        (`sources/<name>`) to its text; each folder gets the ones its own articles list. Returns
+        the index as written.
+        """
+        changes = Changeset()
+        try:
+            for place in (DESK, SITE):
+                here = [e for e in entries if e.place == place]
+                staging = self.staging[place]
+                final = self.layout.date_folder(place, self.date)
+                paths = sorted({path for e in here for path in cited.get(e.slug, ()) if path in sources})
+                if paths:
+                    (staging / SOURCES_DIR).mkdir()
+                for path in paths:
+                    _check_source_path(path, final)
+                    write_new(staging / path, sources[path], final)
+                changes.folders[final] = staging if here else None
+                if not here:
+                    shutil.rmtree(staging, ignore_errors=True)
+            others = [e for e in self._entries if e.date != self.date]
+            others = release_embargoes(self.layout, others, self.now, changes, self.config)
+            index = [*others, *entries]
+            stage_site(self.layout, index, changes, self.config)
+        except BaseException:
+            changes.abort()
+            self.abort()
+            raise
+        changes.commit()
+        return index
+
+    def abort(self) -> None:
+        for staging in self.staging.values():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _previous_approvals(layout: Layout, entries: Iterable[IndexEntry]) -> dict[str, Approval]:
+    """Approvals of a date's current articles, read from the sidecars the index marks approved."""
+    approvals = {}
+    for entry in entries:
+        if not entry.approved:
+            continue
+        try:
+            sidecar = Sidecar.model_validate_json((layout.out / entry.path).with_suffix(".json").read_bytes())
+        except (OSError, ValueError):
+            continue
+        if sidecar.approval is not None:
+            approvals[sidecar.slug] = sidecar.approval
+    return approvals
 
 
 def _check_slug(slug: str, folder: Path) -> None:
@@ -216,235 +440,22 @@ def _check_slug(slug: str, folder: Path) -> None:
         raise PublishError(f"{folder}: refusing to write article with unsafe slug {slug!r}")
 
 
-def _check_source_path(relative: str, folder: Path) -> None:
+def _check_source_path(relative_path: str, folder: Path) -> None:
     """A cited source is written as `sources/<name>`, never anywhere else."""
-    parts = relative.split("/")
+    parts = relative_path.split("/")
     if (
         len(parts) != 2
         or parts[0] != SOURCES_DIR
         or parts[1] in ("", ".", "..")
+        or parts[1].startswith(".")
         or any(c in parts[1] for c in "\\\0")
     ):
-        raise PublishError(f"{folder}: refusing to write source outside {SOURCES_DIR}/: {relative!r}")
-
-
-def _clear_leftovers(out_dir: Path) -> None:
-    """Undo what killed runs left, for every date: staging folders, retired copies, temporary files.
-
-    A run killed between retiring a date's folder and renaming the new one in leaves no `<date>/`;
-    its retired copy is put back (whatever date this run is for) so readers, feeds and approvals
-    find those articles. Only a retired copy whose date folder exists is garbage.
-    """
-    for path in sorted(out_dir.iterdir()):
-        name = path.name
-        if path.is_dir() and name.startswith(".") and name.endswith(RETIRED_SUFFIX):
-            date_folder = out_dir / name[1 : -len(RETIRED_SUFFIX)]
-            if date_folder.exists():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.rename(date_folder)
-    for path in out_dir.iterdir():
-        name = path.name
-        if not name.startswith("."):
-            continue
-        if path.is_dir() and _STAGING_MARK in name:
-            shutil.rmtree(path, ignore_errors=True)
-        elif path.is_file() and name.startswith(tuple(f".{f}." for f in _ATOMIC_FILES)):
-            path.unlink(missing_ok=True)
-
-
-def _previous_approvals(out_dir: Path, date: str) -> dict[str, Approval]:
-    """Approvals of the date's current articles, read from the sidecars the index marks approved."""
-    approvals = {}
-    for entry in read_index(out_dir):
-        if entry.date != date or not entry.approved:
-            continue
-        try:
-            sidecar = Sidecar.model_validate_json(
-                (out_dir / entry.path).with_suffix(".json").read_text("utf-8")
-            )
-        except (OSError, ValueError):
-            continue
-        if sidecar.approval is not None:
-            approvals[sidecar.slug] = sidecar.approval
-    return approvals
-
-
-def _with_approval(sidecar: Sidecar, approval: Approval | None) -> Sidecar:
-    if (
-        approval is None
-        or approval.content_hash != sidecar.content_hash
-        or sidecar.verdict is not Verdict.REVIEW
-    ):
-        return sidecar
-    return sidecar.model_copy(update={"approval": approval})
-
-
-# ------------------------------------------------------------------------------------- index and feeds
-
-
-@dataclass(frozen=True)
-class IndexEntry:
-    """What feeds and the review queue need to know about one written article."""
-
-    slug: str
-    date: str
-    kind: str
-    title: str
-    verdict: str
-    approved: bool
-    path: str  # relative to the output folder
-    summary: str
-    tickers: tuple[str, ...]
-
-    @property
-    def released(self) -> bool:
-        return self.verdict == Verdict.PUBLISH or (self.verdict == Verdict.REVIEW and self.approved)
-
-
-def update_index(out_dir: Path, date: str, fresh: Iterable[IndexEntry]) -> list[IndexEntry]:
-    """Replace one date's entries in index.json, keep other dates', newest first (then by slug)."""
-    kept = [e for e in read_index(out_dir) if e.date != date]
-    entries = sorted([*kept, *fresh], key=lambda e: e.slug)
-    entries.sort(key=lambda e: e.date, reverse=True)
-    write_index(out_dir, entries)
-    return entries
-
-
-class IndexFile(BaseModel):
-    """`index.json`: every written article of every date, newest first (feeds and review read it)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    version: Literal[1] = 1
-    articles: list[IndexEntry]
-
-
-def read_index(out_dir: Path) -> list[IndexEntry]:
-    path = out_dir / INDEX_FILE
-    if not path.is_file():
-        return []
-    try:
-        return IndexFile.model_validate_json(path.read_bytes()).articles
-    except OSError as exc:
-        raise PublishError(f"{path}: cannot read index ({exc.strerror})") from None
-    except ValidationError as exc:
-        raise PublishError(f"{path}: unreadable index ({describe(exc)}); delete it and re-run") from None
-
-
-def write_index(out_dir: Path, entries: list[IndexEntry]) -> None:
-    data = IndexFile(articles=entries).model_dump(mode="json")
-    atomic_write(out_dir / INDEX_FILE, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-_RFC3339_UTC = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
-
-
-class FeedItem(BaseModel):
-    """One JSON Feed 1.1 item; the Atom entry carries the same fields."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str = Field(description="the article's URL: stable across runs")
-    url: str
-    title: str
-    content_html: str = Field(description="the sanitised article body")
-    summary: str
-    date_published: str = Field(pattern=_RFC3339_UTC, description="the data as-of date, midnight UTC")
-    tags: list[str] = Field(description="the article kind, then its tickers")
-
-
-class JsonFeed(BaseModel):
-    """`feed.json`: JSON Feed 1.1 of released articles only, newest first."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    version: Literal["https://jsonfeed.org/version/1.1"] = "https://jsonfeed.org/version/1.1"
-    title: str
-    home_page_url: str
-    feed_url: str
-    language: str
-    items: list[FeedItem]
-
-
-def write_feeds(
-    out_dir: Path, entries: list[IndexEntry], *, title: str, site_url: str, max_items: int
-) -> int:
-    """JSON Feed 1.1 and Atom 1.0 of released articles only, newest first; returns the item count."""
-    base = site_url.rstrip("/") + "/"
-    released = [e for e in entries if e.released][:max_items]
-    items = [
-        FeedItem(
-            id=f"{base}{entry.date}/{entry.slug}.html",
-            url=f"{base}{entry.date}/{entry.slug}.html",
-            title=entry.title,
-            content_html=_article_html(out_dir / entry.path),
-            summary=entry.summary,
-            date_published=f"{entry.date}T00:00:00Z",
-            tags=[entry.kind, *entry.tickers],
-        )
-        for entry in released
-    ]
-    feed = JsonFeed(
-        title=title, home_page_url=base, feed_url=f"{base}{JSON_FEED}", language="en", items=items
-    )
-    feed_json = json.dumps(feed.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-    atom = _atom(items, title=title, base=base)
-    atomic_write_all({out_dir / JSON_FEED: feed_json, out_dir / ATOM_FEED: atom})
-    return len(items)
-
-
-def _article_html(md_path: Path) -> str:
-    """The sanitised article body from its HTML page (what a feed reader shows).
-
-    A released article without its page is an inconsistent output folder: refuse to publish an empty
-    item rather than hide the problem.
-    """
-    page_path = md_path.with_suffix(".html")
-    try:
-        text = page_path.read_text("utf-8")
-    except OSError as exc:
-        raise PublishError(
-            f"{page_path}: released article's page is unreadable ({exc.strerror}); re-run its date"
-        ) from None
-    start, end = text.find("<main>"), text.rfind("</main>")
-    return text[start + len("<main>") : end].strip() if start >= 0 and end > start else ""
-
-
-def _atom(items: list[FeedItem], *, title: str, base: str) -> str:
-    namespace = "http://www.w3.org/2005/Atom"
-    ET.register_namespace("", namespace)
-    feed = ET.Element(f"{{{namespace}}}feed")
-
-    def child(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{namespace}}}{tag}", attributes)
-        element.text = text
-        return element
-
-    child(feed, "id", base)
-    child(feed, "title", title)
-    child(feed, "updated", items[0].date_published if items else "1970-01-01T00:00:00Z")
-    child(feed, "link", href=f"{base}{ATOM_FEED}", rel="self")
-    child(feed, "link", href=base)
-    author = child(feed, "author")
-    child(author, "name", title)
-    for item in items:
-        entry = child(feed, "entry")
-        child(entry, "id", item.id)
-        child(entry, "title", item.title)
-        child(entry, "updated", item.date_published)
-        child(entry, "published", item.date_published)
-        child(entry, "link", href=item.url)
-        child(entry, "summary", item.summary)
-        child(entry, "content", item.content_html, type="html")
-        for tag in item.tags:
-            child(entry, "category", term=tag)
-    ET.indent(feed)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+        raise PublishError(f"{folder}: refusing to write source outside {SOURCES_DIR}/: {relative_path!r}")
 
 
 def write_run_record(out_dir: Path, as_of: dt.date, record: dict) -> Path:
     """Run metadata (timestamps, timings, counts): kept apart so articles and feeds stay reproducible."""
-    path = out_dir / "runs" / f"{as_of.isoformat()}.json"
-    atomic_write(path, json.dumps(record, indent=2, default=str) + "\n")
+    path = Layout(out_dir).run_record(as_of.isoformat())
+    changes = Changeset(files={path: json.dumps(record, indent=2, default=str) + "\n"})
+    changes.commit()
     return path

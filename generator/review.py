@@ -19,7 +19,6 @@ import bisect
 import datetime as dt
 import difflib
 import getpass
-import hashlib
 import html
 import re
 import sys
@@ -34,26 +33,28 @@ import markdown
 from markupsafe import Markup
 from pydantic import ValidationError
 
+from generator.catalog import IndexEntry, read_index
+from generator.changeset import Changeset, clear_leftovers, output_lock, require_current_layout
 from generator.config import Settings, load_settings
 from generator.errors import PublishError
 from generator.files import atomic_write
+from generator.layout import INDEX_FILE, Layout
 from generator.models import Approval, Finding, Severity, Sidecar, TableDrop, Verdict, is_slug
 from generator.publish import (
-    INDEX_FILE,
-    REVIEW_PAGE,
-    IndexEntry,
-    output_lock,
-    read_index,
-    sanitise,
-    sidecar_json,
-    write_feeds,
-    write_index,
+    content_hash,
+    move_to_site,
+    read_article,
+    stage_site,
+    update_desk_sidecar,
+    without_state,
 )
+from generator.release import embargoed, whole_seconds
 from generator.rulefiles import describe
+from generator.site import SiteConfig
+from generator.site.pages import sanitise
 
 TEMPLATE = "review_page.html.j2"
 REASON_CHARS = 90  # first finding message in the terminal table, truncated to this
-_DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _VERDICT_ORDER = {Verdict.BLOCK: 0, Verdict.REVIEW: 1, Verdict.PUBLISH: 2}
 
 # Private-use code points stand in for marks while markdown and nh3 run, then become <mark> tags.
@@ -104,7 +105,7 @@ class Queue:
         counts = self.counts()
         return (
             f"{counts['held']} held for review, {counts['blocked']} blocked, {counts['approved']} approved, "
-            f"{counts['published']} published; {len(self.entries)} articles in {self.out_dir / INDEX_FILE}"
+            f"{counts['published']} published; {len(self.entries)} articles in {Layout(self.out_dir).index}"
         )
 
 
@@ -120,14 +121,16 @@ def require_output(out_dir: Path) -> None:
     """One clear line when there is nothing to review yet."""
     if not out_dir.is_dir():
         raise PublishError(f"{out_dir}: no such output folder; run `newsdesk run --out {out_dir}` first")
-    if not (out_dir / INDEX_FILE).is_file():
-        raise PublishError(f"{out_dir}: no {INDEX_FILE} here; run `newsdesk run --out {out_dir}` first")
+    layout = Layout(out_dir)
+    require_current_layout(layout)
+    if not layout.index.is_file():
+        raise PublishError(f"{out_dir}: no desk/{INDEX_FILE} here; run `newsdesk run --out {out_dir}` first")
 
 
 def load_queue(out_dir: Path) -> Queue:
-    """Read index.json and the sidecar and markdown of every held or blocked article."""
+    """Read desk/index.json and the sidecar and markdown of every held or blocked article."""
     require_output(out_dir)
-    entries = read_index(out_dir)
+    entries = read_index(Layout(out_dir))
     pending = sorted(
         (e for e in entries if not e.released),
         key=lambda e: (_VERDICT_ORDER[Verdict(e.verdict)], _descending(e.date), e.slug),
@@ -140,9 +143,10 @@ def _descending(date: str) -> tuple[int, ...]:
 
 
 def _load_item(out_dir: Path, entry: IndexEntry) -> QueueItem:
+    """The article as it was checked (findings' lines count without its publishing-state lines)."""
     md_path = out_dir / entry.path
     try:
-        text = md_path.read_text("utf-8")
+        text = without_state(md_path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         return QueueItem(entry, None, None, f"{md_path}: cannot read ({exc})")
     sidecar_path = md_path.with_suffix(".json")
@@ -159,7 +163,7 @@ def _load_item(out_dir: Path, entry: IndexEntry) -> QueueItem:
 
 
 def run_review(output: Path | None, *, as_html: bool) -> None:
-    """`newsdesk review [OUTPUT] [--html]`: print the queue, or write OUTPUT/review.html."""
+    """`newsdesk review [OUTPUT] [--html]`: print the queue, or write OUTPUT/desk/review.html."""
     out_dir = output if output is not None else load_settings().out
     if as_html:
         require_output(out_dir)  # before the lock, which would create the folder and its lock file
@@ -221,10 +225,15 @@ def _truncate(text: str, limit: int) -> str:
 
 
 def run_approve(slug: str, *, note: str | None, out: Path | None, editor: str | None) -> None:
-    """`newsdesk approve SLUG`: release a held article into the feeds."""
+    """`newsdesk approve SLUG`: release a held article to the site and its feeds."""
     settings = load_settings(out=out)
-    approval = approve(settings, slug, by=editor or _current_user(), note=note)
-    print(f"approved {slug} (by {approval.by} at {approval.at.isoformat()}); feeds rebuilt in {settings.out}")
+    approval, entry = approve_entry(settings, slug, by=editor or _current_user(), note=note)
+    where = f"published in {settings.out / entry.path}; feeds rebuilt"
+    if not entry.public:
+        where = (
+            f"embargoed until {entry.embargo_until:%Y-%m-%d %H:%M} UTC: the first run after then publishes it"
+        )
+    print(f"approved {slug} (by {approval.by} at {approval.at.isoformat()}); {where}")
 
 
 def _current_user() -> str:
@@ -235,75 +244,69 @@ def _current_user() -> str:
 
 
 def approve(settings: Settings, slug: str, *, by: str, note: str | None = None) -> Approval:
-    """Record an editor's release of a held article in its sidecar, the index and the feeds.
+    """Release a held article: see `approve_entry`; returns the approval recorded."""
+    return approve_entry(settings, slug, by=by, note=note)[0]
 
-    Refused (PublishError) for an unknown slug, a blocked article (it must be fixed and re-checked),
-    one already published or approved, and one whose markdown changed since it was checked.
+
+def approve_entry(
+    settings: Settings, slug: str, *, by: str, note: str | None = None
+) -> tuple[Approval, IndexEntry]:
+    """Record an editor's release of a held article and move it from the desk to the site.
+
+    The approval goes into its sidecar and the index; the article, its page and ninjs document
+    move to `site/<date>/` and the feeds, pages and sitemap are rebuilt, all through one changeset
+    (see generator/publish.py). An embargoed article keeps its place on the desk until a run
+    after the embargo. Refused (PublishError) for an unknown slug, a blocked article (it must be
+    fixed and re-checked), one already published or approved, and one whose markdown changed
+    since it was checked.
     """
     out_dir = settings.out
+    layout = Layout(out_dir)
     if not is_slug(slug):
         raise PublishError(f"{slug!r} is not an article slug (only a-z, 0-9 and -)")
     if not out_dir.is_dir():
         raise PublishError(f"{out_dir}: no such output folder")
     with output_lock(out_dir):
-        path = _find_sidecar(out_dir, slug)
-        try:
-            sidecar = Sidecar.model_validate_json(path.read_bytes())
-        except ValidationError as exc:
-            raise PublishError(f"{path}: not a valid sidecar ({describe(exc)})") from None
+        require_output(out_dir)
+        clear_leftovers(layout)
+        entries = read_index(layout)
+        matches = [i for i, e in enumerate(entries) if e.slug == slug]
+        if not matches:
+            raise PublishError(f"{out_dir}: no article {slug!r}; `newsdesk review {out_dir}` lists held ones")
+        position = max(matches, key=lambda i: entries[i].date)  # the newest date's copy
+        entry = entries[position]
+        article, recorded = read_article(layout, entry)
+        sidecar = article.sidecar
         if sidecar.verdict is Verdict.BLOCK:
             raise PublishError(f"{slug}: blocked: fix and re-check first")
         if sidecar.verdict is None or sidecar.content_hash is None:
-            raise PublishError(f"{path}: not checked yet; run `newsdesk run` first")
-        entries = read_index(out_dir)
-        date = path.parent.name
-        matches = [i for i, e in enumerate(entries) if e.slug == slug and e.date == date]
-        if not matches:
-            raise PublishError(f"{path}: not in {out_dir / INDEX_FILE}; re-run to rebuild the index")
-        entry = entries[matches[0]]
-        if sidecar.approval is not None or entry.approved:
-            approval = sidecar.approval
-            who = f" by {approval.by} at {approval.at:%Y-%m-%d %H:%M} UTC" if approval else ""
+            raise PublishError(f"{layout.out / entry.path}: not checked yet; run `newsdesk run` first")
+        if recorded is not None or entry.approved:
+            who = f" by {recorded.by} at {recorded.at:%Y-%m-%d %H:%M} UTC" if recorded else ""
             raise PublishError(f"{slug}: already approved{who}")
         if sidecar.verdict is not Verdict.REVIEW or entry.released:
             raise PublishError(f"{slug}: already published (it passed every rule)")
-        md_path = path.with_suffix(".md")
+        md_path = layout.out / entry.path
         try:
-            published = md_path.read_bytes()
+            text = md_path.read_text("utf-8")
         except OSError as exc:
             raise PublishError(f"{md_path}: cannot read ({exc.strerror})") from None
-        if hashlib.sha256(published).hexdigest() != sidecar.content_hash:
+        if content_hash(text) != sidecar.content_hash:
             raise PublishError(f"{md_path}: changed since it was checked; re-run to re-check it first")
-        approval = Approval(
-            by=by,
-            at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-            note=note,
-            content_hash=sidecar.content_hash,
-        )
-        atomic_write(path, sidecar_json(sidecar.model_copy(update={"approval": approval})))
-        entries[matches[0]] = IndexEntry(**{**entry.__dict__, "approved": True})
-        write_index(out_dir, entries)
-        write_feeds(
-            out_dir,
-            entries,
-            title=settings.publication,
-            site_url=settings.site_url,
-            max_items=settings.feed_max_items,
-        )
-        if (out_dir / REVIEW_PAGE).is_file():  # keep an existing page in step with the queue
+        now = settings.now or dt.datetime.now(dt.UTC)
+        approval = Approval(by=by, at=whole_seconds(now), note=note, content_hash=sidecar.content_hash)
+        changes = Changeset()
+        config = SiteConfig.from_settings(settings)
+        if embargoed(entry.embargo_until, now):
+            entry = update_desk_sidecar(layout, entry, article, approval, changes)
+        else:
+            entry = move_to_site(layout, entry, article, approval, changes, config)
+        entries[position] = entry
+        stage_site(layout, entries, changes, config)
+        changes.commit()
+        if layout.review_page.is_file():  # keep an existing page in step with the queue
             write_review_page(out_dir)
-    return approval
-
-
-def _find_sidecar(out_dir: Path, slug: str) -> Path:
-    """`<out>/<date>/<slug>.json`, the newest date when a slug was written on several."""
-    found = sorted(
-        (p for p in out_dir.glob(f"*/{slug}.json") if _DATE_FOLDER.match(p.parent.name)),
-        key=lambda p: p.parent.name,
-    )
-    if not found:
-        raise PublishError(f"{out_dir}: no article {slug!r}; `newsdesk review {out_dir}` lists held ones")
-    return found[-1]
+    return approval, entry
 
 
 # ---------------------------------------------------------------------------------------- the page
@@ -350,9 +353,9 @@ class ArticleView:
 
 
 def write_review_page(out_dir: Path) -> tuple[Path, Queue]:
-    """Write `<out>/review.html` atomically; call under `output_lock`."""
+    """Write `<out>/desk/review.html` atomically; call under `output_lock`."""
     queue = load_queue(out_dir)
-    path = out_dir / REVIEW_PAGE
+    path = Layout(out_dir).review_page
     atomic_write(path, render_review_page(queue))
     return path, queue
 

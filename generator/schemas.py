@@ -13,8 +13,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from generator.catalog import IndexFile
 from generator.models import CheckReport, Sidecar
-from generator.publish import IndexFile, JsonFeed
+from generator.site.feeds import JsonFeed
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "docs" / "schemas"

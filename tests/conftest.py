@@ -79,3 +79,58 @@ def sp500_run(sp500_dir, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("sp500-run") / "output"
     return build(load_settings(snapshot=sp500_dir, out=out, jobs=2, quiet=True))
+
+
+# ------------------------------------------------------------------------------ publishing by hand
+
+
+@pytest.fixture(scope="session")
+def site_config():
+    """The site settings a default run uses."""
+    from generator.config import load_settings
+    from generator.site import SiteConfig
+
+    return SiteConfig.from_settings(load_settings())
+
+
+@pytest.fixture(scope="session")
+def make_article():
+    """A factory of small checked articles: make_article(slug, date, verdict, **front_matter)."""
+    import datetime as dt
+
+    from generator.models import Article, FrontMatter, Sidecar, Verdict
+    from generator.publish import CheckedArticle, content_hash
+
+    def make(slug: str, date: dt.date = dt.date(2026, 11, 20), verdict=Verdict.PUBLISH, **front):
+        title = front.pop("title", "A story")
+        matter = FrontMatter(title=title, slug=slug, date=date, kind="alpha_brief", **front)
+        text = Article(front_matter=matter, body="The first paragraph of the story.\n").to_markdown()
+        sidecar = Sidecar(
+            slug=slug,
+            title=title,
+            date=date,
+            kind="alpha_brief",
+            verdict=verdict,
+            content_hash=content_hash(text),
+        )
+        return CheckedArticle(text, sidecar, matter.embargo_until)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def publish_articles(site_config):
+    """publish_articles(out, date, articles, now=..., config=...): what one run for `date` writes."""
+    import datetime as dt
+
+    from generator.changeset import output_lock
+    from generator.publish import RunWriter
+
+    def publish(out, date, articles, now=dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC), config=site_config):
+        with output_lock(out):
+            slugs = [a.slug for a in articles]
+            writer = RunWriter(out, date, slugs, config=config, now=now, release_time=dt.time(22))
+            entries = [writer.write(article) for article in articles]
+            return writer.commit(entries, {a.slug: a.cited for a in articles}, {})
+
+    return publish

@@ -32,6 +32,7 @@ def test_version():
         (["run", "--snapshot", "/nonexistent"], "Invalid value for '--snapshot'"),
         (["run", "--jobs", "0"], "Invalid value for '--jobs'"),
         (["run", "--bogus"], "No such option '--bogus'"),
+        (["run", "--now", "2026-11-21T12:00:00"], "--now: key 'now': Input should have timezone info"),
         (["nonsense"], "No such command 'nonsense'"),
         (["check", "/nonexistent/article.md"], "/nonexistent/article.md"),
         (["score", "--tickers", "NOPE"], "--tickers: not in the snapshot: NOPE"),

@@ -25,17 +25,19 @@ EXAMPLES = {
 
 
 def output_files(out: Path) -> dict[str, str]:
-    """Every published file (run records excluded: they hold timestamps by design)."""
+    """Every file of the site and the desk (run records excluded: they hold timestamps by design)."""
     return {
         path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(out.rglob("*"))
-        if path.is_file() and path.parts[len(out.parts)] != "runs" and not path.name.startswith(".")
+        if path.is_file()
+        and path.relative_to(out).parts[:2] != ("desk", "runs")
+        and not path.name.startswith(".")
     }
 
 
 def test_output_matches_golden(sample_run, update_golden):
     out = sample_run.out_dir
-    day = out / "2026-11-20"
+    day = out / "site" / "2026-11-20"  # the examples are all published
     hashes = output_files(out)
     if update_golden:
         GOLDEN.mkdir(exist_ok=True)

@@ -55,7 +55,7 @@ def verb_problems(text: str, sidecar: Sidecar) -> list[str]:
 
 
 def check_articles(out: Path) -> list[Path]:
-    articles = sorted(out.glob("*/*.md"))
+    articles = sorted(out.glob("*/*/*.md"))  # site/<date>/ and desk/<date>/
     for path in articles:
         text = path.read_text()
         sidecar = Sidecar.model_validate_json(path.with_suffix(".json").read_text())
@@ -78,7 +78,7 @@ def test_sample_articles_trace_and_read_right(sample_run):
     held = {a.slug: a.reasons for a in sample_run.articles if a.verdict is not Verdict.PUBLISH}
     assert "risk.low_coverage" in held["cairnmoor-mining-alpha-score-2026-11-20"]  # 2 of 4 signals
     # the planted 4-for-1 split is in actions.csv: prices are adjusted, so the brief is a normal one
-    skyhollow = sample_run.out_dir / "2026-11-20" / "skyhollow-aerospace-alpha-score-2026-11-20.md"
+    skyhollow = sample_run.out_dir / "site" / "2026-11-20" / "skyhollow-aerospace-alpha-score-2026-11-20.md"
     assert "skyhollow-aerospace-alpha-score-2026-11-20" not in held
     assert "The stock split 4-for-1 on Sept. 25, 2026" in skyhollow.read_text()
 
@@ -97,10 +97,12 @@ def test_sp500_gets_a_brief_per_scored_ticker_a_movers_and_a_sector_story(sp500_
     classes = {"GOOGL": "GOOG", "NWSA": "NWS", "FOXA": "FOX", "DISCA": "DISCK", "UAA": "UA"}
     assert len(briefs) == 493 - 1 - len(classes) and "LVLT" not in briefs
     assert set(classes) <= set(briefs) and not set(classes.values()) & set(briefs)
-    alphabet = (sp500_run.out_dir / "2017-11-10" / "alphabet-inc-alpha-score-2017-11-10.md").read_text()
+    alphabet = (
+        sp500_run.out_dir / "site" / "2017-11-10" / "alphabet-inc-alpha-score-2017-11-10.md"
+    ).read_text()
     assert "Alphabet Inc. (GOOGL, GOOG)" in alphabet and "Its Class C stock (GOOG)" in alphabet
     assert briefs["BRK.B"] is None and briefs["BF.B"] is None  # held: too few signals
-    cohort = (sp500_run.out_dir / "2017-11-10" / "cohort-performance-2017-11-10.md").read_text()
+    cohort = (sp500_run.out_dir / "site" / "2017-11-10" / "cohort-performance-2017-11-10.md").read_text()
     assert "Information Technology" in cohort and "sector" in cohort
 
 
@@ -119,7 +121,7 @@ def test_jobs_do_not_change_the_output(tmp_path):
     two = build(load_settings(out=tmp_path / "two", jobs=2, quiet=True))
     assert len(one.articles) == len(two.articles)
     files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
-    files = [f for f in files if f.parts[0] != "runs" and not f.name.startswith(".")]
+    files = [f for f in files if f.parts[:2] != ("desk", "runs") and not f.name.startswith(".")]
     assert files
     for relative in files:
         assert (tmp_path / "one" / relative).read_bytes() == (tmp_path / "two" / relative).read_bytes(), (

@@ -1,6 +1,7 @@
-"""The output contract: feeds, atomic and reproducible writes, the lock, safe paths, sanitised HTML.
+"""The writer: atomic and reproducible writes, the lock, safe paths, sanitised HTML.
 
 Read-only checks share the session's `sample_run`; anything that writes works on its own copy.
+What the site and the desk folders contain is tested in tests/test_site.py.
 """
 
 from __future__ import annotations
@@ -22,23 +23,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import publish, schemas
+from generator import changeset, publish, schemas
+from generator.catalog import read_index
+from generator.changeset import Changeset, output_lock
 from generator.config import load_settings
 from generator.errors import PublishError
+from generator.layout import LOCK_FILE, Layout
 from generator.models import SLUG_PATTERN, Sidecar, Verdict
 from generator.pipeline import build
 from generator.publish import (
-    ATOM_FEED,
-    INDEX_FILE,
-    JSON_FEED,
-    LOCK_FILE,
-    ArticleOutput,
+    CheckedArticle,
     RunWriter,
-    output_lock,
-    read_index,
-    render_html,
-    update_index,
-    write_feeds,
+    stage_site,
 )
 from generator.resources import sample_snapshot_dir
 from generator.review import approve, write_review_page
@@ -47,13 +43,14 @@ from generator.writing.stories import ArticlePlan, _unique_slugs
 
 AS_OF = dt.date(2026, 11, 20)
 DAY = AS_OF.isoformat()
+NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"
 SLUG = re.compile(SLUG_PATTERN)
 PAYLOAD = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 
 
-def run(out: Path, snapshot: Path | None = None):
-    return build(load_settings(snapshot=snapshot, out=out, jobs=1, quiet=True))
+def run(out: Path, snapshot: Path | None = None, **overrides):
+    return build(load_settings(snapshot=snapshot, out=out, jobs=1, quiet=True, **overrides))
 
 
 def copy_output(sample_run, tmp_path: Path) -> Path:
@@ -64,20 +61,20 @@ def copy_output(sample_run, tmp_path: Path) -> Path:
 
 
 def files(out: Path) -> dict[str, bytes]:
-    """Every file under `out` but the run records (they hold timestamps by design)."""
+    """Every file under `out` but the run records (they hold timestamps by design) and the lock."""
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.relative_to(out).parts[0] != "runs"
+        if p.is_file() and p.relative_to(out).parts[:2] != ("desk", "runs") and p.name != LOCK_FILE
     }
 
 
 def feed(out: Path) -> dict:
-    return json.loads((out / JSON_FEED).read_text("utf-8"))
+    return json.loads((out / "site" / "feed.json").read_text("utf-8"))
 
 
 def atom_entries(out: Path) -> list[ET.Element]:
-    root = ET.parse(out / ATOM_FEED).getroot()
+    root = ET.parse(out / "site" / "atom.xml").getroot()
     assert root.tag == f"{ATOM}feed"
     return root.findall(f"{ATOM}entry")
 
@@ -96,10 +93,12 @@ def test_json_feed_is_a_valid_json_feed_1_1(sample_run):
     data = feed(sample_run.out_dir)
     assert data["version"] == "https://jsonfeed.org/version/1.1"
     assert data["title"] and data["items"]
+    assert data["language"] == "en" and data["authors"] == [{"name": "Newsdesk"}]
     for item in data["items"]:
         assert item["id"] and isinstance(item["id"], str)
         assert item.get("content_html") or item.get("content_text")
-        dt.datetime.fromisoformat(item["date_published"].replace("Z", "+00:00"))  # RFC 3339
+        published = dt.datetime.fromisoformat(item["date_published"].replace("Z", "+00:00"))  # RFC 3339
+        assert dt.datetime.fromisoformat(item["date_modified"].replace("Z", "+00:00")) >= published
     assert len({item["id"] for item in data["items"]}) == len(data["items"])
 
 
@@ -109,7 +108,8 @@ def test_atom_parses_and_lists_the_same_items_in_the_same_order(sample_run):
     assert [e.findtext(f"{ATOM}id") for e in entries] == [item["id"] for item in items]
     for entry, item in zip(entries, items, strict=True):
         assert entry.findtext(f"{ATOM}title") == item["title"]
-        assert entry.findtext(f"{ATOM}updated") == item["date_published"]
+        assert entry.findtext(f"{ATOM}updated") == item["date_modified"]
+        assert entry.findtext(f"{ATOM}published") == item["date_published"]
         content = entry.find(f"{ATOM}content")
         assert content.get("type") == "html" and content.text == item["content_html"]
 
@@ -121,45 +121,30 @@ def test_feeds_hold_published_articles_only(sample_run):
     assert held, "the sample holds some stories for an editor"
     in_feed = {item["id"].rsplit("/", 1)[1].removesuffix(".html") for item in feed(out)["items"]}
     assert in_feed == published
-    feed_text, atom_text = (out / JSON_FEED).read_text(), (out / ATOM_FEED).read_text()
+    feed_text, atom_text = (out / "site" / "feed.json").read_text(), (out / "site" / "atom.xml").read_text()
     for slug in held:
         assert slug not in feed_text and slug not in atom_text
 
 
-def test_feeds_list_several_dates_newest_first(sample_run, tmp_path):
+def test_feeds_list_several_dates_newest_first(sample_run, tmp_path, make_article, publish_articles):
     out = copy_output(sample_run, tmp_path)
     older = dt.date(2026, 11, 19)
-    article = ArticleOutput(
-        slug="older-story-2026-11-19",
-        kind="alpha_brief",
-        title="An older story",
-        verdict=Verdict.PUBLISH,
-        markdown="---\ntitle: older\n---\nBody.\n",
-        html=render_html("Body.", "An older story"),
-        sidecar=Sidecar(
-            slug="older-story-2026-11-19", title="An older story", date=older, kind="alpha_brief"
-        ),
-        summary="Body.",
-    )
-    with output_lock(out):
-        writer = RunWriter(out, older)
-        entry = writer.write(article)
-        writer.commit({})
-        entries = update_index(out, writer.date, [entry])
-        write_feeds(out, entries, title="T", site_url="https://x.invalid", max_items=500)
+    publish_articles(out, older, [make_article("older-story-2026-11-19", older)])
     dates = [item["date_published"] for item in feed(out)["items"]]
     assert dates == sorted(dates, reverse=True) and dates[-1].startswith("2026-11-19")
-    assert [e.date for e in read_index(out)][-1] == "2026-11-19"  # the newer run's entries were kept
-    assert (out / DAY).is_dir()  # a run replaces its own date only
+    assert [e.date for e in read_index(Layout(out))][-1] == "2026-11-19"  # the newer run's entries were kept
+    assert (out / "site" / DAY).is_dir()  # a run replaces its own date only
 
 
 def test_outputs_match_their_published_json_schemas(sample_run):
     out = sample_run.out_dir
     schema("feed.schema.json").validate(feed(out))
-    schema("index.schema.json").validate(json.loads((out / INDEX_FILE).read_text()))
+    schema("index.schema.json").validate(json.loads((out / "desk" / "index.json").read_text()))
     sidecar = schema("sidecar.schema.json")
-    for path in sorted((out / DAY).glob("*.json"))[:10]:
-        sidecar.validate(json.loads(path.read_text()))
+    for area in ("site", "desk"):
+        paths = [p for p in sorted((out / area / DAY).glob("*.json")) if not p.name.endswith(".ninjs.json")]
+        for path in paths[:10]:
+            sidecar.validate(json.loads(path.read_text()))
 
 
 def test_committed_json_schemas_are_current():
@@ -182,17 +167,19 @@ def test_reruns_are_byte_identical_in_one_folder_and_across_folders(tmp_path):
     assert files(tmp_path / "a") == files_a
     assert files(tmp_path / "b") == files_a
     assert len([name for name in files_a if name.endswith(".md")]) == len(first.articles)
-    assert (tmp_path / "a" / "runs" / f"{DAY}.json").is_file()  # run metadata lives apart
+    assert (tmp_path / "a" / "desk" / "runs" / f"{DAY}.json").is_file()  # run metadata lives apart
 
 
 def test_files_are_readable_as_the_umask_allows(sample_run):
     mask = os.umask(0o022)
     os.umask(mask)
     out = sample_run.out_dir
-    for path in (out / JSON_FEED, out / ATOM_FEED, out / INDEX_FILE, out / DAY / "sources"):
+    site = out / "site"
+    for path in (site / "feed.json", site / "atom.xml", out / "desk" / "index.json", site / DAY / "sources"):
         expected = (0o777 if path.is_dir() else 0o666) & ~mask
         assert path.stat().st_mode & 0o777 == expected, path
-    assert (out / DAY).stat().st_mode & 0o777 == 0o777 & ~mask
+    assert (site / DAY).stat().st_mode & 0o777 == 0o777 & ~mask
+    assert (site / DAY / "index.html").stat().st_mode & 0o777 == 0o666 & ~mask
 
 
 def test_a_crash_between_article_writes_leaves_the_previous_output_untouched(
@@ -200,66 +187,87 @@ def test_a_crash_between_article_writes_leaves_the_previous_output_untouched(
 ):
     out = copy_output(sample_run, tmp_path)
     before = files(out)
-    real_write_new = publish._write_new
+    real_write_new = publish.write_new
     staged: list[Path] = []
 
     def write_then_fail(path: Path, *args, **kwargs):
         staged.append(path)
-        if len(staged) == 4:  # after the first article's .md, .html and .json
+        if len(staged) == 5:  # after the first article's files
             raise OSError(28, "No space left on device (injected)")
         return real_write_new(path, *args, **kwargs)
 
-    monkeypatch.setattr(publish, "_write_new", write_then_fail)
+    monkeypatch.setattr(publish, "write_new", write_then_fail)
     with pytest.raises(OSError, match="injected"):
         run(out)
     monkeypatch.undo()
     assert all(".staging." in p.parent.name for p in staged)
-    assert [p.suffix for p in staged] == [".md", ".html", ".json", ".md"]
-    assert files(out) == before  # articles, index and both feeds byte for byte
-    assert not [p.name for p in out.iterdir() if ".staging." in p.name or p.name.endswith(".retired")]
+    assert files(out) == before  # articles, index, pages and every feed byte for byte
+    leftovers = [p for p in out.rglob("*") if ".staging." in p.name or p.name.endswith(".retired")]
+    assert not leftovers
     with output_lock(out):  # released
         pass
+
+
+def test_a_crash_while_staging_the_feeds_leaves_the_previous_site_intact(sample_run, tmp_path, monkeypatch):
+    """Everything is staged before the renames: a failure writing a feed changes nothing."""
+    out = copy_output(sample_run, tmp_path)
+    before = files(out)
+    real = changeset.temporary
+
+    def fail_on_feed(path: Path, text: str) -> Path:
+        if path.name == "atom.xml":
+            raise OSError(28, "No space left on device (injected)")
+        return real(path, text)
+
+    monkeypatch.setattr(changeset, "temporary", fail_on_feed)
+    with pytest.raises(OSError, match="injected"):
+        run(out)
+    monkeypatch.undo()
+    assert files(out) == before
+    assert not [p for p in out.rglob(".*") if p.name != LOCK_FILE]
 
 
 def test_a_killed_run_is_cleaned_up_and_its_approvals_survive(sample_run, tmp_path):
     out = copy_output(sample_run, tmp_path)
     held = next(a.slug for a in sample_run.articles if a.verdict is Verdict.REVIEW)
     approve(load_settings(out=out), held, by="editor")
-    # A run killed after retiring the old folder and before renaming the new one in:
-    (out / DAY).rename(out / f".{DAY}.retired")
-    staging = out / f".{DAY}.staging.k1ll3d"
+    # A run killed after retiring the old site folder and before renaming the new one in:
+    (out / "site" / DAY).rename(out / "site" / f".{DAY}.retired")
+    staging = out / "desk" / f".{DAY}.staging.k1ll3d"
     staging.mkdir()
     (staging / "half.md").write_text("half an art")
-    (out / f".{JSON_FEED}.k1ll3d").write_text("half a fe")
+    (out / "site" / ".feed.json.k1ll3d00").write_text("half a fe")
+    (out / "site" / ".htaccess").write_text("Options -Indexes\n")  # the site's owner put it there
     run(out)
-    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [LOCK_FILE]
-    sidecar = Sidecar.model_validate_json((out / DAY / f"{held}.json").read_text())
+    assert sorted(p.name for p in out.rglob(".*")) == [".htaccess", LOCK_FILE]
+    sidecar = Sidecar.model_validate_json((out / "site" / DAY / f"{held}.json").read_text())
     assert sidecar.approval is not None and sidecar.approval.by == "editor"
     assert any(item["id"].endswith(f"/{held}.html") for item in feed(out)["items"])
 
 
-def test_a_run_for_another_date_restores_a_killed_runs_retired_folder(sample_run, tmp_path):
+def test_a_run_for_another_date_restores_a_killed_runs_retired_folder(
+    sample_run, tmp_path, make_article, publish_articles
+):
     """A killed run for one date must not cost that date its articles when another date runs next."""
     out = copy_output(sample_run, tmp_path)
-    articles_before = {p.name: p.read_bytes() for p in (out / DAY).iterdir() if p.is_file()}
-    (out / DAY).rename(out / f".{DAY}.retired")  # killed between its two renames
+    folder = out / "site" / DAY
+    articles_before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    folder.rename(out / "site" / f".{DAY}.retired")  # killed between its two renames
     other = dt.date(2026, 11, 19)
-    sidecar = Sidecar(slug="other-day", title="Other day", date=other, kind="k")
-    with output_lock(out):
-        writer = RunWriter(out, other)
-        writer.write(ArticleOutput("other-day", "k", "Other day", Verdict.PUBLISH, "x\n", "<main>x</main>",
-                                   sidecar, "x"))  # fmt: skip
-        writer.commit({})
-    assert {p.name: p.read_bytes() for p in (out / DAY).iterdir() if p.is_file()} == articles_before
-    assert not (out / f".{DAY}.retired").exists()
+    publish_articles(out, other, [make_article("other-day", other)])
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == articles_before
+    assert not (out / "site" / f".{DAY}.retired").exists()
 
 
-def test_a_released_article_without_its_page_stops_the_feeds(sample_run, tmp_path):
+def test_a_published_article_without_its_page_stops_the_feeds(sample_run, tmp_path, site_config):
     out = copy_output(sample_run, tmp_path)
     published = next(a for a in sample_run.articles if a.verdict is Verdict.PUBLISH)
-    (out / DAY / f"{published.slug}.html").unlink()
-    with pytest.raises(PublishError, match=rf"{published.slug}\.html: released article's page is unreadable"):
-        write_feeds(out, read_index(out), title="T", site_url="https://x.invalid", max_items=500)
+    (out / "site" / DAY / f"{published.slug}.html").unlink()
+    layout = Layout(out)
+    with pytest.raises(
+        PublishError, match=rf"{published.slug}\.html: published article's file is unreadable"
+    ):
+        stage_site(layout, read_index(layout), Changeset(), site_config)
 
 
 def test_a_second_run_on_the_same_folder_exits_2_naming_the_lock(tmp_path):
@@ -276,6 +284,23 @@ def test_a_second_run_on_the_same_folder_exits_2_naming_the_lock(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "another newsdesk run" in lines[0] and LOCK_FILE in lines[0]
     assert [p.name for p in out.iterdir()] == [LOCK_FILE]  # nothing written, nothing interleaved
+
+
+def test_an_output_folder_in_the_old_layout_is_refused_with_one_line(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "feed.json").write_text("{}")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "run", "--out", str(out), "--jobs", "1", "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "feed.json" in line and "older newsdesk" in line
+    assert sorted(p.name for p in out.iterdir()) == [LOCK_FILE, "feed.json"]
 
 
 # ---------------------------------------------------------------------------------------------- paths
@@ -308,25 +333,25 @@ def test_planned_slugs_are_unique_safe_and_bounded(names_and_tickers):
     assert all(SLUG.fullmatch(slug) and len(slug) <= 120 for slug in slugs)
 
 
-def test_the_writer_refuses_unsafe_slugs_and_source_paths(tmp_path):
-    sidecar = Sidecar(slug="x", title="x", date=AS_OF, kind="k")
-    evil = ArticleOutput("../../evil", "k", "x", Verdict.PUBLISH, "x", "x", sidecar, "x")
-    writer = RunWriter(tmp_path, AS_OF)
+def test_the_writer_refuses_unsafe_slugs_and_source_paths(tmp_path, make_article, site_config):
+    good = make_article("x")
+    evil = CheckedArticle(good.text, good.sidecar.model_copy(update={"slug": "../../evil"}))
+    writer = RunWriter(tmp_path, AS_OF, ["x"], config=site_config, now=NOW, release_time=dt.time(22))
     with pytest.raises(PublishError, match="unsafe slug"):
         writer.write(evil)
+    entry = writer.write(good)
     with pytest.raises(PublishError, match="outside sources/"):
-        writer.commit({"sources/../../evil.txt": "x"})
-    assert list(tmp_path.rglob("*")) == []  # nothing written, no staging left behind
+        writer.commit([entry], {"x": ("sources/../../evil.txt",)}, {"sources/../../evil.txt": "x"})
+    leftovers = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert leftovers == []  # nothing written, no staging left behind
 
 
-def test_two_articles_with_one_slug_are_refused_not_overwritten(tmp_path):
-    sidecar = Sidecar(slug="same", title="x", date=AS_OF, kind="k")
-    article = ArticleOutput("same", "k", "x", Verdict.PUBLISH, "first", "x", sidecar, "x")
-    writer = RunWriter(tmp_path, AS_OF)
-    writer.write(article)
+def test_two_articles_with_one_slug_are_refused_not_overwritten(tmp_path, make_article, site_config):
+    writer = RunWriter(tmp_path, AS_OF, ["same"], config=site_config, now=NOW, release_time=dt.time(22))
+    writer.write(make_article("same", title="First story"))
     with pytest.raises(PublishError, match="share this name"):
-        writer.write(ArticleOutput("same", "k", "x", Verdict.PUBLISH, "second", "x", sidecar, "x"))
-    assert (writer.staging / "same.md").read_text() == "first"
+        writer.write(make_article("same", title="Second story"))
+    assert "First story" in (writer.staging["site"] / "same.md").read_text()
     writer.abort()
 
 
@@ -353,14 +378,22 @@ def test_a_ticker_or_name_with_path_tricks_writes_only_inside_the_output(tmp_pat
 
 
 class _ActiveMarkup(HTMLParser):
-    """Collects what a browser would run: script elements, on* handlers, javascript: URLs."""
+    """Collects what a browser would run: script elements, on* handlers, javascript: URLs.
+
+    A `<script type="application/ld+json">` is data, not code: it is collected apart so its text
+    can be checked (it must parse as JSON and never close its element early).
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
+        self.json_ld: list[str] = []
+        self._in_json_ld = False
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "iframe", "object", "embed"):
+        if tag == "script" and dict(attrs).get("type") == "application/ld+json":
+            self._in_json_ld = True
+        elif tag in ("script", "iframe", "object", "embed"):
             self.found.append(f"<{tag}>")
         for name, value in attrs:
             if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
@@ -368,12 +401,20 @@ class _ActiveMarkup(HTMLParser):
 
     handle_startendtag = handle_starttag
 
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_json_ld = False
 
-def active_markup(text: str) -> list[str]:
+    def handle_data(self, data):
+        if self._in_json_ld:
+            self.json_ld.append(data)
+
+
+def active_markup(text: str) -> tuple[list[str], list[str]]:
     parser = _ActiveMarkup()
     parser.feed(text)
     parser.close()
-    return parser.found
+    return parser.found, parser.json_ld
 
 
 def test_script_and_event_handlers_from_data_never_reach_html_output(tmp_path):
@@ -395,18 +436,27 @@ def test_script_and_event_handlers_from_data_never_reach_html_output(tmp_path):
     with output_lock(out):
         write_review_page(out)
 
-    articles = sorted((out / DAY).glob("*.md"))
+    articles = sorted(out.glob("*/*/*.md"))
     carrying = [p for p in articles if "<script>alert(1)</script>" in p.read_text()]
     assert len(carrying) >= 3, "the payload must reach the articles for this test to mean anything"
-    assert any(p.stem.startswith("zenithal") for p in carrying)  # ... including a published one
-    documents = {p.name: p.read_text() for p in sorted((out / DAY).glob("*.html"))}
-    documents["review.html"] = (out / "review.html").read_text()
+    assert any(p.stem.startswith("zenithal") and p.parts[-3] == "site" for p in carrying)  # a published one
+    documents = {p.relative_to(out).as_posix(): p.read_text() for p in sorted(out.glob("**/*.html"))}
     documents |= {f"feed.json {item['id']}": item["content_html"] for item in feed(out)["items"]}
     documents |= {
         f"atom.xml {e.findtext(f'{ATOM}id')}": e.findtext(f"{ATOM}content") for e in atom_entries(out)
     }
     assert any("zenithal" in name for name in documents if name.startswith("feed.json"))
-    assert "alert(1)" in documents["review.html"]  # the blocked quotes are on the page, inert
+    assert "alert(1)" in documents["desk/review.html"]  # the blocked quotes are on the page, inert
+    json_ld_pages = 0
     for name, text in documents.items():
-        assert not active_markup(text), f"{name}: {active_markup(text)}"
-        assert "<script" not in text.lower(), name
+        found, json_ld = active_markup(text)
+        assert not found, f"{name}: {found}"
+        for data in json_ld:
+            json.loads(data)  # data, and nothing in it closes the script element early
+            assert "</" not in data and "<script" not in data.lower(), name
+            json_ld_pages += 1
+    assert json_ld_pages >= len(articles)
+    zenithal = next(
+        text for name, text in documents.items() if name.startswith("site/") and "zenithal" in name
+    )
+    assert "\\u003cscript\\u003e" in zenithal  # the name reached the JSON-LD, escaped

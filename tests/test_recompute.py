@@ -119,7 +119,7 @@ def shown(display: str) -> tuple[float, int] | None:
 
 def check_run(out: Path, raw: Raw) -> tuple[int, list[str]]:
     checked, wrong = 0, []
-    for path in sorted(out.glob("20*/*.md")):
+    for path in sorted(out.glob("*/20*/*.md")):  # site/<date>/ and desk/<date>/
         sidecar = Sidecar.model_validate_json(path.with_suffix(".json").read_text())
         body = path.read_text()
         facts = {fact.id: fact for fact in sidecar.facts}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import shutil
@@ -14,20 +13,20 @@ from pathlib import Path
 import pytest
 
 from generator import cli
+from generator.catalog import IndexEntry, read_index
+from generator.changeset import Changeset, output_lock
 from generator.checks import Checker, load_rules
 from generator.config import load_settings
 from generator.errors import PublishError
+from generator.layout import Layout
 from generator.models import Finding, Severity, Sidecar, TableDrop, Verdict
 from generator.pipeline import build
 from generator.publish import (
-    ATOM_FEED,
-    JSON_FEED,
-    REVIEW_PAGE,
-    IndexEntry,
-    output_lock,
-    read_index,
-    write_feeds,
-    write_index,
+    CheckedArticle,
+    content_hash,
+    place_article,
+    stage_site,
+    without_state,
 )
 from generator.review import (
     Queue,
@@ -40,6 +39,7 @@ from generator.review import (
     word_diff,
     write_review_page,
 )
+from generator.site import SiteConfig
 
 DAY = "2026-11-20"
 LEGAL = "thinkloom-alpha-score-2026-11-20"  # held: "lawsuit" in a quoted headline
@@ -50,41 +50,69 @@ QUOTE = "only as fast as the links"
 TABLE = "| Item | Value |\n|---|---|\n| N/A | N/A |\n| - | - |\n"
 
 
+def review_page(out: Path) -> Path:
+    return out / "desk" / "review.html"
+
+
+def json_feed(out: Path) -> Path:
+    return out / "site" / "feed.json"
+
+
+def atom_feed(out: Path) -> Path:
+    return out / "site" / "atom.xml"
+
+
+def article_path(out: Path, slug: str, suffix: str = ".md") -> Path:
+    """Where the index says the article is now: site/<date>/ or desk/<date>/."""
+    entry = next(e for e in read_index(Layout(out)) if e.slug == slug)
+    return (out / entry.path).with_suffix(suffix)
+
+
 def recheck(out: Path, slug: str, text: str) -> Sidecar:
-    """What an editor's fix goes through: check the edited article, publish the fixed copy and verdict."""
-    md = out / DAY / f"{slug}.md"
+    """What an editor's fix goes through: check the edited article, place the fixed copy by verdict.
+
+    (`newsdesk recheck` will do this; until then the test drives the publisher's parts itself.)
+    """
+    layout = Layout(out)
+    entries = read_index(layout)
+    position = next(i for i, e in enumerate(entries) if e.slug == slug)
+    entry = entries[position]
+    md = out / entry.path
     sidecar = Sidecar.model_validate_json(md.with_suffix(".json").read_text())
-    result = Checker(load_rules()).check(text, path=str(md), sidecar=sidecar)
+    result = Checker(load_rules()).check(without_state(text), path=str(md), sidecar=sidecar)
     report = result.report
+    fixed = without_state(result.fixed_text)
     sidecar = sidecar.model_copy(
         update={
             "verdict": report.verdict,
             "findings": list(report.findings),
             "tables_dropped": list(report.tables_dropped),
-            "content_hash": hashlib.sha256(result.fixed_text.encode()).hexdigest(),
+            "content_hash": content_hash(fixed),
         }
     )
-    md.write_text(result.fixed_text)
-    md.with_suffix(".json").write_text(sidecar.model_dump_json(indent=2) + "\n")
-    entries = [
-        IndexEntry(**{**e.__dict__, "verdict": report.verdict.value}) if e.slug == slug else e
-        for e in read_index(out)
-    ]
-    write_index(out, entries)
-    settings = load_settings(out=out)
-    write_feeds(
-        out,
-        entries,
-        title=settings.publication,
-        site_url=settings.site_url,
-        max_items=settings.feed_max_items,
+    config = SiteConfig.from_settings(load_settings(out=out))
+    public = report.verdict is Verdict.PUBLISH
+    placed, files = place_article(
+        CheckedArticle(fixed, sidecar), approval=None, release=sidecar.release, public=public, config=config
     )
+    changes = Changeset()
+    folder = layout.date_folder(placed.place, entry.date)
+    if md.parent != folder:  # moved between the desk and the site: its cited sources go along
+        changes.removals += [md.parent / f"{slug}{end}" for end in (".md", ".html", ".json", ".ninjs.json")]
+        for ref in sidecar.sources:
+            if ref.path and (md.parent / ref.path).is_file() and not (folder / ref.path).exists():
+                changes.put(folder / ref.path, (md.parent / ref.path).read_text())
+    for suffix, body in files.items():
+        changes.put(folder / f"{slug}{suffix}", body)
+    entries[position] = placed
+    stage_site(layout, entries, changes, config)
+    changes.commit()
     return sidecar
 
 
 def misquote(out: Path) -> Sidecar:
     """Block QUOTED: a changed word in its quote, a placeholder table above it, advice below it."""
-    text = (out / DAY / f"{QUOTED}.md").read_text()
+    text = article_path(out, QUOTED).read_text()
     assert QUOTE in text
     text = text.replace(QUOTE, QUOTE.replace("fast", "quick"))
     text = text.replace("## From the company\n", f"## From the company\n\n{TABLE}\n")
@@ -158,14 +186,14 @@ def test_review_without_output_is_one_line_and_exit_2(tmp_path, monkeypatch, cap
         code, _, err = cli_main(monkeypatch, capsys, "review", str(folder), *extra)
         assert code == 2 and len(err.strip().splitlines()) == 1
         assert str(folder) in err and "newsdesk run" in err
-    assert not (folder / REVIEW_PAGE).exists()
+    assert not review_page(folder).exists()
 
 
 # ------------------------------------------------------------------------------------------- the page
 
 
 def test_page_summarises_the_queue(queue_out):
-    page = (queue_out / REVIEW_PAGE).read_text()
+    page = review_page(queue_out).read_text()
     for state, count in (("published", 73), ("approved", 0), ("held", 9), ("blocked", 1)):
         assert f'<li class="{state}">{state}: <strong>{count}</strong></li>' in page
     rows = dict(re.findall(r"<tr><td><code>([a-z_.]+)</code></td><td>\w+</td><td>(\d+)</td>", page))
@@ -178,19 +206,21 @@ def test_page_summarises_the_queue(queue_out):
 
 
 def test_page_marks_flagged_phrases_and_figures_in_place(queue_out):
-    page = (queue_out / REVIEW_PAGE).read_text()
+    page = review_page(queue_out).read_text()
     assert marks(article_html(page, LEGAL), "risk-legal") == ["lawsuit"]
     figures = marks(article_html(page, SPLIT), "risk-corporate-action")
     assert figures == ["74.7%"]  # the split day's move; returns spanning it are not stated at all
     coverage = article_html(page, "cairnmoor-mining-alpha-score-2026-11-20")
-    assert marks(coverage, "risk-low-coverage") == ["Cairnmoor Mining lacks the data for an Alpha Score"]
+    # Located on the body's first line, which (the headline being in the front matter) is the lede.
+    (mark,) = marks(coverage, "risk-low-coverage")
+    assert mark.startswith("Cairnmoor Mining (CRNM)") and "has no Alpha Score" in mark
     # The findings list links to each mark.
     anchor = re.search(r'<mark class="finding rule-risk-legal[^"]*" title="[^"]*" id="([\w-]+)"', page)
     assert f'href="#{anchor.group(1)}"' in page
 
 
 def test_page_sets_a_misquote_beside_its_source_passage(queue_out):
-    article = article_html((queue_out / REVIEW_PAGE).read_text(), QUOTED)
+    article = article_html(review_page(queue_out).read_text(), QUOTED)
     diff = re.search(r'<section class="quote-diff".*?</section>', article, re.S).group(0)
     assert "<del>quick</del>" in diff and "<ins>fast</ins>" in diff
     assert diff.count("<del>") == 1 and diff.count("<ins>") == 1  # only the changed word
@@ -200,8 +230,8 @@ def test_page_sets_a_misquote_beside_its_source_passage(queue_out):
 
 
 def test_page_shows_dropped_tables_where_they_were_and_maps_later_lines(queue_out):
-    article = article_html((queue_out / REVIEW_PAGE).read_text(), QUOTED)
-    sidecar = Sidecar.model_validate_json((queue_out / DAY / f"{QUOTED}.json").read_text())
+    article = article_html(review_page(queue_out).read_text(), QUOTED)
+    sidecar = Sidecar.model_validate_json(article_path(queue_out, QUOTED, ".json").read_text())
     (drop,) = sidecar.tables_dropped
     box = re.search(r'<aside class="dropped" id="([\w-]+)">(.*?)</aside>', article, re.S)
     assert f"lines {drop.line_start}-{drop.line_end}" in box.group(2) and drop.reason in box.group(2)
@@ -234,7 +264,7 @@ def render_one(body: str, *, findings: list[Finding], drops=(), front_lines: int
         findings=findings,
         tables_dropped=list(drops),
     )
-    entry = IndexEntry("t", DAY, "k", "T", "review", False, f"{DAY}/t.md", "", ())
+    entry = IndexEntry("t", DAY, "k", "T", "review", False, f"desk/{DAY}/t.md", "", ())
     return render_review_page(Queue(Path("out"), [entry], [QueueItem(entry, sidecar, front + body)]))
 
 
@@ -316,7 +346,7 @@ def test_word_diff_marks_only_the_changed_words():
 
 
 def test_approve_releases_a_held_article_into_the_feeds(out, monkeypatch, capsys):
-    before = json.loads((out / JSON_FEED).read_text())["items"]
+    before = json.loads(json_feed(out).read_text())["items"]
     code, stdout, _ = cli_main(
         monkeypatch,
         capsys,
@@ -330,32 +360,34 @@ def test_approve_releases_a_held_article_into_the_feeds(out, monkeypatch, capsys
         "kim",
     )
     assert code == 0 and f"approved {LEGAL}" in stdout
-    sidecar = Sidecar.model_validate_json((out / DAY / f"{LEGAL}.json").read_text())
+    sidecar = Sidecar.model_validate_json((out / "site" / DAY / f"{LEGAL}.json").read_text())
     approval = sidecar.approval
     assert approval.by == "kim" and approval.note == "lawsuit is the news"
     assert approval.content_hash == sidecar.content_hash
     assert approval.at.tzinfo is not None and abs(dt.datetime.now(dt.UTC) - approval.at).total_seconds() < 60
-    assert next(e for e in read_index(out) if e.slug == LEGAL).approved
-    items = json.loads((out / JSON_FEED).read_text())["items"]
+    assert next(e for e in read_index(Layout(out)) if e.slug == LEGAL).approved
+    assert not (out / "desk" / DAY / f"{LEGAL}.md").exists()  # moved, not copied
+    items = json.loads(json_feed(out).read_text())["items"]
     assert len(items) == len(before) + 1 and any(i["id"].endswith(f"/{LEGAL}.html") for i in items)
-    assert f"/{LEGAL}.html</id>" in (out / ATOM_FEED).read_text()
-    page = (out / REVIEW_PAGE).read_text()  # the page existed, so it was brought up to date
+    assert f"/{LEGAL}.html</id>" in atom_feed(out).read_text()
+    page = review_page(out).read_text()  # the page existed, so it was brought up to date
     assert f'data-slug="{LEGAL}"' not in page
     assert '<li class="approved">approved: <strong>1</strong></li>' in page
 
 
 def test_review_html_writes_the_page_and_says_where(out, monkeypatch, capsys):
-    (out / REVIEW_PAGE).unlink()
+    review_page(out).unlink()
     code, stdout, _ = cli_main(monkeypatch, capsys, "review", str(out), "--html")
-    assert code == 0 and f"wrote {out / REVIEW_PAGE}" in stdout and "1 blocked" in stdout
-    assert (out / REVIEW_PAGE).read_text().startswith("<!DOCTYPE html>")
+    assert code == 0 and f"wrote {review_page(out)}" in stdout and "1 blocked" in stdout
+    assert review_page(out).read_text().startswith("<!DOCTYPE html>")
 
 
 def test_approve_defaults_to_the_current_user(out, monkeypatch):
     monkeypatch.setattr("getpass.getuser", lambda: "night-editor")
     run_approve(SPLIT, note=None, out=out, editor=None)
     assert (
-        Sidecar.model_validate_json((out / DAY / f"{SPLIT}.json").read_text()).approval.by == "night-editor"
+        Sidecar.model_validate_json(article_path(out, SPLIT, ".json").read_text()).approval.by
+        == "night-editor"
     )
 
 
@@ -369,10 +401,33 @@ def test_approve_defaults_to_the_current_user(out, monkeypatch):
     ],
 )
 def test_approve_refuses_with_one_line_and_exit_2(out, monkeypatch, capsys, slug, message):
-    feeds = (out / JSON_FEED).read_bytes(), (out / ATOM_FEED).read_bytes()
+    feeds = json_feed(out).read_bytes(), atom_feed(out).read_bytes()
     code, _, err = cli_main(monkeypatch, capsys, "approve", slug, "--out", str(out), "--by", "kim")
     assert code == 2 and len(err.strip().splitlines()) == 1 and message in err
-    assert ((out / JSON_FEED).read_bytes(), (out / ATOM_FEED).read_bytes()) == feeds
+    assert (json_feed(out).read_bytes(), atom_feed(out).read_bytes()) == feeds
+
+
+def test_an_approval_that_fails_while_staging_changes_nothing_and_can_be_retried(out, monkeypatch):
+    from generator import changeset
+
+    def snapshot() -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    real = changeset.temporary
+
+    def disk_full_at_the_feed(path: Path, text: str) -> Path:
+        if path.name == "feed.json":
+            raise OSError(28, "No space left on device (injected)")
+        return real(path, text)
+
+    monkeypatch.setattr(changeset, "temporary", disk_full_at_the_feed)
+    with pytest.raises(OSError, match="injected"):
+        approve(load_settings(out=out), LEGAL, by="kim")
+    monkeypatch.undo()
+    assert snapshot() == before  # sidecar, index, article and feeds as they were
+    approve(load_settings(out=out), LEGAL, by="kim")  # and a retry goes through
+    assert (out / "site" / DAY / f"{LEGAL}.md").is_file()
 
 
 def test_approve_twice_is_refused(out):
@@ -383,14 +438,14 @@ def test_approve_twice_is_refused(out):
 
 
 def test_an_article_edited_after_its_check_cannot_be_approved(out):
-    md = out / DAY / f"{LEGAL}.md"
+    md = article_path(out, LEGAL)
     md.write_text(md.read_text() + "\nA late edit.\n")
     with pytest.raises(PublishError, match="changed since it was checked"):
         approve(load_settings(out=out), LEGAL, by="kim")
 
 
 def test_a_blocked_article_can_be_approved_once_fixed_and_rechecked(out):
-    md = out / DAY / f"{QUOTED}.md"
+    md = article_path(out, QUOTED)
     fixed = recheck(out, QUOTED, md.read_text().replace("only as quick as", "only as fast as"))
     assert fixed.verdict is Verdict.REVIEW  # the quote is fixed; the advice phrase still needs an editor
     approval = approve(load_settings(out=out), QUOTED, by="kim")
@@ -404,7 +459,7 @@ def test_an_approval_survives_a_rerun_of_unchanged_content(sample_run, tmp_path)
     shutil.copytree(sample_run.out_dir, out)
     approve(load_settings(out=out), LEGAL, by="kim", note="ok")
     build(load_settings(out=out, jobs=1, quiet=True))
-    sidecar = Sidecar.model_validate_json((out / DAY / f"{LEGAL}.json").read_text())
+    sidecar = Sidecar.model_validate_json((out / "site" / DAY / f"{LEGAL}.json").read_text())
     assert sidecar.approval is not None and sidecar.approval.note == "ok"
-    assert any(i["id"].endswith(f"/{LEGAL}.html") for i in json.loads((out / JSON_FEED).read_text())["items"])
+    assert any(i["id"].endswith(f"/{LEGAL}.html") for i in json.loads(json_feed(out).read_text())["items"])
     assert load_queue(out).counts()["approved"] == 1

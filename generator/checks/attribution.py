@@ -17,7 +17,7 @@ from generator.attribution import Attributed, attribution_beside, organisation_o
 from generator.checks.base import Article, Hit, Rule
 from generator.checks.quotes import QuotesSettings, verify_quotes
 from generator.checks.sources import SourceIndex, normalize_text
-from generator.models import Entity
+from generator.models import Subject
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -35,9 +35,9 @@ def _words(name: str) -> list[str]:
     return words
 
 
-def _names_entity(organisation: str, entity: Entity) -> bool:
-    return _same_name(organisation, entity.name) or bool(
-        entity.short and _same_name(organisation, entity.short)
+def _names_company(organisation: str, company: Subject) -> bool:
+    return _same_name(organisation, company.name) or bool(
+        company.short and _same_name(organisation, company.short)
     )
 
 
@@ -73,7 +73,8 @@ class QuoteAttribution(Rule):
         if not indexes:
             return
         headings = self._headings(article)
-        entities = list(article.sidecar.entities) if article.sidecar is not None else []
+        sidecar = article.sidecar
+        companies = [s for s in sidecar.subjects if s.kind == "ticker"] if sidecar is not None else []
         for quote in article.analysis(verify_quotes):
             if quote.status != "verified":
                 continue
@@ -91,9 +92,9 @@ class QuoteAttribution(Rule):
                 speaker, role, clause, source_speaker, source_orgs, headers.get("kind")
             ):
                 yield Hit(quote.line, quote.column, problem, quote.excerpt)
-            if entities and (self._claims_own(clause) or headings.get(quote.line)):
+            if companies and (self._claims_own(clause) or headings.get(quote.line)):
                 speaker_org = attributed.organisation or headers.get("organisation")
-                if speaker_org and not any(_names_entity(speaker_org, entity) for entity in entities):
+                if speaker_org and not any(_names_company(speaker_org, company) for company in companies):
                     yield Hit(
                         quote.line,
                         quote.column,

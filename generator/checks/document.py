@@ -31,7 +31,7 @@ class Block:
     Soft and hard line breaks are "\\n", so an offset maps back to a file line by counting them.
     """
 
-    kind: str  # "paragraph" | "heading" | "cell"
+    kind: str  # "title" (the front-matter title) | "paragraph" | "heading" | "cell"
     text: str
     line: int  # file line of text[0]
     in_blockquote: bool
@@ -79,9 +79,15 @@ class Document:
     key_lines: dict[str, int]  # top-level front matter key -> file line
     meta_end: int  # last file line of the front matter (0 when there is none)
     body_line: int  # first non-blank file line of the body
-    blocks: list[Block]
+    blocks: list[Block]  # the body's prose
     tables: list[Table]
     comments: list[Comment]
+    title: Block | None = None  # the front-matter title, unless the body opens with it as a heading
+
+    @property
+    def prose(self) -> list[Block]:
+        """The headline (when the body does not repeat it), then the body's prose."""
+        return [self.title, *self.blocks] if self.title is not None else self.blocks
 
     def column(self, line: int, needle: str, nth: int = 0) -> int:
         """1-based column of the nth occurrence of `needle` on `line`; 1 when it is not found verbatim."""
@@ -140,7 +146,27 @@ class Parser:
             blocks=blocks,
             tables=tables,
             comments=comments,
+            title=_title_block(meta, key_lines, blocks),
         )
+
+
+def _title_block(meta: dict[str, Any], key_lines: dict[str, int], blocks: list[Block]) -> Block | None:
+    """The front-matter title as prose, so rules read the headline whether or not the body repeats it.
+
+    Published articles carry their headline only in the front matter; an article whose body opens
+    with an H1 of the same text already has it as a heading block, so it is not read twice.
+    """
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip() or "title" not in key_lines:
+        return None
+    first = blocks[0] if blocks else None
+    if (
+        first is not None
+        and first.kind == "heading"
+        and " ".join(first.text.split()) == " ".join(title.split())
+    ):
+        return None
+    return Block("title", title, key_lines["title"], in_blockquote=False)
 
 
 def _split_front_matter(

@@ -5,8 +5,9 @@ percentile, a count of something. Bare numbers (years, dates, quarter numbers) a
 figure traces to the facts whose unit fits its kind and whose display text shows it; only when no
 display does, to those whose value it shows at its precision ("$5 billion" traces to 4.8e9 dollars).
 Signs are ignored ("fell 3.2%" against -3.2): what the words say about a figure is claims.*'s job.
-Figures inside a quote verified against its source are exempt:
-the quote is traced to the source instead. The vocabulary is data, in rules/numbers.yaml.
+Figures inside a quote verified against its source are exempt: the quote is traced to the source
+instead. The headline (the front-matter title) is read like the body, unless the body repeats it as
+its first heading. The vocabulary is data, in rules/numbers.yaml.
 """
 
 from __future__ import annotations
@@ -238,7 +239,7 @@ def trace_figures(article: Article) -> list[Figure]:
             exempt.setdefault(id(quote.block), []).append((quote.start, quote.end))
     doc = article.document
     figures = []
-    for block in doc.blocks:
+    for block in doc.prose:
         spans = exempt.get(id(block), ())
         for figure in parse_figures(block.text, settings):
             if any(start <= figure.start and figure.end <= end for start, end in spans):

@@ -83,7 +83,7 @@ def verify_quotes(article: Article) -> list[Quote]:
     settings = cast(QuotesSettings, article.settings["quotes"])
     doc = article.document
     quotes: list[Quote] = []
-    for block in doc.blocks:
+    for block in doc.prose:
         for start, end, inner, at in _spans(block):
             if word_count(inner) < settings.min_words:
                 continue

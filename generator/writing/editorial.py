@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from generator.market.snapshot import Snapshot
 from generator.models import SLUG_PATTERN, PriceBasis
@@ -57,6 +57,8 @@ class Theme(_Editorial):
     tickers: list[str] = Field(min_length=1)
     sources: list[str] = Field(default_factory=list)  # ids of snapshot source documents
     what_to_watch: list[str] = Field(min_length=1)
+    # Held on the desk, out of the site and every feed, until this moment (ISO 8601 with a zone).
+    embargo_until: AwareDatetime | None = None
 
 
 class Themes(_Editorial):

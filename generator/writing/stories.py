@@ -22,7 +22,7 @@ from generator import apstyle
 from generator.facts import UNIVERSE, MarketFacts, Split, since_window_name
 from generator.facts import columns as col
 from generator.facts.selections import movers, ranked_groups
-from generator.models import SIGNALS, Article, Entity, Fact, SourceRef
+from generator.models import SIGNALS, Article, Fact, SourceRef
 from generator.scoring import FUNDAMENTAL_SIGNALS, UNIVERSE_PEERS, ScoreFacts, Scores, ScoringRules
 from generator.slugs import GENERATED_SLUG_LENGTH, slugify
 from generator.writing.editorial import Editorial, Theme
@@ -132,7 +132,7 @@ class Newsroom:
             "thematic": self._thematic,
         }[plan.kind]
         context, sources, scores = builder(plan)
-        article = self.writer.render(
+        return self.writer.render(
             kind=plan.kind,
             slug=plan.slug,
             date=self.as_of,
@@ -151,11 +151,6 @@ class Newsroom:
                 }
             ),
         )
-        entities = []
-        for ticker in plan.tickers:
-            company = self.names.company(ticker)
-            entities.append(Entity(ticker=ticker, name=company.name, short=company.short))
-        return article.model_copy(update={"entities": entities})
 
     # ------------------------------------------------------------------ alpha brief
 

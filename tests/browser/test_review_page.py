@@ -13,42 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from generator.catalog import read_index
+from generator.changeset import output_lock
 from generator.config import load_settings
+from generator.layout import Layout
 from generator.models import Verdict
 from generator.pipeline import build
-from generator.publish import output_lock, read_index
 from generator.review import write_review_page
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",  # otherwise it makes (refused) connections of its own
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser_context(tmp_path_factory):
-    if not CHROMIUM.is_file():
-        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1280, "height": 1000},
-        )
-        yield context
-        context.close()
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +30,7 @@ def review_page(tmp_path_factory):
     result = build(load_settings(out=out, jobs=1, quiet=True))
     with output_lock(out):
         path, _ = write_review_page(out)
-    titles = {e.slug: e.title for e in read_index(out)}
+    titles = {e.slug: e.title for e in read_index(Layout(out))}
     held = [(a, titles[a.slug]) for a in result.articles if a.verdict is not Verdict.PUBLISH]
     return path, held
 

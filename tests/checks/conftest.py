@@ -47,7 +47,7 @@ def front_matter(sources: dict[str, Any] | None = None, **overrides: Any) -> str
 
 def sidecar_json(spec: dict[str, Any]) -> str:
     """A full sidecar from a short spec: facts need id, value, unit (display defaults to the value);
-    claims need predicate and facts; `snapshot` and `entities` pass through as given."""
+    claims need predicate and facts; `snapshot` and `subjects` pass through as given."""
     facts = [
         {
             "display": str(fact["value"]),
@@ -85,7 +85,7 @@ def sidecar_json(spec: dict[str, Any]) -> str:
         "facts": facts,
         "claims": claims,
         "scores": scores,
-        **{key: spec[key] for key in ("snapshot", "entities") if key in spec},
+        **{key: spec[key] for key in ("snapshot", "subjects") if key in spec},
     }
     return json.dumps(sidecar)
 
