@@ -73,6 +73,11 @@ class Measure(StrEnum):
     SCORE = "score"  # an Alpha Score or signal score, 0-100
     PERCENTILE = "percentile"  # a percentile rank among peers
     THRESHOLD = "threshold"  # a setting in the rules (e.g. the split-detection tolerance)
+    STREAK = "streak"  # consecutive sessions, to the last, that closed higher (or lower) than the one before
+    VOLATILITY_MULTIPLE = "volatility_multiple"  # a session's move in multiples of the stock's typical move
+    MOVING_AVERAGE = "moving_average"  # the mean close over a trailing number of sessions
+    PREVIOUS_OCCURRENCE = "previous_occurrence"  # the last earlier date something held (a move as big)
+    SCORE_CHANGE = "score_change"  # a score minus the same score in an earlier run, in points
 
 
 PriceBasis = Literal["none", "splits", "splits_and_dividends"]

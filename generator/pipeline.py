@@ -25,7 +25,14 @@ from generator.catalog import IndexEntry, public_entries
 from generator.changeset import output_lock
 from generator.checks import Checker, load_rules
 from generator.config import Settings
-from generator.facts import MarketFacts, PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
+from generator.facts import (
+    MarketFacts,
+    PricePanel,
+    compute_facts,
+    load_fact_rules,
+    load_fundamentals_rules,
+    since_window_name,
+)
 from generator.layout import Layout
 from generator.market.point_in_time import snapshot_as_of
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
@@ -208,7 +215,7 @@ def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
         data_source=source_ref(data_source),
         has_cohorts=bool(snapshot.cohorts),
         has_news=not snapshot.news.empty,
-        cohort_since=since,
+        cohort_window=since_window_name(since),
         universe_as_of=snapshot.manifest.universe_as_of,
         sub_industries_as_of=snapshot.manifest.sub_industries_as_of,
     )

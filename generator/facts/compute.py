@@ -57,5 +57,6 @@ def compute_facts(
         splits=panel.splits,
         volatility_days=rules.volatility_days,
         volume_days=rules.volume_average_days,
+        moving_average_days=rules.moving_average_days,
         whole_number_measures=whole_number_measures,
     )

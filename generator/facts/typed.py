@@ -37,6 +37,7 @@ class _FigureSpec:
     scale: float = 1.0
     year: bool = False  # the window is the 52 weeks to the last close
     fundamentals: bool = False  # an input comes from the fundamentals (dated separately)
+    start_cell: str | None = None  # the stock's cell holding the window's first date, if not `end`
 
 
 _STOCK_FIGURES: dict[str, _FigureSpec] = {
@@ -112,6 +113,52 @@ _STOCK_FIGURES: dict[str, _FigureSpec] = {
         "prices.volume[{ticker}]",
         "{end} vs the prior {volume_days} trading days",
         "volume / mean daily volume",
+    ),
+    "up_streak": _FigureSpec(
+        Unit.COUNT,
+        Measure.STREAK,
+        "prices.close[{ticker}]",
+        "{streak_start_date} to {end}",
+        "consecutive sessions, to the last, that closed above the close before",
+        start_cell="streak_start_date",
+    ),
+    "down_streak": _FigureSpec(
+        Unit.COUNT,
+        Measure.STREAK,
+        "prices.close[{ticker}]",
+        "{streak_start_date} to {end}",
+        "consecutive sessions, to the last, that closed below the close before",
+        start_cell="streak_start_date",
+    ),
+    "move_multiple": _FigureSpec(
+        Unit.RATIO,
+        Measure.VOLATILITY_MULTIPLE,
+        "prices.close[{ticker}]",
+        "{end} against the {volatility_days} sessions before",
+        "|last session's return| / standard deviation (n-1) of the daily returns of the sessions before",
+    ),
+    "biggest_move_since_date": _FigureSpec(
+        Unit.DATE,
+        Measure.PREVIOUS_OCCURRENCE,
+        "prices.close[{ticker}]",
+        "{first_date} to {end}",
+        "last earlier session whose one-day return was at least as large in the same direction",
+        start_cell="biggest_move_since_date",
+    ),
+    "ma_long": _FigureSpec(
+        Unit.USD,
+        Measure.MOVING_AVERAGE,
+        "prices.close[{ticker}]",
+        "{moving_average_days} sessions to {end}",
+        "mean close",
+    ),
+    "ma_since_date": _FigureSpec(
+        Unit.DATE,
+        Measure.PREVIOUS_OCCURRENCE,
+        "prices.close[{ticker}]",
+        "{first_date} to {end}",
+        "last earlier close on the side of its {moving_average_days}-session average the last close is on",
+        start_cell="ma_since_date",
     ),
     "market_cap_usd": _FigureSpec(
         Unit.USD,
@@ -189,17 +236,26 @@ class MarketFacts(FactStore):
         """A non-window figure: close, 52-week highs and lows, distance from the high, volume..."""
         spec = _STOCK_FIGURES[column]
         value = self.value(ticker, column)
-        if pd.isna(value):
+        if value is None or pd.isna(value):
             return None
+        if spec.unit is Unit.DATE:
+            value = value.toordinal()
         end, year_start = self._last_close_and_year_start
         dates = _Cells(
-            self, ticker, end=end, volatility_days=self.volatility_days, volume_days=self.volume_days
+            self,
+            ticker,
+            end=end,
+            volatility_days=self.volatility_days,
+            volume_days=self.volume_days,
+            moving_average_days=self.moving_average_days,
         )
         start = end
         if spec.year:
             start = year_start
         elif column == "drawdown":
             start = dates["first_date"]
+        elif spec.start_cell:
+            start = dates[spec.start_cell]
         return self._fact(
             f"stock:{ticker}:{column}",
             float(value) * spec.scale,

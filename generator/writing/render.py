@@ -34,6 +34,7 @@ from generator import apstyle
 from generator.errors import RenderError
 from generator.models import AlphaScore, Article, Claim, Fact, FrontMatter, SourceRef
 from generator.prose import sentence_spans
+from generator.writing.context import View, context_variables
 from generator.writing.phrasing import Voice, WritingRules, direction, displayed_value, magnitude
 
 # Text that must never reach a reader: unrendered values (as whole words) and template syntax.
@@ -177,13 +178,20 @@ class _Sandbox(SandboxedEnvironment):
     """Jinja's sandbox, with a fast path for the plain dicts our contexts are made of.
 
     `story.name` on a dict is an item lookup, which the sandbox allows anyway; skipping its attribute
-    safety checks for keys that exist halves the cost of the hundred lookups a brief makes. Anything
-    else (dict methods, objects) takes the sandbox's normal, checked path.
+    safety checks for keys that exist halves the cost of the hundred lookups a brief makes. The same
+    goes for the fields of the typed context records (`View`), which are data and nothing else.
+    Anything else (dict methods, other objects) takes the sandbox's normal, checked path.
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict and attribute in obj:
             return obj[attribute]
+        if isinstance(obj, View) and not attribute.startswith("_"):
+            # a template record's field: plain data by construction (generator/writing/stories/views)
+            try:
+                return object.__getattribute__(obj, attribute)
+            except AttributeError:
+                return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
 
@@ -222,7 +230,9 @@ class ArticleWriter:
         )
         self._templates: dict[str, jinja2.Template] = {}
 
-    def template(self, kind: str) -> jinja2.Template:
+    def template(self, name: str) -> jinja2.Template:
+        """A template by name without ".md.j2" ("alpha_brief", "alpha_brief/record"), compiled once."""
+        kind = name
         if kind not in self._templates:
             name = f"{kind}.md.j2"
             try:
@@ -244,27 +254,29 @@ class ArticleWriter:
         tickers: list[str],
         sources: list[SourceRef],
         scores: list[AlphaScore],
-        context: Mapping[str, Any],
+        context: View | Mapping[str, Any],
+        template: str | None = None,
     ) -> Article:
-        """Render one article; the H1 of the body becomes the front-matter title."""
+        """Render one article (with `template`, default `kind`); the body's H1 becomes the title."""
         state = RenderState(Voice(self.rules, f"{slug}|{date.isoformat()}"))
-        template = self.template(kind)
+        compiled = self.template(template or kind)
+        variables = context_variables(context) if isinstance(context, View) else dict(context)
         try:
-            body = template.render({**context, _STATE: state})
+            body = compiled.render({**variables, _STATE: state})
         except jinja2.TemplateError as exc:
-            raise RenderError(f"{self._where(exc, template)}: {exc}") from None
+            raise RenderError(f"{self._where(exc, compiled)}: {exc}") from None
         except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a value of the wrong kind
-            raise RenderError(f"{self._where(exc, template)}: {type(exc).__name__}: {exc}") from None
+            raise RenderError(f"{self._where(exc, compiled)}: {type(exc).__name__}: {exc}") from None
         body, claims = _claims_in(_tidy(body), state.claims)
         leak = find_leak(body)
         if leak is not None:
             position, text = leak
             line = body.count("\n", 0, position) + 1
-            raise RenderError(f"{self.templates_dir / template.name}: output line {line} contains {text!r}")
+            raise RenderError(f"{self.templates_dir / compiled.name}: output line {line} contains {text!r}")
         title = _title(body)
         if not title:
             raise RenderError(
-                f"{self.templates_dir / template.name}: the article must start with a '# ' headline"
+                f"{self.templates_dir / compiled.name}: the article must start with a '# ' headline"
             )
         front_matter = FrontMatter(
             title=title, slug=slug, date=date, kind=kind, tickers=tickers, sources=sources

@@ -1,0 +1,258 @@
+"""Typed template contexts: the records a story hands its template, one dataclass per shape.
+
+Templates read these by attribute (`stock.short`, `leader.move`). A field that is unknown is None
+and the template tests it with `is not none`; a figure is always a `Fact` (printed through a filter
+that records it), never a bare number. tests/test_story_contexts.py checks that every variable and
+attribute a template uses is a field of the record it reads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from generator.models import AlphaScore, Fact
+from generator.scoring import ScoreFacts
+from generator.writing.context import View
+from generator.writing.render import Ranking
+
+record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+
+
+# ------------------------------------------------------------------------------ shared records
+
+
+@record
+class StockView(View):
+    """How a story names one stock."""
+
+    ticker: str
+    tickers: str  # every ticker of the company, for its first mention ("GOOGL, GOOG")
+    shares: str | None  # "Class A stock" when the company has several classes, else None
+    share_class: str | None
+    name: str  # first reference, AP style
+    short: str  # later references
+    sector: str | None
+    sub_industry: str | None
+    industry: str | None  # the sub-industry, else the sector
+
+
+@record
+class ShareClassView(View):
+    """Another share class of the same company, beside the one a story is about."""
+
+    ticker: str
+    share_class: str | None
+    move: Fact | None
+    close: Fact | None
+
+
+@record
+class QuoteView(View):
+    """A quote and everything its attribution needs (templates/partials/quoting.md.j2)."""
+
+    text: str
+    sentence: str
+    lead_in: str
+    speaker: str
+    role: str | None
+    organisation: str | None
+    issuer: str | None
+    speaker_of_issuer: bool
+    kind: str
+    title: str
+    published: dt.date | None
+    own_statement: bool = False
+
+
+@record
+class GroupView(View):
+    """A group's figures over one window: sector, sub-industry, cohort, basket."""
+
+    id: str
+    name: str
+    move: Fact | None
+    cap_weighted: Fact | None
+    cap_tilt: str | None  # "larger" | "smaller": which members did better, as displayed
+    relative: Fact | None
+    size: Fact
+    counted: Fact
+    contribution: Fact | None
+
+
+@record
+class Exclusions(View):
+    """Who a group figure left out for a suspected split (templates/partials/exclusions.md.j2)."""
+
+    names: list[str]
+    count: int
+    more: Fact | None
+
+
+@record
+class NotCounted(View):
+    """Members with no return over a window (listed later, or stopped trading)."""
+
+    names: list[str]
+    count: Fact
+    all_named: bool
+
+
+@record
+class Common(View):
+    """What every article's template may use."""
+
+    as_of: dt.date
+    universe_name: str
+    benchmark_label: str
+    fundamentals_date: dt.date | None  # set when older than `as_of`: stories say so
+    universe_date: dt.date | None  # set when the membership list is older than `as_of`
+    dividend_adjusted: bool
+
+
+# ------------------------------------------------------------------------------ per-kind records
+
+
+@record
+class DriverView(View):
+    label: str
+    value: Fact
+    rank: Fact
+    peers: str
+
+
+@record
+class SignalView(View):
+    name: str
+    missing: bool
+    reason: str | None  # why a missing signal is missing: no_news_feed, no_recent_news, ...
+    score: Fact | None
+    label: str | None
+    drivers: list[DriverView]
+    dated: bool  # rests on fundamentals older than the prices
+
+
+@record
+class SplitView(View):
+    date: dt.date
+    ratio: str  # "4-for-1"
+    reverse: bool
+    suspected: bool
+    move: Fact
+
+
+@record
+class HeadlineView(View):
+    title: str
+    publisher: str | None
+    date: dt.date
+
+
+@record
+class BriefContext(Common):
+    stock: StockView
+    other_classes: list[ShareClassView]
+    score: AlphaScore
+    score_facts: ScoreFacts
+    signals: list[SignalView]
+    best: SignalView | None
+    best_rank: Ranking | None
+    best_names: str | None
+    best_many: bool
+    worst: SignalView | None
+    worst_rank: Ranking | None
+    worst_names: str | None
+    worst_many: bool
+    fundamental_signals: bool
+    moves: dict[str, Fact]  # window -> the stock's return, for the windows known and unflagged
+    relative_1y: Fact | None
+    figures: dict[str, Fact]  # close, 52-week highs and lows, volume... for those known
+    high_date: dt.date | None
+    today: dict[str, bool]  # e.g. closing_high_52w_today, closing_high_52w_new
+    notable_volume: bool
+    sector_month: GroupView | None
+    splits: list[SplitView]
+    quote: QuoteView | None
+    headline: HeadlineView | None
+    lookback_days: int
+
+
+@record
+class MoverView(View):
+    stock: StockView
+    other_classes: list[ShareClassView]
+    move: Fact
+    month: Fact | None
+    close: Fact | None
+    volume_ratio: Fact | None  # only when notable
+
+
+@record
+class MoversContext(Common):
+    leaders: list[MoverView]
+    laggards: list[MoverView]
+    lead_rank: Ranking | None
+    lag_rank: Ranking | None
+    universe_move: Fact | None
+    benchmark_move: Fact | None
+    advancers: Fact
+    decliners: Fact
+    counted: Fact
+    best_sector: GroupView | None
+    best_sector_rank: Ranking | None
+    worst_sector: GroupView | None
+    worst_sector_rank: Ranking | None
+    excluded: Exclusions | None
+
+
+@record
+class TopStock(View):
+    stock: StockView
+    move: Fact
+
+
+@record
+class CohortContext(Common):
+    grouping: str  # "cohort" | "sector"
+    since: dt.date
+    until: dt.date
+    cohorts: list[GroupView]
+    cohort_count: Fact
+    leader: GroupView
+    leader_rank: Ranking
+    laggard: GroupView | None
+    laggard_rank: Ranking | None
+    parts: list[GroupView]
+    parts_rank: Ranking | None
+    parts_ahead: list[GroupView]
+    top_stocks: list[TopStock]
+    top_rank: Ranking | None
+    universe_move: Fact | None
+    benchmark_move: Fact | None
+    excluded: Exclusions | None
+    not_counted: NotCounted | None
+
+
+@record
+class ThemeMember(View):
+    stock: StockView
+    score: AlphaScore
+    score_facts: ScoreFacts
+    year: Fact | None
+
+
+@record
+class ThematicContext(Common):
+    theme: Any  # generator.writing.editorial.Theme: the editor's words
+    members: list[ThemeMember]
+    top_rank: Ranking | None
+    scored: Fact
+    member_count: Fact
+    basket: GroupView | None
+    excluded: Exclusions | None
+    sectors: list[GroupView]
+    quote: QuoteView | None
+    basket_leader: TopStock | None
+    basket_leader_rank: Ranking | None
+    basket_fell: Fact | None
