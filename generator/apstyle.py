@@ -119,6 +119,15 @@ def _ordinal(whole: int) -> str:
     return humanize.ordinal(whole)
 
 
+_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
+def ordinal_word(value: float) -> str:
+    """AP ordinals: "first" to "ninth" in words, then figures ("10th", "21st")."""
+    whole = round(value)
+    return _ORDINAL_WORDS[whole - 1] if 1 <= whole <= 9 else _ordinal(whole)
+
+
 def shares(value: float) -> str:
     """Trading volume: "12.3 million shares", "840,000 shares"."""
     for threshold, word in _SCALES:

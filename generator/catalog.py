@@ -38,6 +38,9 @@ class IndexEntry:
     content_hash: str | None = None
     embargo_until: dt.datetime | None = None
     release: Release | None = None
+    newsworthiness: float = 0.0  # 0-100, from the triggers that fired (rules/triggers.yaml)
+    triggers: tuple[str, ...] = ()
+    routine: bool = False  # a brief no trigger fired for: on the site, not in the feeds by default
 
     @property
     def released(self) -> bool:

@@ -335,6 +335,16 @@ class Sidecar(BaseModel):
     approval: Approval | None = None
     subjects: list[Subject] = Field(default_factory=list)
     release: Release | None = None
+    triggers: list[str] = Field(
+        default_factory=list, description="why the story is news (rules/triggers.yaml), first one leading"
+    )
+    newsworthiness: float | None = Field(default=None, description="0-100: the fired triggers' weights")
+    angle: str | None = Field(
+        default=None, description="the structure a brief took: its first trigger or a routine angle"
+    )
+    routine: bool = Field(
+        default=False, description="a brief no trigger fired for: kept out of the feeds by default"
+    )
 
 
 class Article(BaseModel):

@@ -13,6 +13,7 @@ import gc
 import json
 import multiprocessing
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import pandas as pd
 
 from generator import __version__
 from generator.catalog import IndexEntry, public_entries
-from generator.changeset import output_lock
+from generator.changeset import output_lock, require_current_layout
 from generator.checks import Checker, load_rules
 from generator.config import Settings
 from generator.facts import (
@@ -33,10 +34,21 @@ from generator.facts import (
     load_fundamentals_rules,
     since_window_name,
 )
-from generator.layout import Layout
+from generator.facts import columns as col
+from generator.history import (
+    ArticleRow,
+    RunHistory,
+    RunJournal,
+    ScoreRow,
+    StockRow,
+    database_url,
+    open_history,
+)
+from generator.history.journal import journal_path
+from generator.layout import RUNS_DIR, Layout
 from generator.market.point_in_time import snapshot_as_of
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
-from generator.models import PriceBasis, Severity, Sidecar, SnapshotInfo, Subject, Verdict
+from generator.models import SIGNALS, PriceBasis, Severity, Sidecar, SnapshotInfo, Subject, Verdict, utc_stamp
 from generator.publish import (
     CheckedArticle,
     RunWriter,
@@ -49,6 +61,7 @@ from generator.site import SiteConfig
 from generator.slugs import slugify
 from generator.writing.editorial import Editorial, load_editorial, with_desk_metadata
 from generator.writing.names import Names, load_names
+from generator.writing.newsworthiness import load_trigger_rules
 from generator.writing.phrasing import WritingRules, load_writing_rules
 from generator.writing.render import ArticleWriter
 from generator.writing.sources import SourceLibrary, source_ref
@@ -59,11 +72,13 @@ ProgressCallback = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Written:
-    """What a worker reports about an article it wrote: enough for the index and the summary."""
+    """What a worker reports about an article it wrote: enough for the index, the summary and the
+    run history."""
 
     entry: IndexEntry
     reasons: tuple[str, ...]  # rule ids of error and review findings
     sources: tuple[str, ...]  # paths of the sources it cites, relative to the article
+    approval: tuple[str, str] | None = None  # (by, at) of the approval it carries
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,7 @@ class Desk:
         self.article_dir = settings.out / "desk" / self.as_of.isoformat()
         self.embargoes = {theme.id: theme.embargo_until for theme in newsroom.editorial.themes}
         self.site = SiteConfig.from_settings(settings)
+        self.universe = universe_of_manifest(manifest)  # what history compares within
 
     def stage(self, plan: ArticlePlan, writer: RunWriter) -> Written:
         """Produce one article and stage its files (runs in a worker process)."""
@@ -122,7 +138,9 @@ class Desk:
         entry = writer.write(article)
         findings = article.sidecar.findings
         reasons = tuple(dict.fromkeys(f.rule for f in findings if f.severity is not Severity.INFO))
-        return Written(entry, reasons, article.cited)
+        approval = writer.approval_of(entry)
+        carried = (approval.by, utc_stamp(approval.at)) if approval else None
+        return Written(entry, reasons, article.cited, carried)
 
     def produce(self, plan: ArticlePlan) -> CheckedArticle:
         """Render and check one article; pure — nothing is written here.
@@ -155,6 +173,10 @@ class Desk:
             scores=article.scores,
             generator_version=__version__,
             subjects=self._subjects(front.tickers),
+            triggers=list(plan.triggers),
+            newsworthiness=plan.newsworthiness if plan.kind != "alpha_brief" or plan.triggers else 0.0,
+            angle=plan.angle or None,
+            routine=plan.routine,
         )
         path = self.article_dir / f"{plan.slug}.md"
         result = self.checker.check(draft, path=str(path), sidecar=sidecar, read_source=self.library.text_for)
@@ -183,11 +205,12 @@ class Desk:
         return subjects
 
 
-def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
+def prepare(settings: Settings, as_of: dt.date | None = None, history: RunHistory | None = None) -> Desk:
     """Load and compute everything the articles need: facts, scores, sources, templates, rules.
 
     With `as_of`, everything is computed from the snapshot as it stood at the close of that day
-    (generator.market.point_in_time), and the articles are dated that day.
+    (generator.market.point_in_time), and the articles are dated that day. With `history`, stories
+    compare with the latest recorded run of an earlier date in the same universe.
     """
     editorial = load_editorial(settings.editorial_dir)
     snapshot = load_run_snapshot(settings.snapshot, editorial, as_of)
@@ -204,6 +227,9 @@ def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
         {"publication": settings.publication, "fictional": snapshot.manifest.fictional},
     )
     raw_names = facts.stocks["name"].astype(str).to_dict()
+    checker = Checker(load_rules(rules_dir))
+    universe = universe_of(snapshot)
+    previous = history.previous(universe, snapshot.as_of) if history is not None else None
     newsroom = Newsroom(
         facts=facts,
         scores=scores,
@@ -216,10 +242,12 @@ def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
         has_cohorts=bool(snapshot.cohorts),
         has_news=not snapshot.news.empty,
         cohort_window=since_window_name(since),
+        trigger_rules=load_trigger_rules(rules_dir),
+        headline_words=checker.rules.settings["claims"].headlines,
+        previous=previous,
         universe_as_of=snapshot.manifest.universe_as_of,
         sub_industries_as_of=snapshot.manifest.sub_industries_as_of,
     )
-    checker = Checker(load_rules(rules_dir))
     info = snapshot_info(snapshot, facts.basis)
     return Desk(
         settings, snapshot.manifest, newsroom, checker, library, info, _companies(facts, newsroom.names)
@@ -277,31 +305,42 @@ def build(
     now = settings.now or started_at  # embargoes are judged against this moment
     layout = Layout(settings.out)
     with output_lock(settings.out):
-        desk = prepare(settings, as_of)
-        gc.collect()
-        # The prepared data is long-lived: take it out of the cyclic GC's scans (which otherwise cost a
-        # third of rendering time) and keep forked workers from touching, and so copying, its pages.
-        gc.freeze()
-        plans = desk.newsroom.plan()
-        config = SiteConfig.from_settings(settings)
-        writer = RunWriter(
-            settings.out,
-            desk.as_of,
-            [plan.slug for plan in plans],
-            config=config,
-            now=now,
-            release_time=settings.release_time,
-        )
+        require_current_layout(layout)
+        history = open_history(database_url(settings.database_url, settings.out))
         try:
-            written = write_all(desk, writer, plans, jobs=settings.jobs, progress=progress)
-        except BaseException:
-            writer.abort()
-            raise
-        index = writer.commit(
-            [w.entry for w in written],
-            {w.entry.slug: w.sources for w in written},
-            _cited_sources(desk.library, written),
-        )
+            history.recover(layout.desk / RUNS_DIR)  # a killed run's committed output, not yet recorded
+            desk = prepare(settings, as_of, history)
+            gc.collect()
+            # The prepared data is long-lived: take it out of the cyclic GC's scans (which otherwise
+            # cost a third of rendering time) and keep forked workers from touching, and so copying,
+            # its pages.
+            gc.freeze()
+            plans = desk.newsroom.plan()
+            config = SiteConfig.from_settings(settings)
+            writer = RunWriter(
+                settings.out,
+                desk.as_of,
+                [plan.slug for plan in plans],
+                config=config,
+                now=now,
+                release_time=settings.release_time,
+                newsworthiness={plan.slug: plan.newsworthiness for plan in plans},
+            )
+            try:
+                written = write_all(desk, writer, plans, jobs=settings.jobs, progress=progress)
+            except BaseException:
+                writer.abort()
+                raise
+            journal = run_journal(desk, written, started_at)
+            index = writer.commit(
+                [w.entry for w in written],
+                {w.entry.slug: w.sources for w in written},
+                _cited_sources(desk.library, written),
+                extra={journal_path(layout.desk / RUNS_DIR, desk.as_of): journal.to_json()},
+            )
+            history.record(journal)  # after the output's commit; recover() replays it if killed here
+        finally:
+            history.close()
         gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
         if layout.review_page.exists():  # an editor uses it: keep it in step with the run
             from generator.review import write_review_page
@@ -313,7 +352,10 @@ def build(
             snapshot_name=desk.manifest.name,
             fictional=desk.manifest.fictional,
             articles=tuple(_summary(settings.out, w) for w in written),
-            feed_items=min(len(public_entries(index)), settings.feed_max_items),
+            feed_items=min(
+                sum(settings.feed_routine or not e.routine for e in public_entries(index)),
+                settings.feed_max_items,
+            ),
             seconds=time.perf_counter() - started,
         )
         write_run_record(settings.out, desk.as_of, _run_record(result, settings, started_at, now))
@@ -430,6 +472,97 @@ def _companies(facts: MarketFacts, names: Names) -> dict[str, tuple[str, str, st
         ticker: (names.name(ticker), names.short(ticker), sector if isinstance(sector, str) else "")
         for ticker, sector in sectors.items()
     }
+
+
+def universe_of(snapshot: Snapshot) -> str:
+    return universe_of_manifest(snapshot.manifest)
+
+
+def universe_of_manifest(manifest: Manifest) -> str:
+    """What history compares within: the universe's name, else the snapshot's."""
+    return manifest.universe_name or manifest.name
+
+
+def run_journal(desk: Desk, written: list[Written], started_at: dt.datetime) -> RunJournal:
+    """Every row this run records in the history: scores and key facts of every stock, and each
+    article's version, hash, verdict, place and approval."""
+    facts, table = desk.newsroom.facts, desk.newsroom.scores.table
+    signals = table.signals.reindex(columns=list(SIGNALS))
+    stocks = facts.stocks
+    score_rows = [
+        ScoreRow(
+            ticker=str(ticker),
+            score=_whole(table.composite.get(ticker)),
+            **{name: _whole(signals.at[ticker, name]) for name in SIGNALS},
+            available=int(table.available.get(ticker, 0)),
+            capped=bool(table.capped.get(ticker, False)),
+        )
+        for ticker in table.composite.index
+    ]
+    priced = stocks[stocks["close"].notna()]
+    returns = priced[col.windowed(col.RETURN, "1D")] if "1D" in facts.windows else None
+    stock_rows = [
+        StockRow(
+            ticker=str(ticker),
+            close=_number(row["close"]),
+            return_1d=None if returns is None else _number(returns.at[ticker] * 100),
+            volume_ratio=_number(row["volume_ratio"]),
+            up_streak=_whole(row["up_streak"]),
+            down_streak=_whole(row["down_streak"]),
+            closing_high_52w=bool(row["closing_high_52w_new"]),
+            closing_low_52w=bool(row["closing_low_52w_new"]),
+            ma_cross=_whole(row["ma_cross"]) or 0,
+        )
+        for ticker, row in priced[
+            ["close", "volume_ratio", "up_streak", "down_streak", "closing_high_52w_new",
+             "closing_low_52w_new", "ma_cross"]
+        ].iterrows()
+    ]  # fmt: skip
+    article_rows = []
+    for w in written:
+        entry = w.entry
+        release = entry.release
+        article_rows.append(
+            ArticleRow(
+                slug=entry.slug,
+                date=entry.date,
+                kind=entry.kind,
+                tickers=",".join(entry.tickers),
+                version=release.version if release else 1,
+                content_hash=entry.content_hash or "",
+                verdict=entry.verdict,
+                place=entry.place,
+                approved_by=w.approval[0] if w.approval else None,
+                approved_at=w.approval[1] if w.approval else None,
+                newsworthiness=entry.newsworthiness,
+                triggers=",".join(entry.triggers),
+            )
+        )
+    manifest = desk.manifest
+    return RunJournal.build(
+        token=uuid.uuid4().hex,
+        as_of=desk.as_of,
+        universe=desk.universe,
+        snapshot=manifest.name,
+        generator_version=__version__,
+        started_at=started_at,
+        scores=score_rows,
+        stocks=stock_rows,
+        articles=article_rows,
+    )
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number
+
+
+def _whole(value: object) -> int | None:
+    number = _number(value)
+    return None if number is None else round(number)
 
 
 def _cited_sources(library: SourceLibrary, written: list[Written]) -> dict[str, str]:

@@ -200,6 +200,9 @@ def place_article(
         content_hash=article.content_hash,
         embargo_until=article.embargo_until,
         release=release,
+        newsworthiness=sidecar.newsworthiness or 0.0,
+        triggers=tuple(sidecar.triggers),
+        routine=sidecar.routine,
     )
     return entry, files
 
@@ -327,6 +330,7 @@ class RunWriter:
         config: SiteConfig,
         now: dt.datetime,
         release_time: dt.time,
+        newsworthiness: Mapping[str, float] | None = None,
     ) -> None:
         self.layout = Layout(out_dir)
         require_current_layout(self.layout)
@@ -338,8 +342,10 @@ class RunWriter:
         self._entries = read_index(self.layout)
         self._previous = {e.slug: e for e in self._entries if e.date == self.date}
         self._approvals = _previous_approvals(self.layout, self._previous.values())
-        # The alphabetically first story gets the latest stamp, so newest-first lists read A to Z.
-        ordered = sorted(set(slugs))
+        # The most newsworthy story gets the latest stamp, so newest-first feeds and pages lead with
+        # it; stories of equal newsworthiness read A to Z.
+        weight = newsworthiness or {}
+        ordered = sorted(set(slugs), key=lambda slug: (-weight.get(slug, 0.0), slug))
         self._ranks = {slug: len(ordered) - 1 - i for i, slug in enumerate(ordered)}
         self.staging: dict[Place, Path] = {}
         for place in (SITE, DESK):
@@ -379,16 +385,27 @@ class RunWriter:
             write_new(staging / f"{slug}{suffix}", text, self.layout.date_folder(entry.place, self.date))
         return entry
 
+    def approval_of(self, entry: IndexEntry) -> Approval | None:
+        """The approval a written article carries (None when it carries none)."""
+        return self._approvals.get(entry.slug) if entry.approved else None
+
     def commit(
-        self, entries: Sequence[IndexEntry], cited: Mapping[str, Sequence[str]], sources: Mapping[str, str]
+        self,
+        entries: Sequence[IndexEntry],
+        cited: Mapping[str, Sequence[str]],
+        sources: Mapping[str, str],
+        extra: Mapping[Path, str] | None = None,
     ) -> list[IndexEntry]:
         """Add the cited sources, build the site-wide files and the index, then swap it all in.
 
         `cited` maps each slug to the source paths its article lists, `sources` every such path
-        (`sources/<name>`) to its text; each folder gets the ones its own articles list. Returns
-        the index as written.
+        (`sources/<name>`) to its text; each folder gets the ones its own articles list. `extra`
+        files (the run's history journal) land in the same commit. Returns the index as written.
         """
         changes = Changeset()
+        for path, text in (extra or {}).items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            changes.put(path, text)
         try:
             for place in (DESK, SITE):
                 here = [e for e in entries if e.place == place]

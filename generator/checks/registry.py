@@ -12,6 +12,7 @@ from generator.checks.attribution import QuoteAttribution
 from generator.checks.base import NoSettings, Rule
 from generator.checks.claims import (
     ClaimsAbsence,
+    ClaimsCause,
     ClaimsContradiction,
     ClaimsDirection,
     ClaimsMeasure,
@@ -47,6 +48,7 @@ RULES: tuple[type[Rule], ...] = (
     ClaimsStale,
     ClaimsRanking,
     ClaimsAbsence,
+    ClaimsCause,
     RiskThin,
     RiskAdvice,
     RiskPromissory,

@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from generator.facts.fundamentals import blank_unreported_zeros
 from generator.facts.panel import PricePanel
 from generator.facts.rules import FactRules, FundamentalsRules
-from generator.facts.tables import benchmark_table, group_table, groups_of, stock_table
+from generator.facts.tables import benchmark_table, group_table, groups_of, news_sessions, stock_table
 from generator.facts.typed import MarketFacts
 from generator.facts.windows import resolve_windows
 from generator.market.snapshot import Snapshot
@@ -59,4 +59,5 @@ def compute_facts(
         volume_days=rules.volume_average_days,
         moving_average_days=rules.moving_average_days,
         whole_number_measures=whole_number_measures,
+        news_sessions=news_sessions(panel, snapshot.news),
     )

@@ -246,6 +246,30 @@ def session_history(
     }
 
 
+def news_sessions(panel: PricePanel, news: pd.DataFrame) -> dict[tuple[str, dt.date], tuple[float, dt.date]]:
+    """(ticker, session) -> (that session's return, the session before) for every news item.
+
+    A headline's session is the first one on or after its publication date (UTC): what a story
+    measures an older headline against, so it never cites one its own day's tape contradicts.
+    """
+    if news.empty or len(panel.dates) < 2:
+        return {}
+    days = pd.DatetimeIndex(news["published"].dt.tz_convert(None).dt.normalize())
+    rows = panel.dates.searchsorted(days, side="left")
+    column_of = {ticker: i for i, ticker in enumerate(panel.tickers)}
+    found = {}
+    for ticker, row in zip(news["ticker"], rows, strict=True):
+        column = column_of.get(ticker)
+        if column is None or not 0 < row < len(panel.dates):
+            continue
+        before, after = panel.filled[row - 1, column], panel.filled[row, column]
+        if np.isnan(before) or np.isnan(after):
+            continue
+        key = (str(ticker), panel.dates[row].date())
+        found[key] = (float(after / before - 1), panel.dates[row - 1].date())
+    return found
+
+
 def share_factor(
     panel: PricePanel, stocks: pd.DataFrame, fundamentals_as_of: dt.date, rules: FactRules
 ) -> pd.Series:

@@ -8,6 +8,7 @@ figure averages. Words are chosen from that meaning, and the checker verifies th
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -183,9 +184,17 @@ class MarketFacts(FactStore):
     `whole_number_measures` display without a trailing ".0" when whole (rules/writing.yaml).
     """
 
-    def __init__(self, *, whole_number_measures: Collection[Measure] = (), **store: Any) -> None:
+    def __init__(
+        self,
+        *,
+        whole_number_measures: Collection[Measure] = (),
+        news_sessions: dict[tuple[str, dt.date], tuple[float, dt.date]] | None = None,
+        **store: Any,
+    ) -> None:
         super().__init__(**store)
         self.whole_number_measures = frozenset(whole_number_measures)
+        self.news_sessions = news_sessions or {}  # (ticker, session) -> (return, session before)
+        self._news_days: dict[str, list[dt.date]] | None = None
 
     @cached_property
     def _last_close_and_year_start(self) -> tuple[dt.date, dt.date]:
@@ -212,6 +221,38 @@ class MarketFacts(FactStore):
             window=w,
             formula=f"close {w.end} ({end_close}) / close {w.start} ({start_close}) - 1",
             flagged=bool(self.value(ticker, col.windowed(col.SUSPECT, window))),
+        )
+
+    def news_session(self, ticker: str, day: dt.date) -> dt.date | None:
+        """The first session on or after `day` that a news item of the ticker's is measured on."""
+        if self._news_days is None:
+            days: dict[str, list[dt.date]] = {}
+            for key in sorted(self.news_sessions):
+                days.setdefault(key[0], []).append(key[1])
+            self._news_days = days
+        found = self._news_days.get(ticker, [])
+        at = bisect.bisect_left(found, day)
+        return found[at] if at < len(found) else None
+
+    def session_return(self, ticker: str, day: dt.date) -> Fact | None:
+        """The stock's return on the session a news item ran (see tables.news_sessions)."""
+        found = self.news_sessions.get((ticker, day))
+        if found is None:
+            return None
+        value, before = found
+        flagged = any(split.suspected and split.date == day for split in self.splits_of(ticker))
+        return self._fact(
+            f"stock:{ticker}:return:session:{day}",
+            value * 100,
+            Unit.PERCENT,
+            Measure.RETURN,
+            subject=ticker,
+            series=f"prices.close[{ticker}]",
+            window=f"{before} to {day}",
+            formula=f"close {day} / close {before} - 1",
+            flagged=flagged,
+            start=before,
+            end=day,
         )
 
     def stock_relative(self, ticker: str, window: str) -> Fact | None:

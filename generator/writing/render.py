@@ -11,10 +11,11 @@ stated. A claim is marked in the output with two private-use characters while re
 text is final the marks give each claim its sentence and are removed, so the sidecar says which
 sentence makes which claim.
 
-Filters: fig (signed display), size (unsigned display), numeral (a count as digits), move (verb +
-figure), versus (relative performance), ranked (a ranking phrase), summary (an Alpha Score sentence
-and its facts), sign (direction as displayed, for choosing words), upfirst. Globals: choose, window,
-ap_date, join, plural.
+Filters: fig (signed display), size (unsigned display), numeral (a count as digits), nth (a count as
+an ordinal), move (verb + figure), versus (relative performance), change (a score against its
+earlier value), ranked (a ranking phrase), summary (an Alpha Score sentence and its facts), sign
+(direction as displayed, for choosing words), upfirst. Globals: fit (the first headline form within
+the length limit), choose, window, ap_date, join, plural.
 """
 
 from __future__ import annotations
@@ -73,6 +74,17 @@ class RenderState:
             )
         self.used.setdefault(fact.id, fact)
         return fact
+
+    def checkpoint(self) -> tuple:
+        """What rendering has recorded so far, to undo a passage that is tried and not used."""
+        return len(self.claims), tuple(self.used), self.voice.snapshot()
+
+    def rollback(self, checkpoint: tuple) -> None:
+        claims, used, voice = checkpoint
+        del self.claims[claims:]
+        kept = set(used)
+        self.used = {key: fact for key, fact in self.used.items() if key in kept}
+        self.voice.restore(voice)
 
     def claim(self, predicate: str, facts: list[Fact], text: str, **extra: tuple[str, ...]) -> str:
         """Record a claim and return `text` marked so its sentence can be found after rendering."""
@@ -135,6 +147,57 @@ def _ranked(context, ranking: Ranking, words: str) -> str:
         among=tuple(f.id for f in ranking.among),
         left_out=tuple(f.id for f in ranking.left_out),
     )
+
+
+@pass_context
+def _change(context, change: Any, tense: str = "past") -> str:
+    """A score against its earlier value, "rose to 72 from 58", recorded as a rise or fall of the
+    change (the first fact), with the current and earlier scores."""
+    state = _state(context)
+    if not hasattr(change, "change") or not isinstance(change.change, Fact):
+        raise jinja2.TemplateRuntimeError(f"change needs a score change, got {type(change).__name__}")
+    words = state.voice.change(change.change, change.current, change.previous, tense)
+    facts = [change.change, change.current, change.previous]
+    return state.claim(_DIRECTIONS[direction(change.change)], facts, words)
+
+
+@pass_context
+def _nth(context, fact: Fact) -> str:
+    """A count as an AP ordinal ("eighth", "12th"): "its eighth straight gain"."""
+    state = _state(context)
+    return state.claim("states", [fact], apstyle.ordinal_word(state.record(fact).value))
+
+
+@pass_context
+def _fit(context, *candidates: Any) -> str:
+    """The first candidate (a macro) whose text fits the headline limit in rules/writing.yaml.
+
+    Candidates not used leave nothing behind: their facts, claims and phrasing choices are undone.
+    With none short enough, rendering stops naming the longest headline's length.
+    """
+    state = _state(context)
+    limit = state.voice.rules.headline_max_chars
+    lengths = []
+    for candidate in candidates:
+        checkpoint = state.checkpoint()
+        text = str(candidate()).strip()
+        length = len(_unmarked(text))
+        if length <= limit:
+            return text
+        lengths.append(length)
+        state.rollback(checkpoint)
+    raise jinja2.TemplateRuntimeError(
+        f"every headline form is longer than {limit} characters ({', '.join(map(str, lengths))}); "
+        "add a shorter one"
+    )
+
+
+def _unmarked(text: str) -> str:
+    """Text as the reader will see it: without the two-character claim marks."""
+    if _MARK not in text:
+        return text
+    parts = text.split(_MARK)
+    return parts[0] + "".join(part[1:] for part in parts[1:])
 
 
 @pass_context
@@ -219,8 +282,11 @@ class ArticleWriter:
             summary=_summary,
             sign=_sign,
             upfirst=_upfirst,
+            change=_change,
+            nth=_nth,
         )
         self.env.globals.update(
+            fit=_fit,
             choose=_choose,
             window=_window,
             ap_date=apstyle.date,

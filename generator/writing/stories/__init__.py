@@ -12,6 +12,8 @@ The kinds are registered here, in the order their articles are planned.
 
 from __future__ import annotations
 
+import dataclasses
+
 from generator.models import Article
 from generator.slugs import slugify
 from generator.writing.stories.base import ArticlePlan, Draft, Story, StoryDesk
@@ -65,7 +67,7 @@ def _unique_slugs(plans: list[ArticlePlan]) -> list[ArticlePlan]:
             slug = f"{plan.slug}-{counter}"
             counter += 1
         seen.add(slug)
-        unique.append(ArticlePlan(plan.kind, slug, plan.subject, plan.tickers))
+        unique.append(dataclasses.replace(plan, slug=slug))
     return unique
 
 

@@ -19,11 +19,15 @@ import pandas as pd
 from generator.facts import MarketFacts
 from generator.facts import columns as col
 from generator.facts.selections import ranked_groups
+from generator.headlines import HeadlineWords
+from generator.history import PreviousRun
 from generator.models import AlphaScore, Fact, SourceRef
 from generator.scoring import ScoreFacts, Scores, ScoringRules
 from generator.slugs import slugify
+from generator.writing.changes import ScoreHistory
 from generator.writing.editorial import Editorial
 from generator.writing.names import Company, Names
+from generator.writing.newsworthiness import TriggerRules
 from generator.writing.phrasing import displayed_value
 from generator.writing.render import ArticleWriter, Ranking
 from generator.writing.sources import Quote, SourceLibrary
@@ -42,12 +46,21 @@ MAX_NAMED_EXCLUSIONS = 5
 
 @dataclass(frozen=True)
 class ArticlePlan:
-    """One article to write: its kind, unique slug and subject (ticker, group or theme id)."""
+    """One article to write: its kind, unique slug and subject (ticker, group or theme id), and why
+    it is news: the triggers that fired, its newsworthiness (0-100) and the angle it takes."""
 
     kind: str
     slug: str
     subject: str
     tickers: tuple[str, ...]
+    angle: str = ""
+    triggers: tuple[str, ...] = ()
+    newsworthiness: float = 0.0
+
+    @property
+    def routine(self) -> bool:
+        """A brief no trigger fired for: written and indexed, kept out of the feeds by default."""
+        return self.kind == "alpha_brief" and not self.triggers
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,9 @@ class StoryDesk:
         has_cohorts: bool,
         has_news: bool,
         cohort_window: str,
+        trigger_rules: TriggerRules,
+        headline_words: HeadlineWords,
+        previous: PreviousRun | None = None,
         universe_as_of: dt.date | None = None,
         sub_industries_as_of: dt.date | None = None,
     ) -> None:
@@ -109,7 +125,13 @@ class StoryDesk:
         self.has_cohorts = has_cohorts
         self.has_news = has_news
         self.cohort_window = cohort_window
+        self.trigger_rules = trigger_rules
+        self.headline_words = headline_words
+        self.history = ScoreHistory(previous, facts)
         self.as_of = facts.as_of
+        self.ma_days = facts.count(
+            "rules:moving_average_days", facts.moving_average_days, "rules/facts.yaml moving_average_days"
+        )
         name, ticker = facts.benchmark_name, facts.benchmark_ticker
         self.benchmark_label = f"the benchmark {ticker}" if name == ticker else f"the {name}"
         # Value and quality read fundamentals of this date; stories say so when it is not as_of.

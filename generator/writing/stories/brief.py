@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+import pandas as pd
+
 from generator import apstyle
 from generator.models import SIGNALS, AlphaScore, SourceRef
 from generator.scoring import FUNDAMENTAL_SIGNALS, UNIVERSE_PEERS, ScoreFacts
 from generator.slugs import GENERATED_SLUG_LENGTH, slugify
+from generator.writing.changes import Change
+from generator.writing.names import Company
+from generator.writing.news import LinkedHeadline, earlier_news, lead_news, news_of_the_day
+from generator.writing.newsworthiness import ROUTINE_ANGLES, TRIGGERS, Assessment, assess_stock
 from generator.writing.render import Ranking
 from generator.writing.sources import source_ref
 from generator.writing.stories.base import (
@@ -23,13 +29,15 @@ from generator.writing.stories.base import (
 from generator.writing.stories.views import (
     BriefContext,
     DriverView,
-    HeadlineView,
+    NewsView,
     QuoteView,
+    ScoreChangeView,
+    SessionView,
     SignalView,
     SplitView,
 )
 
-BRIEF_WINDOWS = ("1D", "1M", "YTD", "1Y")
+BRIEF_WINDOWS = ("1D", "1W", "1M", "3M", "YTD", "1Y")
 BRIEF_FIGURES = (
     "close",
     "high_52w",
@@ -47,7 +55,8 @@ class AlphaBrief:
 
     kind: ClassVar[str] = "alpha_brief"
     context: ClassVar[type] = BriefContext
-    templates: ClassVar[tuple[str, ...]] = ("alpha_brief",)
+    # one structure per angle (generator/writing/newsworthiness.py): the first trigger, or routine
+    templates: ClassVar[tuple[str, ...]] = tuple(f"alpha_brief/{a}" for a in (*TRIGGERS, *ROUTINE_ANGLES))
 
     def __init__(self, desk: StoryDesk) -> None:
         self.desk = desk
@@ -65,8 +74,38 @@ class AlphaBrief:
             tickers = tuple(t for t in company.tickers if t in priced)
             briefed.update(tickers)
             name = slugify(company.name, GENERATED_SLUG_LENGTH - len(suffix))
-            plans.append(ArticlePlan(self.kind, f"{name}{suffix}", tickers[0], tickers))
+            assessment = self.assess(tickers[0])
+            plans.append(
+                ArticlePlan(
+                    self.kind,
+                    f"{name}{suffix}",
+                    tickers[0],
+                    tickers,
+                    angle=assessment.angle,
+                    triggers=assessment.triggers,
+                    newsworthiness=assessment.newsworthiness,
+                )
+            )
         return plans
+
+    def assess(self, ticker: str) -> Assessment:
+        desk = self.desk
+        composite = desk.scores.table.composite.get(ticker)
+        score = None if composite is None or pd.isna(composite) else int(composite)
+        return assess_stock(
+            desk.facts,
+            ticker,
+            desk.trigger_rules,
+            has_news=self._lead_news(ticker) is not None,
+            score=score,
+            score_change=desk.history.points(ticker, score),
+        )
+
+    def _lead_news(self, ticker: str) -> LinkedHeadline | None:
+        desk = self.desk
+        if ticker not in desk.library.headlines:
+            return None
+        return lead_news(news_of_the_day(desk.library, desk.facts, ticker, desk.headline_words))
 
     def draft(self, plan: ArticlePlan) -> Draft:
         desk = self.desk
@@ -81,7 +120,12 @@ class AlphaBrief:
         leading = [s.name for s in ranked if s.score.value == ranked[0].score.value]
         trailing = [s.name for s in ranked if s.score.value == ranked[-1].score.value]
         quote, quote_sources = self._company_quote(ticker)
-        headline, headline_sources = self._headline(ticker)
+        linked = self._lead_news(ticker)
+        news = self._news_view(linked, desk.names.company(ticker)) if linked else None
+        earlier = earlier_news(desk.library, desk.facts, ticker, desk.headline_words)
+        earlier_view = self._news_view(earlier, desk.names.company(ticker)) if earlier else None
+        news_sources = [source_ref(item.headline.source) for item in (linked, earlier) if item]
+        changes = desk.history.changes(ticker, figures)
         moves = {w: unflagged(facts.stock_return(ticker, w)) for w in BRIEF_WINDOWS}
         sector_id = desk.sector_id(ticker)
         sector_month = desk.group(sector_id, "1M") if sector_id else None
@@ -123,10 +167,85 @@ class AlphaBrief:
                 for split, move in facts.split_moves(ticker)
             ],
             quote=quote,
-            headline=headline,
             lookback_days=desk.scoring_rules.sentiment_lookback_days,
+            angle=plan.angle or "routine_quiet",
+            triggers=list(plan.triggers),
+            news=news,
+            earlier_news=earlier_view,
+            score_change=self._score_change(changes),
+            session=self._session(ticker),
         )
-        return Draft(context, self.kind, [*quote_sources, *headline_sources], [alpha])
+        template = f"{self.kind}/{context.angle}"
+        return Draft(context, template, [*news_sources, *quote_sources], [alpha])
+
+    def _news_view(self, linked: LinkedHeadline, company: Company) -> NewsView:
+        item = linked.headline
+        title = item.title.strip()
+        topic = None
+        for name in (company.name, company.short):
+            rest = title[len(name) :].strip() if title.startswith(f"{name} ") else ""
+            if rest[:1].islower() and not rest.startswith(("shares ", "stock ")):
+                topic = rest
+                break
+        if topic and topic.split(" ", 1)[0].endswith("ed"):
+            topic = f"is {topic}"  # a headline's "X downgraded to sell" is "X is downgraded to sell"
+        short = topic.split(", ")[0] if topic else None
+        for joint in (" as ", " after ", " amid ", " on "):
+            if short and joint in short:
+                short = short.split(joint)[0]
+        return NewsView(
+            title=title,
+            title_end="" if title[-1] in ".!?" else ".",
+            publisher=item.publisher or "One outlet",
+            date=item.published.date(),
+            session=linked.session,
+            move=linked.move,
+            causal=linked.causal,
+            topic=topic,
+            topic_short=short if short != topic else None,
+        )
+
+    def _score_change(self, changes: list[Change]) -> ScoreChangeView | None:
+        history = self.desk.history
+        if not changes or history.since is None:
+            return None
+        alpha = changes[0] if changes[0].name == "alpha" else None
+        signals = [c for c in changes if c.name != "alpha"]
+        way = 0 if alpha is None else (alpha.points > 0) - (alpha.points < 0)
+        same_way = [c for c in signals if way and (c.points > 0) - (c.points < 0) == way]
+        return ScoreChangeView(
+            alpha=alpha,
+            signals=signals,
+            lead_signal=same_way[0] if same_way else None,
+            when=history.when(),
+            since=history.since,
+        )
+
+    def _session(self, ticker: str) -> SessionView:
+        facts = self.desk.facts
+        up = facts.stock_figure(ticker, "up_streak")
+        down = facts.stock_figure(ticker, "down_streak")
+        streak = (
+            up if up is not None and up.value >= 2 else down if down is not None and down.value >= 2 else None
+        )
+        cross = facts.value(ticker, "ma_cross")
+        cross = int(cross) if isinstance(cross, (int, float)) and not pd.isna(cross) else 0
+        day = unflagged(facts.stock_return(ticker, "1D"))
+        return SessionView(
+            day=day,
+            benchmark_day=facts.benchmark_return("1D") if "1D" in facts.windows else None,
+            move_multiple=facts.stock_figure(ticker, "move_multiple") if day else None,
+            biggest_since=facts.stock_figure(ticker, "biggest_move_since_date") if day else None,
+            streak=streak,
+            streak_up=streak is up,
+            ma_long=facts.stock_figure(ticker, "ma_long"),
+            ma_days=self.desk.ma_days,
+            ma_cross=cross,
+            ma_since=facts.stock_figure(ticker, "ma_since_date") if cross else None,
+            volume_ratio=facts.stock_figure(ticker, "volume_ratio"),
+            volume=facts.stock_figure(ticker, "volume"),
+            relative_day=unflagged(facts.stock_relative(ticker, "1D")) if "1D" in facts.windows else None,
+        )
 
     def _signal(self, name: str, alpha: AlphaScore, figures: ScoreFacts) -> SignalView:
         signal = alpha.signals.get(name)
@@ -194,14 +313,6 @@ class AlphaBrief:
             return None, []
         rank, *_, quote = min(candidates, key=lambda c: c[:4])
         return desk.quote_view(quote, own_statement=rank == 0), [source_ref(quote.source)]
-
-    def _headline(self, ticker: str) -> tuple[HeadlineView | None, list[SourceRef]]:
-        """The newest headline worth quoting (the library holds only the lookback's news)."""
-        for item in self.desk.library.headlines.get(ticker, ()):
-            if len(item.title.split()) >= 4 and item.published.date() <= self.desk.as_of:
-                view = HeadlineView(title=item.title, publisher=item.publisher, date=item.published.date())
-                return view, [source_ref(item.source)]
-        return None, []
 
 
 def split_ratio_words(ratio: float) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.models import AlphaScore, Fact
 from generator.scoring import ScoreFacts
+from generator.writing.changes import Change
 from generator.writing.context import View
 from generator.writing.render import Ranking
 
@@ -143,10 +144,48 @@ class SplitView(View):
 
 
 @record
-class HeadlineView(View):
+class NewsView(View):
+    """The headline a brief leads with, and the move it is measured against."""
+
     title: str
-    publisher: str | None
+    title_end: str  # "." unless the title ends in its own punctuation
+    publisher: str  # "One outlet" when the item names none
     date: dt.date
+    session: str  # "same" | "previous"
+    move: Fact  # the session's return, or the two sessions' for the previous session's news
+    causal: bool  # the headline points the way the stock moved: it may be given as the cause
+    topic: str | None  # the headline without the company's name, when it starts with it ("misses ...")
+    topic_short: str | None  # its first clause ("misses quarterly estimates")
+
+
+@record
+class ScoreChangeView(View):
+    """The Alpha Score and its signals against the previous recorded run."""
+
+    alpha: Change | None
+    signals: list[Change]  # largest move first
+    lead_signal: Change | None  # the signal that moved most the way the score did
+    when: str  # "a session earlier", "a week earlier", "on Nov. 3"
+    since: dt.date
+
+
+@record
+class SessionView(View):
+    """What the last session means against the ones before it."""
+
+    day: Fact | None  # the session's return (None when flagged or unknown)
+    benchmark_day: Fact | None
+    move_multiple: Fact | None  # the move in multiples of the stock's typical daily move
+    biggest_since: Fact | None  # the last earlier session with a move as large the same way
+    streak: Fact | None  # sessions in a row the same way (two or more)
+    streak_up: bool
+    ma_long: Fact | None
+    ma_days: Fact  # sessions in the long average (rules/facts.yaml)
+    ma_cross: int  # +1 first close above it, -1 below, 0 neither
+    ma_since: Fact | None  # for a cross: the last earlier close on the same side
+    volume_ratio: Fact | None
+    volume: Fact | None
+    relative_day: Fact | None  # the session's return against the benchmark's
 
 
 @record
@@ -174,8 +213,13 @@ class BriefContext(Common):
     sector_month: GroupView | None
     splits: list[SplitView]
     quote: QuoteView | None
-    headline: HeadlineView | None
     lookback_days: int
+    angle: str  # the structure the brief takes: its first trigger, or a routine angle
+    triggers: list[str]
+    news: NewsView | None
+    earlier_news: NewsView | None  # an older headline its own session's move does not contradict
+    score_change: ScoreChangeView | None
+    session: SessionView
 
 
 @record

@@ -1,0 +1,268 @@
+"""Open, migrate, record into and read the run history (see generator/history/__init__.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from generator.errors import NewsdeskError
+from generator.history.journal import JOURNAL_SUFFIX, ScoreRow, StockRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from generator.history.journal import RunJournal
+
+DEFAULT_DATABASE = "history.db"  # in the output's desk/runs/ folder, beside the run records
+
+
+class HistoryError(NewsdeskError):
+    """The history database cannot be opened, migrated or read (named in the message)."""
+
+
+@dataclass(frozen=True)
+class PreviousRun:
+    """The latest recorded run of an earlier date: what today's stories compare with."""
+
+    run_id: int
+    as_of: dt.date
+    scores: dict[str, ScoreRow]
+    stocks: dict[str, StockRow]
+
+
+def database_url(url: str | None, out_dir: Path) -> str:
+    """The history's URL: the setting, or SQLite in `<out>/desk/runs/history.db`."""
+    if url:
+        return url
+    return f"sqlite:///{(out_dir / 'desk' / 'runs' / DEFAULT_DATABASE).resolve()}"
+
+
+def open_history(url: str) -> RunHistory:
+    """The history at `url`, created or migrated to this version's schema."""
+    history = RunHistory(url)
+    history.migrate()
+    return history
+
+
+class RunHistory:
+    """One history database: migrations, recording a run's journal, reading earlier runs."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine, event
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        self.url = url
+        try:
+            self.engine: Engine = create_engine(url, future=True)
+        except (ArgumentError, NoSuchModuleError, ModuleNotFoundError, ImportError) as exc:
+            raise HistoryError(f"database_url {_safe(url)}: cannot be used ({exc})") from None
+        if self.engine.dialect.name == "sqlite":
+            if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _transaction(self, what: str) -> Iterator[Connection]:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            message = str(exc.orig) if getattr(exc, "orig", None) else str(exc).splitlines()[0]
+            raise HistoryError(f"{_safe(self.url)}: cannot {what} ({message})") from None
+
+    # ------------------------------------------------------------------ schema
+
+    def migrate(self) -> int:
+        """Apply every migration this database lacks, each in its own transaction; returns the version."""
+        from sqlalchemy import insert, inspect, select
+
+        from generator.history.schema import MIGRATIONS, SCHEMA_VERSION, schema_version
+
+        with self._transaction("read its schema version") as connection:
+            if not inspect(connection).has_table("schema_version"):
+                schema_version.create(connection)
+            applied = {row[0] for row in connection.execute(select(schema_version.c.version))}
+        newest = max(applied, default=0)
+        if newest > SCHEMA_VERSION:
+            raise HistoryError(
+                f"{_safe(self.url)}: schema version {newest} was written by a newer newsdesk "
+                f"(this one knows {SCHEMA_VERSION}); upgrade newsdesk or use another --db"
+            )
+        for version in range(newest + 1, SCHEMA_VERSION + 1):
+            with self._transaction(f"apply migration {version}") as connection:
+                MIGRATIONS[version - 1](connection)
+                connection.execute(insert(schema_version).values(version=version, applied_at=_now()))
+        return SCHEMA_VERSION
+
+    # ------------------------------------------------------------------ writing
+
+    def recorded(self, token: str) -> bool:
+        from sqlalchemy import select
+
+        from generator.history.schema import runs
+
+        with self._transaction("read its runs") as connection:
+            return connection.execute(select(runs.c.id).where(runs.c.token == token)).first() is not None
+
+    def record(self, journal: RunJournal) -> int | None:
+        """Record a run's journal in one transaction; None when its token is recorded already."""
+        from sqlalchemy import insert, select
+
+        from generator.history.journal import ArticleRow
+        from generator.history.schema import articles, runs, scores, stock_facts
+
+        with self._transaction("record the run") as connection:
+            if connection.execute(select(runs.c.id).where(runs.c.token == journal.token)).first():
+                return None
+            run_id = connection.execute(
+                insert(runs).values(
+                    token=journal.token,
+                    as_of=journal.as_of,
+                    universe=journal.universe,
+                    snapshot=journal.snapshot,
+                    generator_version=journal.generator_version,
+                    started_at=journal.started_at.isoformat(),
+                    recorded_at=_now(),
+                )
+            ).inserted_primary_key[0]
+            for table, kind in ((scores, ScoreRow), (stock_facts, StockRow), (articles, ArticleRow)):
+                rows = journal.rows(kind)
+                if rows:
+                    connection.execute(insert(table), [{"run_id": run_id, **row} for row in rows])
+        return int(run_id)
+
+    def recover(self, runs_dir: Path) -> list[str]:
+        """Record every journal in `runs_dir` the database lacks (a run killed after its output
+        commit); returns the tokens recorded. Call under the output's lock."""
+        from generator.history.journal import RunJournal
+
+        recovered = []
+        for path in sorted(runs_dir.glob(f"*{JOURNAL_SUFFIX}")) if runs_dir.is_dir() else ():
+            try:
+                journal = RunJournal.model_validate_json(path.read_bytes())
+            except (OSError, ValidationError, ValueError) as exc:
+                raise HistoryError(f"{path}: unreadable run journal ({exc}); move it away") from None
+            if self.record(journal) is not None:
+                recovered.append(journal.token)
+        return recovered
+
+    # ------------------------------------------------------------------ reading
+
+    def previous(self, universe: str, before: dt.date) -> PreviousRun | None:
+        """The latest run of the latest recorded date before `before`, in the same universe."""
+        from sqlalchemy import select
+
+        from generator.history.schema import runs, scores, stock_facts
+
+        with self._transaction("read its runs") as connection:
+            found = connection.execute(
+                select(runs.c.id, runs.c.as_of)
+                .where(runs.c.universe == universe, runs.c.as_of < before)
+                .order_by(runs.c.as_of.desc(), runs.c.id.desc())
+                .limit(1)
+            ).first()
+            if found is None:
+                return None
+            run_id, as_of = found
+            score_rows = connection.execute(select(scores).where(scores.c.run_id == run_id)).mappings()
+            stock_rows = connection.execute(
+                select(stock_facts).where(stock_facts.c.run_id == run_id)
+            ).mappings()
+            return PreviousRun(
+                run_id=int(run_id),
+                as_of=as_of,
+                scores={r["ticker"]: _row(ScoreRow, r) for r in score_rows},
+                stocks={r["ticker"]: _row(StockRow, r) for r in stock_rows},
+            )
+
+    def ticker_history(self, ticker: str, universe: str | None = None) -> list[dict]:
+        """One row per recorded date (its latest run) for a ticker: score, signals, key facts."""
+        from sqlalchemy import and_, func, literal, select
+
+        from generator.history.schema import articles, runs, scores, stock_facts
+
+        latest = (
+            select(runs.c.as_of, runs.c.universe, func.max(runs.c.id).label("run_id"))
+            .group_by(runs.c.as_of, runs.c.universe)
+            .subquery()
+        )
+        brief = (
+            select(articles.c.run_id, articles.c.slug, articles.c.verdict, articles.c.triggers)
+            .where(
+                articles.c.kind == "alpha_brief",
+                (literal(",") + articles.c.tickers + literal(",")).contains(f",{ticker},", autoescape=True),
+            )
+            .subquery()
+        )
+        query = (
+            select(
+                latest.c.as_of,
+                latest.c.universe,
+                latest.c.run_id,
+                scores.c.score,
+                scores.c.momentum,
+                scores.c.value,
+                scores.c.quality,
+                scores.c.sentiment,
+                stock_facts.c.close,
+                stock_facts.c.return_1d,
+                stock_facts.c.volume_ratio,
+                stock_facts.c.up_streak,
+                stock_facts.c.down_streak,
+                stock_facts.c.closing_high_52w,
+                stock_facts.c.closing_low_52w,
+                stock_facts.c.ma_cross,
+                brief.c.slug,
+                brief.c.verdict,
+                brief.c.triggers,
+            )
+            .join(scores, and_(scores.c.run_id == latest.c.run_id, scores.c.ticker == ticker))
+            .outerjoin(
+                stock_facts, and_(stock_facts.c.run_id == latest.c.run_id, stock_facts.c.ticker == ticker)
+            )
+            .outerjoin(brief, brief.c.run_id == latest.c.run_id)
+            .order_by(latest.c.as_of, latest.c.universe)
+        )
+        if universe is not None:
+            query = query.where(latest.c.universe == universe)
+        with self._transaction("read its runs") as connection:
+            return [dict(r) for r in connection.execute(query).mappings()]
+
+
+def _row(kind: type, mapping) -> object:
+    return kind(**{name: mapping[name] for name in kind.__slots__})
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    """WAL (readers never wait for the writer), foreign keys, and a wait instead of 'locked'."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _safe(url: str) -> str:
+    """A URL as errors may print it: without its password."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparseable URL has no password we could find either
+        return json.dumps(url) if "@" not in url else "(database URL)"
