@@ -142,6 +142,11 @@ def date(value: dt.date, *, year: bool = True) -> str:
     return f"{text}, {value.year}" if year else text
 
 
+def possessive(name: str) -> str:
+    """AP possessives: "Apple's", but "ConAgra Foods'" for a name ending in s."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def join(items: list[str]) -> str:
     """A list in prose without the Oxford comma: "semis, data centers and cloud"."""
     return humanize.natural_list(list(items))

@@ -48,7 +48,19 @@ from generator.history.journal import journal_path
 from generator.layout import RUNS_DIR, Layout
 from generator.market.point_in_time import snapshot_as_of
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
-from generator.models import SIGNALS, PriceBasis, Severity, Sidecar, SnapshotInfo, Subject, Verdict, utc_stamp
+from generator.models import (
+    SIGNALS,
+    Article,
+    Chart,
+    PriceBasis,
+    Revision,
+    Severity,
+    Sidecar,
+    SnapshotInfo,
+    Subject,
+    Verdict,
+    utc_stamp,
+)
 from generator.publish import (
     CheckedArticle,
     RunWriter,
@@ -64,6 +76,7 @@ from generator.writing.names import Names, load_names
 from generator.writing.newsworthiness import load_trigger_rules
 from generator.writing.phrasing import WritingRules, load_writing_rules
 from generator.writing.render import ArticleWriter
+from generator.writing.revisions import Previous, carry, revise, without_revision
 from generator.writing.sources import SourceLibrary, source_ref
 from generator.writing.stories import ArticlePlan, Newsroom, theme_baskets
 
@@ -131,10 +144,12 @@ class Desk:
         self.embargoes = {theme.id: theme.embargo_until for theme in newsroom.editorial.themes}
         self.site = SiteConfig.from_settings(settings)
         self.universe = universe_of_manifest(manifest)  # what history compares within
+        self.today = (settings.now or dt.datetime.now(dt.UTC)).date()  # what an update note is dated
 
     def stage(self, plan: ArticlePlan, writer: RunWriter) -> Written:
         """Produce one article and stage its files (runs in a worker process)."""
-        article = self.produce(plan)
+        found = writer.previous_copy(plan.slug)
+        article = self.produce(plan, Previous(*found) if found else None)
         entry = writer.write(article)
         findings = article.sidecar.findings
         reasons = tuple(dict.fromkeys(f.rule for f in findings if f.severity is not Severity.INFO))
@@ -142,13 +157,39 @@ class Desk:
         carried = (approval.by, utc_stamp(approval.at)) if approval else None
         return Written(entry, reasons, article.cited, carried)
 
-    def produce(self, plan: ArticlePlan) -> CheckedArticle:
+    def produce(self, plan: ArticlePlan, previous: Previous | None = None) -> CheckedArticle:
         """Render and check one article; pure — nothing is written here.
 
         The headline lives in the front matter; the body's H1 repeating it is dropped unless the
-        `title_heading` setting keeps it (for consumers whose themes print no title).
+        `title_heading` setting keeps it (for consumers whose themes print no title). With the
+        `previous` copy a rerun replaces: when the content changed, the new version says what
+        changed (generator/writing/revisions.py); when it did not, it keeps the previous note.
         """
         article = self.newsroom.write(plan)
+        checked = self._checked(plan, article)
+        if previous is None:
+            return checked
+        before = previous.sidecar.revision
+        if checked.text == without_revision(previous.text, before):
+            if before is None:
+                return checked
+            revised, revision = carry(article, before, previous), before
+        else:
+            release = previous.sidecar.release
+            version = (release.version if release else 1) + 1
+            revised, revision = revise(
+                article,
+                previous,
+                version=version,
+                today=self.today,
+                writer=self.newsroom.writer,
+                seed=f"{plan.slug}|revision|{version}",
+            )
+        return self._checked(plan, revised, revision)
+
+    def _checked(
+        self, plan: ArticlePlan, article: Article, revision: Revision | None = None
+    ) -> CheckedArticle:
         front = article.front_matter
         date = front.date.isoformat()
         sources = [
@@ -171,15 +212,20 @@ class Desk:
             claims=article.claims,
             snapshot=self.snapshot_info,
             scores=article.scores,
+            charts=article.charts,
             generator_version=__version__,
             subjects=self._subjects(front.tickers),
             triggers=list(plan.triggers),
             newsworthiness=plan.newsworthiness if plan.kind != "alpha_brief" or plan.triggers else 0.0,
             angle=plan.angle or None,
             routine=plan.routine,
+            revision=revision,
         )
+        drawn = draw_charts(article.charts)
         path = self.article_dir / f"{plan.slug}.md"
-        result = self.checker.check(draft, path=str(path), sidecar=sidecar, read_source=self.library.text_for)
+        result = self.checker.check(
+            draft, path=str(path), sidecar=sidecar, read_source=self.library.text_for, read_file=drawn.get
+        )
         report = result.report
         checked = result.fixed_text
         sidecar = sidecar.model_copy(
@@ -190,7 +236,7 @@ class Desk:
                 "content_hash": content_hash(checked),
             }
         )
-        return CheckedArticle(checked, sidecar, embargo)
+        return CheckedArticle(checked, sidecar, embargo, drawn)
 
     def _subjects(self, tickers: list[str]) -> list[Subject]:
         """Each ticker and each of their sectors once: what the story is about, for ninjs."""
@@ -217,8 +263,11 @@ def prepare(settings: Settings, as_of: dt.date | None = None, history: RunHistor
     rules_dir = settings.rules_dir
     scoring_rules = load_scoring_rules(rules_dir)
     writing_rules = load_writing_rules(rules_dir)
-    since = editorial.desk.cohort_story.since or snapshot.prices["date"].min().date()
-    facts, scores = _facts_and_scores(snapshot, settings, editorial, scoring_rules, writing_rules, since)
+    since = editorial.desk.cohort_story.since  # None: the cohort story runs from the start of the year
+    cohort_window = since_window_name(since) if since else "YTD"
+    facts, scores = _facts_and_scores(
+        snapshot, settings, editorial, scoring_rules, writing_rules, since, cohort_window
+    )
     data_source = _data_source(snapshot)
     library = SourceLibrary.build((*snapshot.sources, data_source), _recent_news(snapshot, scoring_rules))
     writer = ArticleWriter(
@@ -241,7 +290,7 @@ def prepare(settings: Settings, as_of: dt.date | None = None, history: RunHistor
         data_source=source_ref(data_source),
         has_cohorts=bool(snapshot.cohorts),
         has_news=not snapshot.news.empty,
-        cohort_window=since_window_name(since),
+        cohort_window=cohort_window,
         trigger_rules=load_trigger_rules(rules_dir),
         headline_words=checker.rules.settings["claims"].headlines,
         previous=previous,
@@ -260,7 +309,8 @@ def _facts_and_scores(
     editorial: Editorial,
     scoring_rules: ScoringRules,
     writing_rules: WritingRules,
-    since: dt.date,
+    since: dt.date | None,
+    cohort_window: str,
 ) -> tuple[MarketFacts, Scores]:
     """Facts and scores from the price history, which is not kept: articles need figures, not
     history, and workers forked later neither inherit nor touch it (most of a big run's memory)."""
@@ -272,9 +322,10 @@ def _facts_and_scores(
         panel,
         fact_rules,
         load_fundamentals_rules(rules_dir),
-        since=[since],
+        since=[since] if since else [],
         baskets=theme_baskets(editorial.themes),
         whole_number_measures=writing_rules.whole_number_measures,
+        path_windows=[cohort_window],
     )
     return facts, compute_scores(snapshot, panel, facts, scoring_rules, load_lexicon(rules_dir))
 
@@ -423,6 +474,15 @@ def _chunks(plans: Sequence[ArticlePlan], jobs: int) -> list[list[ArticlePlan]]:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+
+
+def draw_charts(charts: list[Chart]) -> dict[str, str]:
+    """Each chart's SVG by file name; matplotlib is only imported when there is one to draw."""
+    if not charts:
+        return {}
+    from generator.charts import draw_svg
+
+    return {chart.file: draw_svg(chart) for chart in charts}
 
 
 def load_run_snapshot(folder: Path, editorial: Editorial, as_of: dt.date | None = None) -> Snapshot:

@@ -27,7 +27,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -45,9 +45,17 @@ from generator.site import SiteConfig
 from generator.site.assemble import site_files
 from generator.site.feeds import ARCHIVE_DIR
 from generator.site.ninjs import NINJS_SUFFIX, render_document, story_document
-from generator.site.pages import ArticlePage, article_body, first_paragraph, render_article_page
+from generator.site.pages import (
+    ArticlePage,
+    absolute_images,
+    article_body,
+    first_paragraph,
+    render_article_page,
+)
 
 STATE_KEYS = ("verdict", "draft", "status", "approved")
+CHART_SUFFIX = ".svg"  # an article's chart is <slug>.svg beside it
+DESK_SUFFIXES = (".md", ".html", ".json", CHART_SUFFIX)  # what an article leaves on the desk
 
 
 # ------------------------------------------------------------------------------------- the article
@@ -60,6 +68,7 @@ class CheckedArticle:
     text: str  # the markdown as checked: front matter without publishing state, then the body
     sidecar: Sidecar  # with verdict, findings, tables dropped and content hash
     embargo_until: dt.datetime | None = None
+    charts: Mapping[str, str] = field(default_factory=dict)  # chart file name -> its SVG
 
     @property
     def slug(self) -> str:
@@ -166,6 +175,7 @@ def place_article(
             release=release,
             draft=not public,
             embargo_until=article.embargo_until,
+            charts=[chart.file for chart in sidecar.charts],
         ),
         config,
     )
@@ -176,10 +186,14 @@ def place_article(
         ".html": page,
         ".json": sidecar_json(sidecar),
     }
+    for chart in sidecar.charts:
+        if chart.file != f"{sidecar.slug}{CHART_SUFFIX}" or chart.file not in article.charts:
+            raise PublishError(f"{sidecar.slug}: chart {chart.file!r} is not the article's own drawn chart")
+        files[CHART_SUFFIX] = article.charts[chart.file]
     if public:
         document = story_document(
             sidecar,
-            body_html=article_body(page),
+            body_html=absolute_images(article_body(page), config.url(f"{sidecar.date.isoformat()}/")),
             summary=article.summary,
             embargo_until=article.embargo_until,
             config=config,
@@ -247,7 +261,13 @@ def read_article(layout: Layout, entry: IndexEntry) -> tuple[CheckedArticle, App
         raise PublishError(f"{exc.filename}: cannot read ({exc.strerror})") from None
     except ValidationError as exc:
         raise PublishError(f"{sidecar_path}: not a valid sidecar ({describe(exc)})") from None
-    article = CheckedArticle(without_state(text), sidecar, entry.embargo_until)
+    charts = {}
+    for chart in sidecar.charts:
+        try:
+            charts[chart.file] = (md_path.parent / f"{entry.slug}{CHART_SUFFIX}").read_text("utf-8")
+        except OSError as exc:
+            raise PublishError(f"{exc.filename}: cannot read the article's chart ({exc.strerror})") from None
+    article = CheckedArticle(without_state(text), sidecar, entry.embargo_until, charts)
     return article, sidecar.approval
 
 
@@ -271,7 +291,7 @@ def move_to_site(
             changes.put(site_folder / source, (desk_folder / source).read_text("utf-8"))
     for suffix, text in files.items():
         changes.put(site_folder / f"{entry.slug}{suffix}", text)
-    changes.removals.extend(desk_folder / f"{entry.slug}{suffix}" for suffix in (".md", ".html", ".json"))
+    changes.removals.extend(desk_folder / f"{entry.slug}{suffix}" for suffix in DESK_SUFFIXES)
     return placed
 
 
@@ -384,6 +404,20 @@ class RunWriter:
         for suffix, text in files.items():
             write_new(staging / f"{slug}{suffix}", text, self.layout.date_folder(entry.place, self.date))
         return entry
+
+    def previous_copy(self, slug: str) -> tuple[str, Sidecar] | None:
+        """The copy of `slug` this run replaces, as its folder holds it (text without publishing
+        state, and sidecar); None for a new article or one whose files cannot be read."""
+        entry = self._previous.get(slug)
+        if entry is None:
+            return None
+        md_path = self.layout.out / entry.path
+        try:
+            text = md_path.read_text("utf-8")
+            sidecar = Sidecar.model_validate_json(md_path.with_suffix(".json").read_bytes())
+        except (OSError, ValueError):
+            return None
+        return without_state(text), sidecar
 
     def approval_of(self, entry: IndexEntry) -> Approval | None:
         """The approval a written article carries (None when it carries none)."""

@@ -116,7 +116,8 @@ def misquote(out: Path) -> Sidecar:
     assert QUOTE in text
     text = text.replace(QUOTE, QUOTE.replace("fast", "quick"))
     text = text.replace("## From the company\n", f"## From the company\n\n{TABLE}\n")
-    text = text.replace("## In the news\n", "## In the news\n\nAnalysts call it a strong buy.\n")
+    disclosure = "\nAI-drafted from named sources"
+    text = text.replace(disclosure, f"\nAnalysts call it a strong buy.\n{disclosure}")
     return recheck(out, QUOTED, text)
 
 
@@ -174,7 +175,7 @@ def test_review_lists_held_and_blocked_articles_with_reasons(queue_out, capsys):
     assert "risk.corporate_action" in text and "legal term: 'lawsuit'" in text
     assert "quotes.mismatch" in text and "block" in text
     assert PUBLISHED not in text
-    assert "9 held for review, 1 blocked, 0 approved, 73 published; 83 articles" in text
+    assert "6 held for review, 1 blocked, 0 approved, 76 published; 83 articles" in text
 
 
 @pytest.mark.parametrize("setup", ["missing", "no-index"])
@@ -194,14 +195,14 @@ def test_review_without_output_is_one_line_and_exit_2(tmp_path, monkeypatch, cap
 
 def test_page_summarises_the_queue(queue_out):
     page = review_page(queue_out).read_text()
-    for state, count in (("published", 73), ("approved", 0), ("held", 9), ("blocked", 1)):
+    for state, count in (("published", 76), ("approved", 0), ("held", 6), ("blocked", 1)):
         assert f'<li class="{state}">{state}: <strong>{count}</strong></li>' in page
     rows = dict(re.findall(r"<tr><td><code>([a-z_.]+)</code></td><td>\w+</td><td>(\d+)</td>", page))
-    assert rows["risk.corporate_action"] == "1" and rows["risk.legal"] == "6"
+    assert rows["risk.corporate_action"] == "1" and rows["risk.legal"] == "3"
     assert rows["quotes.mismatch"] == "1" and rows["tables.low_information"] == "1"
     articles = re.findall(r'<article class="queued verdict-(\w+)" id="a\d+" data-slug="([a-z0-9-]+)"', page)
     assert articles[0] == ("block", QUOTED)  # blocked first
-    assert len(articles) == 10 and PUBLISHED not in page
+    assert len(articles) == 7 and PUBLISHED not in page
     assert render_review_page(load_queue(queue_out)) == page  # no timestamps: the same queue, the same page
 
 

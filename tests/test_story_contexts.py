@@ -70,7 +70,9 @@ class Walker:
             return
         seen = {*seen, template}
         source = self.env.loader.get_source(self.env, template)[0]
-        self.walk(self.env.parse(source).body, dict(scope), template, seen)
+        body = self.env.parse(source).body
+        scope = {**scope, **{node.name: UNKNOWN for node in body if isinstance(node, nodes.Macro)}}
+        self.walk(body, scope, template, seen)
 
     def walk(self, body, scope, template, seen) -> None:
         for node in body:

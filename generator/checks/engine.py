@@ -7,6 +7,7 @@ inline suppressions, and returns the report plus the text with low-information t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -61,11 +62,13 @@ class Checker:
         sidecar: Sidecar | None = None,
         read_source: ReadSource | None = None,
         sidecar_problem: str | None = None,
+        read_file: Callable[[str], str | None] | None = None,
     ) -> CheckResult:
         """Check one article held in memory.
 
         Without `read_source`, each listed source's `path` is read relative to the folder of
-        `path`. `sidecar_problem` reports a sidecar that exists but could not be loaded.
+        `path`, and without `read_file` so is each chart. `sidecar_problem` reports a sidecar that
+        exists but could not be loaded.
         """
         document = self._parser.parse(text)
         article = Article(
@@ -75,6 +78,7 @@ class Checker:
             sidecar_problem=sidecar_problem,
             settings=self.rules.settings,
             load_source=partial(self._sources.load, article_path=path, read_source=read_source),
+            read_file=read_file,
         )
         suppressions = Suppressions(document.comments, known=self._ids, last_line=len(document.lines))
         kept: list[tuple[Rule, Hit]] = []

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from generator.checks.attribution import QuoteAttribution
 from generator.checks.base import NoSettings, Rule
+from generator.checks.charts import ChartsData, ChartsMissing
 from generator.checks.claims import (
     ClaimsAbsence,
     ClaimsCause,
@@ -49,6 +50,8 @@ RULES: tuple[type[Rule], ...] = (
     ClaimsRanking,
     ClaimsAbsence,
     ClaimsCause,
+    ChartsMissing,
+    ChartsData,
     RiskThin,
     RiskAdvice,
     RiskPromissory,
@@ -67,6 +70,7 @@ FAMILIES: dict[str, type[BaseModel]] = {
     "tables": TablesSettings,
     "numbers": NumbersSettings,
     "claims": ClaimsSettings,
+    "charts": NoSettings,
     "risk": RiskSettings,
     "structure": NoSettings,
     "style": StyleSettings,

@@ -246,6 +246,53 @@ def session_history(
     }
 
 
+PATH_KINDS = ("universe", "sector", "cohort", "basket")
+
+
+def group_paths(
+    panel: PricePanel, groups: list[Group], windows: dict[str, Window], names: Sequence[str]
+) -> dict[tuple[str, str], tuple[tuple[dt.date, float], ...]]:
+    """Cumulative returns, in percent, at every session of each named window, for charts.
+
+    For a group: the mean, over the members its window figure counts (a close at both ends, no
+    suspected split inside), of close on the day / close at the start - 1 — so a path ends at the
+    group's equal-weighted return. For a benchmark (id "benchmark:<ticker>"): its own cumulative
+    return. Only universe, sector, cohort and basket groups are traced.
+    """
+    column_of = {ticker: i for i, ticker in enumerate(panel.tickers)}
+    suspect = {s.ticker: s.date for s in panel.suspected()}
+    paths: dict[tuple[str, str], tuple[tuple[dt.date, float], ...]] = {}
+    for name in names:
+        window = windows.get(name)
+        if window is None:
+            continue
+        block = panel.filled[window.start_row : window.end_row + 1]
+        dates = [d.date() for d in panel.dates[window.start_row : window.end_row + 1]]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            relative = block / block[0] - 1
+        for group in groups:
+            if group.kind not in PATH_KINDS:
+                continue
+            columns = [
+                column_of[t]
+                for t in group.tickers
+                if t in column_of
+                and not np.isnan(relative[-1, column_of[t]])
+                and not (t in suspect and window.start < suspect[t] <= window.end)
+            ]
+            if not columns:
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                values = np.nanmean(relative[:, columns], axis=1) * 100
+            paths[(group.id, name)] = tuple(zip(dates, values.tolist(), strict=True))
+        for ticker in panel.benchmark.columns:
+            series = panel.benchmark[ticker].to_numpy(dtype=float)[window.start_row : window.end_row + 1]
+            values = (series / series[0] - 1) * 100
+            paths[(f"benchmark:{ticker}", name)] = tuple(zip(dates, values.tolist(), strict=True))
+    return paths
+
+
 def news_sessions(panel: PricePanel, news: pd.DataFrame) -> dict[tuple[str, dt.date], tuple[float, dt.date]]:
     """(ticker, session) -> (that session's return, the session before) for every news item.
 

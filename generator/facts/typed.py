@@ -189,12 +189,14 @@ class MarketFacts(FactStore):
         *,
         whole_number_measures: Collection[Measure] = (),
         news_sessions: dict[tuple[str, dt.date], tuple[float, dt.date]] | None = None,
+        paths: dict[tuple[str, str], tuple[tuple[dt.date, float], ...]] | None = None,
         **store: Any,
     ) -> None:
         super().__init__(**store)
         self.whole_number_measures = frozenset(whole_number_measures)
         self.news_sessions = news_sessions or {}  # (ticker, session) -> (return, session before)
         self._news_days: dict[str, list[dt.date]] | None = None
+        self.paths = paths or {}  # (group id or "benchmark:<ticker>", window) -> (date, percent)...
 
     @cached_property
     def _last_close_and_year_start(self) -> tuple[dt.date, dt.date]:

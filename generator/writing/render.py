@@ -33,7 +33,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from generator import apstyle
 from generator.errors import RenderError
-from generator.models import AlphaScore, Article, Claim, Fact, FrontMatter, SourceRef
+from generator.models import AlphaScore, Article, Chart, Claim, Fact, FrontMatter, SourceRef
 from generator.prose import sentence_spans
 from generator.writing.context import View, context_variables
 from generator.writing.phrasing import Voice, WritingRules, direction, displayed_value, magnitude
@@ -170,26 +170,26 @@ def _nth(context, fact: Fact) -> str:
 
 @pass_context
 def _fit(context, *candidates: Any) -> str:
-    """The first candidate (a macro) whose text fits the headline limit in rules/writing.yaml.
+    """The first candidate (a macro) whose text fits the headline limit in rules/writing.yaml, else
+    the shortest (a very long company name should not stop a run; templates end with a short form).
 
     Candidates not used leave nothing behind: their facts, claims and phrasing choices are undone.
-    With none short enough, rendering stops naming the longest headline's length.
     """
     state = _state(context)
     limit = state.voice.rules.headline_max_chars
-    lengths = []
-    for candidate in candidates:
+    shortest: tuple[int, int] | None = None
+    for position, candidate in enumerate(candidates):
         checkpoint = state.checkpoint()
         text = str(candidate()).strip()
         length = len(_unmarked(text))
         if length <= limit:
             return text
-        lengths.append(length)
+        if shortest is None or length < shortest[0]:
+            shortest = (length, position)
         state.rollback(checkpoint)
-    raise jinja2.TemplateRuntimeError(
-        f"every headline form is longer than {limit} characters ({', '.join(map(str, lengths))}); "
-        "add a shorter one"
-    )
+    if shortest is None:
+        raise jinja2.TemplateRuntimeError("fit() needs at least one headline form")
+    return str(candidates[shortest[1]]()).strip()
 
 
 def _unmarked(text: str) -> str:
@@ -284,6 +284,7 @@ class ArticleWriter:
             upfirst=_upfirst,
             change=_change,
             nth=_nth,
+            possessive=apstyle.possessive,
         )
         self.env.globals.update(
             fit=_fit,
@@ -322,10 +323,37 @@ class ArticleWriter:
         scores: list[AlphaScore],
         context: View | Mapping[str, Any],
         template: str | None = None,
+        charts: list[Chart] | None = None,
+        chart_facts: list[Fact] | None = None,
     ) -> Article:
-        """Render one article (with `template`, default `kind`); the body's H1 becomes the title."""
-        state = RenderState(Voice(self.rules, f"{slug}|{date.isoformat()}"))
+        """Render one article (with `template`, default `kind`); the body's H1 becomes the title.
+
+        The sidecar's facts are those the text states, then those only its charts plot."""
         compiled = self.template(template or kind)
+        body, facts, claims = self.fragment(compiled, context, seed=f"{slug}|{date.isoformat()}")
+        title = _title(body)
+        if not title:
+            raise RenderError(
+                f"{self.templates_dir / compiled.name}: the article must start with a '# ' headline"
+            )
+        front_matter = FrontMatter(
+            title=title, slug=slug, date=date, kind=kind, tickers=tickers, sources=sources
+        )
+        return Article(
+            front_matter=front_matter,
+            body=body,
+            facts=[*facts, *(f for f in chart_facts or () if f.id not in {g.id for g in facts})],
+            claims=claims,
+            scores=scores,
+            charts=list(charts or []),
+        )
+
+    def fragment(
+        self, template: jinja2.Template | str, context: View | Mapping[str, Any], *, seed: str
+    ) -> tuple[str, list[Fact], list[Claim]]:
+        """Render a template (or a partial) to tidy text, the facts it states and its claims."""
+        compiled = self.template(template) if isinstance(template, str) else template
+        state = RenderState(Voice(self.rules, seed))
         variables = context_variables(context) if isinstance(context, View) else dict(context)
         try:
             body = compiled.render({**variables, _STATE: state})
@@ -339,21 +367,7 @@ class ArticleWriter:
             position, text = leak
             line = body.count("\n", 0, position) + 1
             raise RenderError(f"{self.templates_dir / compiled.name}: output line {line} contains {text!r}")
-        title = _title(body)
-        if not title:
-            raise RenderError(
-                f"{self.templates_dir / compiled.name}: the article must start with a '# ' headline"
-            )
-        front_matter = FrontMatter(
-            title=title, slug=slug, date=date, kind=kind, tickers=tickers, sources=sources
-        )
-        return Article(
-            front_matter=front_matter,
-            body=body,
-            facts=list(state.used.values()),
-            claims=claims,
-            scores=scores,
-        )
+        return body, list(state.used.values()), claims
 
     def _where(self, exc: BaseException, template: jinja2.Template) -> str:
         """'templates/x.md.j2, line N' from the innermost template frame of the traceback."""

@@ -20,9 +20,10 @@ from generator.writing.stories.base import ArticlePlan, Draft, Story, StoryDesk
 from generator.writing.stories.brief import AlphaBrief, split_ratio_words
 from generator.writing.stories.cohorts import CohortPerformance
 from generator.writing.stories.movers import MarketMovers
+from generator.writing.stories.score_changes import ScoreChanges
 from generator.writing.stories.thematic import Thematic, basket_id, theme_baskets
 
-STORY_KINDS: tuple[type[Story], ...] = (MarketMovers, CohortPerformance, Thematic, AlphaBrief)
+STORY_KINDS: tuple[type[Story], ...] = (MarketMovers, ScoreChanges, CohortPerformance, Thematic, AlphaBrief)
 
 
 class Newsroom(StoryDesk):
@@ -50,6 +51,8 @@ class Newsroom(StoryDesk):
             sources=[self.data_source, *draft.sources],
             scores=draft.scores,
             context=draft.context,
+            charts=draft.charts,
+            chart_facts=draft.chart_facts,
         )
 
 
@@ -79,6 +82,7 @@ __all__ = [
     "Draft",
     "MarketMovers",
     "Newsroom",
+    "ScoreChanges",
     "Story",
     "StoryDesk",
     "Thematic",

@@ -21,7 +21,7 @@ from generator.facts import columns as col
 from generator.facts.selections import ranked_groups
 from generator.headlines import HeadlineWords
 from generator.history import PreviousRun
-from generator.models import AlphaScore, Fact, SourceRef
+from generator.models import AlphaScore, Chart, Fact, SourceRef
 from generator.scoring import ScoreFacts, Scores, ScoringRules
 from generator.slugs import slugify
 from generator.writing.changes import ScoreHistory
@@ -32,6 +32,7 @@ from generator.writing.phrasing import displayed_value
 from generator.writing.render import ArticleWriter, Ranking
 from generator.writing.sources import Quote, SourceLibrary
 from generator.writing.stories.views import (
+    ChartView,
     Common,
     Exclusions,
     GroupView,
@@ -71,6 +72,8 @@ class Draft:
     template: str  # template name without ".md.j2", e.g. "alpha_brief"
     sources: list[SourceRef] = field(default_factory=list)
     scores: list[AlphaScore] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    chart_facts: list[Fact] = field(default_factory=list)  # what the charts plot, for the sidecar
 
 
 class Story(Protocol):
@@ -298,6 +301,10 @@ class StoryDesk:
 
 
 # ---------------------------------------------------------------------------------------- helpers
+
+
+def chart_view(chart: Chart | None) -> ChartView | None:
+    return ChartView(file=chart.file, alt=chart.alt) if chart else None
 
 
 def unflagged(fact: Fact | None) -> Fact | None:

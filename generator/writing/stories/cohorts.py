@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from generator import apstyle
 from generator.facts import UNIVERSE
 from generator.facts.selections import movers
+from generator.models import Chart, Fact
+from generator.writing.charts import path_chart
 from generator.writing.phrasing import displayed_value
 from generator.writing.render import Ranking
-from generator.writing.stories.base import ArticlePlan, Draft, StoryDesk
+from generator.writing.stories.base import ArticlePlan, Draft, StoryDesk, chart_view
 from generator.writing.stories.views import CohortContext, GroupView, TopStock
 
 
@@ -26,7 +29,9 @@ class CohortPerformance:
         desk = self.desk
         if desk.cohort_window not in desk.facts.windows or len(self.cohorts()) < 2:
             return []
-        return [ArticlePlan(self.kind, f"cohort-performance-{desk.as_of.isoformat()}", "", ())]
+        weight = desk.trigger_rules.kinds.get(self.kind, 0.0)
+        slug = f"cohort-performance-{desk.as_of.isoformat()}"
+        return [ArticlePlan(self.kind, slug, "", (), newsworthiness=weight)]
 
     def cohorts(self) -> list[GroupView]:
         """The groups the story compares, best first: cohorts, or sectors when there are none."""
@@ -59,11 +64,15 @@ class CohortPerformance:
         left_out = tuple(desk.returns(facts.left_out(leader.id, window), window))
         top, _ = movers(facts, window, 3, field, company_of=desk.names.company_key)
         laggard = cohorts[-1] if len(cohorts) > 1 else None
+        chart, plotted = self._chart(plan, cohorts)
         context = CohortContext(
             **desk.common(),
             grouping="cohort" if desk.has_cohorts else "sector",
             since=facts.windows[window].start,
             until=facts.windows[window].end,
+            ytd=window == "YTD",
+            since_reason=story.since_label,
+            chart=chart_view(chart),
             cohorts=cohorts,
             cohort_count=facts.count("cohorts:count", len(cohorts), "groups compared in the story"),
             leader=leader,
@@ -80,7 +89,27 @@ class CohortPerformance:
             excluded=desk.exclusions(UNIVERSE, window),
             not_counted=desk.not_counted(UNIVERSE, window),
         )
-        return Draft(context, self.kind)
+        return Draft(context, self.kind, charts=[chart] if chart else [], chart_facts=plotted)
+
+    def _chart(self, plan: ArticlePlan, cohorts: list[GroupView]) -> tuple[Chart | None, list[Fact]]:
+        """Each group's cumulative return over the period, with the benchmark's."""
+        desk = self.desk
+        facts, window = desk.facts, desk.cohort_window
+        lines = [(c.name, c.id, c.move) for c in cohorts if c.move is not None]
+        benchmark = facts.benchmark_return(window)
+        if benchmark is not None:
+            lines.append((facts.benchmark_name, f"benchmark:{facts.benchmark_ticker}", benchmark))
+        start = apstyle.date(facts.windows[window].start)
+        grouping = "cohort" if desk.has_cohorts else "sector"
+        chart = path_chart(
+            plan.slug,
+            f"Return since {start}: each {grouping} against the benchmark",
+            facts,
+            window,
+            lines,
+            what=f"each {grouping}'s equal-weighted cumulative return and the benchmark's",
+        )
+        return chart, [fact for _, _, fact in lines] if chart else []
 
     def _sub_industries(self, sector_id: str, window: str) -> list[GroupView]:
         """Sub-industries wholly inside a sector: the sub-groups of a sector-as-cohort."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from generator import apstyle
 from generator.facts import UNIVERSE
 from generator.facts import columns as col
 from generator.facts.selections import movers
 from generator.slugs import slugify
+from generator.writing.charts import bar_chart
 from generator.writing.render import Ranking
-from generator.writing.stories.base import ArticlePlan, Draft, StoryDesk, unflagged
+from generator.writing.stories.base import ArticlePlan, Draft, StoryDesk, chart_view, unflagged
 from generator.writing.stories.views import MoversContext, MoverView
 
 
@@ -26,7 +28,8 @@ class MarketMovers:
     def plan(self) -> list[ArticlePlan]:
         desk = self.desk
         slug = f"{slugify(desk.facts.universe_name)}-market-movers-{desk.as_of.isoformat()}"
-        return [ArticlePlan(self.kind, slug, "", ())]
+        weight = desk.trigger_rules.kinds.get(self.kind, 0.0)
+        return [ArticlePlan(self.kind, slug, "", (), newsworthiness=weight)]
 
     def draft(self, plan: ArticlePlan) -> Draft:
         desk, facts = self.desk, self.desk.facts
@@ -40,10 +43,24 @@ class MarketMovers:
         sectors = desk.ranked_groups("sector", "1D", minimum_size=rules.min_sector_members)
         sector_moves = tuple(s.move for s in sectors)
         several = len(sectors) > 1
+        gains = [self._mover(t) for t in leaders]
+        falls = [self._mover(t) for t in laggards]
+        decline_first = bool(gains and falls and abs(falls[0].move.value) > gains[0].move.value)
+        bars = [(f"{m.stock.short} ({m.stock.ticker})", m.move) for m in (*gains, *falls)]
+        chart = (
+            bar_chart(
+                plan.slug,
+                f"Biggest moves in the {facts.universe_name}, {apstyle.date(desk.as_of)}",
+                bars,
+                what=f"the session's biggest gains and declines in the {facts.universe_name}",
+            )
+            if bars
+            else None
+        )
         context = MoversContext(
             **desk.common(),
-            leaders=[self._mover(t) for t in leaders],
-            laggards=[self._mover(t) for t in laggards],
+            leaders=gains,
+            laggards=falls,
             lead_rank=desk.rank(leaders, "first", among, left_out),
             lag_rank=desk.rank(laggards, "last", among, left_out),
             universe_move=facts.group_return(UNIVERSE, "1D"),
@@ -56,8 +73,12 @@ class MarketMovers:
             worst_sector=sectors[-1] if several else None,
             worst_sector_rank=Ranking(sectors[-1].move, "last", sector_moves) if several else None,
             excluded=desk.exclusions(UNIVERSE, "1D"),
+            decline_first=decline_first,
+            chart=chart_view(chart),
         )
-        return Draft(context, self.kind)
+        return Draft(
+            context, self.kind, charts=[chart] if chart else [], chart_facts=[fact for _, fact in bars]
+        )
 
     def _mover(self, ticker: str) -> MoverView:
         desk, facts = self.desk, self.desk.facts

@@ -7,10 +7,11 @@ from typing import ClassVar
 
 from generator.facts import columns as col
 from generator.models import SourceRef
+from generator.writing.charts import bar_chart
 from generator.writing.editorial import Theme
 from generator.writing.render import Ranking
 from generator.writing.sources import source_ref
-from generator.writing.stories.base import ArticlePlan, Draft, StoryDesk, unflagged
+from generator.writing.stories.base import ArticlePlan, Draft, StoryDesk, chart_view, unflagged
 from generator.writing.stories.views import QuoteView, ThematicContext, ThemeMember, TopStock
 
 
@@ -32,7 +33,8 @@ class Thematic:
             tickers = tuple(t for t in theme.tickers if t in priced)
             if len(tickers) >= 2:
                 slug = f"{theme.id}-{desk.as_of.isoformat()}"
-                plans.append(ArticlePlan(self.kind, slug, theme.id, tickers))
+                weight = desk.trigger_rules.kinds.get(self.kind, 0.0)
+                plans.append(ArticlePlan(self.kind, slug, theme.id, tickers, newsworthiness=weight))
         return plans
 
     def draft(self, plan: ArticlePlan) -> Draft:
@@ -58,6 +60,18 @@ class Thematic:
         scores_among = tuple(m.score_facts["alpha"] for m in scored)
         has_basket = basket in facts.group_members
         leader, leader_rank, fell = self._basket_leader(basket) if has_basket else (None, None, None)
+        bars = [(f"{m.stock.short} ({m.stock.ticker})", m.year) for m in members if m.year is not None]
+        basket_move = facts.group_return(basket, "1Y") if has_basket else None
+        benchmark = facts.benchmark_return("1Y") if "1Y" in facts.windows else None
+        if basket_move is not None:
+            bars.append(("Theme basket, equal-weighted", basket_move))
+        if benchmark is not None:
+            bars.append((facts.benchmark_name, benchmark))
+        chart = (
+            bar_chart(plan.slug, f"{theme.title}: one-year returns", bars, what="one-year returns")
+            if len(bars) >= 2
+            else None
+        )
         context = ThematicContext(
             **desk.common(),
             theme=theme,
@@ -72,8 +86,11 @@ class Thematic:
             basket_leader=leader,
             basket_leader_rank=leader_rank,
             basket_fell=fell,
+            chart=chart_view(chart),
         )
-        return Draft(context, self.kind, quote_sources, [m.score for m in members])
+        charts = [chart] if chart else []
+        scores = [m.score for m in members]
+        return Draft(context, self.kind, quote_sources, scores, charts, [fact for _, fact in bars])
 
     def _basket_leader(self, basket: str):
         """The basket's best member over the year and how many fell: what an average can hide."""

@@ -101,6 +101,14 @@ class NotCounted(View):
 
 
 @record
+class ChartView(View):
+    """The chart a story carries: the file beside the article and its alt text."""
+
+    file: str
+    alt: str
+
+
+@record
 class Common(View):
     """What every article's template may use."""
 
@@ -248,6 +256,8 @@ class MoversContext(Common):
     worst_sector: GroupView | None
     worst_sector_rank: Ranking | None
     excluded: Exclusions | None
+    decline_first: bool  # the biggest decline is a larger move than the biggest gain: it leads
+    chart: ChartView | None
 
 
 @record
@@ -261,6 +271,9 @@ class CohortContext(Common):
     grouping: str  # "cohort" | "sector"
     since: dt.date
     until: dt.date
+    ytd: bool  # the period is the year so far (no editor's start date)
+    since_reason: str | None  # the editor's reason for the start date
+    chart: ChartView | None
     cohorts: list[GroupView]
     cohort_count: Fact
     leader: GroupView
@@ -300,3 +313,25 @@ class ThematicContext(Common):
     basket_leader: TopStock | None
     basket_leader_rank: Ranking | None
     basket_fell: Fact | None
+    chart: ChartView | None
+
+
+@record
+class ScoreMover(View):
+    stock: StockView
+    alpha: Change
+    lead_signal: Change | None  # the signal that moved most the way the score did
+
+
+@record
+class ScoreChangesContext(Common):
+    when: str  # "a session earlier", ...
+    since: dt.date
+    upgrades: list[ScoreMover]  # largest first
+    downgrades: list[ScoreMover]  # largest first
+    upgrade_rank: Ranking | None
+    downgrade_rank: Ranking | None
+    compared: Fact  # stocks scored in both runs
+    moved_up: Fact
+    moved_down: Fact
+    threshold: Fact
