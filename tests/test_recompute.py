@@ -133,7 +133,8 @@ class Outputs:
                 if parts[0] == "score" and (parts[2] == "alpha" or parts[2].startswith("signal.")):
                     self.scores[(parts[1], parts[2], sidecar.date)] = fact.value
 
-    def expected(self, fact, facts: dict) -> float | None:
+    def expected(self, fact, day: dt.date) -> float | None:
+        """An earlier score as that day's brief stated it; a change as today's brief's score minus it."""
         parts = fact.id.split(":")  # history:<ticker>:<key>:<date> or history:<ticker>:<key>:change:<date>
         ticker, key, since = parts[1], parts[2], dt.date.fromisoformat(parts[-1])
         before = self.scores.get((ticker, key, since))
@@ -141,8 +142,8 @@ class Outputs:
             return None
         if parts[3] != "change":
             return before
-        current = facts.get(f"score:{ticker}:{key}")
-        return None if current is None else current.value - before
+        current = self.scores.get((ticker, key, day))
+        return None if current is None else current - before
 
 
 def expected(raw: Raw, fact) -> float | None:
@@ -209,7 +210,7 @@ def check_run(out: Path, raw: Raw) -> tuple[int, list[str]]:
         facts = {fact.id: fact for fact in sidecar.facts}
         for fact in sidecar.facts:
             if fact.id.startswith("history:"):
-                value = outputs.expected(fact, facts)
+                value = outputs.expected(fact, sidecar.date)
                 if value is None:
                     wrong.append(f"{path.name}: {fact.id} has no earlier brief stating that score")
                     continue

@@ -40,11 +40,14 @@ class ScoreChanges:
             desk = self.desk
             found = {}
             seen: set[str] = set()
-            for ticker in desk.facts.stocks.index:
-                company = desk.names.company_key(ticker)
-                if company in seen or ticker not in desk.priced:
+            priced = desk.priced
+            for listed in desk.facts.stocks.index:
+                company = desk.names.company(listed)
+                leading = [t for t in company.tickers if t in priced]
+                ticker = leading[0] if leading else listed  # the class the company's brief leads with
+                if ticker in seen or ticker not in priced:
                     continue
-                seen.add(company)
+                seen.add(ticker)
                 composite = desk.scores.table.composite.get(ticker)
                 if composite is None or composite != composite:
                     continue

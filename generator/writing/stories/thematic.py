@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from generator.errors import ConfigError
 from generator.facts import columns as col
 from generator.models import SourceRef
 from generator.writing.charts import bar_chart
@@ -29,7 +30,13 @@ class Thematic:
         desk = self.desk
         priced = desk.priced
         plans = []
+        limit = desk.writer.rules.headline_max_chars
         for theme in desk.editorial.themes:
+            if len(theme.title) > limit:
+                raise ConfigError(
+                    f"editorial/themes.yaml: theme {theme.id!r}: title is {len(theme.title)} characters; "
+                    f"headlines may have {limit} (rules/writing.yaml headline_max_chars)"
+                )
             tickers = tuple(t for t in theme.tickers if t in priced)
             if len(tickers) >= 2:
                 slug = f"{theme.id}-{desk.as_of.isoformat()}"
