@@ -1,7 +1,8 @@
 """Golden end-to-end test over the bundled sample (fixed as-of date 2026-11-20).
 
-One article of each kind is kept verbatim (markdown and sidecar) in tests/golden/, and every output
-file is pinned by its SHA-256 in tests/golden/manifest.json, so any change to any article shows up.
+One article of each kind — and of a few brief structures (routine, news-led, record close) — is
+kept verbatim (markdown and sidecar) in tests/golden/, and every output file is pinned by its
+SHA-256 in tests/golden/manifest.json, so any change to any article shows up.
 After an intended change, refresh with one command and review the diff:
 
     python -m pytest tests/test_golden.py --update-golden
@@ -17,7 +18,9 @@ import pytest
 
 GOLDEN = Path(__file__).parent / "golden"
 EXAMPLES = {
-    "alpha_brief": "helix-microdevices-alpha-score-2026-11-20",
+    "alpha_brief": "helix-microdevices-alpha-score-2026-11-20",  # routine: a year against the benchmark
+    "alpha_brief (news)": "brightwell-silicon-alpha-score-2026-11-20",  # led by the day's headline
+    "alpha_brief (record)": "sorrel-biosciences-alpha-score-2026-11-20",  # a 52-week closing high
     "market_movers": "meridian-80-market-movers-2026-11-20",
     "cohort_performance": "cohort-performance-2026-11-20",
     "thematic": "gpu-infrastructure-asset-class-2026-11-20",
@@ -61,5 +64,5 @@ def test_output_matches_golden(sample_run, update_golden):
 
 def test_every_kind_is_written(sample_run):
     kinds = {a.kind for a in sample_run.articles}
-    assert kinds == set(EXAMPLES)
+    assert kinds == {kind.split(" ")[0] for kind in EXAMPLES}  # score_changes needs an earlier run
     assert len(sample_run.articles) >= 20

@@ -167,3 +167,33 @@ def test_the_cohort_story_states_its_period_and_why_it_starts_then(sample_run):
     period = "The period is the year so far: from Dec. 31, 2025, the last close of 2025, to the close of"
     assert f"{period} Nov. 20, 2026." in body
     assert all(f.start == dt.date(2025, 12, 31) for f in story.facts if f.id.endswith(":YTD"))
+
+
+def test_a_cross_of_the_moving_average_is_read_from_an_integer_column(tmp_path, monkeypatch):
+    """With every stock priced, the cross column stays NumPy integers (no NaN makes it float)."""
+    import numpy as np
+
+    from generator.market.sample.generate import write_sample
+    from generator.pipeline import prepare
+    from generator.writing.stories import AlphaBrief
+
+    snapshot = write_sample(tmp_path / "snap", n_tickers=12, years=1.5, seed=3)
+    desk = prepare(load_settings(snapshot=snapshot, out=tmp_path / "out", jobs=1, quiet=True))
+    facts = desk.newsroom.facts
+    ticker = str(facts.stocks.index[0])
+    since = facts.windows["3M"].start
+    real = facts.value
+
+    def crossed(name: str, column: str):
+        if name == ticker and column == "ma_cross":
+            return np.int64(1)
+        if name == ticker and column == "ma_since_date":
+            return since
+        return real(name, column)
+
+    monkeypatch.setattr(facts, "value", crossed)
+    brief = AlphaBrief(desk.newsroom)
+    plan = next(p for p in brief.plan() if p.subject == ticker)
+    assert "moving_average" in plan.triggers
+    context = brief.draft(plan).context
+    assert context.session.ma_cross == 1 and context.session.ma_since.value == since.toordinal()

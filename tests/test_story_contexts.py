@@ -11,6 +11,7 @@ not followed.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import types
 import typing
 from pathlib import Path
@@ -50,10 +51,13 @@ def strip_optional(tp):
 
 
 def fields_of(tp) -> dict[str, object] | None:
-    """Field name -> type of a template record, or None when `tp` is not one."""
+    """Field (or property) name -> type of a template record, or None when `tp` is not one."""
     tp = strip_optional(tp)
     if isinstance(tp, type) and issubclass(tp, View) and dataclasses.is_dataclass(tp):
-        return typing.get_type_hints(tp)
+        found = dict(typing.get_type_hints(tp))
+        for name, member in inspect.getmembers(tp, lambda m: isinstance(m, property)):
+            found[name] = typing.get_type_hints(member.fget).get("return", UNKNOWN)
+        return found
     return None
 
 

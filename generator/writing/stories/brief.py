@@ -12,6 +12,7 @@ from generator.models import SIGNALS, AlphaScore, SourceRef
 from generator.scoring import FUNDAMENTAL_SIGNALS, UNIVERSE_PEERS, ScoreFacts
 from generator.slugs import GENERATED_SLUG_LENGTH, slugify
 from generator.writing.changes import Change
+from generator.writing.context import Lazy
 from generator.writing.names import Company
 from generator.writing.news import LinkedHeadline, earlier_news, lead_news, news_of_the_day
 from generator.writing.newsworthiness import ROUTINE_ANGLES, TRIGGERS, Assessment, assess_stock
@@ -23,7 +24,6 @@ from generator.writing.stories.base import (
     StoryDesk,
     mentions_company,
     parse_date,
-    present,
     unflagged,
 )
 from generator.writing.stories.views import (
@@ -32,6 +32,7 @@ from generator.writing.stories.views import (
     NewsView,
     QuoteView,
     ScoreChangeView,
+    SectorMove,
     SessionView,
     SignalView,
     SplitView,
@@ -126,9 +127,14 @@ class AlphaBrief:
         earlier_view = self._news_view(earlier, desk.names.company(ticker)) if earlier else None
         news_sources = [source_ref(item.headline.source) for item in (linked, earlier) if item]
         changes = desk.history.changes(ticker, figures)
-        moves = {w: unflagged(facts.stock_return(ticker, w)) for w in BRIEF_WINDOWS}
+        moves = Lazy(BRIEF_WINDOWS, lambda w: unflagged(facts.stock_return(ticker, w)))
         sector_id = desk.sector_id(ticker)
-        sector_month = desk.group(sector_id, "1M") if sector_id else None
+        sector_return = facts.group_return(sector_id, "1M") if sector_id else None
+        sector_month = (
+            SectorMove(name=facts.group_members[sector_id].name, move=sector_return)
+            if sector_return
+            else None
+        )
         context = BriefContext(
             **desk.common(),
             stock=desk.stock(ticker),
@@ -145,9 +151,9 @@ class AlphaBrief:
             worst_names=apstyle.join(trailing) if trailing else None,
             worst_many=len(trailing) > 1,
             fundamental_signals=any(s.name in FUNDAMENTAL_SIGNALS for s in present_signals),
-            moves=present(moves),
+            moves=moves,
             relative_1y=unflagged(facts.stock_relative(ticker, "1Y")),
-            figures=present({c: facts.stock_figure(ticker, c) for c in BRIEF_FIGURES}),
+            figures=Lazy(BRIEF_FIGURES, lambda c: facts.stock_figure(ticker, c)),
             high_date=facts.value(ticker, "high_52w_date"),
             today={
                 f"{name}{suffix}": bool(facts.value(ticker, f"{name}{suffix}"))
@@ -155,7 +161,7 @@ class AlphaBrief:
                 for suffix in ("_today", "_new")
             },
             notable_volume=desk.notable_volume(ticker),
-            sector_month=sector_month if sector_month and sector_month.move is not None else None,
+            sector_month=sector_month,
             splits=[
                 SplitView(
                     date=split.date,
@@ -222,30 +228,9 @@ class AlphaBrief:
         )
 
     def _session(self, ticker: str) -> SessionView:
-        facts = self.desk.facts
-        up = facts.stock_figure(ticker, "up_streak")
-        down = facts.stock_figure(ticker, "down_streak")
-        streak = (
-            up if up is not None and up.value >= 2 else down if down is not None and down.value >= 2 else None
-        )
-        cross = facts.value(ticker, "ma_cross")
-        cross = int(cross) if isinstance(cross, (int, float)) and not pd.isna(cross) else 0
-        day = unflagged(facts.stock_return(ticker, "1D"))
-        return SessionView(
-            day=day,
-            benchmark_day=facts.benchmark_return("1D") if "1D" in facts.windows else None,
-            move_multiple=facts.stock_figure(ticker, "move_multiple") if day else None,
-            biggest_since=facts.stock_figure(ticker, "biggest_move_since_date") if day else None,
-            streak=streak,
-            streak_up=streak is up,
-            ma_long=facts.stock_figure(ticker, "ma_long"),
-            ma_days=self.desk.ma_days,
-            ma_cross=cross,
-            ma_since=facts.stock_figure(ticker, "ma_since_date") if cross else None,
-            volume_ratio=facts.stock_figure(ticker, "volume_ratio"),
-            volume=facts.stock_figure(ticker, "volume"),
-            relative_day=unflagged(facts.stock_relative(ticker, "1D")) if "1D" in facts.windows else None,
-        )
+        cross = self.desk.facts.value(ticker, "ma_cross")  # a NumPy integer, or a float NaN when unknown
+        cross = 0 if cross is None or pd.isna(cross) else int(cross)
+        return SessionView(facts=self.desk.facts, ticker=ticker, ma_days=self.desk.ma_days, ma_cross=cross)
 
     def _signal(self, name: str, alpha: AlphaScore, figures: ScoreFacts) -> SignalView:
         signal = alpha.signals.get(name)
@@ -265,12 +250,7 @@ class AlphaBrief:
         metrics = sorted(signal.metrics, key=lambda m: -m.rank if strong else m.rank)
         same_side = [m for m in metrics if (m.rank >= 50) == strong]
         drivers = [
-            DriverView(
-                label=m.label,
-                value=figures[f"metric.{m.name}"],
-                rank=figures[f"rank.{m.name}"],
-                peers=self._peers(m.peer_group),
-            )
+            DriverView(label=m.label, peers=self._peers(m.peer_group), metric=m.name, score_facts=figures)
             for m in (same_side or metrics)[:2]
         ]
         return SignalView(

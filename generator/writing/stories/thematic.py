@@ -68,6 +68,7 @@ class Thematic:
         has_basket = basket in facts.group_members
         leader, leader_rank, fell = self._basket_leader(basket) if has_basket else (None, None, None)
         bars = [(f"{m.stock.short} ({m.stock.ticker})", m.year) for m in members if m.year is not None]
+        bars.sort(key=lambda bar: -bar[1].value)  # the members best first, then basket and benchmark
         basket_move = facts.group_return(basket, "1Y") if has_basket else None
         benchmark = facts.benchmark_return("1Y") if "1Y" in facts.windows else None
         if basket_move is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from generator.models import AlphaScore, Fact
@@ -125,10 +126,20 @@ class Common(View):
 
 @record
 class DriverView(View):
+    """A measure behind a signal; its figures are built when a template states them."""
+
     label: str
-    value: Fact
-    rank: Fact
     peers: str
+    metric: str  # the metric's name, e.g. "earnings_yield"
+    score_facts: ScoreFacts
+
+    @property
+    def value(self) -> Fact:
+        return self.score_facts[f"metric.{self.metric}"]
+
+    @property
+    def rank(self) -> Fact:
+        return self.score_facts[f"rank.{self.metric}"]
 
 
 @record
@@ -177,23 +188,90 @@ class ScoreChangeView(View):
     since: dt.date
 
 
-@record
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class SessionView(View):
-    """What the last session means against the ones before it."""
+    """What the last session means against the ones before it; each figure is built when read.
 
-    day: Fact | None  # the session's return (None when flagged or unknown)
-    benchmark_day: Fact | None
-    move_multiple: Fact | None  # the move in multiples of the stock's typical daily move
-    biggest_since: Fact | None  # the last earlier session with a move as large the same way
-    streak: Fact | None  # sessions in a row the same way (two or more)
-    streak_up: bool
-    ma_long: Fact | None
+    (Not slotted: the figures are memoised per article in `memo`.)
+    """
+
+    facts: Any  # generator.facts.MarketFacts
+    ticker: str
     ma_days: Fact  # sessions in the long average (rules/facts.yaml)
     ma_cross: int  # +1 first close above it, -1 below, 0 neither
-    ma_since: Fact | None  # for a cross: the last earlier close on the same side
-    volume_ratio: Fact | None
-    volume: Fact | None
-    relative_day: Fact | None  # the session's return against the benchmark's
+    memo: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    def _once(self, key: str, build):
+        if key not in self.memo:
+            self.memo[key] = build()
+        return self.memo[key]
+
+    @property
+    def day(self) -> Fact | None:
+        """The session's return (None when flagged or unknown)."""
+        return self._once("day", lambda: _unflagged(self.facts.stock_return(self.ticker, "1D")))
+
+    @property
+    def benchmark_day(self) -> Fact | None:
+        return self._once("benchmark_day", lambda: self.facts.benchmark_return("1D"))
+
+    @property
+    def relative_day(self) -> Fact | None:
+        """The session's return against the benchmark's."""
+        return self._once("relative_day", lambda: _unflagged(self.facts.stock_relative(self.ticker, "1D")))
+
+    @property
+    def move_multiple(self) -> Fact | None:
+        """The move in multiples of the stock's typical daily move."""
+        return self._figure("move_multiple") if self.day else None
+
+    @property
+    def biggest_since(self) -> Fact | None:
+        """The last earlier session with a move as large the same way."""
+        return self._figure("biggest_move_since_date") if self.day else None
+
+    @property
+    def streak(self) -> Fact | None:
+        """Sessions in a row the same way, when two or more."""
+        up, down = self._figure("up_streak"), self._figure("down_streak")
+        return next((s for s in (up, down) if s is not None and s.value >= 2), None)
+
+    @property
+    def streak_up(self) -> bool:
+        streak = self.streak
+        return streak is not None and streak.id.endswith(":up_streak")
+
+    @property
+    def ma_long(self) -> Fact | None:
+        return self._figure("ma_long")
+
+    @property
+    def ma_since(self) -> Fact | None:
+        """For a cross: the last earlier close on the same side of the average."""
+        return self._figure("ma_since_date") if self.ma_cross else None
+
+    @property
+    def volume_ratio(self) -> Fact | None:
+        return self._figure("volume_ratio")
+
+    @property
+    def volume(self) -> Fact | None:
+        return self._figure("volume")
+
+    def _figure(self, column: str) -> Fact | None:
+        return self._once(column, lambda: self.facts.stock_figure(self.ticker, column))
+
+
+def _unflagged(fact: Fact | None) -> Fact | None:
+    return fact if fact is not None and not fact.flags else None
+
+
+@record
+class SectorMove(View):
+    """A sector's average return over a window, beside one of its stocks."""
+
+    name: str
+    move: Fact
 
 
 @record
@@ -212,13 +290,13 @@ class BriefContext(Common):
     worst_names: str | None
     worst_many: bool
     fundamental_signals: bool
-    moves: dict[str, Fact]  # window -> the stock's return, for the windows known and unflagged
+    moves: Mapping[str, Fact]  # window -> the stock's return, for the windows known and unflagged
     relative_1y: Fact | None
-    figures: dict[str, Fact]  # close, 52-week highs and lows, volume... for those known
+    figures: Mapping[str, Fact]  # close, 52-week highs and lows, volume... for those known
     high_date: dt.date | None
     today: dict[str, bool]  # e.g. closing_high_52w_today, closing_high_52w_new
     notable_volume: bool
-    sector_month: GroupView | None
+    sector_month: SectorMove | None
     splits: list[SplitView]
     quote: QuoteView | None
     lookback_days: int
