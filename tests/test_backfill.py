@@ -97,3 +97,11 @@ def test_every_figure_of_the_backfill_recomputes(backfilled):
     snapshot, out = backfilled
     checked, wrong = check_run(out, Raw(snapshot))
     assert checked > 2000 and wrong == []
+
+
+def test_the_backfills_sentences_say_what_their_facts_mean(backfilled):
+    """Every comparison sentence the history adds passes the claims, quotes and numbers rules."""
+    from tests.test_pipeline import check_articles
+
+    _, out = backfilled
+    assert len(check_articles(out)) > 5 * 90

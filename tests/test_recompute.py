@@ -231,6 +231,14 @@ def check_run(out: Path, raw: Raw) -> tuple[int, list[str]]:
                 number, decimals = display
                 if abs(abs(round(value, decimals)) - abs(number)) > 10**-decimals / 2 + 1e-9:
                     wrong.append(f"{path.name}: {fact.id} shows {fact.display}, raw data gives {value}")
+        for chart in sidecar.charts:
+            for series in chart.series:
+                if series.fact is None or not series.points:
+                    continue  # bars: each is a fact, checked above
+                checked += 1
+                wrong += [
+                    f"{path.name}: chart {chart.file} {problem}" for problem in path_problems(raw, series)
+                ]
         for claim in sidecar.claims:
             if claim.text and claim.text not in body.replace("**", ""):
                 wrong.append(f"{path.name}: claim {claim.text!r} is not in the article")
@@ -240,6 +248,24 @@ def check_run(out: Path, raw: Raw) -> tuple[int, list[str]]:
                 if (fact.value > 0) != rising:
                     wrong.append(f"{path.name}: {claim.text!r} on {fact.id} = {fact.display}")
     return checked, wrong
+
+
+def path_problems(raw: Raw, series) -> list[str]:
+    """A line's points: each session's cumulative return since the first, from the raw closes —
+    the mean over its members for a group, the benchmark's own for a benchmark (gaps carried at
+    most MAX_FILL sessions, as for every other figure)."""
+    days = pd.DatetimeIndex([pd.Timestamp(point.label) for point in series.points])
+    if (series.subject or "").startswith("benchmark:"):
+        closes = raw.benchmark[[series.subject.split(":", 1)[1]]]
+    else:
+        closes = raw.close[list(series.members)]
+    closes = closes.reindex(raw.benchmark.index).ffill(limit=MAX_FILL).reindex(days)
+    values = ((closes / closes.iloc[0] - 1) * 100).mean(axis=1).to_numpy()
+    return [
+        f"{series.id} on {day.date()} is {point.value}, raw data gives {value}"
+        for day, point, value in zip(days, series.points, values, strict=True)
+        if not np.isclose(value, point.value, rtol=1e-9, atol=1e-6)
+    ]
 
 
 def test_every_sample_figure_recomputes_from_the_raw_files(sample_run, sample_dir):
