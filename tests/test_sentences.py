@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import apstyle
 from generator.prose import sentences
 from generator.resources import resource_dir
 from generator.writing.phrasing import load_writing_rules
@@ -88,7 +89,7 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
                 continue  # a figure from old inputs; words such as "as quality leads" state none
             plain = (line.replace("*", "") for line in body.splitlines())
             paragraph = next((line for line in plain if claim["sentence"] in line), "")
-            if not any(_ap_date(f["inputs_as_of"]) in paragraph for f in stale):
+            if not any(apstyle.date(dt.date.fromisoformat(f["inputs_as_of"])) in paragraph for f in stale):
                 problems.append(
                     f"{name}: {claim['text']!r} rests on inputs of {stale[0]['inputs_as_of']}, undated"
                 )
@@ -99,25 +100,6 @@ def _days_old(fact: dict, article_date: str) -> int:
     if not fact.get("inputs_as_of"):
         return 0
     return (dt.date.fromisoformat(article_date) - dt.date.fromisoformat(fact["inputs_as_of"])).days
-
-
-def _ap_date(iso: str) -> str:
-    day = dt.date.fromisoformat(iso)
-    months = [
-        "Jan.",
-        "Feb.",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "Aug.",
-        "Sept.",
-        "Oct.",
-        "Nov.",
-        "Dec.",
-    ]
-    return f"{months[day.month - 1]} {day.day}, {day.year}"
 
 
 def test_sample_sentences_are_free_of_the_copy_desks_defects(sample_run):

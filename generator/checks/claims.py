@@ -82,31 +82,26 @@ class ClaimsSettings(BaseModel):
         return Phrases({"rising": self.after_rising, "falling": self.after_falling})
 
     @cached_property
-    def tone(self) -> Phrases:
-        return Phrases(
-            {
-                "last_place": self.last_place,
-                "first_place": self.first_place,
-                "strong_rise": self.strong_rise,
-                "strong_fall": self.strong_fall,
-                "ahead": self.ahead,
-                "behind": self.behind,
-                "contrast": self.contrast,
-            }
-        )
-
-    @cached_property
-    def words(self) -> dict[str, tuple[str, ...]]:
-        """Each tone list in lower case, for a substring test before any pattern runs."""
-        lists = {
+    def tone_lists(self) -> dict[str, list[str]]:
+        """The lists claims.contradiction weighs against each other, and the contrast words."""
+        return {
             "last_place": self.last_place,
             "first_place": self.first_place,
             "strong_rise": self.strong_rise,
             "strong_fall": self.strong_fall,
             "ahead": self.ahead,
             "behind": self.behind,
+            "contrast": self.contrast,
         }
-        return {name: tuple(p.lower() for p in phrases) for name, phrases in lists.items()}
+
+    @cached_property
+    def tone(self) -> Phrases:
+        return Phrases(self.tone_lists)
+
+    @cached_property
+    def words(self) -> dict[str, tuple[str, ...]]:
+        """Each tone list in lower case, for a substring test before any pattern runs."""
+        return {name: tuple(p.lower() for p in phrases) for name, phrases in self.tone_lists.items()}
 
     @cached_property
     def absent(self) -> Phrases:
