@@ -10,7 +10,13 @@ from pydantic import BaseModel
 
 from generator.checks.base import NoSettings, Rule
 from generator.checks.numbers import NumbersSettings, NumbersUntraced
-from generator.checks.quotes import QuoteMismatch, QuoteNoSource, QuotesSettings, SourcesMissing
+from generator.checks.quotes import (
+    QuoteMismatch,
+    QuoteNoSource,
+    QuotesSettings,
+    QuoteUnbalanced,
+    SourcesMissing,
+)
 from generator.checks.risk import (
     RiskAdvice,
     RiskCorporateAction,
@@ -27,6 +33,7 @@ from generator.checks.tables import TableLowInformation, TablesSettings
 RULES: tuple[type[Rule], ...] = (
     QuoteMismatch,
     QuoteNoSource,
+    QuoteUnbalanced,
     SourcesMissing,
     TableLowInformation,
     NumbersUntraced,
