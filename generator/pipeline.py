@@ -24,6 +24,7 @@ import pandas as pd
 
 from generator import __version__
 from generator.checks import Checker, load_rules
+from generator.checks.selection import configured_selection
 from generator.config import Settings
 from generator.facts import compute_facts, load_fact_rules
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
@@ -186,7 +187,8 @@ def prepare(settings: Settings) -> Desk:
         has_cohorts=bool(snapshot.cohorts),
         cohort_since=since,
     )
-    return Desk(settings, snapshot.manifest, newsroom, Checker(load_rules(rules_dir)), library)
+    checker = Checker(load_rules(rules_dir), configured_selection(settings))  # as `newsdesk check` would
+    return Desk(settings, snapshot.manifest, newsroom, checker, library)
 
 
 def build(settings: Settings, progress: ProgressCallback | None = None) -> RunResult:

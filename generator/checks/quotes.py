@@ -332,9 +332,11 @@ class SourcesMissing(Rule):
     """A source listed in the front matter is missing or unreadable.
 
     Why: quotes are checked against the listed files; a missing file means nothing can be checked,
-    and usually a wrong path. A `path` is read relative to the article and only when it stays inside
-    the article's folder or the folder `newsdesk check` runs from: an article from anyone must not
-    make the checker read, and quote back, a file elsewhere on the machine.
+    and usually a wrong path. A `path` is read relative to the article, and only when it resolves
+    (symlinks included) inside the project root — the folder of the configuration file, else the
+    git repository, else the article's folder — or a `sources-root` of the `[check]` table: an
+    article from anyone must not make the checker read, and quote back, a file elsewhere on the
+    machine. Sources may be `.txt`, `.md`, `.html` or `.pdf`.
 
     Bad::
 
