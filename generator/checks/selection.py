@@ -1,8 +1,9 @@
 """Which rules run on which article, and which files are not articles: the `[check]` table applied.
 
 Rules are selected as in ruff: `select` chooses the starting set (default `ALL`), `extend-select`
-adds to it, `ignore` removes from it; the command line's `--select`, `--extend-select` and
-`--ignore` then apply the same steps on top. `per-file-ignores` removes rules for the files its
+adds to it, `ignore` removes from it (within one layer the more specific selector wins, and ignore
+wins a tie); the command line's `--select`, `--extend-select` and `--ignore` then apply the same
+steps on top. `per-file-ignores` removes rules for the files its
 patterns match. A selector is a rule id (`quotes.mismatch`), a family (`quotes`) or `ALL`.
 
 Patterns (`exclude`, `per-file-ignores`) are gitignore patterns: one without a slash matches a file
@@ -33,29 +34,41 @@ _IDS = tuple(rule.id for rule in RULES)
 _FAMILIES = frozenset(rule.family() for rule in RULES)
 
 
-def expand(selectors: Iterable[str], *, where: str) -> frozenset[str]:
-    """The rule ids a list of selectors names; an unknown one is a ConfigError naming `where`."""
-    ids: set[str] = set()
+def specificity(selectors: Iterable[str], *, where: str) -> dict[str, int]:
+    """Each rule the selectors name, with the most specific way they name it: 0 for ALL, 1 for its
+    family, 2 for its id. An unknown selector is a ConfigError naming `where`."""
+    named: dict[str, int] = {}
     for selector in selectors:
         name = selector.strip()
+        family = name.removesuffix(".*")
         if name == ALL:
-            ids.update(_IDS)
+            level, ids = 0, _IDS
         elif name in _IDS:
-            ids.add(name)
-        elif name.removesuffix(".*") in _FAMILIES:
-            family = name.removesuffix(".*")
-            ids.update(rule_id for rule_id in _IDS if rule_id.split(".", 1)[0] == family)
+            level, ids = 2, (name,)
+        elif family in _FAMILIES:
+            level, ids = 1, tuple(rule_id for rule_id in _IDS if rule_id.split(".", 1)[0] == family)
         else:
             raise ConfigError(
                 f"{where}: unknown rule or family {selector!r} (see `newsdesk rules`; families: "
                 f"{', '.join(sorted(_FAMILIES))})"
             )
-    return frozenset(ids)
+        for rule_id in ids:
+            named[rule_id] = max(named.get(rule_id, -1), level)
+    return named
+
+
+def expand(selectors: Iterable[str], *, where: str) -> frozenset[str]:
+    """The rule ids a list of selectors names."""
+    return frozenset(specificity(selectors, where=where))
 
 
 @dataclass(frozen=True, slots=True)
 class SelectionStep:
-    """One layer of select / extend-select / ignore (the configuration's, or the command line's)."""
+    """One layer of select / extend-select / ignore (the configuration's, or the command line's).
+
+    Within a layer the more specific selector wins (`ignore = ["risk"]` with `extend-select =
+    ["risk.legal"]` keeps risk.legal), and at equal specificity ignore wins, as in ruff.
+    """
 
     select: Sequence[str] | None = None  # None: keep what the layer below chose
     extend_select: Sequence[str] = ()
@@ -63,10 +76,18 @@ class SelectionStep:
     where: str = "selection"  # names the layer in errors: a file's [check] table or the flags
 
     def apply(self, enabled: frozenset[str]) -> frozenset[str]:
-        if self.select is not None:
-            enabled = expand(self.select, where=f"{self.where} select")
-        enabled |= expand(self.extend_select, where=f"{self.where} extend-select")
-        return enabled - expand(self.ignore, where=f"{self.where} ignore")
+        chosen = specificity(self.select or (), where=f"{self.where} select")
+        for rule_id, level in specificity(self.extend_select, where=f"{self.where} extend-select").items():
+            chosen[rule_id] = max(chosen.get(rule_id, -1), level)
+        ignored = specificity(self.ignore, where=f"{self.where} ignore")
+        result = set() if self.select is not None else set(enabled)
+        for rule_id in _IDS:
+            wanted, unwanted = chosen.get(rule_id, -1), ignored.get(rule_id, -1)
+            if wanted > unwanted:
+                result.add(rule_id)
+            elif unwanted >= 0:
+                result.discard(rule_id)
+        return frozenset(result)
 
 
 class Patterns:

@@ -193,3 +193,13 @@ def test_folders_above_the_checked_tree_never_exclude_it(tmp_path, monkeypatch, 
     monkeypatch.chdir(tmp_path / "elsewhere")
     names = [Path(a["path"]).name for a in report([site], capsys)[1]["articles"]]
     assert names == ["a.md"]
+
+
+def test_within_one_layer_the_more_specific_selector_wins_and_ignore_wins_a_tie(tmp_path, capsys):
+    (tmp_path / "newsdesk.toml").write_text(
+        '[check]\nignore = ["risk", "style.disclosure"]\nextend-select = ["risk.legal", "style"]\n'
+    )
+    path = write(tmp_path / "a.md", "A lawsuit.\n")  # thin, legal, no disclosure
+    assert rules_of(report([path], capsys)[1]) == {"a.md": ["risk.legal"]}
+    tie = report([path], capsys, isolated=True, select=["risk.legal"], ignore=["risk.legal"])[1]
+    assert rules_of(tie) == {"a.md": []}

@@ -343,3 +343,23 @@ def test_run_quiet_prints_one_line(sample_run, capsys):
     assert out.startswith(
         f"newsdesk run: {len(sample_run.articles)} articles (fictional sample data): {expected}; "
     )
+
+
+def test_the_command_line_passes_every_flag_through(write_article, tmp_path):
+    """Each flag reaches run_check under its name (a typo in the CLI wiring would be ignored silently)."""
+    write_article(BAD + "A lawsuit.\n", sources=SOURCE, name="keep")
+    write_article(BAD, sources=SOURCE, name="skip")
+    (tmp_path / "newsdesk.toml").write_text('[check]\nignore = ["quotes"]\n')
+    target = tmp_path / "out" / "stats.json"
+    target.parent.mkdir()
+    done = newsdesk(
+        "check", str(tmp_path), "--isolated", "--exclude", "skip.md", "--ignore", "style", "--extend-select",
+        "style.disclosure", "--statistics", "--format", "json", "-o", str(target), "--exit-zero",
+        "--fail-on", "review", "--force-exclude",
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (0, ""), done.stderr
+    rows = {row["rule"]: row["count"] for row in json.loads(target.read_text())}
+    assert rows == {"quotes.mismatch": 1, "risk.legal": 1, "risk.thin": 1, "style.disclosure": 1}
+    config = newsdesk("check", str(tmp_path), "--config", str(tmp_path / "newsdesk.toml"), "--format", "json")
+    rules = {f["rule"] for a in json.loads(config.stdout)["articles"] for f in a["findings"]}
+    assert "quotes.mismatch" not in rules and config.returncode == 1
