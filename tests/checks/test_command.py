@@ -158,13 +158,13 @@ def test_rules_lists_every_rule_with_its_severity(capsys):
     assert "quotes.mismatch" in out and "error" in out
 
 
-def test_check_does_not_import_pandas_numpy_or_writing(publishable):
+def test_check_does_not_import_pandas_numpy_writing_or_the_source_parsers(publishable):
     article = publishable()
     code = (
         "import sys\n"
         "from generator.checks.command import run_check\n"
         f"run_check([{str(article)!r}], output_format='json')\n"
-        "heavy = {'pandas', 'numpy', 'generator.writing'} & set(sys.modules)\n"
+        "heavy = {'pandas', 'numpy', 'generator.writing', 'lxml', 'pypdf', 'pathspec'} & set(sys.modules)\n"
         "assert not heavy, heavy\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
