@@ -203,3 +203,17 @@ def test_within_one_layer_the_more_specific_selector_wins_and_ignore_wins_a_tie(
     assert rules_of(report([path], capsys)[1]) == {"a.md": ["risk.legal"]}
     tie = report([path], capsys, isolated=True, select=["risk.legal"], ignore=["risk.legal"])[1]
     assert rules_of(tie) == {"a.md": []}
+
+
+def test_rules_shows_the_configured_rules_folder_and_selection(tmp_path, monkeypatch, capsys):
+    from generator.checks.command import print_rules
+
+    rules = shutil.copytree(resource_dir("rules"), tmp_path / "policy")
+    (tmp_path / "newsdesk.toml").write_text('rules_dir = "policy"\n[check]\nignore = ["risk.thin"]\n')
+    monkeypatch.chdir(tmp_path)
+    print_rules(None)
+    out = capsys.readouterr().out
+    assert f"Rules ({rules})" in out
+    assert any("risk.thin" in line and "(not selected)" in line for line in out.splitlines())
+    print_rules(None, isolated=True)
+    assert "(not selected)" not in capsys.readouterr().out
