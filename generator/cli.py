@@ -34,19 +34,25 @@ def cli() -> None:
     """Write market news from a snapshot and refuse to publish what cannot be traced."""
 
 
+_config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Configuration file (newsdesk.toml, newsdesk.yaml or a pyproject.toml with [tool.newsdesk]) "
+    "instead of the closest one found walking up.",
+)
+_isolated_option = click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+
+
 @cli.command()
 @click.option(
     "--snapshot", type=_existing_dir, help="Snapshot folder (default: the bundled fictional sample)."
 )
 @click.option("--out", type=_any_path, help="Output folder (default: ./output).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Settings file (TOML or YAML).",
-)
-@click.option("--quiet", "-q", is_flag=True, default=None, help="No progress bar.")
+@_config_option
+@_isolated_option
+@click.option("--quiet", "-q", is_flag=True, default=None, help="No progress bar; one summary line.")
 @click.option("--as-of", "as_of", type=_DAY, help=_AS_OF_HELP)
 @click.option(
     "--now",
@@ -58,6 +64,7 @@ def run(
     out: Path | None,
     jobs: int | None,
     config_file: Path | None,
+    isolated: bool,
     quiet: bool | None,
     as_of,
     now: str | None,
@@ -67,10 +74,17 @@ def run(
     from generator.config import load_settings
     from generator.console import print_run_summary, progress_bar
 
-    settings = load_settings(config_file, snapshot=snapshot, out=out, jobs=jobs, quiet=quiet, now=now)
+    settings = load_settings(
+        config_file, isolated=isolated, snapshot=snapshot, out=out, jobs=jobs, quiet=quiet, now=now
+    )
     with progress_bar("writing articles", quiet=settings.quiet) as progress:
         result = pipeline.build(settings, progress=progress, as_of=as_of.date() if as_of else None)
     print_run_summary(result, quiet=settings.quiet)
+
+
+def _selectors(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeated and comma-separated values as one list: --ignore a,b --ignore c."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 @cli.command()
@@ -85,29 +99,63 @@ def run(
 )
 @click.option(
     "--fail-on",
-    default="block",
-    show_default=True,
     type=click.Choice(["block", "review"]),
-    help="Exit 1 when an article's verdict is at or above this.",
+    help="Exit 1 when an article's verdict is at or above this (default: fail-on in the configuration, "
+    "else block).",
 )
-@click.option("--fix", is_flag=True, help="Remove low-information tables in place.")
-@click.option("--rules", "rules_dir", type=_existing_dir, help="Rules folder (default: the bundled rules/).")
-def check(
-    paths: tuple[Path, ...], output_format: str, fail_on: str, fix: bool, rules_dir: Path | None
-) -> None:
-    """Check articles (files, folders or globs) against the publishing rules."""
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even when an article fails (2 still means a usage error)."
+)
+@click.option(
+    "--fix", is_flag=True, help="Remove low-information tables in place (from stdin: print the result)."
+)
+@click.option("--rules", "rules_dir", type=_existing_dir, help="Rules folder (default: the configured one).")
+@_config_option
+@_isolated_option
+@click.option(
+    "--select", multiple=True, metavar="RULES", help="Only these rules or families (comma-separated)."
+)
+@click.option(
+    "--extend-select", multiple=True, metavar="RULES", help="Rules or families to add to the selection."
+)
+@click.option("--ignore", multiple=True, metavar="RULES", help="Rules or families to leave out.")
+@click.option("--exclude", multiple=True, metavar="PATTERNS", help="More gitignore-style patterns to skip.")
+@click.option(
+    "--force-exclude", is_flag=True, help="Apply exclusions to files named on the command line too."
+)
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no verdict or summary lines.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list clean articles and the configuration used.")
+@click.option("--output-file", "-o", type=_any_path, help="Write the report to this file, not stdout.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour text output (auto: on a terminal, unless NO_COLOR is set or FORCE_COLOR forces it).",
+)
+@click.option("--stdin-filename", metavar="PATH", help="With '-': the path the article on stdin stands for.")
+def check(paths: tuple[Path, ...], quiet: bool, verbose: bool, **options) -> None:
+    """Check articles (files, folders or globs; '-' for stdin) against the publishing rules."""
     from generator.checks.command import run_check
 
-    sys.exit(run_check(paths, output_format=output_format, fail_on=fail_on, fix=fix, rules_dir=rules_dir))
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot be used together")
+    for name in ("select", "extend_select", "ignore", "exclude"):
+        options[name] = _selectors(options[name])
+    options["select"] = options["select"] or None  # not given: the configuration decides
+    sys.exit(run_check(paths, quiet=quiet, verbose=verbose, **options))
 
 
 @cli.command("rules")
-@click.option("--rules", "rules_dir", type=_existing_dir, help="Rules folder (default: the bundled rules/).")
-def list_rules(rules_dir: Path | None) -> None:
+@click.option("--rules", "rules_dir", type=_existing_dir, help="Rules folder (default: the configured one).")
+@_config_option
+@_isolated_option
+def list_rules(rules_dir: Path | None, config_file: Path | None, isolated: bool) -> None:
     """List every rule id with its severity and what it checks."""
     from generator.checks.command import print_rules
 
-    print_rules(rules_dir)
+    print_rules(rules_dir, config_file=config_file, isolated=isolated)
 
 
 @cli.command()

@@ -85,3 +85,12 @@ def swap_folder(staging: Path, final: Path) -> None:
         shutil.rmtree(retired, ignore_errors=True)
     else:
         staging.rename(final)
+
+
+def repository_root(folder: Path) -> Path | None:
+    """The closest folder at or above `folder` holding `.git` (a folder, or a file in a worktree)."""
+    folder = folder.absolute()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None

@@ -233,6 +233,8 @@ class Finding(_Record):
     message: str
     excerpt: str = ""
     passage: str | None = None  # quotes.mismatch: the closest source passage, for side-by-side review
+    end_line: int | None = None  # where the flagged text ends (end_column is just past its last character)
+    end_column: int | None = None
 
 
 class TableDrop(_Record):

@@ -24,6 +24,7 @@ from generator import __version__
 from generator.catalog import IndexEntry, public_entries
 from generator.changeset import output_lock
 from generator.checks import Checker, load_rules
+from generator.checks.selection import configured_selection
 from generator.config import Settings
 from generator.facts import MarketFacts, PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
 from generator.layout import Layout
@@ -212,7 +213,7 @@ def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
         universe_as_of=snapshot.manifest.universe_as_of,
         sub_industries_as_of=snapshot.manifest.sub_industries_as_of,
     )
-    checker = Checker(load_rules(rules_dir))
+    checker = Checker(load_rules(rules_dir), configured_selection(settings))  # as `newsdesk check` would
     info = snapshot_info(snapshot, facts.basis)
     return Desk(
         settings, snapshot.manifest, newsroom, checker, library, info, _companies(facts, newsroom.names)

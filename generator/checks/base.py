@@ -37,6 +37,7 @@ class Hit:
     excerpt: str = ""
     drop: TableDrop | None = None
     passage: str | None = None  # quotes.mismatch: the closest source passage
+    end: tuple[int, int] | None = None  # (line, column just past the end); default: the excerpt's end
 
 
 @dataclass(frozen=True, slots=True)

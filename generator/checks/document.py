@@ -35,6 +35,7 @@ class Block:
     text: str
     line: int  # file line of text[0]
     in_blockquote: bool
+    blockquote: int = 0  # which (outermost) blockquote holds it, counting from 1; 0 outside any
 
     def line_at(self, offset: int) -> int:
         return self.line + self.text.count("\n", 0, offset)
@@ -215,6 +216,7 @@ def _walk(tokens: list[Token], *, offset: int) -> tuple[list[Block], list[Table]
     tables: list[Table] = []
     comments: list[Comment] = []
     quote_depth = 0
+    blockquotes = 0
     parent = ""
     table: Table | None = None
     row: list[str] = []
@@ -222,6 +224,7 @@ def _walk(tokens: list[Token], *, offset: int) -> tuple[list[Block], list[Table]
         kind = token.type
         if kind == "blockquote_open":
             quote_depth += 1
+            blockquotes += quote_depth == 1
         elif kind == "blockquote_close":
             quote_depth -= 1
         elif kind in ("paragraph_open", "heading_open", "th_open", "td_open"):
@@ -244,7 +247,7 @@ def _walk(tokens: list[Token], *, offset: int) -> tuple[list[Block], list[Table]
             line = token.map[0] + offset + 1
             prose, plain = _inline_text(token.children or [], line, comments)
             block_kind = "cell" if parent in _CELL_PARENTS else parent.removesuffix("_open")
-            blocks.append(Block(block_kind, prose, line, quote_depth > 0))
+            blocks.append(Block(block_kind, prose, line, quote_depth > 0, blockquotes if quote_depth else 0))
             if parent in _CELL_PARENTS:
                 row.append(plain.strip())
     return blocks, tables, comments

@@ -20,7 +20,13 @@ from generator.checks.claims import (
     ClaimsStale,
 )
 from generator.checks.numbers import NumbersSettings, NumbersUntraced
-from generator.checks.quotes import QuoteMismatch, QuoteNoSource, QuotesSettings, SourcesMissing
+from generator.checks.quotes import (
+    QuoteMismatch,
+    QuoteNoSource,
+    QuotesSettings,
+    QuoteUnbalanced,
+    SourcesMissing,
+)
 from generator.checks.risk import (
     RiskAdvice,
     RiskCorporateAction,
@@ -38,6 +44,7 @@ RULES: tuple[type[Rule], ...] = (
     QuoteMismatch,
     QuoteNoSource,
     QuoteAttribution,
+    QuoteUnbalanced,
     SourcesMissing,
     TableLowInformation,
     NumbersUntraced,
