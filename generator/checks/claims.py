@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -141,7 +141,7 @@ class Phrases:
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Found]:
         end = len(text) if end is None else end
-        tokens = [(m.group(0).lower(), m.start(), m.end()) for m in self._WORD.finditer(text, start, end)]
+        tokens = [token for token in _tokens(text) if start <= token[1] and token[2] <= end]
         found = []
         index = 0
         while index < len(tokens):
@@ -158,6 +158,12 @@ class Phrases:
             found.append(Found(kind, first, final, text[first:final]))
             index = last + 1
         return found
+
+
+@lru_cache(maxsize=512)
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """A text's words, lower-cased, with their offsets: computed once however many lists look."""
+    return [(m.group(0).lower(), m.start(), m.end()) for m in Phrases._WORD.finditer(text)]
 
 
 def _spells(text: str, tokens: list[tuple[str, int, int]], index: int, words: tuple[str, ...]) -> bool:
