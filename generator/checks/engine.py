@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from generator.checks.base import Article, Hit, Rule
 from generator.checks.config import Rules
-from generator.checks.document import Parser
+from generator.checks.document import Document, Parser
 from generator.checks.registry import RULES
 from generator.checks.sources import ReadSource, SourceCache
 from generator.checks.suppression import Suppressions
@@ -88,18 +88,7 @@ class Checker:
                 kept.extend((rule, hit) for hit in rule.check(article))
         findings = tuple(
             sorted(
-                (
-                    Finding(
-                        rule=rule.id,
-                        severity=rule.severity,
-                        line=hit.line,
-                        column=hit.column,
-                        message=hit.message,
-                        excerpt=hit.excerpt,
-                        passage=hit.passage,
-                    )
-                    for rule, hit in kept
-                ),
+                (_finding(rule, hit, document) for rule, hit in kept),
                 key=lambda finding: (finding.line, finding.column, finding.rule),
             )
         )
@@ -119,6 +108,38 @@ class Checker:
             raise NewsdeskError(f"{path}: cannot read ({exc.strerror})") from None
         sidecar, problem = load_sidecar(path.with_suffix(".json"))
         return self.check(text, path=str(path), sidecar=sidecar, sidecar_problem=problem)
+
+
+def _finding(rule: Rule, hit: Hit, document: Document) -> Finding:
+    """A rule's hit as a located finding with its structured data; without an explicit end, it
+    ends where its excerpt does on the start line, else at the end of that line."""
+    if hit.end is not None:
+        end_line, end_column = hit.end
+    else:
+        raw = document.lines[hit.line - 1] if 0 < hit.line <= len(document.lines) else ""
+        found = raw.find(hit.excerpt, hit.column - 1) if hit.excerpt else -1
+        end_line = hit.line
+        end_column = (
+            found + len(hit.excerpt) + 1 if found == hit.column - 1 else max(len(raw) + 1, hit.column)
+        )
+    closest = hit.closest
+    return Finding(
+        rule=rule.id,
+        severity=rule.severity,
+        line=hit.line,
+        column=hit.column,
+        message=hit.message,
+        excerpt=hit.excerpt,
+        source=closest.source if closest else hit.source,
+        similarity=closest.similarity if closest else None,
+        quoted=closest.quoted if closest else None,
+        quoted_changes=closest.quoted_changes if closest else (),
+        passage_changes=closest.passage_changes if closest else (),
+        facts=hit.facts,
+        passage=closest.passage if closest else hit.passage,
+        end_line=end_line,
+        end_column=end_column,
+    )
 
 
 def load_sidecar(path: Path) -> tuple[Sidecar | None, str | None]:

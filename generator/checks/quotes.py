@@ -18,13 +18,15 @@ from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.checks.base import Article, Hit, Rule
+from generator.checks.base import Article, Closest, Hit, Rule
 from generator.checks.document import Block
+from generator.checks.quote_diff import changed_ranges
 from generator.checks.sources import SourceIndex, normalize_text
 
 _SPAN = re.compile(r"[“\"]([^“”\"]+)[”\"]")
 _ELLIPSIS = re.compile(r"\s*\.(?:\s?\.){2,}\s*")
 _BRACKET = re.compile(r"\[[^\[\]]*\]")
+_WRITTEN_ELLIPSIS = re.compile(r"\s*(?:…|\.(?:\s?\.){2,})\s*")  # before NFKC turns … into ...
 _WORDS = re.compile(r"[^\W_]\S*")  # one match per whitespace-separated token holding a letter or digit
 _EXCERPT_CHARS = 160
 
@@ -66,6 +68,7 @@ class Quote:
     status: str  # "verified" | "mismatch" | "no_source"
     message: str = ""
     passage: str | None = None  # for a mismatch: the closest passage in the listed sources
+    closest: Closest | None = None  # ... with its source, similarity and the words that differ
 
     @property
     def excerpt(self) -> str:
@@ -100,8 +103,16 @@ def verify_quotes(article: Article) -> list[Quote]:
             quote.status = "verified"
         else:
             quote.status = "mismatch"
-            quote.message, quote.passage = _explain(parts, readable)
+            quote.message, quote.closest = _explain(quote.text, parts, readable)
+            quote.passage = quote.closest.passage if quote.closest else None
     return quotes
+
+
+def quote_end(article: Article, quote: Quote) -> tuple[int, int]:
+    """(file line, column just past the quote's closing mark): where a review page's mark ends."""
+    block = quote.block
+    line, column = article.document.locate(block, max(quote.end - 1, quote.start), 1)
+    return line, column + 1
 
 
 def _spans(block: Block) -> Iterable[tuple[int, int, str, int]]:
@@ -207,7 +218,9 @@ def _first_letter_free(literal: str) -> str:
     return re.escape(first) + rest
 
 
-def _explain(parts: list[Part], indexes: list[tuple[str, SourceIndex]]) -> tuple[str, str | None]:
+def _explain(
+    text: str, parts: list[Part], indexes: list[tuple[str, SourceIndex]]
+) -> tuple[str, Closest | None]:
     """One line that lets an editor fix the quote, and the closest passage (for side-by-side review)."""
     found = [any(part.find(index.text) is not None for _, index in indexes) for part in parts]
     if all(found):
@@ -227,7 +240,10 @@ def _explain(parts: list[Part], indexes: list[tuple[str, SourceIndex]]) -> tuple
         f"{what} does not match the listed sources; closest passage in {source_id} "
         f'({similarity}% similar): "{passage}"'
     )
-    return message, passage
+    written = [p for p in _WRITTEN_ELLIPSIS.split(text) if _BRACKET.sub("", p).strip()]
+    quoted = written[missing] if len(written) == len(parts) else literal
+    quoted = " ".join(quoted.split())
+    return message, Closest(source_id, passage, similarity, quoted, *changed_ranges(quoted, passage))
 
 
 class QuoteMismatch(Rule):
@@ -250,7 +266,14 @@ class QuoteMismatch(Rule):
     def check(self, article: Article) -> Iterable[Hit]:
         for quote in article.analysis(verify_quotes):
             if quote.status == "mismatch":
-                yield Hit(quote.line, quote.column, quote.message, quote.excerpt, passage=quote.passage)
+                yield Hit(
+                    quote.line,
+                    quote.column,
+                    quote.message,
+                    quote.excerpt,
+                    closest=quote.closest,
+                    end=quote_end(article, quote),
+                )
 
 
 class QuoteNoSource(Rule):
@@ -278,6 +301,7 @@ class QuoteNoSource(Rule):
                     quote.column,
                     "this quote cannot be checked: the article lists no readable source",
                     quote.excerpt,
+                    end=quote_end(article, quote),
                 )
 
 
