@@ -67,7 +67,7 @@ SECURITY_HEADERS = {
     ),
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # so a form's POST carries this server's Origin, and nothing leaves
     "cache-control": "no-store",
 }
 
@@ -335,7 +335,9 @@ class _Desk:
             draft = _field(form, "text", keep_lines=True) if action == "edit" else None
             return await self._article(request, entry, error=str(exc), draft=draft, status=409)
         if action in ("approve", "reject"):
-            target = "/?" + urlencode({"done": f"{action}d", "slug": entry.slug})
+            target = "/?" + urlencode(
+                {"done": {"approve": "approved", "reject": "rejected"}[action], "slug": entry.slug}
+            )
         else:
             target = f"/articles/{entry.slug}?done={action}"
         response = RedirectResponse(target, status_code=303)

@@ -35,7 +35,7 @@ def review_page(tmp_path_factory):
     return path, held
 
 
-def test_review_page_shows_held_articles_and_their_marked_findings(browser_context, review_page, tmp_path):
+def test_review_page_shows_held_articles_and_their_marked_findings(browser_context, review_page, screenshot):
     path, held = review_page
     assert held, "the bundled sample holds stories for an editor"
     page = browser_context.new_page()
@@ -66,15 +66,12 @@ def test_review_page_shows_held_articles_and_their_marked_findings(browser_conte
         "transparent",
     )
 
-    shot = tmp_path / "review-page.png"
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
-    keep_artifact(shot)
+    assert screenshot(page, "review-page").stat().st_size > 10_000
     assert all(url.startswith("file://") for url in requests), requests  # self-contained: no server
     page.close()
 
 
-def test_review_page_fits_a_phone(browser_context, review_page, tmp_path):
+def test_review_page_fits_a_phone(browser_context, review_page, screenshot):
     """At 375 pixels wide, with every article open, nothing is wider than the screen."""
     path, _ = review_page
     page = browser_context.new_page()
@@ -86,14 +83,5 @@ def test_review_page_fits_a_phone(browser_context, review_page, tmp_path):
     table = page.locator("table.by-rule")
     box = table.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375  # the rules table is whole
-    shot = tmp_path / "review-page-phone.png"
-    page.screenshot(path=str(shot), full_page=False)
-    keep_artifact(shot)
+    screenshot(page, "review-page-phone", full_page=False)
     page.close()
-
-
-def keep_artifact(shot: Path) -> None:
-    artifacts = os.environ.get("NEWSDESK_TEST_ARTIFACTS")
-    if artifacts:
-        Path(artifacts).mkdir(parents=True, exist_ok=True)
-        shutil.copy2(shot, Path(artifacts) / shot.name)
