@@ -292,6 +292,62 @@ def test_page_escapes_what_it_inserts_and_needs_nothing_external():
     assert not re.search(r'(?:src|href)="(?:https?:)?//', page) and "<link" not in page and "<img" not in page
 
 
+def test_marks_come_from_the_recorded_span_whatever_the_message_says():
+    line = "Shares of the maker of quick links rose on the news."
+    at = line.index("quick links")
+    spanned = Finding(
+        rule="risk.legal",
+        severity=Severity.REVIEW,
+        line=7,
+        column=at + 1,
+        end_line=7,
+        end_column=at + 1 + len("quick links"),
+        message="reworded: nothing here to parse",
+        excerpt="something else entirely",
+    )
+    page = render_one(f"# T\n\n{line}\n", findings=[spanned])
+    assert marks(page, "risk-legal") == ["quick links"]
+
+
+def test_a_misquote_is_diffed_from_the_finding_data_not_its_message():
+    quote = "“Links are as quick as chips,” she said."
+    finding = Finding(
+        rule="quotes.mismatch",
+        severity=Severity.ERROR,
+        line=7,
+        column=1,
+        end_line=7,
+        end_column=quote.index(",”") + 3,
+        message="reworded: no passage, no similarity, no source in these words",
+        excerpt="Links are as quick as chips,",
+        source="release",
+        similarity=88,
+        quoted="Links are as quick as chips,",
+        quoted_changes=((13, 18),),
+        passage="Links are as fast as chips.",
+        passage_changes=((13, 17),),
+    )
+    page = render_one(f"# T\n\n{quote}\n", findings=[finding])
+    diff = re.search(r'<section class="quote-diff".*?</section>', page, re.S).group(0)
+    assert "<del>quick</del>" in diff and "<ins>fast</ins>" in diff and diff.count("<del>") == 1
+    assert "Closest passage in release (88% similar)" in diff
+    assert marks(page, "quotes-mismatch") == ["“Links are as quick as chips,”"]
+
+
+def test_a_long_span_across_lines_and_emphasis_stays_well_nested():
+    body = "# T\n\nThe first *line of\nthe paragraph* ends here.\n"
+    finding = Finding(
+        rule="risk.advice", severity=Severity.REVIEW, line=7, column=5, end_line=8, end_column=14,
+        message="m", excerpt="first",
+    )  # fmt: skip
+    page = render_one(body, findings=[finding])
+    section = page[page.index('<section class="article-body">') :]
+    checker = _Nesting()
+    checker.feed(section[: section.index("</section>") + len("</section>")])
+    assert checker.stack == []
+    assert " ".join("".join(marks(section, "risk-advice")).split()) == "first line of the paragraph"
+
+
 # --------------------------------------------------------------------------------------------- approve
 
 

@@ -192,7 +192,7 @@ def recheck(
                 _keep_version(layout, entry, before.content_hash, on_disk, changes)
             _keep_version(layout, entry, new_hash, checked, changes)
         placed = _commit(layout, settings, entries, position, placed, changes)
-    outcome = ActionResult(placed, article.sidecar, action, before.verdict)
+    outcome = ActionResult(placed, _written_sidecar(layout, placed), action, before.verdict)
     _notify(recorder, out_dir, outcome)
     return outcome
 
@@ -263,7 +263,7 @@ def approve(
             config=SiteConfig.from_settings(settings),
         )
         placed = _commit(layout, settings, entries, position, placed, changes)
-    outcome = ActionResult(placed, article.sidecar, action, sidecar.verdict)
+    outcome = ActionResult(placed, _written_sidecar(layout, placed), action, sidecar.verdict)
     _notify(recorder, out_dir, outcome)
     return outcome
 
@@ -332,7 +332,7 @@ def reject(
             config=SiteConfig.from_settings(settings),
         )
         placed = _commit(layout, settings, entries, position, placed, changes)
-    outcome = ActionResult(placed, article.sidecar, action, sidecar.verdict)
+    outcome = ActionResult(placed, _written_sidecar(layout, placed), action, sidecar.verdict)
     _notify(recorder, out_dir, outcome)
     return outcome
 
@@ -538,6 +538,11 @@ def _commit(
 
         write_review_page(layout.out)
     return placed
+
+
+def _written_sidecar(layout: Layout, entry: IndexEntry) -> Sidecar:
+    """The sidecar as the action left it on disk (with the release and approval it was placed with)."""
+    return Sidecar.model_validate_json((layout.out / entry.path).with_suffix(".json").read_bytes())
 
 
 def _notify(recorder: ActionRecorder | None, out_dir: Path, outcome: ActionResult) -> None:

@@ -7,10 +7,6 @@ under the test's tmp_path and copied to $NEWSDESK_TEST_ARTIFACTS when that is se
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from generator.catalog import read_index
