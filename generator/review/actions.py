@@ -11,7 +11,8 @@ The terminal commands and `newsdesk serve` call these functions and nothing else
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -81,10 +82,6 @@ class ActionResult:
     sidecar: Sidecar
     action: EditorAction
     verdict_before: Verdict | None
-
-    @property
-    def public(self) -> bool:
-        return self.entry.public
 
 
 # ------------------------------------------------------------------------------------------- recheck
@@ -389,25 +386,14 @@ def _keep_version(layout: Layout, entry: IndexEntry, digest: str, text: str, cha
 # ------------------------------------------------------------------------------------------- helpers
 
 
-class _editing:
-    """The output folder's lock, held for one action, after checking it is a newsdesk output."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
-        self._lock = output_lock(out_dir)
-
-    def __enter__(self) -> None:
-        require_output(self.out_dir)  # before the lock, which would create the folder and its lock file
-        self._lock.__enter__()
-        try:
-            require_output(self.out_dir)
-            clear_leftovers(Layout(self.out_dir))
-        except BaseException:
-            self._lock.__exit__(None, None, None)
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self._lock.__exit__(*exc)
+@contextmanager
+def _editing(out_dir: Path) -> Iterator[None]:
+    """The output folder's lock, held for one action, once the folder is known to be a newsdesk output."""
+    require_output(out_dir)  # before the lock, which would create the folder and its lock file
+    with output_lock(out_dir):
+        require_output(out_dir)
+        clear_leftovers(Layout(out_dir))
+        yield
 
 
 def _position(layout: Layout, entries: Sequence[IndexEntry], target: str) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from generator.catalog import IndexEntry
 from generator.files import atomic_write
 from generator.layout import Layout
 from generator.models import Finding, TableDrop
@@ -71,7 +72,7 @@ class ArticleView:
     drops: list[DropView] = field(default_factory=list)
 
     @property
-    def entry(self):
+    def entry(self) -> IndexEntry:
         return self.item.entry
 
 

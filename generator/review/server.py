@@ -27,6 +27,7 @@ import re
 import secrets
 import socket
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -54,6 +55,7 @@ TOKEN_COOKIE = "newsdesk_token"
 EDITOR_COOKIE = "newsdesk_editor"
 MAX_FORM_BYTES = 2_000_000  # an article's markdown and a note: far more than any edit needs
 _HASH = re.compile(r"^[0-9a-f]{64}$")
+_ACTIONS = {"edit": "edited", "recheck": "rechecked", "approve": "approved", "reject": "rejected"}
 _DONE = {
     "edited": "Saved and re-checked.",
     "rechecked": "Re-checked.",
@@ -290,7 +292,7 @@ class _Desk:
         right = by_hash.get(end) if _HASH.match(end) else found[-1]
         left = by_hash.get(start) if _HASH.match(start) else (found[-2] if len(found) > 1 else found[-1])
         if left is None or right is None:
-            return _error(request, self, f"{entry.slug}: no such version", status=404)
+            return self._error(request, f"{entry.slug}: no such version", status=404)
         rows = line_diff(left.text or "", right.text or "")
         return self._render(
             request, "diff.html.j2", entry=entry, versions=found, rows=rows, left=left, right=right
@@ -299,47 +301,36 @@ class _Desk:
     # -- actions
 
     async def act(self, request: Request) -> Response:
+        """One POSTed action, done by generator.review.actions; then back to a page (303)."""
         action = request.path_params["action"]
-        if action not in ("edit", "recheck", "approve", "reject"):
-            return _error(request, self, f"no such action: {action!r}", status=404)
+        if action not in _ACTIONS:
+            return self._error(request, f"no such action: {action!r}", status=404)
         entry = await self._entry(request.path_params["slug"])
         form = await request.form(max_part_size=MAX_FORM_BYTES)
         refused = self._refuse_forged(request, form)
         if refused is not None:
             return refused
         by = str(form.get("by") or "").strip()
-        settings = self.config.settings
+        settings, slug, recorder = self.config.settings, entry.slug, self._recorder()
+        note = _field(form, "note")
+        draft = _field(form, "text", keep_lines=True) if action == "edit" else None
+        call = {
+            "approve": partial(actions.approve, settings, slug, by=by, note=note, recorder=recorder),
+            "reject": partial(
+                actions.reject, settings, slug, by=by, reason=_field(form, "reason") or "", recorder=recorder
+            ),
+            "recheck": partial(actions.recheck, settings, slug, by=by, note=note, recorder=recorder),
+            "edit": partial(actions.recheck, settings, slug, by=by, text=draft, note=note, recorder=recorder),
+        }[action]
         try:
-            if action == "approve":
-                await run_in_threadpool(
-                    actions.approve,
-                    settings,
-                    entry.slug,
-                    by=by,
-                    note=_field(form, "note"),
-                    recorder=self._recorder(),
-                )
-            elif action == "reject":
-                await run_in_threadpool(
-                    actions.reject, settings, entry.slug, by=by, reason=_field(form, "reason") or "",
-                    recorder=self._recorder(),
-                )  # fmt: skip
-            else:
-                text = _field(form, "text", keep_lines=True) if action == "edit" else None
-                result = await run_in_threadpool(
-                    actions.recheck, settings, entry.slug, by=by, text=text, note=_field(form, "note"),
-                    recorder=self._recorder(),
-                )  # fmt: skip
-                action = "edited" if result.action.action == "edit" else "rechecked"
+            result = await run_in_threadpool(call)
         except NewsdeskError as exc:
-            draft = _field(form, "text", keep_lines=True) if action == "edit" else None
             return await self._article(request, entry, error=str(exc), draft=draft, status=409)
+        done = _ACTIONS[action] if action != "edit" or result.action.action == "edit" else "rechecked"
         if action in ("approve", "reject"):
-            target = "/?" + urlencode(
-                {"done": {"approve": "approved", "reject": "rejected"}[action], "slug": entry.slug}
-            )
+            target = "/?" + urlencode({"done": done, "slug": slug})
         else:
-            target = f"/articles/{entry.slug}?done={action}"
+            target = f"/articles/{slug}?done={done}"
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(EDITOR_COOKIE, by[:200], httponly=True, samesite="strict")
         return response
@@ -347,11 +338,11 @@ class _Desk:
     # -- helpers
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
-        return _error(request, self, str(exc), status=404)
+        return self._error(request, str(exc), status=404)
 
     async def failed(self, request: Request, exc: Exception) -> Response:
         """A problem with the output folder (an unreadable index, say): one line, not a traceback."""
-        return _error(request, self, str(exc), status=500)
+        return self._error(request, str(exc), status=500)
 
     def _recorder(self) -> actions.ActionRecorder | None:
         return actions.recorder_for(self.config.settings)
@@ -425,6 +416,9 @@ class _Desk:
             response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict")
         return response
 
+    def _error(self, request: Request, message: str, *, status: int) -> Response:
+        return self._render(request, "error.html.j2", message=message, status=status)
+
     def _csrf(self, session: str) -> str:
         return hmac.new(self.config.secret, session.encode(), hashlib.sha256).hexdigest()
 
@@ -432,16 +426,12 @@ class _Desk:
         """403 unless the form carries this session's CSRF token and any Origin is this server."""
         origin = request.headers.get("origin")
         if origin is not None and origin != f"{request.url.scheme}://{request.headers.get('host', '')}":
-            return _error(request, self, "refused: the request comes from another site", status=403)
+            return self._error(request, "refused: the request comes from another site", status=403)
         session = request.cookies.get(SESSION_COOKIE, "")
         given = str(form.get("csrf") or "")
         if not session or not hmac.compare_digest(given.encode(), self._csrf(session).encode()):
-            return _error(
-                request,
-                self,
-                "refused: the form's CSRF token is missing or stale; reload the page",
-                status=403,
-            )
+            message = "refused: the form's CSRF token is missing or stale; reload the page"
+            return self._error(request, message, status=403)
         return None
 
 
@@ -458,10 +448,6 @@ def _field(form: FormData, name: str, *, keep_lines: bool = False) -> str | None
     if not isinstance(value, str):
         return None
     return value if keep_lines else value.strip() or None
-
-
-def _error(request: Request, desk: _Desk, message: str, *, status: int) -> Response:
-    return desk._render(request, "error.html.j2", message=message, status=status)
 
 
 @dataclass(frozen=True)
