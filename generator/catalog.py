@@ -38,6 +38,8 @@ class IndexEntry:
     content_hash: str | None = None
     embargo_until: dt.datetime | None = None
     release: Release | None = None
+    rejected: bool = False  # an editor decided not to publish it (the sidecar says who and why)
+    newsworthiness: float | None = None  # how newsworthy the story is, when the run rates it
 
     @property
     def released(self) -> bool:

@@ -206,9 +206,21 @@ def score(
 )
 def review(output: Path | None, as_html: bool) -> None:
     """List held and blocked articles with the reasons."""
-    from generator.review import run_review
+    from generator.review.commands import run_review
 
     run_review(output, as_html=as_html)
+
+
+@cli.command()
+@click.argument("target", metavar="PATH|SLUG")
+@click.option("--out", type=_any_path, help="Output folder (default: the one PATH is in, else ./output).")
+@click.option("--by", "editor", help="Who re-checks (default: the current user).")
+@click.option("--note", help="What was changed, for the article's record.")
+def recheck(target: str, out: Path | None, editor: str | None, note: str | None) -> None:
+    """Check an edited article again and publish or hold it by its new verdict."""
+    from generator.review.commands import run_recheck
+
+    run_recheck(target, out=out, editor=editor, note=note)
 
 
 @cli.command()
@@ -218,9 +230,42 @@ def review(output: Path | None, as_html: bool) -> None:
 @click.option("--by", "editor", help="Who approves (default: the current user).")
 def approve(slug: str, note: str | None, out: Path | None, editor: str | None) -> None:
     """Release a held article: move it from the desk to the site and its feeds."""
-    from generator.review import run_approve
+    from generator.review.commands import run_approve
 
     run_approve(slug, note=note, out=out, editor=editor)
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--reason", required=True, help="Why the article is not to be published.")
+@click.option("--out", type=_any_path, help="Output folder (default: ./output).")
+@click.option("--by", "editor", help="Who rejects (default: the current user).")
+def reject(slug: str, reason: str, out: Path | None, editor: str | None) -> None:
+    """Decide not to publish a held or blocked article (it leaves the queue, stays on the desk)."""
+    from generator.review.commands import run_reject
+
+    run_reject(slug, reason=reason, out=out, editor=editor)
+
+
+@cli.command()
+@click.argument("output", required=False, type=_any_path)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; any but loopback needs a token.",
+)
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one)."
+)
+@click.option(
+    "--by", "editor", help="The name actions are recorded under by default (default: the current user)."
+)
+def serve(output: Path | None, host: str, port: int, editor: str | None) -> None:
+    """The editor's desk in a browser: review, edit, re-check, approve and reject."""
+    from generator.review.commands import run_serve
+
+    run_serve(output, host=host, port=port, editor=editor)
 
 
 @cli.command()

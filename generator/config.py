@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     now: AwareDatetime | None = Field(
         default=None, description="the moment embargoes are judged against (default: the clock at start)"
     )
+    serve_token: str | None = Field(
+        default=None,
+        min_length=16,
+        description="the token `newsdesk serve` asks of every request (default: one made up at start "
+        "when it listens beyond loopback)",
+    )
 
     @property
     def author(self) -> str:

@@ -3,7 +3,8 @@
     <out>/site/   what readers may see: published and approved articles with their sources and
                   sidecars, pages, feeds, ninjs, the news sitemap. Serve this folder as it is.
     <out>/desk/   what only the desk sees: held, blocked and embargoed drafts, the index of every
-                  article and verdict, the review page, run records (they name local paths).
+                  article and verdict, the review page, run records (they name local paths),
+                  and the texts of articles before and after an editor changed them (versions/).
 
 Both halves are written under one lock (`<out>/.newsdesk.lock`) by generator/publish.py.
 """
@@ -20,6 +21,7 @@ DESK: Place = "desk"
 INDEX_FILE = "index.json"
 REVIEW_PAGE = "review.html"
 RUNS_DIR = "runs"
+VERSIONS_DIR = "versions"
 LOCK_FILE = ".newsdesk.lock"
 SOURCES_DIR = "sources"
 # What an older newsdesk wrote at the top of the output folder, before site/ and desk/ existed.
@@ -60,6 +62,10 @@ class Layout:
 
     def article(self, place: Place, date: str, slug: str, suffix: str = ".md") -> Path:
         return self.date_folder(place, date) / f"{slug}{suffix}"
+
+    def version(self, date: str, slug: str, content_hash: str) -> Path:
+        """An earlier text of an article an editor changed, kept on the desk for diffs."""
+        return self.desk / VERSIONS_DIR / f"{date}.{slug}.{content_hash}.md"
 
     def run_record(self, date: str) -> Path:
         return self.desk / RUNS_DIR / f"{date}.json"

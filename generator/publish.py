@@ -27,7 +27,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -47,7 +47,8 @@ from generator.site.feeds import ARCHIVE_DIR
 from generator.site.ninjs import NINJS_SUFFIX, render_document, story_document
 from generator.site.pages import ArticlePage, article_body, first_paragraph, render_article_page
 
-STATE_KEYS = ("verdict", "draft", "status", "approved")
+ARTICLE_SUFFIXES = (".md", ".html", ".json", NINJS_SUFFIX)  # the files one article has in its folder
+STATE_KEYS = ("verdict", "draft", "status", "approved", "rejected")
 
 
 # ------------------------------------------------------------------------------------- the article
@@ -112,7 +113,7 @@ def without_state(text: str) -> str:
     return "\n".join(lines) + body
 
 
-def with_state(text: str, *, verdict: Verdict, public: bool, approved: bool) -> str:
+def with_state(text: str, *, verdict: Verdict, public: bool, approved: bool, rejected: bool = False) -> str:
     """The article with its publishing state at the end of the front matter.
 
     `draft: true` is what Hugo, Jekyll and Eleventy leave out of a build and `status: draft` what
@@ -128,6 +129,8 @@ def with_state(text: str, *, verdict: Verdict, public: bool, approved: bool) -> 
     ]
     if approved:
         state.append("approved: true")
+    if rejected:
+        state.append("rejected: true")
     return front[: -len("---\n")] + "\n".join(state) + "\n---\n" + body
 
 
@@ -171,7 +174,11 @@ def place_article(
     )
     files = {
         ".md": with_state(
-            article.text, verdict=article.verdict, public=public, approved=approval is not None
+            article.text,
+            verdict=article.verdict,
+            public=public,
+            approved=approval is not None,
+            rejected=sidecar.rejection is not None,
         ),
         ".html": page,
         ".json": sidecar_json(sidecar),
@@ -200,6 +207,7 @@ def place_article(
         content_hash=article.content_hash,
         embargo_until=article.embargo_until,
         release=release,
+        rejected=sidecar.rejection is not None,
     )
     return entry, files
 
@@ -259,29 +267,48 @@ def move_to_site(
     """Stage one desk article's move to the site: its files there, its cited sources, then removals."""
     assert article.sidecar.release is not None, entry.slug
     release = go_public(article.sidecar.release, approval)
-    placed, files = place_article(article, approval=approval, release=release, public=True, config=config)
-    site_folder = layout.date_folder(SITE, entry.date)
-    desk_folder = layout.date_folder(DESK, entry.date)
-    for source in article.cited:
-        _check_source_path(source, site_folder)
-        if not (site_folder / source).exists() and (desk_folder / source).is_file():
-            changes.put(site_folder / source, (desk_folder / source).read_text("utf-8"))
-    for suffix, text in files.items():
-        changes.put(site_folder / f"{entry.slug}{suffix}", text)
-    changes.removals.extend(desk_folder / f"{entry.slug}{suffix}" for suffix in (".md", ".html", ".json"))
-    return placed
+    return stage_article(
+        layout,
+        entry,
+        article,
+        approval=approval,
+        release=release,
+        public=True,
+        changes=changes,
+        config=config,
+    )
 
 
-def update_desk_sidecar(
-    layout: Layout, entry: IndexEntry, article: CheckedArticle, approval: Approval, changes: Changeset
+def stage_article(
+    layout: Layout,
+    entry: IndexEntry,
+    article: CheckedArticle,
+    *,
+    approval: Approval | None,
+    release: Release,
+    public: bool,
+    changes: Changeset,
+    config: SiteConfig,
 ) -> IndexEntry:
-    """An approval recorded on an article that stays on the desk (its embargo is not over yet)."""
-    sidecar = article.sidecar.model_copy(update={"approval": approval})
-    folder = layout.date_folder(DESK, entry.date)
-    changes.put(folder / f"{entry.slug}.json", sidecar_json(sidecar))
-    text = with_state(article.text, verdict=article.verdict, public=False, approved=True)
-    changes.put(folder / f"{entry.slug}.md", text)
-    return IndexEntry(**{**entry.__dict__, "approved": True})
+    """Stage one article's files in the place its state gives it; returns its new index entry.
+
+    What an editor's action changes goes through here: an approval, an embargo's end, a rejection,
+    a re-check of edited text. When the article changes place (desk to site or back) its cited
+    sources are copied along and its files in the old place are removed with the commit.
+    """
+    placed, files = place_article(article, approval=approval, release=release, public=public, config=config)
+    placed = replace(placed, newsworthiness=entry.newsworthiness)
+    folder = layout.date_folder(placed.place, entry.date)
+    old_folder = (layout.out / entry.path).parent
+    for source in article.cited:
+        _check_source_path(source, folder)
+        if not (folder / source).exists() and (old_folder / source).is_file():
+            changes.put(folder / source, (old_folder / source).read_text("utf-8"))
+    for suffix, text in files.items():
+        changes.put(folder / f"{entry.slug}{suffix}", text)
+    if folder != old_folder:
+        changes.removals.extend(old_folder / f"{entry.slug}{suffix}" for suffix in ARTICLE_SUFFIXES)
+    return placed
 
 
 def release_embargoes(
@@ -337,7 +364,7 @@ class RunWriter:
         clear_leftovers(self.layout)
         self._entries = read_index(self.layout)
         self._previous = {e.slug: e for e in self._entries if e.date == self.date}
-        self._approvals = _previous_approvals(self.layout, self._previous.values())
+        self._decided = _previous_decisions(self.layout, self._previous.values())
         # The alphabetically first story gets the latest stamp, so newest-first lists read A to Z.
         ordered = sorted(set(slugs))
         self._ranks = {slug: len(ordered) - 1 - i for i, slug in enumerate(ordered)}
@@ -355,11 +382,8 @@ class RunWriter:
         final = self.layout.date_folder(DESK, self.date)
         _check_slug(slug, final)
         previous = self._previous.get(slug)
-        approval = self._approvals.get(slug)
-        if approval is not None and (
-            approval.content_hash != article.content_hash or article.verdict is not Verdict.REVIEW
-        ):
-            approval = None
+        article = carry_decisions(article, self._decided.get(slug))
+        approval = article.sidecar.approval
         release = next_release(
             previous.release if previous else None,
             previous.content_hash if previous else None,
@@ -419,19 +443,39 @@ class RunWriter:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _previous_approvals(layout: Layout, entries: Iterable[IndexEntry]) -> dict[str, Approval]:
-    """Approvals of a date's current articles, read from the sidecars the index marks approved."""
-    approvals = {}
+def _previous_decisions(layout: Layout, entries: Iterable[IndexEntry]) -> dict[str, Sidecar]:
+    """Sidecars of a date's current articles that an editor approved or rejected (as the index says)."""
+    decided = {}
     for entry in entries:
-        if not entry.approved:
+        if not (entry.approved or entry.rejected):
             continue
         try:
             sidecar = Sidecar.model_validate_json((layout.out / entry.path).with_suffix(".json").read_bytes())
         except (OSError, ValueError):
             continue
-        if sidecar.approval is not None:
-            approvals[sidecar.slug] = sidecar.approval
-    return approvals
+        decided[sidecar.slug] = sidecar
+    return decided
+
+
+def carry_decisions(article: CheckedArticle, previous: Sidecar | None) -> CheckedArticle:
+    """The article with the editor's decision on its previous copy, while the content is the same.
+
+    An approval holds for the content it approved (and only while the checker still holds, not
+    blocks, it); a rejection for the content it rejected. The record of what editors did stays.
+    """
+    if previous is None:
+        return article
+    same = article.content_hash
+    approval = previous.approval
+    if approval is not None and (approval.content_hash != same or article.verdict is not Verdict.REVIEW):
+        approval = None
+    rejection = previous.rejection
+    if rejection is not None and rejection.content_hash != same:
+        rejection = None
+    sidecar = article.sidecar.model_copy(
+        update={"approval": approval, "rejection": rejection, "actions": previous.actions}
+    )
+    return replace(article, sidecar=sidecar)
 
 
 def _check_slug(slug: str, folder: Path) -> None:
@@ -440,16 +484,21 @@ def _check_slug(slug: str, folder: Path) -> None:
         raise PublishError(f"{folder}: refusing to write article with unsafe slug {slug!r}")
 
 
-def _check_source_path(relative_path: str, folder: Path) -> None:
-    """A cited source is written as `sources/<name>`, never anywhere else."""
+def is_source_path(relative_path: str) -> bool:
+    """A cited source lives at `sources/<name>` beside its article, and nowhere else."""
     parts = relative_path.split("/")
-    if (
+    return not (
         len(parts) != 2
         or parts[0] != SOURCES_DIR
         or parts[1] in ("", ".", "..")
         or parts[1].startswith(".")
         or any(c in parts[1] for c in "\\\0")
-    ):
+    )
+
+
+def _check_source_path(relative_path: str, folder: Path) -> None:
+    """A cited source is written as `sources/<name>`, never anywhere else."""
+    if not is_source_path(relative_path):
         raise PublishError(f"{folder}: refusing to write source outside {SOURCES_DIR}/: {relative_path!r}")
 
 

@@ -293,7 +293,9 @@ def _is_directional(fact: Fact, settings: ClaimsSettings) -> bool:
 
 
 def _located(sentence: Sentence, figure: Figure, message: str, article: Article) -> Hit:
-    return Hit(figure.line, figure.column, message, figure.text.strip())
+    """A finding on the figure as written, naming the facts the sentence states with it."""
+    facts = tuple(fact.id for fact in sentence.facts.get(id(figure), ()))
+    return Hit(figure.line, figure.column, message, figure.text.strip(), facts=facts)
 
 
 # ============================================================================ rules
@@ -466,12 +468,14 @@ class ClaimsContradiction(Rule):
                     if first in found and second in found:
                         a, b = found[first], found[second]
                         line, column = doc.locate(block, min(a.start, b.start))
+                        last_line, last_column = doc.locate(block, max(a.end, b.end) - 1, 1)
                         yield Hit(
                             line,
                             column,
                             f"{a.text!r} and {b.text!r} pull against each other in one sentence; "
                             "add a contrast (but, though, still) or choose other words",
                             block.text[start:end].strip()[:160],
+                            end=(last_line, last_column + 1),  # from the first of the two words to the second
                         )
                         break
 
@@ -571,7 +575,7 @@ class ClaimsRanking(Rule):
             problem = _ranking_problem(ranked, claim, facts, text)
             if problem:
                 line, column = _find(article, claim.text)
-                yield Hit(line, column, problem, claim.text)
+                yield Hit(line, column, problem, claim.text, facts=claim.facts)
         yield from self._unclaimed(article, facts, checked)
 
     def _unclaimed(self, article: Article, facts: dict[str, Fact], checked: set[str]) -> Iterable[Hit]:

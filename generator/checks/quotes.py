@@ -20,13 +20,15 @@ from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.checks.base import Article, Hit, Rule
+from generator.checks.base import Article, Closest, Hit, Rule
 from generator.checks.document import Block
+from generator.checks.quote_diff import changed_ranges
 from generator.checks.quote_spans import Piece, scan_quotes
 from generator.checks.sources import SourceIndex, normalize_text
 
 _ELLIPSIS = re.compile(r"\s*\.(?:\s?\.){2,}\s*")
 _BRACKET = re.compile(r"\[[^\[\]]*\]")
+_WRITTEN_ELLIPSIS = re.compile(r"\s*(?:…|\.(?:\s?\.){2,})\s*")  # before NFKC turns … into ...
 _WORDS = re.compile(r"[^\W_]\S*")  # one match per whitespace-separated token holding a letter or digit
 _EXCERPT_CHARS = 160
 
@@ -71,6 +73,7 @@ class Quote:
     continued: tuple[Piece, ...] = ()  # the later paragraphs of an AP multi-paragraph quote
     end_at: tuple[int, int] | None = None  # (file line, column just past the closing mark)
     attribution: str | None = None  # a blockquote's attribution line ("Dana Whitfield, chief executive")
+    closest: Closest | None = None  # ... with its source, similarity and the words that differ
 
     @property
     def excerpt(self) -> str:
@@ -126,7 +129,8 @@ def verify_quotes(article: Article) -> list[Quote]:
             quote.status = "verified"
         else:
             quote.status = "mismatch"
-            quote.message, quote.passage = _explain(parts, readable)
+            quote.message, quote.closest = _explain(quote.text, parts, readable)
+            quote.passage = quote.closest.passage if quote.closest else None
     return quotes
 
 
@@ -223,7 +227,9 @@ def _first_letter_free(literal: str) -> str:
     return re.escape(first) + rest
 
 
-def _explain(parts: list[Part], indexes: list[tuple[str, SourceIndex]]) -> tuple[str, str | None]:
+def _explain(
+    text: str, parts: list[Part], indexes: list[tuple[str, SourceIndex]]
+) -> tuple[str, Closest | None]:
     """One line that lets an editor fix the quote, and the closest passage (for side-by-side review)."""
     found = [any(part.find(index.text) is not None for _, index in indexes) for part in parts]
     if all(found):
@@ -243,7 +249,10 @@ def _explain(parts: list[Part], indexes: list[tuple[str, SourceIndex]]) -> tuple
         f"{what} does not match the listed sources; closest passage in {source_id} "
         f'({similarity}% similar): "{passage}"'
     )
-    return message, passage
+    written = [p for p in _WRITTEN_ELLIPSIS.split(text) if _BRACKET.sub("", p).strip()]
+    quoted = written[missing] if len(written) == len(parts) else literal
+    quoted = " ".join(quoted.split())
+    return message, Closest(source_id, passage, similarity, quoted, *changed_ranges(quoted, passage))
 
 
 class QuoteMismatch(Rule):
@@ -271,7 +280,7 @@ class QuoteMismatch(Rule):
                     quote.column,
                     quote.message,
                     quote.excerpt,
-                    passage=quote.passage,
+                    closest=quote.closest,
                     end=quote.end_at,
                 )
 

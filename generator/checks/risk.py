@@ -225,6 +225,7 @@ class RiskCorporateAction(Rule):
                     figure.column,
                     f"figure {figure.text!r} ({', '.join(flagged)}) may reflect a corporate action",
                     figure.text,
+                    facts=tuple(flagged),
                 )
 
 
