@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
+
+from generator.errors import NewsdeskError
 
 
 def _current_umask() -> int:
@@ -24,6 +27,46 @@ UMASK = _current_umask()
 FILE_MODE = 0o666 & ~UMASK
 DIR_MODE = 0o777 & ~UMASK
 RETIRED_SUFFIX = ".retired"
+# Opening a named pipe for reading waits for a writer; O_NONBLOCK returns at once so it can be refused.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_input_bytes(path: Path, *, error: type[NewsdeskError] = NewsdeskError) -> bytes:
+    """The bytes of a file a user gave: a regular file, or `error` naming it in one line.
+
+    A named pipe, socket or device where a file belongs is refused unread, at once: reading one
+    waits for a writer forever (a FIFO) or never ends (/dev/zero).
+    """
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as exc:
+        raise error(f"{path}: cannot read ({exc.strerror})") from None
+    with open(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise error(f"{path}: is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise error(f"{path}: not a regular file (a named pipe, socket or device), so it is not read")
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise error(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def read_input_text(path: Path, *, error: type[NewsdeskError] = NewsdeskError) -> str:
+    """A user's text file decoded as UTF-8 (a byte-order mark is dropped); invalid UTF-8 is one
+    line naming the file, the line and the byte, not a UnicodeDecodeError."""
+    return decode_utf8(read_input_bytes(path, error=error), path, error=error)
+
+
+def decode_utf8(data: bytes, where: object, *, error: type[NewsdeskError] = NewsdeskError) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise error(
+            f"{where}, line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
 
 
 def atomic_write(path: Path, text: str, *, mode: int = FILE_MODE) -> None:

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from generator.rulefiles import YamlProblem, load_yaml
+
 CODE_MARK = "\ufffc"  # stands in for a code span in prose: never a word, a digit or a quote mark
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NEWLINE = re.compile(r"\r\n|\r|\n")  # what markdown-it treats as a line break
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -197,12 +197,12 @@ def _read_meta(header: str) -> tuple[dict[str, Any], MetaProblem | None, dict[st
         if match:
             key_lines.setdefault(match.group(1), number)
     try:
-        data = yaml.load(header, Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc)
-        return {}, MetaProblem(line, f"front matter is not valid YAML ({reason})"), key_lines
+        data = load_yaml(header)
+    except YamlProblem as problem:
+        line = problem.line + 1 if problem.line is not None else 1
+        reason = problem.reason
+        message = f"front matter is {reason}" if reason.startswith("not valid") else f"front matter: {reason}"
+        return {}, MetaProblem(line, message), key_lines
     if data is None:
         data = {}
     if not isinstance(data, dict):
