@@ -41,7 +41,7 @@ def read_input_bytes(path: Path, *, error: type[NewsdeskError] = NewsdeskError) 
         fd = os.open(path, _READ_FLAGS)
     except OSError as exc:
         raise error(f"{path}: cannot read ({exc.strerror})") from None
-    with open(fd, "rb") as handle:
+    with open(fd, "rb") as handle:  # noqa: PTH123 (a descriptor, opened without blocking)
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise error(f"{path}: is a folder, not a file")
