@@ -20,13 +20,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator import __version__
+from generator import __version__, apstyle
 from generator.catalog import IndexEntry, public_entries
 from generator.changeset import output_lock
 from generator.checks import Checker, load_rules
 from generator.checks.selection import configured_selection
 from generator.config import Settings
+from generator.errors import SnapshotError
 from generator.facts import MarketFacts, PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
+from generator.facts.rules import FactRules
+from generator.facts.windows import resolve_windows, since_window_name
 from generator.layout import Layout
 from generator.market.point_in_time import snapshot_as_of
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
@@ -233,6 +236,7 @@ def _facts_and_scores(
     rules_dir = settings.rules_dir
     fact_rules = load_fact_rules(rules_dir)
     panel = PricePanel.from_snapshot(snapshot, fact_rules)
+    require_history(snapshot, panel, fact_rules, since)
     facts = compute_facts(
         snapshot,
         panel,
@@ -243,6 +247,22 @@ def _facts_and_scores(
         whole_number_measures=writing_rules.whole_number_measures,
     )
     return facts, compute_scores(snapshot, panel, facts, scoring_rules, load_lexicon(rules_dir))
+
+
+def require_history(snapshot: Snapshot, panel: PricePanel, fact_rules: FactRules, since: dt.date) -> None:
+    """Refuse a history too short for the windows stories state (rules/facts.yaml), naming the
+    first window it misses: a brief states a stock's 1Y move, a cohort story its move since `since`."""
+    windows = resolve_windows(panel.dates, snapshot.as_of, fact_rules.windows, [since])
+    missing = [name for name in [*fact_rules.windows, since_window_name(since)] if name not in windows]
+    if not missing:
+        return
+    first, last = panel.dates[0].date(), panel.dates[-1].date()
+    where = snapshot.path or snapshot.manifest.name
+    named = apstyle.join(missing)
+    raise SnapshotError(
+        f"{where}: the prices run from {first} to {last}, too short for the {named} "
+        f"window{'s' * (len(missing) > 1)} the stories state (rules/facts.yaml); add earlier prices"
+    )
 
 
 def snapshot_info(snapshot: Snapshot, basis: PriceBasis | None) -> SnapshotInfo:

@@ -171,7 +171,8 @@ def load_snapshot(folder: str | os.PathLike[str], *, coverage: bool = True) -> S
     fundamentals = _read_fundamentals(root / "fundamentals.csv")
     news = _read_news(root / "news.jsonl", manifest.as_of)
     sources = _read_sources(root / "sources", manifest.as_of)
-    cohorts = _read_cohorts(root / "cohorts.yaml", set(fundamentals.index))
+    known = set(fundamentals.index) | set(prices["ticker"].cat.categories)
+    cohorts = _read_cohorts(root / "cohorts.yaml", known)
     actions = _read_actions(root / "actions.csv", manifest.as_of)
     if coverage and (problem := as_of_gap(manifest, prices)):
         raise SnapshotError(f"{root / 'manifest.json'}: {problem}")
@@ -309,6 +310,11 @@ def _read_prices(path: Path, as_of: dt.date) -> pd.DataFrame:
         raise _bad_line(path, frame, inverted, "high", "is below the low of the same row")
     if out.empty:
         raise SnapshotError(f"{path}: holds no prices")
+    if out["date"].nunique() < 2:
+        raise SnapshotError(
+            f"{path}: holds prices for one day only ({out['date'].iloc[0].date()}); a snapshot needs at "
+            "least two trading days, since every move is measured from one close to another"
+        )
     return _sorted_unique(path, frame, out)
 
 
@@ -566,7 +572,8 @@ def _day(text: str) -> dt.date | None:
 
 
 def _read_cohorts(path: Path, known: set[str]) -> tuple[Cohort, ...]:
-    """cohorts.yaml; every ticker must be one fundamentals.csv describes (a typo is not dropped)."""
+    """cohorts.yaml; every ticker must be one the snapshot has prices or fundamentals for (a typo
+    is an error, not a stock silently left out of its cohort)."""
     if not path.is_file():
         return ()
     raw = parse_yaml(read_input_text(path, error=SnapshotError), path, error=SnapshotError)
@@ -578,7 +585,7 @@ def _read_cohorts(path: Path, known: set[str]) -> tuple[Cohort, ...]:
         if unknown:
             raise SnapshotError(
                 f"{path}: key {cohort.key!r}: {', '.join(unknown)} "
-                f"{'is' if len(unknown) == 1 else 'are'} not in fundamentals.csv"
+                f"{'is' if len(unknown) == 1 else 'are'} in neither the prices nor fundamentals.csv"
             )
     return cohorts
 
