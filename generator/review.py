@@ -29,7 +29,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
-import markdown
 from markupsafe import Markup
 from pydantic import ValidationError
 
@@ -51,7 +50,7 @@ from generator.publish import (
 from generator.release import embargoed, whole_seconds
 from generator.rulefiles import describe
 from generator.site import SiteConfig
-from generator.site.pages import sanitise
+from generator.site.pages import markdown_html, sanitise
 
 TEMPLATE = "review_page.html.j2"
 REASON_CHARS = 90  # first finding message in the terminal table, truncated to this
@@ -449,7 +448,7 @@ def _article_view(item: QueueItem, number: int) -> ArticleView:
         at = max(position, body_start)
         lines[at:at] = ["", marker, ""]
     body = "\n".join(lines[body_start:])
-    converted = markdown.markdown(body, extensions=["tables", "footnotes"], output_format="html")
+    converted = markdown_html(body)
     rendered = sanitise(converted, images=False)  # the page must load nothing, not even a pixel
     writer = _MarkWriter(marks)
     writer.feed(rendered)
@@ -661,7 +660,7 @@ def _dropped_table_html(drop: TableDrop) -> Markup | None:
     text = drop.text
     if not text:
         return None
-    converted = markdown.markdown(_MARKERS.sub("", text), extensions=["tables"], output_format="html")
+    converted = markdown_html(_MARKERS.sub("", text), footnotes=False)
     return Markup(sanitise(converted, images=False))
 
 

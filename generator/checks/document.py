@@ -15,6 +15,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from generator.markdown_depth import deepest_line
 from generator.rulefiles import YamlProblem, load_yaml
 
 CODE_MARK = "\ufffc"  # stands in for a code span in prose: never a word, a digit or a quote mark
@@ -84,6 +85,7 @@ class Document:
     tables: list[Table]
     comments: list[Comment]
     title: Block | None = None  # the front-matter title, unless the body opens with it as a heading
+    too_deep_line: int | None = None  # file line where nesting reaches what markdown-it reads
 
     @property
     def prose(self) -> list[Block]:
@@ -133,6 +135,7 @@ class Parser:
         meta, problem, key_lines, meta_end, body = _split_front_matter(lines)
         tokens = self._md.parse(body)
         blocks, tables, comments = _walk(tokens, offset=meta_end)
+        deep = deepest_line(tokens)
         body_line = next(
             (n for n in range(meta_end + 1, len(lines) + 1) if lines[n - 1].strip()), meta_end + 1
         )
@@ -148,6 +151,7 @@ class Parser:
             tables=tables,
             comments=comments,
             title=_title_block(meta, key_lines, blocks),
+            too_deep_line=None if deep is None else deep + meta_end + 1,
         )
 
 
