@@ -5,7 +5,9 @@
     <out>/desk/   what only the desk sees: held, blocked and embargoed drafts, the index of every
                   article and verdict, the review page, run records (they name local paths).
 
-Both halves are written under one lock (`<out>/.newsdesk.lock`) by generator/publish.py.
+Both halves are written under one lock (`<out>/.newsdesk.lock`) by generator/publish.py, and both
+are links into the current generation under `<out>/.newsdesk/`, so that a change to both becomes
+visible in one step (generator/changeset.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from typing import Literal
 Place = Literal["site", "desk"]
 SITE: Place = "site"
 DESK: Place = "desk"
+AREAS: tuple[Place, ...] = (SITE, DESK)
+STATE_DIR = ".newsdesk"  # generations of site/ and desk/, and the `current` link between them
+CURRENT = "current"
 INDEX_FILE = "index.json"
 REVIEW_PAGE = "review.html"
 RUNS_DIR = "runs"
@@ -51,6 +56,10 @@ class Layout:
     @property
     def lock(self) -> Path:
         return self.out / LOCK_FILE
+
+    @property
+    def state(self) -> Path:
+        return self.out / STATE_DIR
 
     def area(self, place: Place) -> Path:
         return self.out / place

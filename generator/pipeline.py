@@ -38,8 +38,8 @@ from generator.publish import (
     CheckedArticle,
     RunWriter,
     content_hash,
+    run_record_file,
     without_title_heading,
-    write_run_record,
 )
 from generator.scoring import Scores, ScoringRules, compute_scores, load_lexicon, load_scoring_rules
 from generator.site import SiteConfig
@@ -311,16 +311,11 @@ def build(
         except BaseException:
             writer.abort()
             raise
-        index = writer.commit(
+        index, changes = writer.stage(
             [w.entry for w in written],
             {w.entry.slug: w.sources for w in written},
             _cited_sources(desk.library, written),
         )
-        gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
-        if layout.review_page.exists():  # an editor uses it: keep it in step with the run
-            from generator.review import write_review_page
-
-            write_review_page(settings.out)
         result = RunResult(
             out_dir=settings.out,
             as_of=desk.as_of,
@@ -330,7 +325,14 @@ def build(
             feed_items=min(len(public_entries(index)), settings.feed_max_items),
             seconds=time.perf_counter() - started,
         )
-        write_run_record(settings.out, desk.as_of, _run_record(result, settings, started_at, now))
+        record = _run_record(result, settings, started_at, now)
+        changes.put(*run_record_file(settings.out, desk.as_of, record))
+        changes.commit()  # the one atomic switch: articles, index, feeds and record together
+        gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
+        if layout.review_page.exists():  # an editor uses it: keep it in step with the run
+            from generator.review import write_review_page
+
+            write_review_page(settings.out)
     return result
 
 

@@ -33,7 +33,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from generator.catalog import IndexEntry, read_index
-from generator.changeset import Changeset, clear_leftovers, output_lock, require_current_layout
+from generator.changeset import Changeset, output_lock, prepare_output, require_current_layout
 from generator.config import Settings, load_settings
 from generator.errors import PublishError
 from generator.files import atomic_write
@@ -267,7 +267,7 @@ def approve_entry(
         raise PublishError(f"{out_dir}: no such output folder")
     with output_lock(out_dir):
         require_output(out_dir)
-        clear_leftovers(layout)
+        prepare_output(layout)
         entries = read_index(layout)
         matches = [i for i, e in enumerate(entries) if e.slug == slug]
         if not matches:
@@ -294,7 +294,7 @@ def approve_entry(
             raise PublishError(f"{md_path}: changed since it was checked; re-run to re-check it first")
         now = settings.now or dt.datetime.now(dt.UTC)
         approval = Approval(by=by, at=whole_seconds(now), note=note, content_hash=sidecar.content_hash)
-        changes = Changeset()
+        changes = Changeset(layout)
         config = SiteConfig.from_settings(settings)
         if embargoed(entry.embargo_until, now):
             entry = update_desk_sidecar(layout, entry, article, approval, changes)

@@ -34,7 +34,7 @@ BLOCKED = "blocked-story-2026-11-19"  # a blocked story of another day, next to 
 def output(sample_run, tmp_path_factory, make_article, publish_articles) -> Path:
     """The sample's output plus a blocked story: the builds must publish neither held nor blocked."""
     out = tmp_path_factory.mktemp("generators") / "out"
-    shutil.copytree(sample_run.out_dir, out)
+    shutil.copytree(sample_run.out_dir, out, symlinks=True)
     day = dt.date(2026, 11, 19)
     publish_articles(out, day, [make_article(BLOCKED, day, Verdict.BLOCK, title="A blocked story")])
     assert (out / "desk" / day.isoformat() / f"{BLOCKED}.md").is_file()
