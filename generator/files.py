@@ -7,9 +7,11 @@ folders; output is ordinary data a web server or a colleague reads, so it gets w
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -115,19 +117,44 @@ def retired_path(final: Path) -> Path:
 
 
 def swap_folder(staging: Path, final: Path) -> None:
-    """Put a fully written folder in place of `final` with renames, then delete the old copy.
+    """Put a fully written folder in place of `final`, then delete the old copy.
 
-    Between the two renames `final` is briefly absent; a process killed there leaves the old copy at
-    `retired_path(final)`, which the next writer puts back (publish does; a snapshot is rewritten).
+    On Linux the two folders trade places in one step (renameat2 RENAME_EXCHANGE), so `final` is
+    never absent. Where that is not available, two renames: between them `final` is briefly
+    absent, and a process killed there leaves the old copy at `retired_path(final)`.
     """
-    if final.exists():
+    if not final.exists():
+        staging.rename(final)
+    elif exchange(staging, final):
+        shutil.rmtree(staging, ignore_errors=True)  # it holds the old copy now
+    else:
         retired = retired_path(final)
         shutil.rmtree(retired, ignore_errors=True)
         final.rename(retired)
         staging.rename(final)
         shutil.rmtree(retired, ignore_errors=True)
-    else:
-        staging.rename(final)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2  # from <linux/fs.h>
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where it is unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without it
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):  # the file system's
+        return False
+    raise OSError(error, os.strerror(error), str(second))
 
 
 def repository_root(folder: Path) -> Path | None:

@@ -12,9 +12,14 @@ import datetime as dt
 import gc
 import json
 import multiprocessing
+import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +31,7 @@ from generator.changeset import output_lock
 from generator.checks import Checker, load_rules
 from generator.checks.selection import configured_selection
 from generator.config import Settings
-from generator.errors import SnapshotError
+from generator.errors import PublishError, SnapshotError
 from generator.facts import MarketFacts, PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
 from generator.facts.rules import FactRules
 from generator.facts.windows import resolve_windows, since_window_name
@@ -339,6 +344,7 @@ def build(
 # ---------------------------------------------------------------------------------------------- workers
 
 _WORKER_STATE: tuple[Desk, RunWriter] | None = None
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 def write_all(
@@ -370,7 +376,9 @@ def write_all(
                     progress(done, total)
         else:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            with ProcessPoolExecutor(
+                max_workers=jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+            ) as pool:
                 futures = [pool.submit(_write_chunk, (i, chunk)) for i, chunk in enumerate(chunks)]
                 for future in as_completed(futures):
                     index, written = future.result()
@@ -378,9 +386,46 @@ def write_all(
                     done += len(written)
                     if progress:
                         progress(done, total)
+    except BrokenProcessPool:
+        raise PublishError(
+            "a worker process ended unexpectedly (killed, or out of memory?); nothing was published: "
+            "run again, with fewer --jobs if memory is short"
+        ) from None
     finally:
         _WORKER_STATE = None
     return [w for chunk in results for w in chunk]
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker initializer: a worker ends when the run that forked it ends, even by kill -9.
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG);
+    elsewhere a daemon thread notices within half a second that the parent is gone. Either way a
+    killed run leaves nothing running.
+    """
+    if _parent_death_signal():
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+        return
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _parent_death_signal() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _write_chunk(job: tuple[int, list[ArticlePlan]]) -> tuple[int, list[Written]]:
