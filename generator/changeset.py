@@ -301,15 +301,15 @@ class Changeset:
         skip = frozenset(relative(path) for path in [*self.folders, *self.files, *self.removals])
         for place in AREAS:
             _link_tree(current / place, building / place, skip=_within(skip, place))
-        for path, text in self.files.items():
-            target = building / relative(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary(target, text).replace(target)
         for final, staged in self.folders.items():
             if staged is not None:
                 target = building / relative(final)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 staged.rename(target)
+        for path, text in self.files.items():
+            target = building / relative(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary(target, text).replace(target)
         for folder in {building / relative(path.parent) for path in self.removals}:
             remove_if_empty(folder)
 

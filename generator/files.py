@@ -33,26 +33,37 @@ RETIRED_SUFFIX = ".retired"
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def read_input_bytes(path: Path, *, error: type[NewsdeskError] = NewsdeskError) -> bytes:
-    """The bytes of a file a user gave: a regular file, or `error` naming it in one line.
+class NotRegularFile(OSError):
+    """A named pipe, socket, device or folder where a file belongs."""
 
-    A named pipe, socket or device where a file belongs is refused unread, at once: reading one
-    waits for a writer forever (a FIFO) or never ends (/dev/zero).
+
+def read_regular_bytes(path: Path) -> bytes:
+    """The bytes of a regular file, opened without blocking; OSError (NotRegularFile for a named
+    pipe, socket, device or folder) otherwise.
+
+    Reading a named pipe waits for a writer forever, and a device may never end (/dev/zero), so
+    anything but a regular file is refused at once, unread.
     """
-    try:
-        fd = os.open(path, _READ_FLAGS)
-    except OSError as exc:
-        raise error(f"{path}: cannot read ({exc.strerror})") from None
+    fd = os.open(path, _READ_FLAGS)
     with open(fd, "rb") as handle:  # noqa: PTH123 (a descriptor, opened without blocking)
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise error(f"{path}: is a folder, not a file")
+            raise NotRegularFile(errno.EISDIR, "is a folder, not a file", str(path))
         if not stat.S_ISREG(mode):
-            raise error(f"{path}: not a regular file (a named pipe, socket or device), so it is not read")
-        try:
-            return handle.read()
-        except OSError as exc:
-            raise error(f"{path}: cannot read ({exc.strerror})") from None
+            raise NotRegularFile(
+                errno.EINVAL, "not a regular file (a named pipe, socket or device)", str(path)
+            )
+        return handle.read()
+
+
+def read_input_bytes(path: Path, *, error: type[NewsdeskError] = NewsdeskError) -> bytes:
+    """`read_regular_bytes`, with any problem reported as `error` naming the file in one line."""
+    try:
+        return read_regular_bytes(path)
+    except NotRegularFile as exc:
+        raise error(f"{path}: {exc.strerror}, so it is not read") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def read_input_text(path: Path, *, error: type[NewsdeskError] = NewsdeskError) -> str:
