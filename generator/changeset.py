@@ -95,6 +95,8 @@ def prepare_output(layout: Layout) -> None:
     nothing is left of an unfinished change: no half-built generation, no staging folder, no
     temporary file, no superseded generation.
     """
+    for place in AREAS:
+        _refuse_foreign_link(layout, place)
     layout.state.mkdir(exist_ok=True)
     if (layout.state / CURRENT).is_dir() and not (layout.state / CURRENT).is_symlink():
         _remove(layout.state / CURRENT)  # a copy of the output made without keeping its links
@@ -120,6 +122,20 @@ def prepare_output(layout: Layout) -> None:
             _remove(path)
     for place in AREAS:
         _clear_temporaries(current / place)
+
+
+def _refuse_foreign_link(layout: Layout, place: str) -> None:
+    """A `site` or `desk` link someone else made (to a web root, say) is not replaced silently."""
+    area = layout.area(place)
+    if area.is_symlink() and str(area.readlink()) != _area_target(layout, place):
+        raise PublishError(
+            f"{area}: is a link to {area.readlink()}; newsdesk keeps {place}/ as its own link into "
+            f"{layout.state.name}/ (see output/README.md): remove the link and point your server at {area}"
+        )
+
+
+def _area_target(layout: Layout, place: str) -> str:
+    return f"{layout.state.name}/{CURRENT}/{place}"
 
 
 def _is_real_folder(path: Path) -> bool:
@@ -150,7 +166,7 @@ def _switch(layout: Layout, generation: Path) -> None:
 def _link_area(layout: Layout, place: str) -> None:
     """`<out>/<place>` as a relative link through `current`, replacing an old real folder."""
     area = layout.area(place)
-    target = f"{layout.state.name}/{CURRENT}/{place}"
+    target = _area_target(layout, place)
     link = layout.out / f".{place}.link"
     link.unlink(missing_ok=True)  # a killed writer's
     if area.is_symlink() and str(area.readlink()) == target:
@@ -173,30 +189,33 @@ def _link_area(layout: Layout, place: str) -> None:
 
 def _link_tree(source: Path | None, target: Path, *, skip: frozenset[str]) -> None:
     """Recreate `source` at `target` with hard links (copies where the file system has none),
-    leaving out paths in `skip` (relative, with forward slashes) and writers' leftovers."""
+    leaving out paths in `skip` (relative, with forward slashes) and writers' leftovers.
+
+    It runs over every file an output holds, so it works on strings, not Path objects.
+    """
     target.mkdir(mode=DIR_MODE)
     if source is None or not source.is_dir():
         return
-    stack = [(source, target, "")]
+    stack = [(str(source), str(target), "")]
     while stack:
         here, there, prefix = stack.pop()
         with os.scandir(here) as entries:
             for entry in entries:
-                relative = f"{prefix}{entry.name}"
-                if relative in skip or _is_leftover(entry):
+                relative = prefix + entry.name
+                if relative in skip or (entry.name[0] == "." and _is_leftover(entry)):
                     continue
-                destination = there / entry.name
+                destination = f"{there}/{entry.name}"
                 if entry.is_symlink():
-                    destination.symlink_to(Path(entry.path).readlink())
+                    os.symlink(os.readlink(entry.path), destination)  # noqa: PTH211, PTH115
                 elif entry.is_dir():
-                    destination.mkdir()
-                    destination.chmod(entry.stat().st_mode & 0o7777)
-                    stack.append((Path(entry.path), destination, f"{relative}/"))
+                    os.mkdir(destination)  # noqa: PTH102
+                    os.chmod(destination, entry.stat().st_mode & 0o7777)  # noqa: PTH101
+                    stack.append((entry.path, destination, relative + "/"))
                 else:
-                    _link_file(Path(entry.path), destination)
+                    _link_file(entry.path, destination)
 
 
-def _link_file(source: Path, destination: Path) -> None:
+def _link_file(source: str, destination: str) -> None:
     try:
         os.link(source, destination)
     except OSError as exc:
@@ -208,8 +227,6 @@ def _link_file(source: Path, destination: Path) -> None:
 def _is_leftover(entry: os.DirEntry) -> bool:
     """What a killed writer of an earlier newsdesk may have left inside a folder: never kept."""
     name = entry.name
-    if not name.startswith("."):
-        return False
     if entry.is_dir(follow_symlinks=False):
         return STAGING_MARK in name or name.endswith(RETIRED_SUFFIX)
     return bool(_TEMPORARY.match(name))  # not a site owner's .htaccess

@@ -407,6 +407,14 @@ def _import_fifo(tmp: Path, snapshot: Path) -> list[str]:
     return import_args(tmp)
 
 
+def _site_linked_elsewhere(tmp: Path, snapshot: Path) -> list[str]:
+    (tmp / "webroot").mkdir()
+    (tmp / "webroot" / "index.html").write_text("the server's own page")
+    (tmp / "out").mkdir()
+    (tmp / "out" / "site").symlink_to(tmp / "webroot")
+    return run_args(tmp, snapshot)
+
+
 def prices(snapshot: Path) -> list[str]:
     return gzip.decompress((snapshot / "prices.csv.gz").read_bytes()).decode().splitlines()
 
@@ -529,8 +537,29 @@ def test_bad_input_is_one_line_and_exit_2(case: Bad, tmp_path, small_snapshot):
         assert secret not in done.stdout + done.stderr
     for name, content in kept.items():
         assert (tmp_path / name).read_bytes() == content, name
-    assert not [p for p in readable(tmp_path / "out") if p.is_file()], "something was written"
+    assert not [p for p in readable(tmp_path / "out") if p.is_file() and "webroot" not in p.resolve().parts]
     assert not (tmp_path / "imported").exists()
+
+
+def test_the_text_report_prints_one_finding_per_line(tmp_path):
+    """A mismatch quoting a passage that spans source lines, a path with spaces: one line each."""
+    (tmp_path / ".git").mkdir()  # the project root, so the sources folder beside the articles is in it
+    (tmp_path / "my sources").mkdir()
+    (tmp_path / "my sources" / "release.txt").write_text(
+        "Release\n\nRevenue rose\nsharply in the\nquarter.\n"
+    )
+    article(
+        tmp_path / "my articles" / "a b.md",
+        "../my sources/release.txt",
+        "“Revenue fell sharply in the quarter,” it said.\n",
+    )
+    done = newsdesk("check", str(tmp_path / "my articles" / "a b.md"), cwd=tmp_path)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    findings = [line for line in lines if ": error " in line or ": review " in line or ": info " in line]
+    assert any("quotes.mismatch" in line and "Revenue rose sharply" in line for line in findings)
+    path = str(tmp_path / "my articles" / "a b.md")
+    assert all(line.startswith(path) for line in lines[:-1]) and lines[-1].startswith("1 article:")
 
 
 # ------------------------------------------------------------------------------ what is not refused
