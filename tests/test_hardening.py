@@ -562,6 +562,15 @@ def test_the_text_report_prints_one_finding_per_line(tmp_path):
     assert all(line.startswith(path) for line in lines[:-1]) and lines[-1].startswith("1 article:")
 
 
+def test_check_reads_an_output_folder_through_its_links(tmp_path, small_snapshot):
+    """`newsdesk check output/` names articles as readers reach them (output/site/...), once each."""
+    assert newsdesk(*run_args(tmp_path, small_snapshot), cwd=tmp_path).returncode == 0
+    done = newsdesk("check", "out", "--format", "json", cwd=tmp_path)
+    paths = [article["path"] for article in json.loads(done.stdout)["articles"]]
+    written = sorted(str(p.relative_to(tmp_path)) for p in readable(tmp_path / "out") if p.suffix == ".md")
+    assert sorted(paths) == written and len(paths) == 15
+
+
 # ------------------------------------------------------------------------------ what is not refused
 
 
