@@ -43,6 +43,7 @@ from generator.publish import (
     CheckedArticle,
     RunWriter,
     content_hash,
+    inert_shortcodes,
     run_record_file,
     without_title_heading,
 )
@@ -142,6 +143,7 @@ class Desk:
         embargo = self.embargoes.get(plan.subject) if plan.kind == "thematic" else None
         front = front.model_copy(update={"sources": sources, "embargo_until": embargo})
         body = article.body if self.settings.title_heading else without_title_heading(article.body)
+        body = inert_shortcodes(body)  # text from data never runs in a site generator
         article = article.model_copy(update={"front_matter": front, "body": body})
         draft = article.to_markdown()
         sidecar = Sidecar(

@@ -129,6 +129,16 @@ def with_state(text: str, *, verdict: Verdict, public: bool, approved: bool) -> 
     return front[: -len("---\n")] + "\n".join(state) + "\n---\n" + body
 
 
+def inert_shortcodes(body: str) -> str:
+    """The body with `{{<` and `{{%` written `{{&lt;` and `{{&#37;`.
+
+    Hugo runs those as shortcodes in content: a company name or headline holding
+    `{{< youtube ... >}}` would embed a video (or a gist, a script) in every Hugo-built page.
+    Markdown renderers show the entity as the character, so readers see the text as it was.
+    """
+    return body.replace("{{<", "{{&lt;").replace("{{%", "{{&#37;")
+
+
 def without_title_heading(body: str) -> str:
     """The body without the H1 that opens it: the title is in the front matter, shown once."""
     first, _, rest = body.partition("\n")
