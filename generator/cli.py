@@ -431,7 +431,9 @@ def import_(
 def sample(n_tickers: int, years: float, seed: int, out: Path) -> None:
     """Write a synthetic fictional universe of any size."""
     from generator.market.sample.generate import write_sample
+    from generator.market.snapshot import check_out_folder
 
+    check_out_folder(out)  # before the work: a user's folder or file is never replaced
     path = write_sample(out, n_tickers=n_tickers, years=years, seed=seed)
     click.echo(f"wrote fictional snapshot of {n_tickers} tickers to {path}")
 

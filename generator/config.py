@@ -19,13 +19,13 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from generator.errors import ConfigError
+from generator.files import decode_utf8, read_input_bytes, read_input_text
 from generator.resources import resource_dir, sample_snapshot_dir
-from generator.rulefiles import describe
+from generator.rulefiles import describe, parse_yaml
 
 ENV_PREFIX = "NEWSDESK_"
 CONFIG_ENV = f"{ENV_PREFIX}CONFIG"
@@ -208,11 +208,12 @@ def _config_in(folder: Path) -> Path | None:
 
 def _has_newsdesk_table(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = read_input_bytes(pyproject, error=ConfigError)
+    except ConfigError:
+        return False  # someone else's file, unreadable to us: not a newsdesk configuration
+    if b"newsdesk" not in data:  # cheap test before parsing
         return False
-    if "newsdesk" not in text:  # cheap test before parsing
-        return False
+    text = decode_utf8(data, pyproject, error=ConfigError)  # it may configure newsdesk: must be text
     try:
         return isinstance(tomllib.loads(text).get("tool", {}).get("newsdesk"), dict)
     except tomllib.TOMLDecodeError as exc:
@@ -231,14 +232,14 @@ def config_file_from_env() -> Path | None:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """The settings table of a configuration file, with its relative paths made relative to it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
-    try:
-        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: not valid {path.suffix.lstrip('.').upper()} ({exc})") from None
+    text = read_input_text(path, error=ConfigError)
+    if path.suffix == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    else:
+        data = parse_yaml(text, path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("newsdesk")
     if data is None:

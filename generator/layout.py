@@ -6,7 +6,9 @@
                   article and verdict, the review page, run records (they name local paths),
                   and the texts of articles before and after an editor changed them (versions/).
 
-Both halves are written under one lock (`<out>/.newsdesk.lock`) by generator/publish.py.
+Both halves are written under one lock (`<out>/.newsdesk.lock`) by generator/publish.py, and both
+are links into the current generation under `<out>/.newsdesk/`, so that a change to both becomes
+visible in one step (generator/changeset.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from typing import Literal
 Place = Literal["site", "desk"]
 SITE: Place = "site"
 DESK: Place = "desk"
+AREAS: tuple[Place, ...] = (SITE, DESK)
+STATE_DIR = ".newsdesk"  # generations of site/ and desk/, and the `current` link between them
+CURRENT = "current"
 INDEX_FILE = "index.json"
 REVIEW_PAGE = "review.html"
 RUNS_DIR = "runs"
@@ -53,6 +58,10 @@ class Layout:
     @property
     def lock(self) -> Path:
         return self.out / LOCK_FILE
+
+    @property
+    def state(self) -> Path:
+        return self.out / STATE_DIR
 
     def area(self, place: Place) -> Path:
         return self.out / place

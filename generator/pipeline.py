@@ -12,21 +12,29 @@ import datetime as dt
 import gc
 import json
 import multiprocessing
+import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from generator import __version__
+from generator import __version__, apstyle
 from generator.catalog import IndexEntry, public_entries
 from generator.changeset import output_lock
 from generator.checks import Checker, load_rules
 from generator.checks.selection import configured_selection
 from generator.config import Settings
+from generator.errors import PublishError, SnapshotError
 from generator.facts import MarketFacts, PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
+from generator.facts.rules import FactRules
+from generator.facts.windows import resolve_windows, since_window_name
 from generator.layout import Layout
 from generator.market.point_in_time import snapshot_as_of
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
@@ -35,8 +43,9 @@ from generator.publish import (
     CheckedArticle,
     RunWriter,
     content_hash,
+    inert_shortcodes,
+    run_record_file,
     without_title_heading,
-    write_run_record,
 )
 from generator.scoring import Scores, ScoringRules, compute_scores, load_lexicon, load_scoring_rules
 from generator.site import SiteConfig
@@ -134,6 +143,7 @@ class Desk:
         embargo = self.embargoes.get(plan.subject) if plan.kind == "thematic" else None
         front = front.model_copy(update={"sources": sources, "embargo_until": embargo})
         body = article.body if self.settings.title_heading else without_title_heading(article.body)
+        body = inert_shortcodes(body)  # text from data never runs in a site generator
         article = article.model_copy(update={"front_matter": front, "body": body})
         draft = article.to_markdown()
         sidecar = Sidecar(
@@ -233,6 +243,7 @@ def _facts_and_scores(
     rules_dir = settings.rules_dir
     fact_rules = load_fact_rules(rules_dir)
     panel = PricePanel.from_snapshot(snapshot, fact_rules)
+    require_history(snapshot, panel, fact_rules, since)
     facts = compute_facts(
         snapshot,
         panel,
@@ -243,6 +254,22 @@ def _facts_and_scores(
         whole_number_measures=writing_rules.whole_number_measures,
     )
     return facts, compute_scores(snapshot, panel, facts, scoring_rules, load_lexicon(rules_dir))
+
+
+def require_history(snapshot: Snapshot, panel: PricePanel, fact_rules: FactRules, since: dt.date) -> None:
+    """Refuse a history too short for the windows stories state (rules/facts.yaml), naming the
+    first window it misses: a brief states a stock's 1Y move, a cohort story its move since `since`."""
+    windows = resolve_windows(panel.dates, snapshot.as_of, fact_rules.windows, [since])
+    missing = [name for name in [*fact_rules.windows, since_window_name(since)] if name not in windows]
+    if not missing:
+        return
+    first, last = panel.dates[0].date(), panel.dates[-1].date()
+    where = snapshot.path or snapshot.manifest.name
+    named = apstyle.join(missing)
+    raise SnapshotError(
+        f"{where}: the prices run from {first} to {last}, too short for the {named} "
+        f"window{'s' * (len(missing) > 1)} the stories state (rules/facts.yaml); add earlier prices"
+    )
 
 
 def snapshot_info(snapshot: Snapshot, basis: PriceBasis | None) -> SnapshotInfo:
@@ -291,16 +318,11 @@ def build(
         except BaseException:
             writer.abort()
             raise
-        index = writer.commit(
+        index, changes = writer.stage(
             [w.entry for w in written],
             {w.entry.slug: w.sources for w in written},
             _cited_sources(desk.library, written),
         )
-        gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
-        if layout.review_page.exists():  # an editor uses it: keep it in step with the run
-            from generator.review import write_review_page
-
-            write_review_page(settings.out)
         result = RunResult(
             out_dir=settings.out,
             as_of=desk.as_of,
@@ -310,13 +332,21 @@ def build(
             feed_items=min(len(public_entries(index)), settings.feed_max_items),
             seconds=time.perf_counter() - started,
         )
-        write_run_record(settings.out, desk.as_of, _run_record(result, settings, started_at, now))
+        record = _run_record(result, settings, started_at, now)
+        changes.put(*run_record_file(settings.out, desk.as_of, record))
+        changes.commit()  # the one atomic switch: articles, index, feeds and record together
+        gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
+        if layout.review_page.exists():  # an editor uses it: keep it in step with the run
+            from generator.review import write_review_page
+
+            write_review_page(settings.out)
     return result
 
 
 # ---------------------------------------------------------------------------------------------- workers
 
 _WORKER_STATE: tuple[Desk, RunWriter] | None = None
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 def write_all(
@@ -348,7 +378,9 @@ def write_all(
                     progress(done, total)
         else:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            with ProcessPoolExecutor(
+                max_workers=jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+            ) as pool:
                 futures = [pool.submit(_write_chunk, (i, chunk)) for i, chunk in enumerate(chunks)]
                 for future in as_completed(futures):
                     index, written = future.result()
@@ -356,9 +388,46 @@ def write_all(
                     done += len(written)
                     if progress:
                         progress(done, total)
+    except BrokenProcessPool:
+        raise PublishError(
+            "a worker process ended unexpectedly (killed, or out of memory?); nothing was published: "
+            "run again, with fewer --jobs if memory is short"
+        ) from None
     finally:
         _WORKER_STATE = None
     return [w for chunk in results for w in chunk]
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker initializer: a worker ends when the run that forked it ends, even by kill -9.
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG);
+    elsewhere a daemon thread notices within half a second that the parent is gone. Either way a
+    killed run leaves nothing running.
+    """
+    if _parent_death_signal():
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+        return
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _parent_death_signal() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _write_chunk(job: tuple[int, list[ArticlePlan]]) -> tuple[int, list[Written]]:

@@ -5,11 +5,11 @@ this content, and any embargo is over) and to the desk otherwise; generator/rele
 generator/layout.py says where. Guarantees feeds and sites rely on:
 
 - Everything is computed and staged before anything a reader sees changes: a run's articles are
-  written into staging folders beside `site/<date>/` and `desk/<date>/` (worker processes write
-  their own), then the index, pages, feeds, ninjs and sitemap are built from the staged files and
-  written to temporary files; the last step is a row of renames (`Changeset.commit`). A run or an
-  approval that fails or is killed before it leaves the previous site and feeds intact, and the
-  next writer clears or restores what a killed one left (`clear_leftovers`).
+  written into staging folders (worker processes write their own), then the index, pages, feeds,
+  ninjs, sitemap and run record are built from the staged files; the last step is one atomic
+  switch to a new generation of site/ and desk/ (`Changeset.commit`). A run or an approval that
+  fails or is killed at any moment leaves the previous complete output or the new one, and the
+  next writer clears what a killed one left (`prepare_output`).
 - A run replaces its date's folders as a whole, so stale articles vanish; an approval (or an
   embargo's end) moves one article from the desk to the site through the same changeset.
 - Reruns on the same snapshot write the same bytes: no run timestamps in articles, sidecars, the
@@ -25,7 +25,6 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -34,9 +33,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from generator.catalog import IndexEntry, read_index, render_index
-from generator.changeset import STAGING_MARK, Changeset, clear_leftovers, require_current_layout, write_new
+from generator.changeset import Changeset, prepare_output, require_current_layout, staging_folder, write_new
 from generator.errors import PublishError
-from generator.files import DIR_MODE
 from generator.layout import DESK, SITE, SOURCES_DIR, Layout, Place
 from generator.models import Approval, Release, Sidecar, Verdict, is_slug
 from generator.release import go_public, is_public, next_release, release_moment
@@ -132,6 +130,16 @@ def with_state(text: str, *, verdict: Verdict, public: bool, approved: bool, rej
     if rejected:
         state.append("rejected: true")
     return front[: -len("---\n")] + "\n".join(state) + "\n---\n" + body
+
+
+def inert_shortcodes(body: str) -> str:
+    """The body with `{{<` and `{{%` written `{{&lt;` and `{{&#37;`.
+
+    Hugo runs those as shortcodes in content: a company name or headline holding
+    `{{< youtube ... >}}` would embed a video (or a gist, a script) in every Hugo-built page.
+    Markdown renderers show the entity as the character, so readers see the text as it was.
+    """
+    return body.replace("{{<", "{{&lt;").replace("{{%", "{{&#37;")
 
 
 def without_title_heading(body: str) -> str:
@@ -340,9 +348,10 @@ class RunWriter:
     """One run's articles in the making: staged beside `site/<date>/` and `desk/<date>/`.
 
     Forked worker processes call `write` for their own articles, so the files never cross a process
-    boundary; the parent calls `commit` (or `abort`) once. Create it under `output_lock`: it first
-    clears what a killed writer may have left. Approvals and release stamps recorded for the
-    previous copy of an article carry over while its content is unchanged.
+    boundary; the parent calls `commit` (or `stage`, or `abort`) once. Create it under
+    `output_lock`: it first prepares the folder and clears what a killed writer may have left.
+    Approvals and release stamps recorded for the previous copy of an article carry over while
+    its content is unchanged.
     """
 
     def __init__(
@@ -361,20 +370,14 @@ class RunWriter:
         self.config = config
         self.now = now
         self.base = release_moment(as_of, release_time)
-        clear_leftovers(self.layout)
+        prepare_output(self.layout)
         self._entries = read_index(self.layout)
         self._previous = {e.slug: e for e in self._entries if e.date == self.date}
         self._decided = _previous_decisions(self.layout, self._previous.values())
         # The alphabetically first story gets the latest stamp, so newest-first lists read A to Z.
         ordered = sorted(set(slugs))
         self._ranks = {slug: len(ordered) - 1 - i for i, slug in enumerate(ordered)}
-        self.staging: dict[Place, Path] = {}
-        for place in (SITE, DESK):
-            area = self.layout.area(place)
-            area.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{self.date}{STAGING_MARK}", dir=area))
-            staging.chmod(DIR_MODE)
-            self.staging[place] = staging
+        self.staging = {place: staging_folder(self.layout, f"{place}-{self.date}") for place in (SITE, DESK)}
 
     def write(self, article: CheckedArticle) -> IndexEntry:
         """Stage one article's files where it belongs; a second article with its slug fails."""
@@ -406,13 +409,21 @@ class RunWriter:
     def commit(
         self, entries: Sequence[IndexEntry], cited: Mapping[str, Sequence[str]], sources: Mapping[str, str]
     ) -> list[IndexEntry]:
-        """Add the cited sources, build the site-wide files and the index, then swap it all in.
+        """`stage` everything, then switch it in; returns the index as written."""
+        index, changes = self.stage(entries, cited, sources)
+        changes.commit()
+        return index
+
+    def stage(
+        self, entries: Sequence[IndexEntry], cited: Mapping[str, Sequence[str]], sources: Mapping[str, str]
+    ) -> tuple[list[IndexEntry], Changeset]:
+        """Add the cited sources and build the site-wide files and the index: the run's changeset,
+        to which the caller may add files (the run record) before committing it.
 
         `cited` maps each slug to the source paths its article lists, `sources` every such path
-        (`sources/<name>`) to its text; each folder gets the ones its own articles list. Returns
-        the index as written.
+        (`sources/<name>`) to its text; each folder gets the ones its own articles list.
         """
-        changes = Changeset()
+        changes = Changeset(self.layout)
         try:
             for place in (DESK, SITE):
                 here = [e for e in entries if e.place == place]
@@ -435,8 +446,7 @@ class RunWriter:
             changes.abort()
             self.abort()
             raise
-        changes.commit()
-        return index
+        return index, changes
 
     def abort(self) -> None:
         for staging in self.staging.values():
@@ -502,9 +512,6 @@ def _check_source_path(relative_path: str, folder: Path) -> None:
         raise PublishError(f"{folder}: refusing to write source outside {SOURCES_DIR}/: {relative_path!r}")
 
 
-def write_run_record(out_dir: Path, as_of: dt.date, record: dict) -> Path:
+def run_record_file(out_dir: Path, as_of: dt.date, record: dict) -> tuple[Path, str]:
     """Run metadata (timestamps, timings, counts): kept apart so articles and feeds stay reproducible."""
-    path = Layout(out_dir).run_record(as_of.isoformat())
-    changes = Changeset(files={path: json.dumps(record, indent=2, default=str) + "\n"})
-    changes.commit()
-    return path
+    return Layout(out_dir).run_record(as_of.isoformat()), json.dumps(record, indent=2, default=str) + "\n"

@@ -51,6 +51,12 @@ def sample_snapshot(sample_dir):
 
 def pytest_addoption(parser):
     parser.addoption(
+        "--kill-runs",
+        type=int,
+        default=0,
+        help="also kill N runs after a random delay and check each output is whole (tests/test_kills.py)",
+    )
+    parser.addoption(
         "--update-golden",
         action="store_true",
         help="rewrite tests/golden from the current output instead of comparing (see tests/test_golden.py)",

@@ -30,7 +30,7 @@ OTHER = "brookmere-financial-alpha-score-2026-11-20"  # held too
 
 @pytest.fixture
 def out(sample_run, tmp_path) -> Path:
-    return Path(shutil.copytree(sample_run.out_dir, tmp_path / "out"))
+    return Path(shutil.copytree(sample_run.out_dir, tmp_path / "out", symlinks=True))
 
 
 def entry_of(out: Path, slug: str):

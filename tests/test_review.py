@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from output_tree import readable
 
 from generator import cli
 from generator.catalog import IndexEntry, read_index
@@ -100,7 +101,7 @@ def queue_out(sample_dir, tmp_path_factory) -> Path:
 def out(queue_out, tmp_path) -> Path:
     """A private copy of `queue_out` for tests that approve."""
     copy = tmp_path / "out"
-    shutil.copytree(queue_out, copy)
+    shutil.copytree(queue_out, copy, symlinks=True)
     return copy
 
 
@@ -417,7 +418,7 @@ def test_an_approval_that_fails_while_staging_changes_nothing_and_can_be_retried
     from generator import changeset
 
     def snapshot() -> dict[str, bytes]:
-        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(readable(out)) if p.is_file()}
 
     before = snapshot()
     real = changeset.temporary
@@ -462,7 +463,7 @@ def test_an_approval_survives_a_rerun_of_unchanged_content(sample_run, tmp_path)
     from generator.pipeline import build
 
     out = tmp_path / "out"
-    shutil.copytree(sample_run.out_dir, out)
+    shutil.copytree(sample_run.out_dir, out, symlinks=True)
     approve(load_settings(out=out), LEGAL, by="kim", note="ok")
     build(load_settings(out=out, jobs=1, quiet=True))
     sidecar = Sidecar.model_validate_json((out / "site" / DAY / f"{LEGAL}.json").read_text())

@@ -37,6 +37,7 @@ from generator.checks.project import CommandLine, Project, Projects
 from generator.checks.registry import RULES
 from generator.errors import NewsdeskError
 from generator.files import atomic_write
+from generator.layout import CURRENT, STATE_DIR
 from generator.models import ArticleReport, CheckReport, ReportSummary, Verdict
 
 POOL_MIN_FILES = 48  # below this, starting workers costs more than it saves
@@ -189,26 +190,40 @@ def discover(paths: Iterable[Path | str], projects: Projects) -> tuple[list[_Tas
 
 
 def _walk(top: Path, projects: Projects) -> tuple[list[tuple[Path, Project]], int]:
-    """Every *.md under `top` that its configuration does not exclude, sorted by path."""
+    """Every *.md under `top` that its configuration does not exclude, sorted by path.
+
+    An output folder is read as its readers see it: its `site` and `desk` links are followed, and
+    the generations they point into (`.newsdesk/`) are not walked themselves.
+    """
     articles: list[tuple[Path, Project]] = []
     skipped = 0
-    for folder, subfolders, files in os.walk(top):
-        here = Path(folder)
-        project = projects.for_folder(here)
-        kept = [
-            name for name in subfolders if not project.excludes(here / name, is_dir=True, walked_from=top)
-        ]
-        skipped += len(subfolders) - len(kept)
-        subfolders[:] = kept
-        for name in files:
-            if not name.endswith(".md") or not (here / name).is_file():
-                continue
-            if project.excludes(here / name, walked_from=top):
-                skipped += 1
-            else:
-                articles.append((here / name, project))
+    tops = [top]
+    while tops:
+        start = tops.pop()
+        for folder, subfolders, files in os.walk(start):
+            here = Path(folder)
+            project = projects.for_folder(here)
+            tops += [here / name for name in subfolders if _is_output_link(here / name)]
+            subfolders[:] = [name for name in subfolders if name != STATE_DIR]
+            kept = [
+                name for name in subfolders if not project.excludes(here / name, is_dir=True, walked_from=top)
+            ]
+            skipped += len(subfolders) - len(kept)
+            subfolders[:] = kept
+            for name in files:
+                if not name.endswith(".md") or not (here / name).is_file():
+                    continue
+                if project.excludes(here / name, walked_from=top):
+                    skipped += 1
+                else:
+                    articles.append((here / name, project))
     articles.sort(key=lambda item: str(item[0]))
     return articles, skipped
+
+
+def _is_output_link(path: Path) -> bool:
+    """`<out>/site` or `<out>/desk`: a link into the output folder's current generation."""
+    return path.is_symlink() and Path(path.readlink()).parts[:2] == (STATE_DIR, CURRENT)
 
 
 def _check_stdin(

@@ -22,7 +22,7 @@ from generator.checks.source_files import SourceRoots
 from generator.checks.sources import ReadSource, SourceCache
 from generator.checks.suppression import Suppressions
 from generator.checks.tables import remove_lines
-from generator.errors import NewsdeskError
+from generator.files import decode_utf8, read_input_bytes, read_regular_bytes
 from generator.models import ArticleReport, Finding, Severity, Sidecar, Verdict
 from generator.rulefiles import describe
 
@@ -112,13 +112,8 @@ class Checker:
     ) -> CheckResult:
         """Check an article on disk (or `text` standing for it, as from stdin), with its
         `<stem>.json` sidecar when there is one."""
-        if text is None:
-            try:
-                text = path.read_bytes().decode("utf-8")
-            except UnicodeDecodeError:
-                raise NewsdeskError(f"{path}: not UTF-8 text") from None
-            except OSError as exc:
-                raise NewsdeskError(f"{path}: cannot read ({exc.strerror})") from None
+        if text is None:  # a named pipe given as an article is refused, not waited on
+            text = decode_utf8(read_input_bytes(path), path)
         sidecar, problem = load_sidecar(path.with_suffix(".json"))
         return self.check(
             text, path=str(path), sidecar=sidecar, sidecar_problem=problem, source_roots=source_roots
@@ -185,7 +180,7 @@ def _finding(rule: Rule, hit: Hit, document: Document) -> Finding:
 def load_sidecar(path: Path) -> tuple[Sidecar | None, str | None]:
     """(sidecar, None), (None, None) when there is none, or (None, why it cannot be used)."""
     try:
-        data = path.read_bytes()
+        data = read_regular_bytes(path)
     except FileNotFoundError:
         return None, None
     except OSError as exc:

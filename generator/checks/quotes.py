@@ -29,6 +29,7 @@ from generator.checks.sources import SourceIndex, normalize_text
 _ELLIPSIS = re.compile(r"\s*\.(?:\s?\.){2,}\s*")
 _BRACKET = re.compile(r"\[[^\[\]]*\]")
 _WRITTEN_ELLIPSIS = re.compile(r"\s*(?:…|\.(?:\s?\.){2,})\s*")  # before NFKC turns … into ...
+_MAX_WORD = 100  # characters of one source word a bracketed gap may span (URLs included)
 _WORDS = re.compile(r"[^\W_]\S*")  # one match per whitespace-separated token holding a letter or digit
 _EXCERPT_CHARS = 160
 
@@ -186,8 +187,10 @@ def _gap_pattern(pieces: list[str], max_words: int) -> re.Pattern[str]:
     """A regex for a part with [insertions]: literal pieces joined by gaps where brackets stood.
 
     A gap allows up to `max_words` source words per bracket (whole words separated by single
-    spaces, which keeps backtracking linear) plus a partial word where the bracket touches a piece,
-    as in "[T]he" or "[Acme]'s". Brackets at either end of the part constrain nothing.
+    spaces) plus a partial word where the bracket touches a piece, as in "[T]he" or "[Acme]'s".
+    Brackets at either end of the part constrain nothing. Every repetition is bounded (a word is
+    at most _MAX_WORD characters), so each place the search tries costs a constant: the search is
+    linear in the source, where an unbounded lazy gap was quadratic on a source without spaces.
     """
     regex: list[str] = []
     brackets = 0
@@ -205,7 +208,7 @@ def _gap_pattern(pieces: list[str], max_words: int) -> re.Pattern[str]:
                 regex.append(r"(?<!\w)")
             regex.append(_first_letter_free(literal))
         else:
-            regex.append(rf"\S*?(?: \S+){{0,{max_words * brackets}}}? ?")
+            regex.append(rf"\S{{0,{_MAX_WORD}}}?(?: \S{{1,{_MAX_WORD}}}){{0,{max_words * brackets}}}? ?")
             regex.append(re.escape(literal))
         brackets = 0
         touching_after = i < len(pieces) - 1 and not piece[-1:].isspace()

@@ -36,7 +36,12 @@ from generator.checks.risk import (
     RiskSettings,
     RiskThin,
 )
-from generator.checks.structure import StructureFrontMatter, StructureSidecar, StructureUnusedSuppression
+from generator.checks.structure import (
+    StructureFrontMatter,
+    StructureNesting,
+    StructureSidecar,
+    StructureUnusedSuppression,
+)
 from generator.checks.style import StyleDisclosure, StyleSettings
 from generator.checks.tables import TableLowInformation, TablesSettings
 
@@ -62,6 +67,7 @@ RULES: tuple[type[Rule], ...] = (
     RiskLowCoverage,
     StructureFrontMatter,
     StructureSidecar,
+    StructureNesting,
     StructureUnusedSuppression,
     StyleDisclosure,
 )

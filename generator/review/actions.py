@@ -21,7 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from generator.catalog import IndexEntry, read_index
-from generator.changeset import Changeset, clear_leftovers, output_lock
+from generator.changeset import Changeset, output_lock, prepare_output
 from generator.config import Settings
 from generator.errors import PublishError
 from generator.layout import Layout
@@ -173,7 +173,7 @@ def recheck(
         public = is_public(report.verdict, approval, front.embargo_until, now)
         if public:
             release = go_public(release, approval)
-        changes = Changeset()
+        changes = Changeset(layout)
         placed = stage_article(
             layout,
             entry,
@@ -248,7 +248,7 @@ def approve(
         public = not embargoed(entry.embargo_until, now)
         assert sidecar.release is not None, entry.slug
         release = go_public(sidecar.release, approval) if public else sidecar.release
-        changes = Changeset()
+        changes = Changeset(layout)
         placed = stage_article(
             layout,
             entry,
@@ -317,7 +317,7 @@ def reject(
             replace(article, sidecar=sidecar.model_copy(update={"rejection": rejection})), action
         )
         assert sidecar.release is not None, entry.slug
-        changes = Changeset()
+        changes = Changeset(layout)
         placed = stage_article(
             layout,
             entry,
@@ -379,7 +379,6 @@ def _kept(layout: Layout, entry: IndexEntry, digest: str) -> str | None:
 def _keep_version(layout: Layout, entry: IndexEntry, digest: str, text: str, changes: Changeset) -> None:
     path = layout.version(entry.date, entry.slug, digest)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         changes.put(path, text)
 
 
@@ -392,7 +391,7 @@ def _editing(out_dir: Path) -> Iterator[None]:
     require_output(out_dir)  # before the lock, which would create the folder and its lock file
     with output_lock(out_dir):
         require_output(out_dir)
-        clear_leftovers(Layout(out_dir))
+        prepare_output(Layout(out_dir))
         yield
 
 

@@ -20,10 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import markdown
-
 from generator.models import Finding, TableDrop
-from generator.site.pages import sanitise
+from generator.site.pages import markdown_html, sanitise
 
 _OPEN, _CLOSE, _DROP, _LIMIT = 0xF0000, 0xF4000, 0xF8000, 0x4000
 MARKERS = re.compile("[\U000f0000-\U000fbfff]")
@@ -158,7 +156,7 @@ def drop_marker(index: int) -> str:
 
 def render_marked(markdown_text: str, marks: dict[int, Mark]) -> str:
     """Markdown holding marker characters -> sanitised HTML with well-nested <mark> tags."""
-    converted = markdown.markdown(markdown_text, extensions=["tables", "footnotes"], output_format="html")
+    converted = markdown_html(markdown_text)
     rendered = sanitise(converted, images=False)  # the page must load nothing, not even a pixel
     writer = _MarkWriter(marks)
     writer.feed(rendered)
@@ -168,7 +166,7 @@ def render_marked(markdown_text: str, marks: dict[int, Mark]) -> str:
 
 def render_plain(markdown_text: str) -> str:
     """Markdown (a removed table, say) -> sanitised HTML, any marker characters taken out first."""
-    converted = markdown.markdown(MARKERS.sub("", markdown_text), extensions=["tables"], output_format="html")
+    converted = markdown_html(MARKERS.sub("", markdown_text), footnotes=False)
     return sanitise(converted, images=False)
 
 

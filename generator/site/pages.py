@@ -23,6 +23,7 @@ import nh3
 from markupsafe import Markup
 
 from generator.apstyle import date as ap_date
+from generator.markdown_depth import flattened_html, too_deep
 from generator.models import Release, SourceRef, utc_stamp
 from generator.release import last_modified
 from generator.site import SiteConfig
@@ -49,13 +50,21 @@ def body_html(body: str) -> str:
     Generated articles have no images, so one that arrives through data (a company name, a quote)
     is dropped rather than loaded by every reader.
     """
-    return sanitise(_converter().reset().convert(body), images=False)
+    return sanitise(markdown_html(body), images=False)
+
+
+def markdown_html(text: str, *, footnotes: bool = True) -> str:
+    """Markdown -> HTML (not yet sanitised); nested too deep to render, it is shown flattened."""
+    if too_deep(text):
+        return flattened_html(text)
+    return _converter(footnotes).reset().convert(text)
 
 
 @cache
-def _converter() -> markdown.Markdown:
+def _converter(footnotes: bool) -> markdown.Markdown:
     """One converter per process, reset per article: building one costs more than converting."""
-    return markdown.Markdown(extensions=["tables", "footnotes"], output_format="html")
+    extensions = ["tables", "footnotes"] if footnotes else ["tables"]
+    return markdown.Markdown(extensions=extensions, output_format="html")
 
 
 def sanitise(fragment: str, *, images: bool = True) -> str:

@@ -71,7 +71,7 @@ def desk_template(sample_run, tmp_path_factory) -> Path:
     import shutil
 
     out = tmp_path_factory.mktemp("desk-template") / "out"
-    shutil.copytree(sample_run.out_dir, out)
+    shutil.copytree(sample_run.out_dir, out, symlinks=True)
     edit_and_recheck(out, MISQUOTED, lambda t: t.replace(HEADLINE, HEADLINE.replace("faces", "fights")))
     folder = out / "desk" / DAY
     (folder / "sources" / "cairnmoor-field-note.txt").write_text(EVIL_SOURCE)
@@ -96,7 +96,7 @@ def desk_out(desk_template, tmp_path) -> Path:
     """A private copy of the desk template for a test that changes it."""
     import shutil
 
-    return Path(shutil.copytree(desk_template, tmp_path / "out"))
+    return Path(shutil.copytree(desk_template, tmp_path / "out", symlinks=True))
 
 
 class DeskProcess:
