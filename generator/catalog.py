@@ -38,7 +38,9 @@ class IndexEntry:
     content_hash: str | None = None
     embargo_until: dt.datetime | None = None
     release: Release | None = None
-    newsworthiness: float = 0.0  # 0-100, from the triggers that fired (rules/triggers.yaml)
+    rejected: bool = False  # an editor decided not to publish it (the sidecar says who and why)
+    # 0-100 from the triggers that fired (rules/triggers.yaml); None when the run did not rate it
+    newsworthiness: float | None = None
     triggers: tuple[str, ...] = ()
     routine: bool = False  # a brief no trigger fired for: on the site, not in the feeds by default
 

@@ -24,7 +24,7 @@ _DAY = click.DateTime(["%Y-%m-%d"])
 _input_file = click.Path(exists=True, dir_okay=False, path_type=Path)
 _DB_HELP = (
     "Run history database, as an SQLAlchemy URL such as postgresql+psycopg://user@host/newsdesk "
-    "(default: SQLite in OUT/desk/runs/history.db)."
+    "(default: SQLite in OUT/.newsdesk/history/history.db)."
 )
 _AS_OF_HELP = (
     "Work on the snapshot as it stood at the close of this trading day (YYYY-MM-DD): prices, news and "
@@ -38,19 +38,25 @@ def cli() -> None:
     """Write market news from a snapshot and refuse to publish what cannot be traced."""
 
 
+_config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Configuration file (newsdesk.toml, newsdesk.yaml or a pyproject.toml with [tool.newsdesk]) "
+    "instead of the closest one found walking up.",
+)
+_isolated_option = click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+
+
 @cli.command()
 @click.option(
     "--snapshot", type=_existing_dir, help="Snapshot folder (default: the bundled fictional sample)."
 )
 @click.option("--out", type=_any_path, help="Output folder (default: ./output).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Settings file (TOML or YAML).",
-)
-@click.option("--quiet", "-q", is_flag=True, default=None, help="No progress bar.")
+@_config_option
+@_isolated_option
+@click.option("--quiet", "-q", is_flag=True, default=None, help="No progress bar; one summary line.")
 @click.option("--as-of", "as_of", type=_DAY, multiple=True, help=_AS_OF_HELP + " Repeatable.")
 @click.option(
     "--now",
@@ -63,6 +69,7 @@ def run(
     out: Path | None,
     jobs: int | None,
     config_file: Path | None,
+    isolated: bool,
     quiet: bool | None,
     as_of: tuple,
     now: str | None,
@@ -78,7 +85,14 @@ def run(
     from generator.console import print_run_summary, progress_bar
 
     settings = load_settings(
-        config_file, snapshot=snapshot, out=out, jobs=jobs, quiet=quiet, now=now, database_url=database_url
+        config_file,
+        isolated=isolated,
+        snapshot=snapshot,
+        out=out,
+        jobs=jobs,
+        quiet=quiet,
+        now=now,
+        database_url=database_url,
     )
     for day in sorted(as_of) or [None]:
         with progress_bar("writing articles", quiet=settings.quiet) as progress:
@@ -97,16 +111,32 @@ def run(
     show_default=True,
     type=click.Choice(["table", "json"]),
 )
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_config_option
+@_isolated_option
 def history(
-    ticker: str, out: Path | None, database_url: str | None, output_format: str, config_file: Path | None
+    ticker: str,
+    out: Path | None,
+    database_url: str | None,
+    output_format: str,
+    config_file: Path | None,
+    isolated: bool,
 ) -> None:
     """A ticker's Alpha Score, signals and key facts over the recorded runs."""
     from generator.history.command import run_history
 
     run_history(
-        ticker, out=out, database_url=database_url, output_format=output_format, config_file=config_file
+        ticker,
+        out=out,
+        database_url=database_url,
+        output_format=output_format,
+        config_file=config_file,
+        isolated=isolated,
     )
+
+
+def _selectors(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeated and comma-separated values as one list: --ignore a,b --ignore c."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 @cli.command()
@@ -121,29 +151,63 @@ def history(
 )
 @click.option(
     "--fail-on",
-    default="block",
-    show_default=True,
     type=click.Choice(["block", "review"]),
-    help="Exit 1 when an article's verdict is at or above this.",
+    help="Exit 1 when an article's verdict is at or above this (default: fail-on in the configuration, "
+    "else block).",
 )
-@click.option("--fix", is_flag=True, help="Remove low-information tables in place.")
-@click.option("--rules", "rules_dir", type=_existing_dir, help="Rules folder (default: the bundled rules/).")
-def check(
-    paths: tuple[Path, ...], output_format: str, fail_on: str, fix: bool, rules_dir: Path | None
-) -> None:
-    """Check articles (files, folders or globs) against the publishing rules."""
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even when an article fails (2 still means a usage error)."
+)
+@click.option(
+    "--fix", is_flag=True, help="Remove low-information tables in place (from stdin: print the result)."
+)
+@click.option("--rules", "rules_dir", type=_existing_dir, help="Rules folder (default: the configured one).")
+@_config_option
+@_isolated_option
+@click.option(
+    "--select", multiple=True, metavar="RULES", help="Only these rules or families (comma-separated)."
+)
+@click.option(
+    "--extend-select", multiple=True, metavar="RULES", help="Rules or families to add to the selection."
+)
+@click.option("--ignore", multiple=True, metavar="RULES", help="Rules or families to leave out.")
+@click.option("--exclude", multiple=True, metavar="PATTERNS", help="More gitignore-style patterns to skip.")
+@click.option(
+    "--force-exclude", is_flag=True, help="Apply exclusions to files named on the command line too."
+)
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no verdict or summary lines.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list clean articles and the configuration used.")
+@click.option("--output-file", "-o", type=_any_path, help="Write the report to this file, not stdout.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour text output (auto: on a terminal, unless NO_COLOR is set or FORCE_COLOR forces it).",
+)
+@click.option("--stdin-filename", metavar="PATH", help="With '-': the path the article on stdin stands for.")
+def check(paths: tuple[Path, ...], quiet: bool, verbose: bool, **options) -> None:
+    """Check articles (files, folders or globs; '-' for stdin) against the publishing rules."""
     from generator.checks.command import run_check
 
-    sys.exit(run_check(paths, output_format=output_format, fail_on=fail_on, fix=fix, rules_dir=rules_dir))
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot be used together")
+    for name in ("select", "extend_select", "ignore", "exclude"):
+        options[name] = _selectors(options[name])
+    options["select"] = options["select"] or None  # not given: the configuration decides
+    sys.exit(run_check(paths, quiet=quiet, verbose=verbose, **options))
 
 
 @cli.command("rules")
-@click.option("--rules", "rules_dir", type=_existing_dir, help="Rules folder (default: the bundled rules/).")
-def list_rules(rules_dir: Path | None) -> None:
+@click.option("--rules", "rules_dir", type=_existing_dir, help="Rules folder (default: the configured one).")
+@_config_option
+@_isolated_option
+def list_rules(rules_dir: Path | None, config_file: Path | None, isolated: bool) -> None:
     """List every rule id with its severity and what it checks."""
     from generator.checks.command import print_rules
 
-    print_rules(rules_dir)
+    print_rules(rules_dir, config_file=config_file, isolated=isolated)
 
 
 @cli.command()
@@ -194,9 +258,21 @@ def score(
 )
 def review(output: Path | None, as_html: bool) -> None:
     """List held and blocked articles with the reasons."""
-    from generator.review import run_review
+    from generator.review.commands import run_review
 
     run_review(output, as_html=as_html)
+
+
+@cli.command()
+@click.argument("target", metavar="PATH|SLUG")
+@click.option("--out", type=_any_path, help="Output folder (default: the one PATH is in, else ./output).")
+@click.option("--by", "editor", help="Who re-checks (default: the current user).")
+@click.option("--note", help="What was changed, for the article's record.")
+def recheck(target: str, out: Path | None, editor: str | None, note: str | None) -> None:
+    """Check an edited article again and publish or hold it by its new verdict."""
+    from generator.review.commands import run_recheck
+
+    run_recheck(target, out=out, editor=editor, note=note)
 
 
 @cli.command()
@@ -206,9 +282,42 @@ def review(output: Path | None, as_html: bool) -> None:
 @click.option("--by", "editor", help="Who approves (default: the current user).")
 def approve(slug: str, note: str | None, out: Path | None, editor: str | None) -> None:
     """Release a held article: move it from the desk to the site and its feeds."""
-    from generator.review import run_approve
+    from generator.review.commands import run_approve
 
     run_approve(slug, note=note, out=out, editor=editor)
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--reason", required=True, help="Why the article is not to be published.")
+@click.option("--out", type=_any_path, help="Output folder (default: ./output).")
+@click.option("--by", "editor", help="Who rejects (default: the current user).")
+def reject(slug: str, reason: str, out: Path | None, editor: str | None) -> None:
+    """Decide not to publish a held or blocked article (it leaves the queue, stays on the desk)."""
+    from generator.review.commands import run_reject
+
+    run_reject(slug, reason=reason, out=out, editor=editor)
+
+
+@cli.command()
+@click.argument("output", required=False, type=_any_path)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; any but loopback needs a token.",
+)
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one)."
+)
+@click.option(
+    "--by", "editor", help="The name actions are recorded under by default (default: the current user)."
+)
+def serve(output: Path | None, host: str, port: int, editor: str | None) -> None:
+    """The editor's desk in a browser: review, edit, re-check, approve and reject."""
+    from generator.review.commands import run_serve
+
+    run_serve(output, host=host, port=port, editor=editor)
 
 
 @cli.command()
@@ -374,7 +483,9 @@ def import_(
 def sample(n_tickers: int, years: float, seed: int, out: Path) -> None:
     """Write a synthetic fictional universe of any size."""
     from generator.market.sample.generate import write_sample
+    from generator.market.snapshot import check_out_folder
 
+    check_out_folder(out)  # before the work: a user's folder or file is never replaced
     path = write_sample(out, n_tickers=n_tickers, years=years, seed=seed)
     click.echo(f"wrote fictional snapshot of {n_tickers} tickers to {path}")
 

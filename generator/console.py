@@ -42,9 +42,18 @@ def progress_bar(description: str, *, quiet: bool) -> Iterator[Callable[[int, in
 
 
 def print_run_summary(result: RunResult, *, quiet: bool = False) -> None:
-    """Counts by verdict and kind, where the files are, and the held stories' reasons."""
+    """Counts by verdict and kind, where the files are, and the held stories' reasons; when quiet,
+    one line (for cron jobs and CI logs)."""
     from generator.models import Verdict
 
+    if quiet:
+        counts = ", ".join(f"{result.count(verdict)} {verdict.value}" for verdict in Verdict)
+        fiction = " (fictional sample data)" if result.fictional else ""
+        sys.stdout.write(
+            f"newsdesk run: {len(result.articles)} articles{fiction}: {counts}; "
+            f"site {result.out_dir / 'site'}, desk {result.out_dir / 'desk'}, in {result.seconds:.1f} s\n"
+        )
+        return
     console = Console(highlight=False)
     kinds = sorted({a.kind for a in result.articles})
     table = Table(title=f"newsdesk run: {result.snapshot_name} as of {result.as_of}", title_justify="left")
@@ -60,7 +69,7 @@ def print_run_summary(result: RunResult, *, quiet: bool = False) -> None:
     table.add_row("all", *map(str, totals), str(len(result.articles)), style="bold")
     console.print(table)
     held = [a for a in result.articles if a.verdict is not Verdict.PUBLISH]
-    if held and not quiet:
+    if held:
         console.print(f"held for an editor or blocked ({len(held)}):")
         for article in held[:MAX_HELD_LISTED]:
             console.print(f"  {article.verdict.value:7} {article.slug}: {', '.join(article.reasons)}")

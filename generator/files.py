@@ -7,10 +7,15 @@ folders; output is ordinary data a web server or a colleague reads, so it gets w
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
+import sys
 import tempfile
 from pathlib import Path
+
+from generator.errors import NewsdeskError
 
 
 def _current_umask() -> int:
@@ -24,6 +29,57 @@ UMASK = _current_umask()
 FILE_MODE = 0o666 & ~UMASK
 DIR_MODE = 0o777 & ~UMASK
 RETIRED_SUFFIX = ".retired"
+# Opening a named pipe for reading waits for a writer; O_NONBLOCK returns at once so it can be refused.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class NotRegularFile(OSError):
+    """A named pipe, socket, device or folder where a file belongs."""
+
+
+def read_regular_bytes(path: Path) -> bytes:
+    """The bytes of a regular file, opened without blocking; OSError (NotRegularFile for a named
+    pipe, socket, device or folder) otherwise.
+
+    Reading a named pipe waits for a writer forever, and a device may never end (/dev/zero), so
+    anything but a regular file is refused at once, unread.
+    """
+    fd = os.open(path, _READ_FLAGS)
+    with open(fd, "rb") as handle:  # noqa: PTH123 (a descriptor, opened without blocking)
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise NotRegularFile(errno.EISDIR, "is a folder, not a file", str(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(
+                errno.EINVAL, "not a regular file (a named pipe, socket or device)", str(path)
+            )
+        return handle.read()
+
+
+def read_input_bytes(path: Path, *, error: type[NewsdeskError] = NewsdeskError) -> bytes:
+    """`read_regular_bytes`, with any problem reported as `error` naming the file in one line."""
+    try:
+        return read_regular_bytes(path)
+    except NotRegularFile as exc:
+        raise error(f"{path}: {exc.strerror}, so it is not read") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def read_input_text(path: Path, *, error: type[NewsdeskError] = NewsdeskError) -> str:
+    """A user's text file decoded as UTF-8 (a byte-order mark is dropped); invalid UTF-8 is one
+    line naming the file, the line and the byte, not a UnicodeDecodeError."""
+    return decode_utf8(read_input_bytes(path, error=error), path, error=error)
+
+
+def decode_utf8(data: bytes, where: object, *, error: type[NewsdeskError] = NewsdeskError) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise error(
+            f"{where}, line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
 
 
 def atomic_write(path: Path, text: str, *, mode: int = FILE_MODE) -> None:
@@ -72,16 +128,50 @@ def retired_path(final: Path) -> Path:
 
 
 def swap_folder(staging: Path, final: Path) -> None:
-    """Put a fully written folder in place of `final` with renames, then delete the old copy.
+    """Put a fully written folder in place of `final`, then delete the old copy.
 
-    Between the two renames `final` is briefly absent; a process killed there leaves the old copy at
-    `retired_path(final)`, which the next writer puts back (publish does; a snapshot is rewritten).
+    On Linux the two folders trade places in one step (renameat2 RENAME_EXCHANGE), so `final` is
+    never absent. Where that is not available, two renames: between them `final` is briefly
+    absent, and a process killed there leaves the old copy at `retired_path(final)`.
     """
-    if final.exists():
+    if not final.exists():
+        staging.rename(final)
+    elif exchange(staging, final):
+        shutil.rmtree(staging, ignore_errors=True)  # it holds the old copy now
+    else:
         retired = retired_path(final)
         shutil.rmtree(retired, ignore_errors=True)
         final.rename(retired)
         staging.rename(final)
         shutil.rmtree(retired, ignore_errors=True)
-    else:
-        staging.rename(final)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2  # from <linux/fs.h>
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where it is unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without it
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):  # the file system's
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def repository_root(folder: Path) -> Path | None:
+    """The closest folder at or above `folder` holding `.git` (a folder, or a file in a worktree)."""
+    folder = folder.absolute()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None

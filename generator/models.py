@@ -298,7 +298,18 @@ class Finding(_Record):
     column: int
     message: str
     excerpt: str = ""
+    # Structured data beside the message, so review pages mark findings from data, never by
+    # parsing messages. A phrase or figure finding's `excerpt` is the text as written, spanning
+    # [line:column, end_line:end_column) in the file.
+    source: str | None = None  # quotes.*: id of the listed source (the closest passage's, the speaker's)
+    similarity: int | None = None  # quotes.mismatch: 0-100, how like `passage` the quoted words are
+    quoted: str | None = None  # quotes.mismatch: the quoted words compared with `passage` (a part, if split)
+    quoted_changes: tuple[tuple[int, int], ...] = ()  # [start, end) of words in `quoted` not in `passage`
+    passage_changes: tuple[tuple[int, int], ...] = ()  # [start, end) of words in `passage` not in `quoted`
+    facts: tuple[str, ...] = ()  # numbers/claims/risk: ids of the sidecar facts the figure is about
     passage: str | None = None  # quotes.mismatch: the closest source passage, for side-by-side review
+    end_line: int | None = None  # where the flagged text ends (end_column is just past its last character)
+    end_column: int | None = None
 
 
 class TableDrop(_Record):
@@ -341,6 +352,30 @@ class Approval(_Record):
     at: dt.datetime
     note: str | None = None
     content_hash: str
+
+
+class Rejection(_Record):
+    """An editor's decision not to publish a held or blocked article; tied to the content rejected."""
+
+    by: str
+    at: dt.datetime
+    reason: str
+    content_hash: str
+
+
+EditorActionKind = Literal["edit", "recheck", "approve", "reject"]
+
+
+class EditorAction(_Record):
+    """One thing an editor did to an article: who, when, what, and the verdict it left."""
+
+    action: EditorActionKind
+    by: str
+    at: dt.datetime
+    note: str | None = None  # an approval's note or a rejection's reason
+    content_hash: str  # the content acted on (after an edit: the edited content)
+    previous_hash: str | None = None  # an edit: the content it replaced
+    verdict: Verdict  # the article's verdict after the action
 
 
 class Subject(_Record):
@@ -420,6 +455,8 @@ class Sidecar(BaseModel):
     approval: Approval | None = None
     subjects: list[Subject] = Field(default_factory=list)
     release: Release | None = None
+    rejection: Rejection | None = None
+    actions: list[EditorAction] = Field(default_factory=list)  # what editors did to it, oldest first
     triggers: list[str] = Field(
         default_factory=list, description="why the story is news (rules/triggers.yaml), first one leading"
     )

@@ -12,29 +12,31 @@ import datetime as dt
 import gc
 import json
 import multiprocessing
+import os
+import signal
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from generator import __version__
+from generator import __version__, apstyle
 from generator.catalog import IndexEntry, public_entries
 from generator.changeset import output_lock, require_current_layout
 from generator.checks import Checker, load_rules
+from generator.checks.selection import configured_selection
 from generator.config import Settings
-from generator.facts import (
-    MarketFacts,
-    PricePanel,
-    compute_facts,
-    load_fact_rules,
-    load_fundamentals_rules,
-    since_window_name,
-)
+from generator.errors import PublishError, SnapshotError
+from generator.facts import MarketFacts, PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
 from generator.facts import columns as col
+from generator.facts.rules import FactRules
+from generator.facts.windows import resolve_windows, since_window_name
 from generator.history import (
     ArticleRow,
     RunHistory,
@@ -65,8 +67,9 @@ from generator.publish import (
     CheckedArticle,
     RunWriter,
     content_hash,
+    inert_shortcodes,
+    run_record_file,
     without_title_heading,
-    write_run_record,
 )
 from generator.scoring import Scores, ScoringRules, compute_scores, load_lexicon, load_scoring_rules
 from generator.site import SiteConfig
@@ -199,6 +202,7 @@ class Desk:
         embargo = self.embargoes.get(plan.subject) if plan.kind == "thematic" else None
         front = front.model_copy(update={"sources": sources, "embargo_until": embargo})
         body = article.body if self.settings.title_heading else without_title_heading(article.body)
+        body = inert_shortcodes(body)  # text from data never runs in a site generator
         article = article.model_copy(update={"front_matter": front, "body": body})
         draft = article.to_markdown()
         sidecar = Sidecar(
@@ -276,7 +280,7 @@ def prepare(settings: Settings, as_of: dt.date | None = None, history: RunHistor
         {"publication": settings.publication, "fictional": snapshot.manifest.fictional},
     )
     raw_names = facts.stocks["name"].astype(str).to_dict()
-    checker = Checker(load_rules(rules_dir))
+    checker = Checker(load_rules(rules_dir), configured_selection(settings))  # as `newsdesk check` would
     universe = universe_of(snapshot)
     previous = history.previous(universe, snapshot.as_of) if history is not None else None
     newsroom = Newsroom(
@@ -317,6 +321,7 @@ def _facts_and_scores(
     rules_dir = settings.rules_dir
     fact_rules = load_fact_rules(rules_dir)
     panel = PricePanel.from_snapshot(snapshot, fact_rules)
+    require_history(snapshot, panel, fact_rules, since)
     facts = compute_facts(
         snapshot,
         panel,
@@ -328,6 +333,27 @@ def _facts_and_scores(
         path_windows=[cohort_window],
     )
     return facts, compute_scores(snapshot, panel, facts, scoring_rules, load_lexicon(rules_dir))
+
+
+def require_history(
+    snapshot: Snapshot, panel: PricePanel, fact_rules: FactRules, since: dt.date | None
+) -> None:
+    """Refuse a history too short for the windows stories state (rules/facts.yaml), naming the
+    first window it misses: a brief states a stock's 1Y move, a cohort story its move since `since`
+    (without one, since the start of the year: a window of rules/facts.yaml)."""
+    starts = [since] if since else []
+    windows = resolve_windows(panel.dates, snapshot.as_of, fact_rules.windows, starts)
+    wanted = [*fact_rules.windows, *(since_window_name(start) for start in starts)]
+    missing = [name for name in wanted if name not in windows]
+    if not missing:
+        return
+    first, last = panel.dates[0].date(), panel.dates[-1].date()
+    where = snapshot.path or snapshot.manifest.name
+    named = apstyle.join(missing)
+    raise SnapshotError(
+        f"{where}: the prices run from {first} to {last}, too short for the {named} "
+        f"window{'s' * (len(missing) > 1)} the stories state (rules/facts.yaml); add earlier prices"
+    )
 
 
 def snapshot_info(snapshot: Snapshot, basis: PriceBasis | None) -> SnapshotInfo:
@@ -382,14 +408,31 @@ def build(
             except BaseException:
                 writer.abort()
                 raise
-            journal = run_journal(desk, written, started_at)
-            index = writer.commit(
+            index, changes = writer.stage(
                 [w.entry for w in written],
                 {w.entry.slug: w.sources for w in written},
                 _cited_sources(desk.library, written),
-                extra={journal_path(layout.desk / RUNS_DIR, desk.as_of): journal.to_json()},
             )
-            history.record(journal)  # after the output's commit; recover() replays it if killed here
+            journal = run_journal(desk, written, started_at)
+            changes.put(journal_path(layout.desk / RUNS_DIR, desk.as_of), journal.to_json())
+            result = RunResult(
+                out_dir=settings.out,
+                as_of=desk.as_of,
+                snapshot_name=desk.manifest.name,
+                fictional=desk.manifest.fictional,
+                articles=tuple(_summary(settings.out, w) for w in written),
+                feed_items=min(
+                    sum(settings.feed_routine or not e.routine for e in public_entries(index)),
+                    settings.feed_max_items,
+                ),
+                seconds=time.perf_counter() - started,
+            )
+            record = _run_record(result, settings, started_at, now)
+            changes.put(*run_record_file(settings.out, desk.as_of, record))
+            # The one atomic switch: articles, index, feeds, record and the history's journal
+            # together; the database follows (recover() replays the journal if killed in between).
+            changes.commit()
+            history.record(journal)
         finally:
             history.close()
         gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
@@ -397,25 +440,13 @@ def build(
             from generator.review import write_review_page
 
             write_review_page(settings.out)
-        result = RunResult(
-            out_dir=settings.out,
-            as_of=desk.as_of,
-            snapshot_name=desk.manifest.name,
-            fictional=desk.manifest.fictional,
-            articles=tuple(_summary(settings.out, w) for w in written),
-            feed_items=min(
-                sum(settings.feed_routine or not e.routine for e in public_entries(index)),
-                settings.feed_max_items,
-            ),
-            seconds=time.perf_counter() - started,
-        )
-        write_run_record(settings.out, desk.as_of, _run_record(result, settings, started_at, now))
     return result
 
 
 # ---------------------------------------------------------------------------------------------- workers
 
 _WORKER_STATE: tuple[Desk, RunWriter] | None = None
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 def write_all(
@@ -447,7 +478,9 @@ def write_all(
                     progress(done, total)
         else:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            with ProcessPoolExecutor(
+                max_workers=jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+            ) as pool:
                 futures = [pool.submit(_write_chunk, (i, chunk)) for i, chunk in enumerate(chunks)]
                 for future in as_completed(futures):
                     index, written = future.result()
@@ -455,9 +488,46 @@ def write_all(
                     done += len(written)
                     if progress:
                         progress(done, total)
+    except BrokenProcessPool:
+        raise PublishError(
+            "a worker process ended unexpectedly (killed, or out of memory?); nothing was published: "
+            "run again, with fewer --jobs if memory is short"
+        ) from None
     finally:
         _WORKER_STATE = None
     return [w for chunk in results for w in chunk]
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker initializer: a worker ends when the run that forked it ends, even by kill -9.
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG);
+    elsewhere a daemon thread notices within half a second that the parent is gone. Either way a
+    killed run leaves nothing running.
+    """
+    if _parent_death_signal():
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+        return
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _parent_death_signal() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _write_chunk(job: tuple[int, list[ArticlePlan]]) -> tuple[int, list[Written]]:
@@ -594,7 +664,7 @@ def run_journal(desk: Desk, written: list[Written], started_at: dt.datetime) -> 
                 place=entry.place,
                 approved_by=w.approval[0] if w.approval else None,
                 approved_at=w.approval[1] if w.approval else None,
-                newsworthiness=entry.newsworthiness,
+                newsworthiness=entry.newsworthiness or 0.0,
                 triggers=",".join(entry.triggers),
             )
         )

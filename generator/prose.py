@@ -1,4 +1,4 @@
-"""Sentences and words of prose, the one way the writer and the checker both split text.
+"""Sentences of prose, the one way the writer and the checker both split text.
 
 The writer records which sentence each claim sits in; the checker reads claims sentence by sentence.
 Both must agree on where a sentence ends, so the rule lives here. A sentence ends at `.`, `!` or `?`
@@ -10,7 +10,6 @@ Linear time: one pass of a simple pattern over the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 ABBREVIATIONS = frozenset(
     {
@@ -23,7 +22,6 @@ ABBREVIATIONS = frozenset(
 _END = re.compile(r"[.!?][”\"’')\]*_]*(?=\s)")  # closing marks, brackets and markdown emphasis
 _INITIALS = re.compile(r"(?:[A-Z]\.)+$")
 _OPENERS = "“\"‘'([*_"
-WORD = re.compile(r"[\w$%][\w'’.,%$/&-]*[\w%]|[\w$%]")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -48,11 +46,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
-
-
-def words(text: str) -> Iterator[re.Match[str]]:
-    """Word tokens with their offsets ("3.2%", "$4.8", "S&P", "can't" are one token each)."""
-    return WORD.finditer(text)
 
 
 def _skip_space(text: str, position: int) -> int:

@@ -5,11 +5,11 @@ this content, and any embargo is over) and to the desk otherwise; generator/rele
 generator/layout.py says where. Guarantees feeds and sites rely on:
 
 - Everything is computed and staged before anything a reader sees changes: a run's articles are
-  written into staging folders beside `site/<date>/` and `desk/<date>/` (worker processes write
-  their own), then the index, pages, feeds, ninjs and sitemap are built from the staged files and
-  written to temporary files; the last step is a row of renames (`Changeset.commit`). A run or an
-  approval that fails or is killed before it leaves the previous site and feeds intact, and the
-  next writer clears or restores what a killed one left (`clear_leftovers`).
+  written into staging folders (worker processes write their own), then the index, pages, feeds,
+  ninjs, sitemap and run record are built from the staged files; the last step is one atomic
+  switch to a new generation of site/ and desk/ (`Changeset.commit`). A run or an approval that
+  fails or is killed at any moment leaves the previous complete output or the new one, and the
+  next writer clears what a killed one left (`prepare_output`).
 - A run replaces its date's folders as a whole, so stale articles vanish; an approval (or an
   embargo's end) moves one article from the desk to the site through the same changeset.
 - Reruns on the same snapshot write the same bytes: no run timestamps in articles, sidecars, the
@@ -25,18 +25,16 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from generator.catalog import IndexEntry, read_index, render_index
-from generator.changeset import STAGING_MARK, Changeset, clear_leftovers, require_current_layout, write_new
+from generator.changeset import Changeset, prepare_output, require_current_layout, staging_folder, write_new
 from generator.errors import PublishError
-from generator.files import DIR_MODE
 from generator.layout import DESK, SITE, SOURCES_DIR, Layout, Place
 from generator.models import Approval, Release, Sidecar, Verdict, is_slug
 from generator.release import go_public, is_public, next_release, release_moment
@@ -53,9 +51,10 @@ from generator.site.pages import (
     render_article_page,
 )
 
-STATE_KEYS = ("verdict", "draft", "status", "approved")
 CHART_SUFFIX = ".svg"  # an article's chart is <slug>.svg beside it
-DESK_SUFFIXES = (".md", ".html", ".json", CHART_SUFFIX)  # what an article leaves on the desk
+# the files one article has in its folder
+ARTICLE_SUFFIXES = (".md", ".html", ".json", NINJS_SUFFIX, CHART_SUFFIX)
+STATE_KEYS = ("verdict", "draft", "status", "approved", "rejected")
 
 
 # ------------------------------------------------------------------------------------- the article
@@ -121,7 +120,7 @@ def without_state(text: str) -> str:
     return "\n".join(lines) + body
 
 
-def with_state(text: str, *, verdict: Verdict, public: bool, approved: bool) -> str:
+def with_state(text: str, *, verdict: Verdict, public: bool, approved: bool, rejected: bool = False) -> str:
     """The article with its publishing state at the end of the front matter.
 
     `draft: true` is what Hugo, Jekyll and Eleventy leave out of a build and `status: draft` what
@@ -137,7 +136,19 @@ def with_state(text: str, *, verdict: Verdict, public: bool, approved: bool) -> 
     ]
     if approved:
         state.append("approved: true")
+    if rejected:
+        state.append("rejected: true")
     return front[: -len("---\n")] + "\n".join(state) + "\n---\n" + body
+
+
+def inert_shortcodes(body: str) -> str:
+    """The body with `{{<` and `{{%` written `{{&lt;` and `{{&#37;`.
+
+    Hugo runs those as shortcodes in content: a company name or headline holding
+    `{{< youtube ... >}}` would embed a video (or a gist, a script) in every Hugo-built page.
+    Markdown renderers show the entity as the character, so readers see the text as it was.
+    """
+    return body.replace("{{<", "{{&lt;").replace("{{%", "{{&#37;")
 
 
 def without_title_heading(body: str) -> str:
@@ -181,7 +192,11 @@ def place_article(
     )
     files = {
         ".md": with_state(
-            article.text, verdict=article.verdict, public=public, approved=approval is not None
+            article.text,
+            verdict=article.verdict,
+            public=public,
+            approved=approval is not None,
+            rejected=sidecar.rejection is not None,
         ),
         ".html": page,
         ".json": sidecar_json(sidecar),
@@ -214,7 +229,8 @@ def place_article(
         content_hash=article.content_hash,
         embargo_until=article.embargo_until,
         release=release,
-        newsworthiness=sidecar.newsworthiness or 0.0,
+        rejected=sidecar.rejection is not None,
+        newsworthiness=sidecar.newsworthiness,
         triggers=tuple(sidecar.triggers),
         routine=sidecar.routine,
     )
@@ -282,29 +298,48 @@ def move_to_site(
     """Stage one desk article's move to the site: its files there, its cited sources, then removals."""
     assert article.sidecar.release is not None, entry.slug
     release = go_public(article.sidecar.release, approval)
-    placed, files = place_article(article, approval=approval, release=release, public=True, config=config)
-    site_folder = layout.date_folder(SITE, entry.date)
-    desk_folder = layout.date_folder(DESK, entry.date)
-    for source in article.cited:
-        _check_source_path(source, site_folder)
-        if not (site_folder / source).exists() and (desk_folder / source).is_file():
-            changes.put(site_folder / source, (desk_folder / source).read_text("utf-8"))
-    for suffix, text in files.items():
-        changes.put(site_folder / f"{entry.slug}{suffix}", text)
-    changes.removals.extend(desk_folder / f"{entry.slug}{suffix}" for suffix in DESK_SUFFIXES)
-    return placed
+    return stage_article(
+        layout,
+        entry,
+        article,
+        approval=approval,
+        release=release,
+        public=True,
+        changes=changes,
+        config=config,
+    )
 
 
-def update_desk_sidecar(
-    layout: Layout, entry: IndexEntry, article: CheckedArticle, approval: Approval, changes: Changeset
+def stage_article(
+    layout: Layout,
+    entry: IndexEntry,
+    article: CheckedArticle,
+    *,
+    approval: Approval | None,
+    release: Release,
+    public: bool,
+    changes: Changeset,
+    config: SiteConfig,
 ) -> IndexEntry:
-    """An approval recorded on an article that stays on the desk (its embargo is not over yet)."""
-    sidecar = article.sidecar.model_copy(update={"approval": approval})
-    folder = layout.date_folder(DESK, entry.date)
-    changes.put(folder / f"{entry.slug}.json", sidecar_json(sidecar))
-    text = with_state(article.text, verdict=article.verdict, public=False, approved=True)
-    changes.put(folder / f"{entry.slug}.md", text)
-    return IndexEntry(**{**entry.__dict__, "approved": True})
+    """Stage one article's files in the place its state gives it; returns its new index entry.
+
+    What an editor's action changes goes through here: an approval, an embargo's end, a rejection,
+    a re-check of edited text. When the article changes place (desk to site or back) its cited
+    sources are copied along and its files in the old place are removed with the commit.
+    """
+    placed, files = place_article(article, approval=approval, release=release, public=public, config=config)
+    placed = replace(placed, newsworthiness=entry.newsworthiness)
+    folder = layout.date_folder(placed.place, entry.date)
+    old_folder = (layout.out / entry.path).parent
+    for source in article.cited:
+        _check_source_path(source, folder)
+        if not (folder / source).exists() and (old_folder / source).is_file():
+            changes.put(folder / source, (old_folder / source).read_text("utf-8"))
+    for suffix, text in files.items():
+        changes.put(folder / f"{entry.slug}{suffix}", text)
+    if folder != old_folder:
+        changes.removals.extend(old_folder / f"{entry.slug}{suffix}" for suffix in ARTICLE_SUFFIXES)
+    return placed
 
 
 def release_embargoes(
@@ -336,9 +371,10 @@ class RunWriter:
     """One run's articles in the making: staged beside `site/<date>/` and `desk/<date>/`.
 
     Forked worker processes call `write` for their own articles, so the files never cross a process
-    boundary; the parent calls `commit` (or `abort`) once. Create it under `output_lock`: it first
-    clears what a killed writer may have left. Approvals and release stamps recorded for the
-    previous copy of an article carry over while its content is unchanged.
+    boundary; the parent calls `commit` (or `stage`, or `abort`) once. Create it under
+    `output_lock`: it first prepares the folder and clears what a killed writer may have left.
+    Approvals and release stamps recorded for the previous copy of an article carry over while
+    its content is unchanged.
     """
 
     def __init__(
@@ -358,22 +394,16 @@ class RunWriter:
         self.config = config
         self.now = now
         self.base = release_moment(as_of, release_time)
-        clear_leftovers(self.layout)
+        prepare_output(self.layout)
         self._entries = read_index(self.layout)
         self._previous = {e.slug: e for e in self._entries if e.date == self.date}
-        self._approvals = _previous_approvals(self.layout, self._previous.values())
+        self._decided = _previous_decisions(self.layout, self._previous.values())
         # The most newsworthy story gets the latest stamp, so newest-first feeds and pages lead with
         # it; stories of equal newsworthiness read A to Z.
         weight = newsworthiness or {}
         ordered = sorted(set(slugs), key=lambda slug: (-weight.get(slug, 0.0), slug))
         self._ranks = {slug: len(ordered) - 1 - i for i, slug in enumerate(ordered)}
-        self.staging: dict[Place, Path] = {}
-        for place in (SITE, DESK):
-            area = self.layout.area(place)
-            area.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{self.date}{STAGING_MARK}", dir=area))
-            staging.chmod(DIR_MODE)
-            self.staging[place] = staging
+        self.staging = {place: staging_folder(self.layout, f"{place}-{self.date}") for place in (SITE, DESK)}
 
     def write(self, article: CheckedArticle) -> IndexEntry:
         """Stage one article's files where it belongs; a second article with its slug fails."""
@@ -381,11 +411,8 @@ class RunWriter:
         final = self.layout.date_folder(DESK, self.date)
         _check_slug(slug, final)
         previous = self._previous.get(slug)
-        approval = self._approvals.get(slug)
-        if approval is not None and (
-            approval.content_hash != article.content_hash or article.verdict is not Verdict.REVIEW
-        ):
-            approval = None
+        article = carry_decisions(article, self._decided.get(slug))
+        approval = article.sidecar.approval
         release = next_release(
             previous.release if previous else None,
             previous.content_hash if previous else None,
@@ -421,25 +448,27 @@ class RunWriter:
 
     def approval_of(self, entry: IndexEntry) -> Approval | None:
         """The approval a written article carries (None when it carries none)."""
-        return self._approvals.get(entry.slug) if entry.approved else None
+        decided = self._decided.get(entry.slug)
+        return decided.approval if entry.approved and decided is not None else None
 
     def commit(
-        self,
-        entries: Sequence[IndexEntry],
-        cited: Mapping[str, Sequence[str]],
-        sources: Mapping[str, str],
-        extra: Mapping[Path, str] | None = None,
+        self, entries: Sequence[IndexEntry], cited: Mapping[str, Sequence[str]], sources: Mapping[str, str]
     ) -> list[IndexEntry]:
-        """Add the cited sources, build the site-wide files and the index, then swap it all in.
+        """`stage` everything, then switch it in; returns the index as written."""
+        index, changes = self.stage(entries, cited, sources)
+        changes.commit()
+        return index
+
+    def stage(
+        self, entries: Sequence[IndexEntry], cited: Mapping[str, Sequence[str]], sources: Mapping[str, str]
+    ) -> tuple[list[IndexEntry], Changeset]:
+        """Add the cited sources and build the site-wide files and the index: the run's changeset,
+        to which the caller may add files (the run record) before committing it.
 
         `cited` maps each slug to the source paths its article lists, `sources` every such path
-        (`sources/<name>`) to its text; each folder gets the ones its own articles list. `extra`
-        files (the run's history journal) land in the same commit. Returns the index as written.
+        (`sources/<name>`) to its text; each folder gets the ones its own articles list.
         """
-        changes = Changeset()
-        for path, text in (extra or {}).items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            changes.put(path, text)
+        changes = Changeset(self.layout)
         try:
             for place in (DESK, SITE):
                 here = [e for e in entries if e.place == place]
@@ -462,27 +491,46 @@ class RunWriter:
             changes.abort()
             self.abort()
             raise
-        changes.commit()
-        return index
+        return index, changes
 
     def abort(self) -> None:
         for staging in self.staging.values():
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _previous_approvals(layout: Layout, entries: Iterable[IndexEntry]) -> dict[str, Approval]:
-    """Approvals of a date's current articles, read from the sidecars the index marks approved."""
-    approvals = {}
+def _previous_decisions(layout: Layout, entries: Iterable[IndexEntry]) -> dict[str, Sidecar]:
+    """Sidecars of a date's current articles that an editor approved or rejected (as the index says)."""
+    decided = {}
     for entry in entries:
-        if not entry.approved:
+        if not (entry.approved or entry.rejected):
             continue
         try:
             sidecar = Sidecar.model_validate_json((layout.out / entry.path).with_suffix(".json").read_bytes())
         except (OSError, ValueError):
             continue
-        if sidecar.approval is not None:
-            approvals[sidecar.slug] = sidecar.approval
-    return approvals
+        decided[sidecar.slug] = sidecar
+    return decided
+
+
+def carry_decisions(article: CheckedArticle, previous: Sidecar | None) -> CheckedArticle:
+    """The article with the editor's decision on its previous copy, while the content is the same.
+
+    An approval holds for the content it approved (and only while the checker still holds, not
+    blocks, it); a rejection for the content it rejected. The record of what editors did stays.
+    """
+    if previous is None:
+        return article
+    same = article.content_hash
+    approval = previous.approval
+    if approval is not None and (approval.content_hash != same or article.verdict is not Verdict.REVIEW):
+        approval = None
+    rejection = previous.rejection
+    if rejection is not None and rejection.content_hash != same:
+        rejection = None
+    sidecar = article.sidecar.model_copy(
+        update={"approval": approval, "rejection": rejection, "actions": previous.actions}
+    )
+    return replace(article, sidecar=sidecar)
 
 
 def _check_slug(slug: str, folder: Path) -> None:
@@ -491,22 +539,24 @@ def _check_slug(slug: str, folder: Path) -> None:
         raise PublishError(f"{folder}: refusing to write article with unsafe slug {slug!r}")
 
 
-def _check_source_path(relative_path: str, folder: Path) -> None:
-    """A cited source is written as `sources/<name>`, never anywhere else."""
+def is_source_path(relative_path: str) -> bool:
+    """A cited source lives at `sources/<name>` beside its article, and nowhere else."""
     parts = relative_path.split("/")
-    if (
+    return not (
         len(parts) != 2
         or parts[0] != SOURCES_DIR
         or parts[1] in ("", ".", "..")
         or parts[1].startswith(".")
         or any(c in parts[1] for c in "\\\0")
-    ):
+    )
+
+
+def _check_source_path(relative_path: str, folder: Path) -> None:
+    """A cited source is written as `sources/<name>`, never anywhere else."""
+    if not is_source_path(relative_path):
         raise PublishError(f"{folder}: refusing to write source outside {SOURCES_DIR}/: {relative_path!r}")
 
 
-def write_run_record(out_dir: Path, as_of: dt.date, record: dict) -> Path:
+def run_record_file(out_dir: Path, as_of: dt.date, record: dict) -> tuple[Path, str]:
     """Run metadata (timestamps, timings, counts): kept apart so articles and feeds stay reproducible."""
-    path = Layout(out_dir).run_record(as_of.isoformat())
-    changes = Changeset(files={path: json.dumps(record, indent=2, default=str) + "\n"})
-    changes.commit()
-    return path
+    return Layout(out_dir).run_record(as_of.isoformat()), json.dumps(record, indent=2, default=str) + "\n"

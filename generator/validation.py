@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from generator.errors import SnapshotError
 from generator.facts import MarketFacts, PricePanel
 from generator.market.snapshot import Snapshot
 from generator.models import SIGNALS
@@ -34,6 +35,7 @@ from generator.scoring import (
 )
 
 HORIZONS = {"1M": 21, "3M": 63}
+MIN_HISTORY = 200  # sessions before the first date scored: momentum needs a year of closes
 MIN_STOCKS_PER_DATE = 20
 QUINTILES = 5
 
@@ -53,8 +55,8 @@ class Measure:
 
 @dataclass(frozen=True)
 class ValidationReport:
-    first_date: dt.date | None
-    last_date: dt.date | None
+    first_date: dt.date
+    last_date: dt.date
     measures: tuple[Measure, ...]
     notes: tuple[str, ...]
 
@@ -75,9 +77,17 @@ def validate(
     units = {column: snapshot.manifest.unit(column) for column in MONEY_COLUMNS}
     stocks = facts.stocks.reindex(panel.tickers)
     year_ago = dates.searchsorted(dates[0] + pd.DateOffset(years=1))
-    first = max(int(year_ago), 200)
+    first = max(int(year_ago), MIN_HISTORY)
     last = len(dates) - 1 - min(HORIZONS.values())
     rows = list(range(first, last + 1, step))
+    if not rows:
+        shortest = min(HORIZONS, key=HORIZONS.__getitem__)
+        raise SnapshotError(
+            f"{snapshot.path or snapshot.manifest.name}: {len(dates)} trading days of prices "
+            f"({dates[0].date()} to {dates[-1].date()}) leave no date to validate: it needs a year "
+            f"and {MIN_HISTORY} sessions of history to score from, then {HORIZONS[shortest]} more for "
+            f"{shortest} forward returns"
+        )
     records: list[dict[str, object]] = []
     for row in rows:
         at = dates[row].date()
@@ -100,7 +110,11 @@ def validate(
                     records.append({"signal": name, "horizon": horizon, "ic": ic, "spread": spread})
     notes = _notes(snapshot, fundamentals_as_of, step)
     if not records:
-        return ValidationReport(None, None, (), notes)
+        raise SnapshotError(
+            f"{snapshot.path or snapshot.manifest.name}: on no date from {dates[rows[0]].date()} to "
+            f"{dates[rows[-1]].date()} did {MIN_STOCKS_PER_DATE} stocks have both a score and a forward "
+            f"return; validation ranks stocks, so it needs a universe of at least {MIN_STOCKS_PER_DATE}"
+        )
     grouped = pd.DataFrame(records).groupby(["signal", "horizon"], sort=False)
     order = {name: i for i, name in enumerate(("score", *SIGNALS))}
     measures = sorted(

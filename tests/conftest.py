@@ -12,7 +12,7 @@ import pytest
 
 # A user's own NEWSDESK_* settings must not change what the tests see (golden output, exit codes).
 for _name in [n for n in os.environ if n.startswith("NEWSDESK_")]:
-    if _name not in ("NEWSDESK_SHARED_DIR", "NEWSDESK_TEST_ARTIFACTS"):
+    if _name not in ("NEWSDESK_SHARED_DIR", "NEWSDESK_TEST_ARTIFACTS", "NEWSDESK_TEST_TOOLS"):
         del os.environ[_name]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +50,12 @@ def sample_snapshot(sample_dir):
 
 
 def pytest_addoption(parser):
+    parser.addoption(
+        "--kill-runs",
+        type=int,
+        default=0,
+        help="also kill N runs after a random delay and check each output is whole (tests/test_kills.py)",
+    )
     parser.addoption(
         "--update-golden",
         action="store_true",
@@ -134,3 +140,21 @@ def publish_articles(site_config):
             return writer.commit(entries, {a.slug: a.cited for a in articles}, {})
 
     return publish
+
+
+@pytest.fixture(scope="session")
+def npm_tool():
+    """Find a file under $NEWSDESK_TEST_TOOLS/node_modules, where .ci/run installs the npm tools some
+    tests run (the SARIF Multitool, GitHub's action parser); the test skips when it is not there."""
+
+    def find(*parts: str) -> Path:
+        root = os.environ.get("NEWSDESK_TEST_TOOLS")
+        path = Path(root, "node_modules", *parts) if root else None
+        if path is None or not path.exists():
+            pytest.skip(
+                f"npm package {'/'.join(parts[:2])} not found: npm install --prefix DIR it and set "
+                "NEWSDESK_TEST_TOOLS=DIR (.ci/run does)"
+            )
+        return path
+
+    return find

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 import pytest
+from output_tree import readable
 
 GOLDEN = Path(__file__).parent / "golden"
 EXAMPLES = {
@@ -31,7 +32,7 @@ def output_files(out: Path) -> dict[str, str]:
     """Every file of the site and the desk (run records excluded: they hold timestamps by design)."""
     return {
         path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(out.rglob("*"))
+        for path in sorted(readable(out))
         if path.is_file()
         and path.relative_to(out).parts[:2] != ("desk", "runs")
         and not path.name.startswith(".")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 import shutil
 import signal
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from output_tree import leftovers, readable
 
 from generator.cli import main as cli_entry
 from generator.config import load_settings
@@ -281,18 +281,13 @@ def test_the_second_session_compares_with_the_first(two_sessions):
 
 
 def output_state(out: Path) -> dict[str, str]:
-    """Every article, page and feed (run records and journals aside), after the next writer's cleanup."""
+    """Every article, page and feed a reader sees (run records and journals aside)."""
     import hashlib
 
-    from generator.changeset import clear_leftovers, output_lock
-    from generator.layout import Layout
-
-    with output_lock(out):
-        clear_leftovers(Layout(out))
     return {
         p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and p.relative_to(out).parts[:2] != ("desk", "runs") and not p.name.startswith(".")
+        for p in sorted(readable(out))
+        if p.is_file() and p.relative_to(out).parts[:2] != ("desk", "runs")
     }
 
 
@@ -317,32 +312,78 @@ def database_state(out: Path) -> list[tuple]:
     return [tuple(row) for row in rows]
 
 
-def test_a_run_killed_at_random_points_leaves_output_and_history_before_or_after(tmp_path):
-    base = tmp_path / "base"
-    snapshot = dated_sample(tmp_path / "snapshot")
+@pytest.fixture(scope="module")
+def killable(tmp_path_factory) -> dict:
+    """The sample's first session recorded, and the same after its second session: the two states
+    a run of the second session killed at any moment may leave."""
+    root = tmp_path_factory.mktemp("history-kills")
+    snapshot = dated_sample(root / "snapshot")
+    base = root / "base"
     build(load_settings(snapshot=snapshot, out=base, jobs=1, quiet=True, now=NOW), as_of=DAY1)
+    done = shutil.copytree(base, root / "done", symlinks=True)
+    build(load_settings(snapshot=snapshot, out=done, jobs=1, quiet=True, now=NOW), as_of=DAY2)
     before = (output_state(base), database_state(base))
-    done = tmp_path / "done"
-    shutil.copytree(base, done)
-    command = [sys.executable, "-m", "generator", "run", "--snapshot", str(snapshot)]
-    command += ["--as-of", DAY2.isoformat(), "--now", NOW]
-    command += ["--jobs", "1", "--quiet"]
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    started = time.monotonic()
-    subprocess.run([*command, "--out", str(done)], check=True, env=env, capture_output=True)
-    duration = time.monotonic() - started
     after = (output_state(done), database_state(done))
-    assert before != after and len(after[1]) == 2
+    assert before != after and len(before[1]) == 1 and len(after[1]) == 2
+    return {"snapshot": snapshot, "base": base, "before": before, "after": after}
+
+
+def run_args(snapshot: Path, out: Path) -> list[str]:
+    """A run of the second session, as the references made it."""
+    return f"run --as-of {DAY2} --now {NOW} --jobs 1 --quiet".split() + [
+        *("--snapshot", str(snapshot)),
+        *("--out", str(out)),
+    ]
+
+
+# Where a run of the second session dies (tests/test_kills.py's KILLER: "module:function:when", nth
+# call): staging, just before and just after the output's switch, inside the database transaction
+# (the run row inserted, the other rows not), and just after the database's commit.
+HISTORY_KILLS = [
+    ("generator.publish:RunWriter.write:after", 3),
+    ("generator.changeset:_switch:before", 1),
+    ("generator.changeset:_switch:after", 1),
+    ("generator.history.store:RunHistory.record:before", 1),
+    ("generator.history.journal:RunJournal.rows:before", 1),
+    ("generator.history.store:RunHistory.close:before", 1),
+]
+
+
+@pytest.mark.parametrize(("point", "nth"), HISTORY_KILLS, ids=[p for p, _ in HISTORY_KILLS])
+def test_a_run_killed_at_each_step_leaves_output_and_history_before_or_after(point, nth, killable, tmp_path):
+    from test_kills import newsdesk
+
+    out = shutil.copytree(killable["base"], tmp_path / "out", symlinks=True)
+    done = newsdesk(*run_args(killable["snapshot"], out), point=point, nth=nth, cwd=tmp_path)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    state = (output_state(out), database_state(out))
+    assert state in (killable["before"], killable["after"]), f"neither before nor after, killed at {point}"
+    before_switch = point.startswith(("generator.publish", "generator.changeset:_switch:before"))
+    expected = "before" if before_switch else "after"
+    assert state == killable[expected]  # after the switch, the next reader records the journal
+    again = newsdesk(*run_args(killable["snapshot"], out), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    output, runs = killable["after"]
+    # The killed run is in the history once (if it got as far as its switch), and the retry once more.
+    assert (output_state(out), database_state(out)) == (output, runs + runs[-1:] * (expected == "after"))
+    assert leftovers(out) == []
+
+
+def test_a_run_killed_at_random_moments_leaves_output_and_history_before_or_after(killable, tmp_path):
+    command = [sys.executable, "-m", "generator", *run_args(killable["snapshot"], tmp_path / "timing")]
+    started = time.monotonic()
+    subprocess.run(command, check=True, capture_output=True)
+    duration = time.monotonic() - started
     rng = random.Random(14)
-    seen = set()
-    for trial in range(6):
-        out = tmp_path / f"killed-{trial}"
-        shutil.copytree(base, out)
-        process = subprocess.Popen([*command, "--out", str(out)], env=env, stderr=subprocess.DEVNULL)
-        time.sleep(duration * (trial + rng.random()) / 6)
+    for trial in range(4):
+        out = shutil.copytree(killable["base"], tmp_path / f"killed-{trial}", symlinks=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", *run_args(killable["snapshot"], out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(duration * (trial + rng.random()) / 4)
         process.send_signal(signal.SIGKILL)
         process.wait()
         state = (output_state(out), database_state(out))
-        assert state in (before, after), f"trial {trial}: neither the state before the run nor after it"
-        seen.add(state == after)
-    assert seen, "no trial ran"
+        assert state in (killable["before"], killable["after"]), f"trial {trial}: a mixed state"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from output_tree import readable
 
 from generator.errors import SnapshotError
 from generator.market.point_in_time import snapshot_as_of
@@ -23,7 +24,7 @@ def tree(out: Path) -> dict[str, str]:
     """Every output file by SHA-256, run records left out (they hold timestamps by design)."""
     return {
         path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(out.rglob("*"))
+        for path in sorted(readable(out))
         if path.is_file() and "runs" not in path.relative_to(out).parts[:2]
     }
 

@@ -22,6 +22,7 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from output_tree import leftovers, readable
 
 from generator import changeset, publish, schemas
 from generator.catalog import read_index
@@ -56,7 +57,7 @@ def run(out: Path, snapshot: Path | None = None, **overrides):
 def copy_output(sample_run, tmp_path: Path) -> Path:
     """A private copy of the shared sample output, for tests that write."""
     out = tmp_path / "out"
-    shutil.copytree(sample_run.out_dir, out)
+    shutil.copytree(sample_run.out_dir, out, symlinks=True)
     return out
 
 
@@ -64,8 +65,8 @@ def files(out: Path) -> dict[str, bytes]:
     """Every file under `out` but the run records (they hold timestamps by design) and the lock."""
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and p.relative_to(out).parts[:2] != ("desk", "runs") and p.name != LOCK_FILE
+        for p in sorted(readable(out))
+        if p.is_file() and p.relative_to(out).parts[:2] != ("desk", "runs")
     }
 
 
@@ -206,8 +207,7 @@ def test_a_crash_between_article_writes_leaves_the_previous_output_untouched(
     monkeypatch.undo()
     assert all(".staging." in p.parent.name for p in staged)
     assert files(out) == before  # articles, index, pages and every feed byte for byte
-    leftovers = [p for p in out.rglob("*") if ".staging." in p.name or p.name.endswith(".retired")]
-    assert not leftovers
+    assert leftovers(out) == []
     with output_lock(out):  # released
         pass
 
@@ -228,7 +228,7 @@ def test_a_crash_while_staging_the_feeds_leaves_the_previous_site_intact(sample_
         run(out)
     monkeypatch.undo()
     assert files(out) == before
-    assert not [p for p in out.rglob(".*") if p.name != LOCK_FILE]
+    assert leftovers(out) == []
 
 
 def test_a_killed_run_is_cleaned_up_and_its_approvals_survive(sample_run, tmp_path):
@@ -236,32 +236,42 @@ def test_a_killed_run_is_cleaned_up_and_its_approvals_survive(sample_run, tmp_pa
     routine = {e.slug for e in read_index(Layout(out)) if e.routine}
     held = next(a.slug for a in sample_run.articles if a.verdict is Verdict.REVIEW and a.slug not in routine)
     approve(load_settings(out=out), held, by="editor")
-    # A run killed after retiring the old site folder and before renaming the new one in:
-    (out / "site" / DAY).rename(out / "site" / f".{DAY}.retired")
-    staging = out / "desk" / f".{DAY}.staging.k1ll3d"
+    # What a run killed before its switch leaves: a half-built generation, its staging folders,
+    # the link it was about to rename, and a temporary of a single-file write into the desk.
+    state = out / ".newsdesk"
+    (state / "g999999" / "site").mkdir(parents=True)
+    (state / "g999999" / "site" / "feed.json").write_text("half a fe")
+    staging = state / f".desk-{DAY}.staging.k1ll3d"
     staging.mkdir()
     (staging / "half.md").write_text("half an art")
-    (out / "site" / ".feed.json.k1ll3d00").write_text("half a fe")
+    (state / ".current.g999999").symlink_to("g999999")
+    (out / "desk" / ".review.html.k1ll3d00").write_text("half a pa")
     (out / "site" / ".htaccess").write_text("Options -Indexes\n")  # the site's owner put it there
     run(out)
-    assert sorted(p.name for p in out.rglob(".*")) == [".htaccess", LOCK_FILE]
+    assert leftovers(out) == []
+    assert (out / "site" / ".htaccess").read_text() == "Options -Indexes\n"
     sidecar = Sidecar.model_validate_json((out / "site" / DAY / f"{held}.json").read_text())
     assert sidecar.approval is not None and sidecar.approval.by == "editor"
     assert any(item["id"].endswith(f"/{held}.html") for item in feed(out)["items"])
 
 
-def test_a_run_for_another_date_restores_a_killed_runs_retired_folder(
+def test_an_earlier_newsdesks_output_is_taken_over_with_a_killed_runs_retired_folder(
     sample_run, tmp_path, make_article, publish_articles
 ):
-    """A killed run for one date must not cost that date its articles when another date runs next."""
-    out = copy_output(sample_run, tmp_path)
+    """An output folder written before generations (real site/ and desk/ folders), left by a run
+    killed between its two renames, keeps that date's articles when another date runs next."""
+    out = tmp_path / "out"
+    shutil.copytree(sample_run.out_dir, out)  # without keeping links: real folders, as before
+    shutil.rmtree(out / ".newsdesk")
     folder = out / "site" / DAY
     articles_before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     folder.rename(out / "site" / f".{DAY}.retired")  # killed between its two renames
     other = dt.date(2026, 11, 19)
     publish_articles(out, other, [make_article("other-day", other)])
+    assert (out / "site").is_symlink() and (out / "desk").is_symlink()
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == articles_before
-    assert not (out / "site" / f".{DAY}.retired").exists()
+    assert (out / "site" / "2026-11-19" / "other-day.md").is_file()
+    assert leftovers(out) == []
 
 
 def test_a_published_article_without_its_page_stops_the_feeds(sample_run, tmp_path, site_config):
@@ -272,7 +282,7 @@ def test_a_published_article_without_its_page_stops_the_feeds(sample_run, tmp_pa
     with pytest.raises(
         PublishError, match=rf"{published.slug}\.html: published article's file is unreadable"
     ):
-        stage_site(layout, read_index(layout), Changeset(), site_config)
+        stage_site(layout, read_index(layout), Changeset(layout), site_config)
 
 
 def test_a_second_run_on_the_same_folder_exits_2_naming_the_lock(tmp_path):
@@ -445,7 +455,9 @@ def test_script_and_event_handlers_from_data_never_reach_html_output(tmp_path):
     carrying = [p for p in articles if "<script>alert(1)</script>" in p.read_text()]
     assert len(carrying) >= 3, "the payload must reach the articles for this test to mean anything"
     assert any(p.stem.startswith("zenithal") and p.parts[-3] == "site" for p in carrying)  # a published one
-    documents = {p.relative_to(out).as_posix(): p.read_text() for p in sorted(out.glob("**/*.html"))}
+    documents = {
+        p.relative_to(out).as_posix(): p.read_text() for p in sorted(readable(out)) if p.suffix == ".html"
+    }
     documents |= {f"feed.json {item['id']}": item["content_html"] for item in feed(out)["items"]}
     documents |= {
         f"atom.xml {e.findtext(f'{ATOM}id')}": e.findtext(f"{ATOM}content") for e in atom_entries(out)

@@ -11,35 +11,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from output_tree import readable
 
 from generator import cli
 from generator.catalog import IndexEntry, read_index
-from generator.changeset import Changeset, output_lock
-from generator.checks import Checker, load_rules
+from generator.changeset import output_lock
 from generator.config import load_settings
 from generator.errors import PublishError
 from generator.layout import Layout
 from generator.models import Finding, Severity, Sidecar, TableDrop, Verdict
 from generator.pipeline import build
-from generator.publish import (
-    CheckedArticle,
-    content_hash,
-    place_article,
-    stage_site,
-    without_state,
-)
-from generator.review import (
-    Queue,
-    QueueItem,
-    approve,
-    load_queue,
-    render_review_page,
-    run_approve,
-    run_review,
-    word_diff,
-    write_review_page,
-)
-from generator.site import SiteConfig
+from generator.review import Queue, QueueItem, approve, load_queue, render_review_page, write_review_page
+from generator.review.commands import run_approve, run_review
 
 DAY = "2026-11-20"
 LEGAL = "thinkloom-alpha-score-2026-11-20"  # held: "lawsuit" in a quoted headline
@@ -69,45 +52,24 @@ def article_path(out: Path, slug: str, suffix: str = ".md") -> Path:
 
 
 def recheck(out: Path, slug: str, text: str) -> Sidecar:
-    """What an editor's fix goes through: check the edited article, place the fixed copy by verdict.
+    """An editor's fix: write the edited article where it is, then `newsdesk recheck` it."""
+    article_path(out, slug).write_text(text)
+    code = cli_run("recheck", slug, "--out", str(out), "--by", "kim")
+    assert code == 0
+    return Sidecar.model_validate_json(article_path(out, slug, ".json").read_text())
 
-    (`newsdesk recheck` will do this; until then the test drives the publisher's parts itself.)
-    """
-    layout = Layout(out)
-    entries = read_index(layout)
-    position = next(i for i, e in enumerate(entries) if e.slug == slug)
-    entry = entries[position]
-    md = out / entry.path
-    sidecar = Sidecar.model_validate_json(md.with_suffix(".json").read_text())
-    result = Checker(load_rules()).check(without_state(text), path=str(md), sidecar=sidecar)
-    report = result.report
-    fixed = without_state(result.fixed_text)
-    sidecar = sidecar.model_copy(
-        update={
-            "verdict": report.verdict,
-            "findings": list(report.findings),
-            "tables_dropped": list(report.tables_dropped),
-            "content_hash": content_hash(fixed),
-        }
-    )
-    config = SiteConfig.from_settings(load_settings(out=out))
-    public = report.verdict is Verdict.PUBLISH
-    placed, files = place_article(
-        CheckedArticle(fixed, sidecar), approval=None, release=sidecar.release, public=public, config=config
-    )
-    changes = Changeset()
-    folder = layout.date_folder(placed.place, entry.date)
-    if md.parent != folder:  # moved between the desk and the site: its cited sources go along
-        changes.removals += [md.parent / f"{slug}{end}" for end in (".md", ".html", ".json", ".ninjs.json")]
-        for ref in sidecar.sources:
-            if ref.path and (md.parent / ref.path).is_file() and not (folder / ref.path).exists():
-                changes.put(folder / ref.path, (md.parent / ref.path).read_text())
-    for suffix, body in files.items():
-        changes.put(folder / f"{slug}{suffix}", body)
-    entries[position] = placed
-    stage_site(layout, entries, changes, config)
-    changes.commit()
-    return sidecar
+
+def cli_run(*args: str) -> int:
+    """The CLI as a user runs it, in this process (no capture fixtures needed)."""
+    old = sys.argv
+    sys.argv = ["newsdesk", *args]
+    try:
+        cli.main()
+    except SystemExit as exit_info:
+        return int(exit_info.code or 0)
+    finally:
+        sys.argv = old
+    return 0
 
 
 def misquote(out: Path) -> Sidecar:
@@ -140,7 +102,7 @@ def queue_out(sample_dir, tmp_path_factory) -> Path:
 def out(queue_out, tmp_path) -> Path:
     """A private copy of `queue_out` for tests that approve."""
     copy = tmp_path / "out"
-    shutil.copytree(queue_out, copy)
+    shutil.copytree(queue_out, copy, symlinks=True)
     return copy
 
 
@@ -155,7 +117,7 @@ def cli_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
 
 def article_html(page: str, slug: str) -> str:
     start = page.index(f'data-slug="{slug}"')
-    return page[start : page.index("</article>", start)]
+    return page[start : page.index("</details>", start)]
 
 
 def marks(fragment: str, rule: str) -> list[str]:
@@ -200,7 +162,7 @@ def test_page_summarises_the_queue(queue_out):
     rows = dict(re.findall(r"<tr><td><code>([a-z_.]+)</code></td><td>\w+</td><td>(\d+)</td>", page))
     assert rows["risk.corporate_action"] == "1" and rows["risk.legal"] == "3"
     assert rows["quotes.mismatch"] == "1" and rows["tables.low_information"] == "1"
-    articles = re.findall(r'<article class="queued verdict-(\w+)" id="a\d+" data-slug="([a-z0-9-]+)"', page)
+    articles = re.findall(r'<details class="queued verdict-(\w+)" id="a\d+" data-slug="([a-z0-9-]+)"', page)
     assert articles[0] == ("block", QUOTED)  # blocked first
     assert len(articles) == 7 and PUBLISHED not in page
     assert render_review_page(load_queue(queue_out)) == page  # no timestamps: the same queue, the same page
@@ -227,7 +189,9 @@ def test_page_sets_a_misquote_beside_its_source_passage(queue_out):
     assert diff.count("<del>") == 1 and diff.count("<ins>") == 1  # only the changed word
     assert "fbrn-raises-outlook" in diff
     quoted = marks(article, "quotes-mismatch")
-    assert len(quoted) == 1 and quoted[0].startswith("AI clusters are only as quick as the links")
+    # The whole quote, from its opening mark to its closing one (the recorded span, not the excerpt).
+    assert len(quoted) == 1 and quoted[0].startswith("“AI clusters are only as quick as the links")
+    assert quoted[0].endswith("faster than anyone forecast a year ago,”")
 
 
 def test_page_shows_dropped_tables_where_they_were_and_maps_later_lines(queue_out):
@@ -330,17 +294,60 @@ def test_page_escapes_what_it_inserts_and_needs_nothing_external():
     assert not re.search(r'(?:src|href)="(?:https?:)?//', page) and "<link" not in page and "<img" not in page
 
 
-def test_word_diff_marks_only_the_changed_words():
-    quote, passage = word_diff(
-        "We shipped more, and “faster” than ever", "We shipped many more, and faster than before"
+def test_marks_come_from_the_recorded_span_whatever_the_message_says():
+    line = "Shares of the maker of quick links rose on the news."
+    at = line.index("quick links")
+    spanned = Finding(
+        rule="risk.legal",
+        severity=Severity.REVIEW,
+        line=7,
+        column=at + 1,
+        end_line=7,
+        end_column=at + 1 + len("quick links"),
+        message="reworded: nothing here to parse",
+        excerpt="something else entirely",
     )
-    assert quote == [("We shipped", False), ("more, and “faster” than", False), ("ever", True)]
-    assert passage == [
-        ("We shipped", False),
-        ("many", True),
-        ("more, and faster than", False),
-        ("before", True),
-    ]
+    page = render_one(f"# T\n\n{line}\n", findings=[spanned])
+    assert marks(page, "risk-legal") == ["quick links"]
+
+
+def test_a_misquote_is_diffed_from_the_finding_data_not_its_message():
+    quote = "“Links are as quick as chips,” she said."
+    finding = Finding(
+        rule="quotes.mismatch",
+        severity=Severity.ERROR,
+        line=7,
+        column=1,
+        end_line=7,
+        end_column=quote.index(",”") + 3,
+        message="reworded: no passage, no similarity, no source in these words",
+        excerpt="Links are as quick as chips,",
+        source="release",
+        similarity=88,
+        quoted="Links are as quick as chips,",
+        quoted_changes=((13, 18),),
+        passage="Links are as fast as chips.",
+        passage_changes=((13, 17),),
+    )
+    page = render_one(f"# T\n\n{quote}\n", findings=[finding])
+    diff = re.search(r'<section class="quote-diff".*?</section>', page, re.S).group(0)
+    assert "<del>quick</del>" in diff and "<ins>fast</ins>" in diff and diff.count("<del>") == 1
+    assert "Closest passage in release (88% similar)" in diff
+    assert marks(page, "quotes-mismatch") == ["“Links are as quick as chips,”"]
+
+
+def test_a_long_span_across_lines_and_emphasis_stays_well_nested():
+    body = "# T\n\nThe first *line of\nthe paragraph* ends here.\n"
+    finding = Finding(
+        rule="risk.advice", severity=Severity.REVIEW, line=7, column=5, end_line=8, end_column=14,
+        message="m", excerpt="first",
+    )  # fmt: skip
+    page = render_one(body, findings=[finding])
+    section = page[page.index('<section class="article-body">') :]
+    checker = _Nesting()
+    checker.feed(section[: section.index("</section>") + len("</section>")])
+    assert checker.stack == []
+    assert " ".join("".join(marks(section, "risk-advice")).split()) == "first line of the paragraph"
 
 
 # --------------------------------------------------------------------------------------------- approve
@@ -412,7 +419,7 @@ def test_an_approval_that_fails_while_staging_changes_nothing_and_can_be_retried
     from generator import changeset
 
     def snapshot() -> dict[str, bytes]:
-        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(readable(out)) if p.is_file()}
 
     before = snapshot()
     real = changeset.temporary
@@ -449,7 +456,7 @@ def test_a_blocked_article_can_be_approved_once_fixed_and_rechecked(out):
     md = article_path(out, QUOTED)
     fixed = recheck(out, QUOTED, md.read_text().replace("only as quick as", "only as fast as"))
     assert fixed.verdict is Verdict.REVIEW  # the quote is fixed; the advice phrase still needs an editor
-    approval = approve(load_settings(out=out), QUOTED, by="kim")
+    approval = approve(load_settings(out=out), QUOTED, by="kim").sidecar.approval
     assert approval.content_hash == fixed.content_hash
 
 
@@ -457,7 +464,7 @@ def test_an_approval_survives_a_rerun_of_unchanged_content(sample_run, tmp_path)
     from generator.pipeline import build
 
     out = tmp_path / "out"
-    shutil.copytree(sample_run.out_dir, out)
+    shutil.copytree(sample_run.out_dir, out, symlinks=True)
     approve(load_settings(out=out), LEGAL, by="kim", note="ok")
     build(load_settings(out=out, jobs=1, quiet=True))
     sidecar = Sidecar.model_validate_json((out / "site" / DAY / f"{LEGAL}.json").read_text())

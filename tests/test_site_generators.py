@@ -34,7 +34,7 @@ BLOCKED = "blocked-story-2026-11-19"  # a blocked story of another day, next to 
 def output(sample_run, tmp_path_factory, make_article, publish_articles) -> Path:
     """The sample's output plus a blocked story: the builds must publish neither held nor blocked."""
     out = tmp_path_factory.mktemp("generators") / "out"
-    shutil.copytree(sample_run.out_dir, out)
+    shutil.copytree(sample_run.out_dir, out, symlinks=True)
     day = dt.date(2026, 11, 19)
     publish_articles(out, day, [make_article(BLOCKED, day, Verdict.BLOCK, title="A blocked story")])
     assert (out / "desk" / day.isoformat() / f"{BLOCKED}.md").is_file()
@@ -175,3 +175,26 @@ def test_pages_are_valid_html(sample_run):
     assert not problems, problems[:5]
     warnings = [m for m in messages if m.get("subType") == "warning"]
     assert not warnings, warnings[:5]
+
+
+def test_hugo_runs_no_shortcode_that_data_holds(tmp_path, sample_dir):
+    """A company name holding `{{< youtube ... >}}` is text in Hugo's page, not an embedded video."""
+    from generator.config import load_settings
+    from generator.pipeline import build
+
+    snapshot = shutil.copytree(sample_dir, tmp_path / "snapshot")
+    names = (snapshot / "fundamentals.csv").read_text()
+    (snapshot / "fundamentals.csv").write_text(
+        names.replace("Helix Microdevices", "Helix {{< youtube dQw4w9WgXcQ >}} {{% param x %}}")
+    )
+    out = tmp_path / "out"
+    build(load_settings(snapshot=snapshot, out=out, jobs=1, quiet=True))
+    brief = next((out / "site" / DAY).glob("helix-*.md"))
+    front, body = brief.read_text().split("\n---\n", 1)  # the front matter is data to Hugo, not content
+    assert "Helix {{< youtube" in front and "Helix {{" in body
+    assert "{{<" not in body and "{{%" not in body
+    public = hugo_build(out / "site", tmp_path / "hugo")
+    page = (public / DAY / brief.stem / "index.html").read_text()
+    assert "youtube.com" not in page and "<iframe" not in page
+    content = page.split("</h1>", 1)[1]
+    assert "{{&lt; youtube dQw4w9WgXcQ &gt;}}" in content and "{{% param x %}}" in content  # as written

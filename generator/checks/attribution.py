@@ -69,7 +69,7 @@ class QuoteAttribution(Rule):
 
     def check(self, article: Article) -> Iterable[Hit]:
         quotes_settings = cast(QuotesSettings, article.settings["quotes"])
-        indexes = [source.index for source in article.sources if source.index is not None]
+        indexes = [(source.ref.id, source.index) for source in article.sources if source.index is not None]
         if not indexes:
             return
         headings = self._headings(article)
@@ -81,7 +81,8 @@ class QuoteAttribution(Rule):
             found = _source_attribution(normalize_text(quote.text), indexes, quotes_settings)
             if found is None:
                 continue
-            attributed, index = found
+            attributed, index, source_id = found
+            end = quote.end_at
             block = quote.block
             speaker, role = attribution_beside(block.text, quote.start, quote.end)
             clause = block.text[quote.end : quote.end + 400].split(". ", 1)[0].lower()
@@ -91,7 +92,7 @@ class QuoteAttribution(Rule):
             for problem in self._problems(
                 speaker, role, clause, source_speaker, source_orgs, headers.get("kind")
             ):
-                yield Hit(quote.line, quote.column, problem, quote.excerpt)
+                yield Hit(quote.line, quote.column, problem, quote.excerpt, source=source_id, end=end)
             if companies and (self._claims_own(clause) or headings.get(quote.line)):
                 speaker_org = attributed.organisation or headers.get("organisation")
                 if speaker_org and not any(_names_company(speaker_org, company) for company in companies):
@@ -101,6 +102,8 @@ class QuoteAttribution(Rule):
                         f"presented as the company's own statement, but the source attributes it to "
                         f"{source_speaker or 'someone'} of {speaker_org}",
                         quote.excerpt,
+                        source=source_id,
+                        end=end,
                     )
 
     def _problems(
@@ -147,15 +150,15 @@ class QuoteAttribution(Rule):
 
 
 def _source_attribution(
-    quoted: str, indexes: list[SourceIndex], settings: QuotesSettings
-) -> tuple[Attributed, SourceIndex] | None:
-    """The source quotation that holds the quoted words, and its source."""
+    quoted: str, indexes: list[tuple[str, SourceIndex]], settings: QuotesSettings
+) -> tuple[Attributed, SourceIndex, str] | None:
+    """The source quotation that holds the quoted words, its source and the source's id."""
     strip = settings.closing_punctuation + " "
     wanted = quoted.strip(strip)
     if not wanted:
         return None
-    for index in indexes:
+    for source_id, index in indexes:
         for text, attributed in index.attributions():
             if wanted in text or wanted[:1].swapcase() + wanted[1:] in text:
-                return attributed, index
+                return attributed, index, source_id
     return None

@@ -36,7 +36,23 @@ class Hit:
     message: str
     excerpt: str = ""
     drop: TableDrop | None = None
+    closest: Closest | None = None  # quotes.mismatch: the source passage most like the quote
+    facts: tuple[str, ...] = ()  # ids of the sidecar facts a figure finding is about
+    source: str | None = None  # id of the listed source the finding is about
     passage: str | None = None  # quotes.mismatch: the closest source passage
+    end: tuple[int, int] | None = None  # (line, column just past the end); default: the excerpt's end
+
+
+@dataclass(frozen=True, slots=True)
+class Closest:
+    """The source passage most like a misquote, and which words differ (for side-by-side review)."""
+
+    source: str  # the listed source's id
+    passage: str  # as the source writes it
+    similarity: int  # 0-100
+    quoted: str  # the quoted words compared: the whole quote, or the part of it that fails
+    quoted_changes: tuple[tuple[int, int], ...] = ()  # [start, end) in `quoted` of differing words
+    passage_changes: tuple[tuple[int, int], ...] = ()  # [start, end) in `passage` of differing words
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +98,10 @@ class Article:
             return self._read_file(name)
         from pathlib import Path
 
-        try:
-            return (Path(self.path).parent / name).read_text("utf-8")
+        from generator.files import read_regular_bytes
+
+        try:  # a regular file only: a named pipe in its place must not hang the checker
+            return read_regular_bytes(Path(self.path).parent / name).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -85,31 +85,26 @@ class ClaimsSettings(BaseModel):
         return Phrases({"rising": self.after_rising, "falling": self.after_falling})
 
     @cached_property
-    def tone(self) -> Phrases:
-        return Phrases(
-            {
-                "last_place": self.last_place,
-                "first_place": self.first_place,
-                "strong_rise": self.strong_rise,
-                "strong_fall": self.strong_fall,
-                "ahead": self.ahead,
-                "behind": self.behind,
-                "contrast": self.contrast,
-            }
-        )
-
-    @cached_property
-    def words(self) -> dict[str, tuple[str, ...]]:
-        """Each tone list in lower case, for a substring test before any pattern runs."""
-        lists = {
+    def tone_lists(self) -> dict[str, list[str]]:
+        """The lists claims.contradiction weighs against each other, and the contrast words."""
+        return {
             "last_place": self.last_place,
             "first_place": self.first_place,
             "strong_rise": self.strong_rise,
             "strong_fall": self.strong_fall,
             "ahead": self.ahead,
             "behind": self.behind,
+            "contrast": self.contrast,
         }
-        return {name: tuple(p.lower() for p in phrases) for name, phrases in lists.items()}
+
+    @cached_property
+    def tone(self) -> Phrases:
+        return Phrases(self.tone_lists)
+
+    @cached_property
+    def words(self) -> dict[str, tuple[str, ...]]:
+        """Each tone list in lower case, for a substring test before any pattern runs."""
+        return {name: tuple(p.lower() for p in phrases) for name, phrases in self.tone_lists.items()}
 
     @cached_property
     def absent(self) -> Phrases:
@@ -149,7 +144,7 @@ class Phrases:
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Found]:
         end = len(text) if end is None else end
-        tokens = [(m.group(0).lower(), m.start(), m.end()) for m in self._WORD.finditer(text, start, end)]
+        tokens = [token for token in _tokens(text) if start <= token[1] and token[2] <= end]
         found = []
         index = 0
         while index < len(tokens):
@@ -166,6 +161,12 @@ class Phrases:
             found.append(Found(kind, first, final, text[first:final]))
             index = last + 1
         return found
+
+
+@lru_cache(maxsize=512)
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """A text's words, lower-cased, with their offsets: computed once however many lists look."""
+    return [(m.group(0).lower(), m.start(), m.end()) for m in Phrases._WORD.finditer(text)]
 
 
 def _spells(text: str, tokens: list[tuple[str, int, int]], index: int, words: tuple[str, ...]) -> bool:
@@ -295,7 +296,9 @@ def _is_directional(fact: Fact, settings: ClaimsSettings) -> bool:
 
 
 def _located(sentence: Sentence, figure: Figure, message: str, article: Article) -> Hit:
-    return Hit(figure.line, figure.column, message, figure.text.strip())
+    """A finding on the figure as written, naming the facts the sentence states with it."""
+    facts = tuple(fact.id for fact in sentence.facts.get(id(figure), ()))
+    return Hit(figure.line, figure.column, message, figure.text.strip(), facts=facts)
 
 
 # ============================================================================ rules
@@ -468,12 +471,14 @@ class ClaimsContradiction(Rule):
                     if first in found and second in found:
                         a, b = found[first], found[second]
                         line, column = doc.locate(block, min(a.start, b.start))
+                        last_line, last_column = doc.locate(block, max(a.end, b.end) - 1, 1)
                         yield Hit(
                             line,
                             column,
                             f"{a.text!r} and {b.text!r} pull against each other in one sentence; "
                             "add a contrast (but, though, still) or choose other words",
                             block.text[start:end].strip()[:160],
+                            end=(last_line, last_column + 1),  # from the first of the two words to the second
                         )
                         break
 
@@ -573,7 +578,7 @@ class ClaimsRanking(Rule):
             problem = _ranking_problem(ranked, claim, facts, text)
             if problem:
                 line, column = _find(article, claim.text)
-                yield Hit(line, column, problem, claim.text)
+                yield Hit(line, column, problem, claim.text, facts=claim.facts)
         yield from self._unclaimed(article, facts, checked)
 
     def _unclaimed(self, article: Article, facts: dict[str, Fact], checked: set[str]) -> Iterable[Hit]:

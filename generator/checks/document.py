@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from generator.markdown_depth import deepest_line
+from generator.rulefiles import YamlProblem, load_yaml
+
 CODE_MARK = "\ufffc"  # stands in for a code span in prose: never a word, a digit or a quote mark
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NEWLINE = re.compile(r"\r\n|\r|\n")  # what markdown-it treats as a line break
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -35,6 +36,7 @@ class Block:
     text: str
     line: int  # file line of text[0]
     in_blockquote: bool
+    blockquote: int = 0  # which (outermost) blockquote holds it, counting from 1; 0 outside any
 
     def line_at(self, offset: int) -> int:
         return self.line + self.text.count("\n", 0, offset)
@@ -83,6 +85,7 @@ class Document:
     tables: list[Table]
     comments: list[Comment]
     title: Block | None = None  # the front-matter title, unless the body opens with it as a heading
+    too_deep_line: int | None = None  # file line where nesting reaches what markdown-it reads
 
     @property
     def prose(self) -> list[Block]:
@@ -132,6 +135,7 @@ class Parser:
         meta, problem, key_lines, meta_end, body = _split_front_matter(lines)
         tokens = self._md.parse(body)
         blocks, tables, comments = _walk(tokens, offset=meta_end)
+        deep = deepest_line(tokens)
         body_line = next(
             (n for n in range(meta_end + 1, len(lines) + 1) if lines[n - 1].strip()), meta_end + 1
         )
@@ -147,6 +151,7 @@ class Parser:
             tables=tables,
             comments=comments,
             title=_title_block(meta, key_lines, blocks),
+            too_deep_line=None if deep is None else deep + meta_end + 1,
         )
 
 
@@ -196,12 +201,12 @@ def _read_meta(header: str) -> tuple[dict[str, Any], MetaProblem | None, dict[st
         if match:
             key_lines.setdefault(match.group(1), number)
     try:
-        data = yaml.load(header, Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc)
-        return {}, MetaProblem(line, f"front matter is not valid YAML ({reason})"), key_lines
+        data = load_yaml(header)
+    except YamlProblem as problem:
+        line = problem.line + 1 if problem.line is not None else 1
+        reason = problem.reason
+        message = f"front matter is {reason}" if reason.startswith("not valid") else f"front matter: {reason}"
+        return {}, MetaProblem(line, message), key_lines
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -215,6 +220,7 @@ def _walk(tokens: list[Token], *, offset: int) -> tuple[list[Block], list[Table]
     tables: list[Table] = []
     comments: list[Comment] = []
     quote_depth = 0
+    blockquotes = 0
     parent = ""
     table: Table | None = None
     row: list[str] = []
@@ -222,6 +228,7 @@ def _walk(tokens: list[Token], *, offset: int) -> tuple[list[Block], list[Table]
         kind = token.type
         if kind == "blockquote_open":
             quote_depth += 1
+            blockquotes += quote_depth == 1
         elif kind == "blockquote_close":
             quote_depth -= 1
         elif kind in ("paragraph_open", "heading_open", "th_open", "td_open"):
@@ -244,7 +251,7 @@ def _walk(tokens: list[Token], *, offset: int) -> tuple[list[Block], list[Table]
             line = token.map[0] + offset + 1
             prose, plain = _inline_text(token.children or [], line, comments)
             block_kind = "cell" if parent in _CELL_PARENTS else parent.removesuffix("_open")
-            blocks.append(Block(block_kind, prose, line, quote_depth > 0))
+            blocks.append(Block(block_kind, prose, line, quote_depth > 0, blockquotes if quote_depth else 0))
             if parent in _CELL_PARENTS:
                 row.append(plain.strip())
     return blocks, tables, comments

@@ -16,12 +16,14 @@ from pydantic import ValidationError
 
 from generator.checks.base import Article, Hit, Rule
 from generator.checks.config import Rules
-from generator.checks.document import Parser
+from generator.checks.document import Document, Parser
 from generator.checks.registry import RULES
+from generator.checks.selection import RuleSelection
+from generator.checks.source_files import SourceRoots
 from generator.checks.sources import ReadSource, SourceCache
 from generator.checks.suppression import Suppressions
 from generator.checks.tables import remove_lines
-from generator.errors import NewsdeskError
+from generator.files import decode_utf8, read_input_bytes, read_regular_bytes
 from generator.models import ArticleReport, Finding, Severity, Sidecar, Verdict
 from generator.rulefiles import describe
 
@@ -45,14 +47,15 @@ def verdict_of(findings: tuple[Finding, ...]) -> Verdict:
 class Checker:
     """Checks articles against a set of rules; build once per process, use for many articles."""
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, rules: Rules, selection: RuleSelection | None = None) -> None:
         self.rules = rules
+        self.selection = selection  # None: every rule on every article
         self._parser = Parser()
         self._sources = SourceCache()
         self._rules: list[Rule] = [
             rule(rules.severities[rule.id], rules.settings[rule.family()]) for rule in RULES
         ]
-        self._ids = {rule.id for rule in RULES}
+        self._ids = frozenset(rule.id for rule in RULES)
 
     def check(
         self,
@@ -62,13 +65,14 @@ class Checker:
         sidecar: Sidecar | None = None,
         read_source: ReadSource | None = None,
         sidecar_problem: str | None = None,
+        source_roots: SourceRoots | None = None,
         read_file: Callable[[str], str | None] | None = None,
     ) -> CheckResult:
         """Check one article held in memory.
 
         Without `read_source`, each listed source's `path` is read relative to the folder of
-        `path`, and without `read_file` so is each chart. `sidecar_problem` reports a sidecar that
-        exists but could not be loaded.
+        `path`, and only inside `source_roots` (default: that folder); without `read_file` so is
+        each chart. `sidecar_problem` reports a sidecar that exists but could not be loaded.
         """
         document = self._parser.parse(text)
         article = Article(
@@ -77,33 +81,26 @@ class Checker:
             sidecar=sidecar,
             sidecar_problem=sidecar_problem,
             settings=self.rules.settings,
-            load_source=partial(self._sources.load, article_path=path, read_source=read_source),
+            load_source=partial(
+                self._sources.load, article_path=path, read_source=read_source, roots=source_roots
+            ),
             read_file=read_file,
         )
+        enabled = self.selection.rules_for(path) if self.selection is not None else self._ids
+        rules = [rule for rule in self._rules if rule.id in enabled]
         suppressions = Suppressions(document.comments, known=self._ids, last_line=len(document.lines))
         kept: list[tuple[Rule, Hit]] = []
-        for rule in self._rules:
+        for rule in rules:
             if not rule.after_suppression:
                 hits = rule.check(article)
                 kept.extend((rule, hit) for hit in hits if not suppressions.suppressed(rule.id, hit.line))
-        article.unused_suppressions = suppressions.unused()
-        for rule in self._rules:
+        article.unused_suppressions = suppressions.unused(active=enabled)
+        for rule in rules:
             if rule.after_suppression:
                 kept.extend((rule, hit) for hit in rule.check(article))
         findings = tuple(
             sorted(
-                (
-                    Finding(
-                        rule=rule.id,
-                        severity=rule.severity,
-                        line=hit.line,
-                        column=hit.column,
-                        message=hit.message,
-                        excerpt=hit.excerpt,
-                        passage=hit.passage,
-                    )
-                    for rule, hit in kept
-                ),
+                (_finding(rule, hit, document) for rule, hit in kept),
                 key=lambda finding: (finding.line, finding.column, finding.rule),
             )
         )
@@ -113,22 +110,80 @@ class Checker:
         )
         return CheckResult(report, remove_lines(text, drops) if drops else text)
 
-    def check_file(self, path: Path) -> CheckResult:
-        """Check an article on disk, with its `<stem>.json` sidecar when there is one."""
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            raise NewsdeskError(f"{path}: not UTF-8 text") from None
-        except OSError as exc:
-            raise NewsdeskError(f"{path}: cannot read ({exc.strerror})") from None
+    def check_file(
+        self, path: Path, *, source_roots: SourceRoots | None = None, text: str | None = None
+    ) -> CheckResult:
+        """Check an article on disk (or `text` standing for it, as from stdin), with its
+        `<stem>.json` sidecar when there is one."""
+        if text is None:  # a named pipe given as an article is refused, not waited on
+            text = decode_utf8(read_input_bytes(path), path)
         sidecar, problem = load_sidecar(path.with_suffix(".json"))
-        return self.check(text, path=str(path), sidecar=sidecar, sidecar_problem=problem)
+        return self.check(
+            text, path=str(path), sidecar=sidecar, sidecar_problem=problem, source_roots=source_roots
+        )
+
+
+def _finding(rule: Rule, hit: Hit, document: Document) -> Finding:
+    """A rule's hit as a located finding; without an explicit end, it ends where its excerpt does
+    on the start line, else at the end of that line."""
+    if hit.end is not None:
+        end_line, end_column = hit.end
+    else:
+        raw = document.lines[hit.line - 1] if 0 < hit.line <= len(document.lines) else ""
+        found = raw.find(hit.excerpt, hit.column - 1) if hit.excerpt else -1
+        end_line = hit.line
+        end_column = (
+            found + len(hit.excerpt) + 1 if found == hit.column - 1 else max(len(raw) + 1, hit.column)
+        )
+    return Finding(
+        rule=rule.id,
+        severity=rule.severity,
+        line=hit.line,
+        column=hit.column,
+        message=hit.message,
+        excerpt=hit.excerpt,
+        passage=hit.passage,
+        end_line=end_line,
+        end_column=end_column,
+    )
+
+
+def _finding(rule: Rule, hit: Hit, document: Document) -> Finding:
+    """A rule's hit as a located finding with its structured data; without an explicit end, it
+    ends where its excerpt does on the start line, else at the end of that line."""
+    if hit.end is not None:
+        end_line, end_column = hit.end
+    else:
+        raw = document.lines[hit.line - 1] if 0 < hit.line <= len(document.lines) else ""
+        found = raw.find(hit.excerpt, hit.column - 1) if hit.excerpt else -1
+        end_line = hit.line
+        end_column = (
+            found + len(hit.excerpt) + 1 if found == hit.column - 1 else max(len(raw) + 1, hit.column)
+        )
+    closest = hit.closest
+    return Finding(
+        rule=rule.id,
+        severity=rule.severity,
+        line=hit.line,
+        column=hit.column,
+        message=hit.message,
+        excerpt=hit.excerpt,
+        source=closest.source if closest else hit.source,
+        similarity=closest.similarity if closest else None,
+        quoted=closest.quoted if closest else None,
+        quoted_changes=closest.quoted_changes if closest else (),
+        passage_changes=closest.passage_changes if closest else (),
+        facts=hit.facts,
+        passage=closest.passage if closest else hit.passage,
+        end_line=end_line,
+        end_column=end_column,
+    )
 
 
 def load_sidecar(path: Path) -> tuple[Sidecar | None, str | None]:
     """(sidecar, None), (None, None) when there is none, or (None, why it cannot be used)."""
     try:
-        data = path.read_bytes()
+        data = read_regular_bytes(path)
     except FileNotFoundError:
         return None, None
     except OSError as exc:

@@ -236,7 +236,8 @@ def trace_figures(article: Article) -> list[Figure]:
     exempt: dict[int, list[tuple[int, int]]] = {}
     for quote in article.analysis(verify_quotes):
         if quote.status == "verified":
-            exempt.setdefault(id(quote.block), []).append((quote.start, quote.end))
+            for block, start, end in quote.pieces:
+                exempt.setdefault(id(block), []).append((start, end))
     doc = article.document
     figures = []
     for block in doc.prose:

@@ -1,11 +1,13 @@
 """quotes.* and sources.*: every direct quote must match, word for word, a source the article lists.
 
-A direct quote is a span inside “…” or "..." in any prose block, or a whole blockquote paragraph.
-Spans shorter than `min_words` are terms or scare quotes and are left alone. After normalisation
-(see sources.py) the quote must appear in one listed source, case-sensitively except for its first
-letter, ignoring punctuation just inside the closing mark. An ellipsis splits it into parts that must
-appear in order in the same source; a [bracketed insertion] stands for up to `max_insertion_words`
-source words, or none.
+Direct quotes are found as newsrooms write them (see quote_spans.py): spans inside “…” or "..." in
+any prose block, AP multi-paragraph quotes, single-marked quotes in headlines and the title, and
+blockquote paragraphs (their attribution line left out). Spans shorter than `min_words` are terms or
+scare quotes and are left alone. After normalisation (see sources.py) the quote must appear in one
+listed source, case-sensitively except for its first letter, ignoring punctuation just inside the
+closing mark. An ellipsis splits it into parts that must appear in order in the same source; a
+[bracketed insertion] stands for up to `max_insertion_words` source words, or none. A quote mark
+without its partner, which would leave text unchecked, is reported instead of skipped.
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.checks.base import Article, Hit, Rule
+from generator.checks.base import Article, Closest, Hit, Rule
 from generator.checks.document import Block
+from generator.checks.quote_diff import changed_ranges
+from generator.checks.quote_spans import Piece, scan_quotes
 from generator.checks.sources import SourceIndex, normalize_text
 
-_SPAN = re.compile(r"[“\"]([^“”\"]+)[”\"]")
 _ELLIPSIS = re.compile(r"\s*\.(?:\s?\.){2,}\s*")
 _BRACKET = re.compile(r"\[[^\[\]]*\]")
+_WRITTEN_ELLIPSIS = re.compile(r"\s*(?:…|\.(?:\s?\.){2,})\s*")  # before NFKC turns … into ...
+_MAX_WORD = 100  # characters of one source word a bracketed gap may span (URLs included)
 _WORDS = re.compile(r"[^\W_]\S*")  # one match per whitespace-separated token holding a letter or digit
 _EXCERPT_CHARS = 160
 
@@ -57,7 +62,7 @@ class QuotesSettings(BaseModel):
 class Quote:
     """A checkable direct quote and what checking it found."""
 
-    block: Block
+    block: Block  # where it starts (a quote continued over paragraphs goes on in `continued`)
     start: int  # offsets of the span in block.text, quote marks included
     end: int
     text: str  # the quoted words as written
@@ -66,11 +71,20 @@ class Quote:
     status: str  # "verified" | "mismatch" | "no_source"
     message: str = ""
     passage: str | None = None  # for a mismatch: the closest passage in the listed sources
+    continued: tuple[Piece, ...] = ()  # the later paragraphs of an AP multi-paragraph quote
+    end_at: tuple[int, int] | None = None  # (file line, column just past the closing mark)
+    attribution: str | None = None  # a blockquote's attribution line ("Dana Whitfield, chief executive")
+    closest: Closest | None = None  # ... with its source, similarity and the words that differ
 
     @property
     def excerpt(self) -> str:
         text = " ".join(self.text.split())
         return text if len(text) <= _EXCERPT_CHARS else text[: _EXCERPT_CHARS - 1] + "…"
+
+    @property
+    def pieces(self) -> tuple[tuple[Block, int, int], ...]:
+        """(block, start, end) of every paragraph the quote covers."""
+        return ((self.block, self.start, self.end), *((p.block, p.start, p.end) for p in self.continued))
 
 
 def word_count(text: str) -> int:
@@ -83,12 +97,28 @@ def verify_quotes(article: Article) -> list[Quote]:
     settings = cast(QuotesSettings, article.settings["quotes"])
     doc = article.document
     quotes: list[Quote] = []
-    for block in doc.prose:
-        for start, end, inner, at in _spans(block):
-            if word_count(inner) < settings.min_words:
-                continue
-            line, column = doc.locate(block, at)
-            quotes.append(Quote(block, start, end, inner, line, column, status="no_source"))
+    for span in article.analysis(scan_quotes).spans:
+        if word_count(span.text) < settings.min_words:
+            continue
+        first, last = span.pieces[0], span.pieces[-1]
+        line, column = doc.locate(
+            first.block, first.inner_start if first.block.in_blockquote else first.start
+        )
+        end_line, end_column = doc.locate(last.block, max(last.end - 1, last.start), 1)
+        quotes.append(
+            Quote(
+                first.block,
+                first.start,
+                first.end,
+                span.text,
+                line,
+                column,
+                status="no_source",
+                continued=span.pieces[1:],
+                end_at=(end_line, end_column + 1),
+                attribution=span.attribution,
+            )
+        )
     if not quotes:
         return quotes
     readable = [(source.ref.id, source.index) for source in article.sources if source.index is not None]
@@ -100,18 +130,9 @@ def verify_quotes(article: Article) -> list[Quote]:
             quote.status = "verified"
         else:
             quote.status = "mismatch"
-            quote.message, quote.passage = _explain(parts, readable)
+            quote.message, quote.closest = _explain(quote.text, parts, readable)
+            quote.passage = quote.closest.passage if quote.closest else None
     return quotes
-
-
-def _spans(block: Block) -> Iterable[tuple[int, int, str, int]]:
-    """(start, end, inner text, offset to locate) of each candidate quote in a block."""
-    if block.in_blockquote and block.kind == "paragraph":
-        at = len(block.text) - len(block.text.lstrip())
-        yield 0, len(block.text), block.text, at
-        return
-    for match in _SPAN.finditer(block.text):
-        yield match.start(), match.end(), match.group(1), match.start()
 
 
 class Part:
@@ -166,8 +187,10 @@ def _gap_pattern(pieces: list[str], max_words: int) -> re.Pattern[str]:
     """A regex for a part with [insertions]: literal pieces joined by gaps where brackets stood.
 
     A gap allows up to `max_words` source words per bracket (whole words separated by single
-    spaces, which keeps backtracking linear) plus a partial word where the bracket touches a piece,
-    as in "[T]he" or "[Acme]'s". Brackets at either end of the part constrain nothing.
+    spaces) plus a partial word where the bracket touches a piece, as in "[T]he" or "[Acme]'s".
+    Brackets at either end of the part constrain nothing. Every repetition is bounded (a word is
+    at most _MAX_WORD characters), so each place the search tries costs a constant: the search is
+    linear in the source, where an unbounded lazy gap was quadratic on a source without spaces.
     """
     regex: list[str] = []
     brackets = 0
@@ -185,7 +208,7 @@ def _gap_pattern(pieces: list[str], max_words: int) -> re.Pattern[str]:
                 regex.append(r"(?<!\w)")
             regex.append(_first_letter_free(literal))
         else:
-            regex.append(rf"\S*?(?: \S+){{0,{max_words * brackets}}}? ?")
+            regex.append(rf"\S{{0,{_MAX_WORD}}}?(?: \S{{1,{_MAX_WORD}}}){{0,{max_words * brackets}}}? ?")
             regex.append(re.escape(literal))
         brackets = 0
         touching_after = i < len(pieces) - 1 and not piece[-1:].isspace()
@@ -207,7 +230,9 @@ def _first_letter_free(literal: str) -> str:
     return re.escape(first) + rest
 
 
-def _explain(parts: list[Part], indexes: list[tuple[str, SourceIndex]]) -> tuple[str, str | None]:
+def _explain(
+    text: str, parts: list[Part], indexes: list[tuple[str, SourceIndex]]
+) -> tuple[str, Closest | None]:
     """One line that lets an editor fix the quote, and the closest passage (for side-by-side review)."""
     found = [any(part.find(index.text) is not None for _, index in indexes) for part in parts]
     if all(found):
@@ -227,7 +252,10 @@ def _explain(parts: list[Part], indexes: list[tuple[str, SourceIndex]]) -> tuple
         f"{what} does not match the listed sources; closest passage in {source_id} "
         f'({similarity}% similar): "{passage}"'
     )
-    return message, passage
+    written = [p for p in _WRITTEN_ELLIPSIS.split(text) if _BRACKET.sub("", p).strip()]
+    quoted = written[missing] if len(written) == len(parts) else literal
+    quoted = " ".join(quoted.split())
+    return message, Closest(source_id, passage, similarity, quoted, *changed_ranges(quoted, passage))
 
 
 class QuoteMismatch(Rule):
@@ -250,7 +278,14 @@ class QuoteMismatch(Rule):
     def check(self, article: Article) -> Iterable[Hit]:
         for quote in article.analysis(verify_quotes):
             if quote.status == "mismatch":
-                yield Hit(quote.line, quote.column, quote.message, quote.excerpt, passage=quote.passage)
+                yield Hit(
+                    quote.line,
+                    quote.column,
+                    quote.message,
+                    quote.excerpt,
+                    closest=quote.closest,
+                    end=quote.end_at,
+                )
 
 
 class QuoteNoSource(Rule):
@@ -278,16 +313,59 @@ class QuoteNoSource(Rule):
                     quote.column,
                     "this quote cannot be checked: the article lists no readable source",
                     quote.excerpt,
+                    end=quote.end_at,
                 )
+
+
+class QuoteUnbalanced(Rule):
+    """A quote mark has no partner, so the text it should enclose is not checked.
+
+    Why: an opening mark that never closes (or a closing mark that never opened) hides a quote
+    from every other check; the editor closes it, or, for a quote that runs on into the next
+    paragraph, opens that paragraph with a quote mark as AP style does. Only marks that leave at
+    least `min_words` words unchecked are reported.
+
+    Bad (the quote is never closed, and the next paragraph does not reopen it)::
+
+        “Revenue fell sharply in the quarter, the company said.
+
+        Analysts had expected a smaller decline.
+
+    Good::
+
+        “Revenue fell sharply in the quarter,” the company said.
+
+        Analysts had expected a smaller decline.
+    """
+
+    id = "quotes.unbalanced"
+    settings: QuotesSettings
+
+    def check(self, article: Article) -> Iterable[Hit]:
+        doc = article.document
+        for mark in article.analysis(scan_quotes).unbalanced:
+            if word_count(mark.unchecked) < self.settings.min_words:
+                continue
+            line, column = doc.locate(mark.block, mark.offset, 1)
+            if mark.opening:
+                message = (
+                    "this quote is never closed, so it is not checked: close it, or open the next "
+                    "paragraph with a quote mark if the quote continues there"
+                )
+            else:
+                message = "this closing quote mark has no opening one, so the quote it ends is not checked"
+            yield Hit(line, column, message, " ".join(mark.unchecked.split())[:_EXCERPT_CHARS])
 
 
 class SourcesMissing(Rule):
     """A source listed in the front matter is missing or unreadable.
 
     Why: quotes are checked against the listed files; a missing file means nothing can be checked,
-    and usually a wrong path. A `path` is read relative to the article and only when it stays inside
-    the article's folder or the folder `newsdesk check` runs from: an article from anyone must not
-    make the checker read, and quote back, a file elsewhere on the machine.
+    and usually a wrong path. A `path` is read relative to the article, and only when it resolves
+    (symlinks included) inside the project root — the folder of the configuration file, else the
+    git repository, else the article's folder — or a `sources-root` of the `[check]` table: an
+    article from anyone must not make the checker read, and quote back, a file elsewhere on the
+    machine. Sources may be `.txt`, `.md`, `.html` or `.pdf`.
 
     Bad::
 

@@ -22,7 +22,13 @@ from generator.checks.claims import (
     ClaimsStale,
 )
 from generator.checks.numbers import NumbersSettings, NumbersUntraced
-from generator.checks.quotes import QuoteMismatch, QuoteNoSource, QuotesSettings, SourcesMissing
+from generator.checks.quotes import (
+    QuoteMismatch,
+    QuoteNoSource,
+    QuotesSettings,
+    QuoteUnbalanced,
+    SourcesMissing,
+)
 from generator.checks.risk import (
     RiskAdvice,
     RiskCorporateAction,
@@ -32,7 +38,12 @@ from generator.checks.risk import (
     RiskSettings,
     RiskThin,
 )
-from generator.checks.structure import StructureFrontMatter, StructureSidecar, StructureUnusedSuppression
+from generator.checks.structure import (
+    StructureFrontMatter,
+    StructureNesting,
+    StructureSidecar,
+    StructureUnusedSuppression,
+)
 from generator.checks.style import StyleDisclosure, StyleSettings
 from generator.checks.tables import TableLowInformation, TablesSettings
 
@@ -40,6 +51,7 @@ RULES: tuple[type[Rule], ...] = (
     QuoteMismatch,
     QuoteNoSource,
     QuoteAttribution,
+    QuoteUnbalanced,
     SourcesMissing,
     TableLowInformation,
     NumbersUntraced,
@@ -60,6 +72,7 @@ RULES: tuple[type[Rule], ...] = (
     RiskLowCoverage,
     StructureFrontMatter,
     StructureSidecar,
+    StructureNesting,
     StructureUnusedSuppression,
     StyleDisclosure,
 )

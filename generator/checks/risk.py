@@ -54,7 +54,8 @@ def phrase_pattern(groups: dict[str, list[str]]) -> re.Pattern[str]:
     for name, phrases in groups.items():
         alternatives = []
         for phrase in sorted(phrases, key=len, reverse=True):
-            words = [re.escape(word).replace("'", "['’]") for word in phrase.split()]
+            # "must-own" and "must own" are one phrase: split at spaces AND hyphens before joining
+            words = [re.escape(word).replace("'", "['’]") for word in re.split(r"[\s\-]+", phrase) if word]
             alternatives.append(r"[\s\-]+".join(words))
         named.append(f"(?P<{name}>{'|'.join(alternatives)})")
     return re.compile(rf"(?<![\w\-'’])(?:{'|'.join(named)})(?![\w\-'’])", re.IGNORECASE)
@@ -224,6 +225,7 @@ class RiskCorporateAction(Rule):
                     figure.column,
                     f"figure {figure.text!r} ({', '.join(flagged)}) may reflect a corporate action",
                     figure.text,
+                    facts=tuple(flagged),
                 )
 
 

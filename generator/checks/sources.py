@@ -8,7 +8,6 @@ so checking N articles against M sources costs N quote searches, not N x M re-re
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Protocol
 
 from generator.attribution import Attributed, attributed_quotes, document_headers
+from generator.checks.source_files import SourceRefused, SourceRoots, locate, read_regular_file
+from generator.checks.source_formats import UnreadableSource, source_text
 from generator.models import SourceRef
 
 _TRANSLATE = str.maketrans(
@@ -154,8 +155,10 @@ class SourceCache:
     """Reads and indexes each distinct source once per process."""
 
     def __init__(self) -> None:
-        self._by_path: dict[str, SourceIndex | str] = {}
+        self._by_path: dict[Path, SourceIndex | str] = {}
         self._by_text: dict[str, SourceIndex] = {}
+        self._located: dict[tuple[str, str, SourceRoots], Path | str] = {}
+        self._article_roots: dict[str, SourceRoots] = {}
 
     def from_text(self, text: str) -> SourceIndex:
         index = self._by_text.get(text)
@@ -164,23 +167,28 @@ class SourceCache:
         return index
 
     def from_file(self, path: Path) -> SourceIndex | str:
-        """The index of `path`, or a one-line reason it cannot be read."""
-        key = os.path.normpath(path.absolute())  # no resolve(): runs for every listed source of every article
-        cached = self._by_path.get(key)
+        """The index of a located (resolved, allowed) source file, or a one-line reason it has none."""
+        cached = self._by_path.get(path)
         if cached is None:
             try:
-                cached = SourceIndex(path.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                cached = "file not found"
-            except UnicodeDecodeError:
-                cached = "not UTF-8 text"
+                cached = SourceIndex(source_text(path, read_regular_file(path)))
+            except (SourceRefused, UnreadableSource) as exc:
+                cached = str(exc)
             except OSError as exc:
                 cached = exc.strerror or "cannot be read"
-            self._by_path[key] = cached
+            self._by_path[path] = cached
         return cached
 
-    def load(self, ref: SourceRef, *, article_path: str, read_source: ReadSource | None) -> LoadedSource:
-        """Resolve one listed source: through `read_source` when given, else relative to the article."""
+    def load(
+        self,
+        ref: SourceRef,
+        *,
+        article_path: str,
+        read_source: ReadSource | None,
+        roots: SourceRoots | None = None,
+    ) -> LoadedSource:
+        """Resolve one listed source: through `read_source` when given, else from the disk, relative
+        to the article and only inside `roots` (default: the article's folder)."""
         if read_source is not None:
             text = read_source(ref)
             if text is None:
@@ -188,26 +196,24 @@ class SourceCache:
             return LoadedSource(ref, self.from_text(text))
         if not ref.path:
             return LoadedSource(ref, None)  # a URL-only source: nothing to read, nothing to report
-        refused = _outside(ref.path, Path(article_path).parent)
-        if refused:
-            return LoadedSource(ref, None, refused)
-        found = self.from_file(Path(article_path).parent / ref.path)
+        article_dir = str(Path(article_path).parent)
+        if roots is None:
+            roots = self._article_roots.get(article_dir)
+            if roots is None:
+                roots = self._article_roots[article_dir] = SourceRoots.of(Path(article_dir))
+        key = (article_dir, ref.path, roots)
+        located = self._located.get(key)
+        if located is None:
+            try:
+                located = locate(ref.path, Path(article_dir), roots)
+            except SourceRefused as exc:
+                located = str(exc)
+            except OSError as exc:
+                located = exc.strerror or "cannot be read"
+            self._located[key] = located
+        if isinstance(located, str):
+            return LoadedSource(ref, None, located)
+        found = self.from_file(located)
         if isinstance(found, str):
             return LoadedSource(ref, None, found)
         return LoadedSource(ref, found)
-
-
-def _outside(listed: str, article_dir: Path) -> str | None:
-    """Why a listed path is not read, or None: it must be relative and stay inside the article's
-    folder or the working folder (the repository, in CI).
-
-    An article is data, possibly from a stranger: its `path:` must not make the checker read, and
-    quote back in a mismatch message, a file elsewhere on the machine.
-    """
-    if Path(listed).is_absolute():
-        return "absolute paths are not read; list the source relative to the article"
-    target = os.path.normpath((article_dir / listed).absolute())
-    for root in (os.path.normpath(article_dir.absolute()), os.path.normpath(Path.cwd())):
-        if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
-            return None
-    return "outside the article's folder and the working folder, so it is not read"

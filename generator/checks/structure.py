@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 
 from generator.checks.base import Article, Hit, Rule
+from generator.markdown_depth import MAX_LEVEL
 from generator.models import FrontMatter
 
 
@@ -72,6 +73,31 @@ class StructureSidecar(Rule):
     def check(self, article: Article) -> Iterable[Hit]:
         if article.sidecar_problem is not None:
             yield Hit(1, 1, f"sidecar: {article.sidecar_problem}")
+
+
+class StructureNesting(Rule):
+    """Lists or block quotes nest so deep that the checker reads no further (20 levels: a list
+    counts two, a quote one).
+
+    Why: markdown-it stops parsing at that depth and the rest of the article goes unread, so no
+    quote, figure or word there could be verified; the HTML page shows such a body flattened.
+
+    Bad: a line of `- - - - - - - - - - text` (ten lists inside each other).
+
+    Good: at most a few levels of lists and quotes.
+    """
+
+    id = "structure.nesting"
+
+    def check(self, article: Article) -> Iterable[Hit]:
+        line = article.document.too_deep_line
+        if line is not None:
+            yield Hit(
+                line,
+                1,
+                f"lists or block quotes nest {MAX_LEVEL} levels deep from here: the checker reads no "
+                "further, so nothing after this point can be verified",
+            )
 
 
 class StructureUnusedSuppression(Rule):

@@ -66,11 +66,15 @@ class Suppressions:
                 region.used = hit = True
         return hit
 
-    def unused(self) -> list[Hit]:
-        """Directives that suppressed nothing, and malformed ones, as info-level hits."""
+    def unused(self, active: frozenset[str] | None = None) -> list[Hit]:
+        """Directives that suppressed nothing, and malformed ones, as info-level hits.
+
+        A directive for a rule that did not run on this article (not in `active`, the rules the
+        configuration selects for it) cannot be judged, so it is not reported.
+        """
         stale = [
             Hit(region.line, 1, f"newsdesk-{region.directive} {region.rule} suppresses nothing")
             for region in self._regions
-            if not region.used
+            if not region.used and (active is None or region.rule in active)
         ]
         return self._problems + stale

@@ -20,8 +20,6 @@ ROSE = "up"  # counted members that rose
 FELL = "down"  # counted members that fell
 LEFT_OUT = "excluded"  # members with a return left out (suspected unadjusted split)
 
-KINDS = (RETURN, BASE, SUSPECT, EQUAL_WEIGHTED, CAP_WEIGHTED, COUNTED, ROSE, FELL, LEFT_OUT)
-
 
 def windowed(kind: str, window: str) -> str:
     """The column holding `kind` over `window`: windowed("ret", "1M") == "ret_1M"."""

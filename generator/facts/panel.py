@@ -97,12 +97,6 @@ class PricePanel:
     def suspected(self) -> list[Split]:
         return [s for s in self.splits if s.suspected]
 
-    def daily_moves(self) -> np.ndarray:
-        moves = np.full_like(self.filled, np.nan)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            moves[1:] = self.filled[1:] / self.filled[:-1] - 1
-        return moves
-
 
 def _carry_forward(close: np.ndarray, limit: int) -> np.ndarray:
     return pd.DataFrame(close).ffill(limit=limit).to_numpy() if limit else close

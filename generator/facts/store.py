@@ -72,9 +72,6 @@ class FactStore:
         """One cell of the stocks table (NaN or None when unknown)."""
         return self._columns[column][self._row[ticker]]
 
-    def has(self, column: str) -> bool:
-        return column in self._columns
-
     def group_value(self, group_id: str, column: str) -> object:
         return self._group_columns[column][self._group_row[group_id]]
 

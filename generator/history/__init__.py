@@ -1,8 +1,8 @@
 """The desk's memory: every run's scores, key facts, articles and verdicts, in a real database.
 
-SQLite in the output's desk folder by default (`desk/runs/history.db`, WAL mode, beside the run
-records), or any SQLAlchemy URL
-(`--db`, setting `database_url`) such as a PostgreSQL database a newsroom shares. Every statement is
+SQLite in the output folder by default (`.newsdesk/history/history.db`, WAL mode, outside the
+generations the output switches between), or any SQLAlchemy URL (`--db`, setting
+`database_url`) such as a PostgreSQL database a newsroom shares. Every statement is
 SQLAlchemy Core, so the same code runs on both; only the SQLite connection gets its pragmas.
 
 How a run is recorded, so that a run killed at any point leaves the database and the output either
@@ -10,8 +10,8 @@ as they were before it or as the completed run wrote them:
 
 1. Under the output's lock, pending journals are replayed first (`RunHistory.recover`).
 2. The run writes its articles; its journal — every row it will record — is staged into the same
-   changeset as the articles, index and feeds (`desk/runs/<date>.history.json`), so it lands with
-   them in the row of renames or not at all.
+   changeset as the articles, index, feeds and run record (`desk/runs/<date>.history.json`), so
+   it lands with them in the one atomic switch (generator/changeset.py) or not at all.
 3. After that commit, the journal is recorded in one database transaction, keyed by its token.
 
 Killed before step 2's commit: neither output nor database changed. Killed between the commit and

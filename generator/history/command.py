@@ -32,10 +32,11 @@ def run_history(
     database_url: str | None,
     output_format: str,
     config_file: Path | None = None,
+    isolated: bool = False,
 ) -> None:
     from generator.config import load_settings
 
-    settings = load_settings(config_file, out=out, database_url=database_url)
+    settings = load_settings(config_file, isolated=isolated, out=out, database_url=database_url)
     rows = read_history(ticker.strip().upper(), settings.out, settings.database_url)
     if output_format == "json":
         print(json.dumps({"ticker": ticker.upper(), "runs": rows}, indent=2, default=_json))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
@@ -103,6 +104,16 @@ class RunJournal(BaseModel):
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), separators=(",", ":")) + "\n"
+
+
+_TOKEN = re.compile(rb'^\{"version":\d+,"token":"([0-9a-f]{1,64})"')
+
+
+def token_of(data: bytes) -> str | None:
+    """A journal's token, read off its first bytes (`to_json` writes it second) without parsing
+    the megabyte behind it; None when the file does not start as a journal does."""
+    match = _TOKEN.match(data[:120])
+    return match.group(1).decode("ascii") if match else None
 
 
 def journal_path(runs_dir: Path, as_of: dt.date) -> Path:

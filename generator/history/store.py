@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from generator.history.journal import RunJournal
 
-DEFAULT_DATABASE = "history.db"  # in the output's desk/runs/ folder, beside the run records
+DEFAULT_DATABASE = "history.db"  # in <out>/.newsdesk/history/: outside the output's generations
 
 
 class HistoryError(NewsdeskError):
@@ -38,10 +38,15 @@ class PreviousRun:
 
 
 def database_url(url: str | None, out_dir: Path) -> str:
-    """The history's URL: the setting, or SQLite in `<out>/desk/runs/history.db`."""
+    """The history's URL: the setting, or SQLite in `<out>/.newsdesk/history/history.db`.
+
+    Not in desk/: that is a link into the current generation, and every run builds a new one
+    (generator/changeset.py); a database must stay one file that is written in place."""
     if url:
         return url
-    return f"sqlite:///{(out_dir / 'desk' / 'runs' / DEFAULT_DATABASE).resolve()}"
+    from generator.layout import Layout
+
+    return f"sqlite:///{(Layout(out_dir).history / DEFAULT_DATABASE).resolve()}"
 
 
 def open_history(url: str) -> RunHistory:
@@ -146,12 +151,24 @@ class RunHistory:
     def recover(self, runs_dir: Path) -> list[str]:
         """Record every journal in `runs_dir` the database lacks (a run killed after its output
         commit); returns the tokens recorded. Call under the output's lock."""
-        from generator.history.journal import RunJournal
+        from sqlalchemy import select
 
+        from generator.files import read_regular_bytes
+        from generator.history.journal import RunJournal, token_of
+        from generator.history.schema import runs
+
+        paths = sorted(runs_dir.glob(f"*{JOURNAL_SUFFIX}")) if runs_dir.is_dir() else []
+        if not paths:
+            return []
+        with self._transaction("read its runs") as connection:
+            known = set(connection.execute(select(runs.c.token)).scalars())
         recovered = []
-        for path in sorted(runs_dir.glob(f"*{JOURNAL_SUFFIX}")) if runs_dir.is_dir() else ():
+        for path in paths:
             try:
-                journal = RunJournal.model_validate_json(path.read_bytes())
+                data = read_regular_bytes(path)
+                if token_of(data) in known:  # recorded: a year of journals is not parsed every run
+                    continue
+                journal = RunJournal.model_validate_json(data)
             except (OSError, ValidationError, ValueError) as exc:
                 raise HistoryError(f"{path}: unreadable run journal ({exc}); move it away") from None
             if self.record(journal) is not None:

@@ -20,9 +20,11 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from generator.errors import SnapshotError
+from generator.files import decode_utf8, read_input_bytes
 
 CSV_SUFFIXES = (".csv", ".csv.gz", ".txt", ".txt.gz")  # .txt: Stooq's files, and CSV under another name
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -83,9 +85,10 @@ def read_export(path: Path, delimiter: str | None = None) -> Export:
 
 
 def _text(path: Path) -> str:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-        return handle.read()
+    data = read_input_bytes(path, error=SnapshotError)  # a named pipe is refused, not waited on
+    if path.name.lower().endswith(".gz"):
+        data = gzip.decompress(data)
+    return decode_utf8(data, path, error=SnapshotError)
 
 
 def _sniff(text: str) -> str:
@@ -134,11 +137,19 @@ def _yfinance_wide(text: str, sep: str, head: list[list[str]]) -> pd.DataFrame:
         skip_blank_lines=False,
     )
     data.index = data.index + 2  # data row 0 is line 4 of the file
-    pieces = []
-    for ticker in dict.fromkeys(tickers[1:]):
-        columns = [i for i in range(1, len(tickers)) if tickers[i] == ticker]
-        piece = data[columns].set_axis([fields[i] for i in columns], axis=1)
-        piece = piece[~(piece == "").all(axis=1)]  # download() gives every ticker every date
-        pieces.append(piece.assign(Ticker=ticker.strip()).join(data[[0]].set_axis(["Date"], axis=1)))
-    frame = pd.concat(pieces) if pieces else pd.DataFrame(columns=["Date", "Ticker"])
+    data = data.reindex(columns=range(len(tickers)), fill_value="")  # a short row: blank cells
+    values = data.drop(columns=[0])
+    values.columns = pd.MultiIndex.from_arrays(
+        [[fields[i] for i in values.columns], [tickers[i].strip() for i in values.columns]],
+        names=["field", "Ticker"],
+    )
+    # One reshape, not one slice per ticker: a 5,000-ticker download has 30,000 columns.
+    long = values.stack(level="Ticker", future_stack=True).fillna("")
+    long = long[~(long == "").all(axis=1)]  # download() gives every ticker every date
+    long.columns.name = None
+    lines, names = long.index.get_level_values(0), long.index.get_level_values("Ticker")
+    order = {ticker: rank for rank, ticker in enumerate(dict.fromkeys(values.columns.get_level_values(1)))}
+    ranks = names.map(order).to_numpy()  # tickers in the order of the header, then by line
+    frame = long.reset_index(level="Ticker").assign(Date=data[0].reindex(lines).to_numpy())
+    frame = frame.iloc[np.lexsort((lines.to_numpy(), ranks))]
     return frame[["Date", "Ticker", *[c for c in frame.columns if c not in ("Date", "Ticker")]]]

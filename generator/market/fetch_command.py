@@ -18,6 +18,7 @@ import click
 import pandas as pd
 
 from generator.errors import ConfigError, located
+from generator.files import read_input_text
 from generator.market import calendars, yahoo
 from generator.market.snapshot import (
     CURRENCY,
@@ -103,10 +104,7 @@ def parse_tickers(tickers: str | None, universe: Path | None) -> list[str]:
 
 
 def _universe(path: Path) -> list[str]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc})") from None
+    lines = read_input_text(path, error=ConfigError).splitlines()
     found = []
     for number, line in enumerate(lines, start=1):
         # first field of each line, so a CSV export with a name column works too

@@ -41,6 +41,8 @@ from generator.market.snapshot import (
     Manifest,
     PriceBasis,
     Snapshot,
+    as_of_gap,
+    benchmark_gap,
     check_out_folder,
     load_snapshot,
     write_snapshot,
@@ -142,6 +144,8 @@ def run_import(
                 f"{benchmark}: no benchmark prices on or before the as-of date {cutoff.date()}"
             )
         bench_name = str(bench["ticker"].iloc[0])
+        if problem := benchmark_gap(price_rows, bench):
+            raise SnapshotError(f"{benchmark}: {problem}")
 
     priced = set(price_rows["ticker"])
     described = set(loaded.fundamentals.index)
@@ -161,6 +165,8 @@ def run_import(
         calendar=options.calendar,
         **extra,
     )
+    if problem := as_of_gap(manifest, price_rows):
+        raise SnapshotError(f"--as-of: {problem}")
     actions_rows = loaded.actions[pd.to_datetime(loaded.actions["date"]) <= cutoff]
     snapshot = Snapshot(manifest, price_rows, bench, loaded.fundamentals, actions=actions_rows)
     path = write_snapshot(snapshot, out)
@@ -481,7 +487,7 @@ def _validated(tables: dict[str, _Table], *, check_units: bool) -> Snapshot:
     try:
         staged = _stage(tables, staging)
         try:
-            loaded = load_snapshot(staging)
+            loaded = load_snapshot(staging, coverage=False)  # checked once cut to the as-of date
         except SnapshotError as exc:
             raise SnapshotError(_aim(str(exc), staged)) from None
     finally:

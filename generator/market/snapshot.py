@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -26,10 +27,10 @@ import yaml
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from generator.attribution import HEADER_KEYS, document_headers
-from generator.errors import NewsdeskError, SnapshotError, located
-from generator.files import DIR_MODE, swap_folder
+from generator.errors import ConfigError, NewsdeskError, SnapshotError, located
+from generator.files import DIR_MODE, read_input_text, swap_folder
 from generator.models import PriceBasis
-from generator.rulefiles import describe
+from generator.rulefiles import describe, parse_yaml
 
 PRICE_COLUMNS = ("date", "ticker", "open", "high", "low", "close", "volume")
 BENCHMARK_COLUMNS = ("date", "ticker", "close")
@@ -121,6 +122,7 @@ class Cohort:
     name: str
     tickers: tuple[str, ...]
     groups: tuple[Cohort, ...] = ()
+    key: str = field(default="", compare=False)  # in cohorts.yaml, e.g. "AI infrastructure.Semiconductors"
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,12 @@ class Snapshot:
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def load_snapshot(folder: str | os.PathLike[str]) -> Snapshot:
-    """Read and validate a snapshot folder; raise SnapshotError naming the culprit on bad data."""
+def load_snapshot(folder: str | os.PathLike[str], *, coverage: bool = True) -> Snapshot:
+    """Read and validate a snapshot folder; raise SnapshotError naming the culprit on bad data.
+
+    `coverage`: also require prices up to as_of and a benchmark close on every day of the prices
+    (`newsdesk import` checks its parts before it has cut them to one as-of date, then this).
+    """
     root = Path(folder)
     if not root.is_dir():
         raise SnapshotError(f"{root}: snapshot folder not found")
@@ -163,10 +169,15 @@ def load_snapshot(folder: str | os.PathLike[str]) -> Snapshot:
     prices = _read_prices(_first_existing(root, _PRICE_FILES), manifest.as_of)
     benchmark = _read_benchmark(_first_existing(root, _BENCHMARK_FILES), manifest.as_of)
     fundamentals = _read_fundamentals(root / "fundamentals.csv")
-    news = _read_news(root / "news.jsonl")
-    sources = _read_sources(root / "sources")
-    cohorts = _read_cohorts(root / "cohorts.yaml")
+    news = _read_news(root / "news.jsonl", manifest.as_of)
+    sources = _read_sources(root / "sources", manifest.as_of)
+    known = set(fundamentals.index) | set(prices["ticker"].cat.categories)
+    cohorts = _read_cohorts(root / "cohorts.yaml", known)
     actions = _read_actions(root / "actions.csv", manifest.as_of)
+    if coverage and (problem := as_of_gap(manifest, prices)):
+        raise SnapshotError(f"{root / 'manifest.json'}: {problem}")
+    if coverage and (problem := benchmark_gap(prices, benchmark)):
+        raise SnapshotError(f"{_first_existing(root, _BENCHMARK_FILES)}: {problem}")
     return Snapshot(manifest, prices, benchmark, fundamentals, news, sources, cohorts, root, actions)
 
 
@@ -182,8 +193,8 @@ def _read_manifest(path: Path) -> Manifest:
     if not path.is_file():
         raise SnapshotError(f"{path}: missing (every snapshot needs a manifest.json)")
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = json.loads(read_input_text(path, error=SnapshotError), parse_constant=_no_constant)
+    except (json.JSONDecodeError, ValueError) as exc:
         raise SnapshotError(f"{path}: not valid JSON ({exc})") from None
     if not isinstance(raw, dict):
         raise SnapshotError(f"{path}: expected a JSON object")
@@ -228,7 +239,12 @@ def _bad_line(path: Path, frame: pd.DataFrame, mask: pd.Series, column: str, pro
     return SnapshotError(located(path, f"{shown} {problem}", line=position + 2, column=column))
 
 
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def _numeric(path: Path, frame: pd.DataFrame, column: str, *, required: bool) -> pd.Series:
+    """A numeric column as float64, blank = NaN (unknown). Infinity is no measurement: refused."""
     values = frame[column]
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         values = pd.to_numeric(values.astype("string").str.strip(), errors="coerce")
@@ -236,6 +252,9 @@ def _numeric(path: Path, frame: pd.DataFrame, column: str, *, required: bool) ->
         if bad.any():
             raise _bad_line(path, frame, bad, column, "is not a number")
     values = values.astype("float64")
+    infinite = np.isinf(values.to_numpy())
+    if infinite.any():
+        raise _bad_line(path, frame, pd.Series(infinite, index=frame.index), column, "is not a finite number")
     if required and values.isna().any():
         raise _bad_line(path, frame, values.isna(), column, "is required")
     return values
@@ -279,9 +298,10 @@ def _read_prices(path: Path, as_of: dt.date) -> pd.DataFrame:
     out = pd.DataFrame({"date": _dates(path, frame, as_of), "ticker": _tickers(path, frame)})
     for column in ("open", "high", "low", "close", "volume"):
         out[column] = _numeric(path, frame, column, required=column == "close")
-    nonpositive = out["close"] <= 0
-    if nonpositive.any():
-        raise _bad_line(path, frame, nonpositive, "close", "is not a positive price")
+    for column in ("open", "high", "low", "close"):
+        nonpositive = out[column] <= 0  # a blank (unknown) open, high or low is allowed
+        if nonpositive.any():
+            raise _bad_line(path, frame, nonpositive, column, "is not a positive price")
     negative_volume = out["volume"] < 0
     if negative_volume.any():
         raise _bad_line(path, frame, negative_volume, "volume", "is negative")
@@ -290,6 +310,11 @@ def _read_prices(path: Path, as_of: dt.date) -> pd.DataFrame:
         raise _bad_line(path, frame, inverted, "high", "is below the low of the same row")
     if out.empty:
         raise SnapshotError(f"{path}: holds no prices")
+    if out["date"].nunique() < 2:
+        raise SnapshotError(
+            f"{path}: holds prices for one day only ({out['date'].iloc[0].date()}); a snapshot needs at "
+            "least two trading days, since every move is measured from one close to another"
+        )
     return _sorted_unique(path, frame, out)
 
 
@@ -360,49 +385,95 @@ def _read_actions(path: Path, as_of: dt.date) -> pd.DataFrame:
 
 
 def _read_fundamentals(path: Path) -> pd.DataFrame:
+    """One row per ticker. Built column by column into a dict, then framed once: inserting columns
+    one at a time into a DataFrame is quadratic, and a vendor export may have thousands."""
     if not path.is_file():
         raise SnapshotError(f"{path}: missing (every snapshot needs fundamentals.csv)")
     frame = _read_table(path, ("ticker", "name", "sector"), IDENTITY_COLUMNS)
-    out = pd.DataFrame({"ticker": _tickers(path, frame).astype(object)})
+    tickers = _tickers(path, frame).astype(object)
+    columns: dict[str, pd.Series] = {"ticker": tickers}
     for column in ("name", "sector", "sub_industry"):
         text = (
-            frame[column].astype("string").str.strip()
+            _label(path, frame, column)
             if column in frame
-            else pd.Series(pd.NA, index=frame.index)
+            else pd.Series(None, index=frame.index, dtype=object)
         )
-        out[column] = text.astype(object).where(text.notna() & (text != ""), None)
-    if out["sector"].isna().any():
-        raise _bad_line(path, frame, out["sector"].isna(), "sector", "is required")
-    out["name"] = out["name"].fillna(out["ticker"])
+        columns[column] = text
+    if columns["sector"].isna().any():
+        raise _bad_line(path, frame, columns["sector"].isna(), "sector", "is required")
+    columns["name"] = columns["name"].fillna(tickers)
     for column in frame.columns:
         if column not in IDENTITY_COLUMNS:
-            out[column] = _numeric(path, frame, column, required=False)
+            columns[column] = _numeric(path, frame, column, required=False)
+    out = pd.DataFrame(columns, index=frame.index)
     duplicate = out["ticker"].duplicated()
     if duplicate.any():
         raise _bad_line(path, frame, duplicate, "ticker", "appears twice")
     return out.set_index("ticker")
 
 
-def _read_news(path: Path) -> pd.DataFrame:
+MAX_LABEL_CHARS = 200  # the longest company names are under 100 characters
+_CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+
+
+def _label(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
+    """A name, sector or sub-industry: one line of ordinary text (articles print it inside their
+    own lines, so a line break or a control character in it would change the article's layout)."""
+    text = frame[column].astype("string").str.strip()
+    control = text.str.contains(_CONTROL, regex=True).fillna(False).astype(bool)
+    if control.any():
+        raise _bad_line(path, frame, control, column, "holds a line break or control character")
+    long = (text.str.len() > MAX_LABEL_CHARS).fillna(False).astype(bool)
+    if long.any():
+        position = int(long.to_numpy().argmax())
+        raise SnapshotError(
+            located(
+                path,
+                f"is {len(text.iloc[position]):,} characters long (at most {MAX_LABEL_CHARS})",
+                line=position + 2,
+                column=column,
+            )
+        )
+    return text.astype(object).where(text.notna() & (text != ""), None)
+
+
+_NEWS_REQUIRED = ("ticker", "published", "title")
+_NEWS_ONE_LINE = ("ticker", "title", "publisher", *ATTRIBUTION_FIELDS)  # printed inside a line
+
+
+def _read_news(path: Path, as_of: dt.date) -> pd.DataFrame:
+    """news.jsonl: one object per line, text fields as text. An item published after the end of the
+    as-of day (UTC, as `newsdesk fetch` and point-in-time views cut news) is from the future of the
+    data: refused, never published as if it had been known."""
     columns = list(NEWS_FIELDS)
     if not path.is_file():
         return pd.DataFrame(columns=columns)
     rows: list[dict[str, Any]] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(f"{path}: cannot be read ({exc})") from None
+    lines = read_input_text(path, error=SnapshotError).splitlines()
+    numbers: list[int] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SnapshotError(located(path, f"not valid JSON ({exc.msg})", line=number)) from None
+            item = json.loads(line, parse_constant=_no_constant)
+        except (json.JSONDecodeError, ValueError) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            raise SnapshotError(located(path, f"not valid JSON ({reason})", line=number)) from None
         if not isinstance(item, dict):
             raise SnapshotError(located(path, "expected a JSON object", line=number))
-        for key in ("ticker", "published", "title"):
-            if not str(item.get(key) or "").strip():
+        for key in columns:
+            value = item.get(key)
+            if value is not None and not isinstance(value, str):
+                kind = type(value).__name__.replace("dict", "object").replace("list", "array")
+                raise SnapshotError(
+                    located(path, f"expected text, got a JSON {kind}", line=number, column=key)
+                )
+            if key in _NEWS_ONE_LINE and value and re.search(_CONTROL, value):
+                raise SnapshotError(
+                    located(path, "holds a line break or control character", line=number, column=key)
+                )
+        for key in _NEWS_REQUIRED:
+            if not (item.get(key) or "").strip():
                 raise SnapshotError(located(path, "is required", line=number, column=key))
         kind = item.get("kind")
         if kind is not None and kind not in DOCUMENT_KINDS:
@@ -412,28 +483,40 @@ def _read_news(path: Path) -> pd.DataFrame:
                 )
             )
         rows.append({key: item.get(key) for key in columns})
+        numbers.append(number)
     news = pd.DataFrame(rows, columns=columns)
     published = pd.to_datetime(news["published"], utc=True, errors="coerce", format="ISO8601")
     if published.isna().any():
-        position = int(published.isna().to_numpy().argmax())
-        raise SnapshotError(located(path, "is not an ISO date-time", line=position + 1, column="published"))
+        line = numbers[int(published.isna().to_numpy().argmax())]
+        raise SnapshotError(located(path, "is not an ISO date-time", line=line, column="published"))
+    late = published >= pd.Timestamp(as_of + dt.timedelta(days=1), tz="UTC")
+    if late.any():
+        position = int(late.to_numpy().argmax())
+        raise SnapshotError(
+            located(
+                path,
+                f"{news['published'].iloc[position]} is after the snapshot's as_of date {as_of}",
+                line=numbers[position],
+                column="published",
+            )
+        )
     news["published"] = published
     news["ticker"] = news["ticker"].str.strip().str.upper()
     return news
 
 
-def _read_sources(folder: Path) -> tuple[SourceDocument, ...]:
+def _read_sources(folder: Path, as_of: dt.date) -> tuple[SourceDocument, ...]:
     if not folder.is_dir():
         return ()
-    return tuple(parse_source(path) for path in sorted(folder.glob("*.txt")))
+    return tuple(parse_source(path, as_of) for path in sorted(folder.glob("*.txt")))
 
 
-def parse_source(path: Path) -> SourceDocument:
-    """Read one source document: title line, optional `key: value` header lines, blank line, body."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(f"{path}: cannot be read ({exc})") from None
+def parse_source(path: Path, as_of: dt.date | None = None) -> SourceDocument:
+    """Read one source document: title line, optional `key: value` header lines, blank line, body.
+
+    A document `published:` after `as_of` is from the future of the data, so it is refused.
+    """
+    text = read_input_text(path, error=SnapshotError)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise SnapshotError(located(path, "the first line must be the document's title", line=1))
@@ -441,9 +524,21 @@ def parse_source(path: Path) -> SourceDocument:
     body = "\n".join(lines[body_start:]).strip()
     kind = headers.get("kind")
     if kind is not None and kind not in DOCUMENT_KINDS:
-        line = 1 + next(i for i, raw in enumerate(lines[1:], start=1) if raw.lower().startswith("kind"))
         raise SnapshotError(
-            located(path, f"kind {kind!r} is not one of {', '.join(DOCUMENT_KINDS)}", line=line)
+            located(
+                path,
+                f"kind {kind!r} is not one of {', '.join(DOCUMENT_KINDS)}",
+                line=_header_line(lines, "kind"),
+            )
+        )
+    published = headers.get("published")
+    if as_of is not None and published and _day(published) is not None and _day(published) > as_of:
+        raise SnapshotError(
+            located(
+                path,
+                f"published {published} is after the snapshot's as_of date {as_of}",
+                line=_header_line(lines, "published"),
+            )
         )
     tickers = tuple(t.strip().upper() for t in headers.get("tickers", "").split(",") if t.strip())
     return SourceDocument(
@@ -463,39 +558,136 @@ def parse_source(path: Path) -> SourceDocument:
     )
 
 
-def _read_cohorts(path: Path) -> tuple[Cohort, ...]:
+def _header_line(lines: list[str], key: str) -> int:
+    """The 1-based line of a source document's `key:` header."""
+    return 1 + next(i for i, raw in enumerate(lines[1:], start=1) if raw.lower().startswith(key))
+
+
+def _day(text: str) -> dt.date | None:
+    """The date a `published:` header starts with, if it starts with one."""
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _read_cohorts(path: Path, known: set[str]) -> tuple[Cohort, ...]:
+    """cohorts.yaml; every ticker must be one the snapshot has prices or fundamentals for (a typo
+    is an error, not a stock silently left out of its cohort)."""
     if not path.is_file():
         return ()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SnapshotError(f"{path}: not valid YAML ({_first_line(exc)})") from None
+    raw = parse_yaml(read_input_text(path, error=SnapshotError), path, error=SnapshotError)
     if not isinstance(raw, dict):
         raise SnapshotError(f"{path}: expected a mapping of cohort name to tickers")
-    return tuple(_cohort(path, str(name), value, str(name)) for name, value in raw.items())
+    cohorts = tuple(_cohort(path, str(name), value, str(name)) for name, value in raw.items())
+    for cohort in _leaves(cohorts):
+        unknown = [t for t in cohort.tickers if t not in known]
+        if unknown:
+            raise SnapshotError(
+                f"{path}: key {cohort.key!r}: {', '.join(unknown)} "
+                f"{'is' if len(unknown) == 1 else 'are'} in neither the prices nor fundamentals.csv"
+            )
+    return cohorts
+
+
+def _leaves(cohorts: Iterable[Cohort]) -> Iterable[Cohort]:
+    for cohort in cohorts:
+        if cohort.groups:
+            yield from _leaves(cohort.groups)
+        else:
+            yield cohort
 
 
 def _cohort(path: Path, name: str, value: object, key: str) -> Cohort:
     if isinstance(value, list):
         if not value or not all(isinstance(t, str) and t.strip() for t in value):
             raise SnapshotError(f"{path}: key {key!r}: expected a non-empty list of tickers")
-        return Cohort(name, tuple(dict.fromkeys(t.strip().upper() for t in value)))
+        return Cohort(name, tuple(dict.fromkeys(t.strip().upper() for t in value)), key=key)
     if isinstance(value, dict) and value:
         groups = tuple(_cohort(path, str(sub), v, f"{key}.{sub}") for sub, v in value.items())
         tickers = tuple(dict.fromkeys(t for g in groups for t in g.tickers))
-        return Cohort(name, tickers, groups)
+        return Cohort(name, tickers, groups, key=key)
     raise SnapshotError(f"{path}: key {key!r}: expected a list of tickers or a mapping of sub-groups")
+
+
+def as_of_gap(manifest: Manifest, prices: pd.DataFrame) -> str | None:
+    """Why the prices do not reach the as-of date, if they do not.
+
+    Stories call the last close "the latest session" and date it as_of, so a months-old close must
+    not pass for it. Days between the last close and as_of are allowed when no session falls on
+    them: a weekend, or a holiday of the manifest's `calendar` (without a calendar, up to two
+    weekdays, the longest run of exchange holidays in ordinary years).
+    """
+    last = prices["date"].max().date()
+    gap = _sessions_after(last, manifest)
+    if len(gap) <= (0 if manifest.calendar else 2):
+        return None
+    return (
+        f"as_of {manifest.as_of} is {len(gap)} trading days after the last prices ({last}); "
+        "set as_of to the last close or add the missing prices"
+    )
+
+
+def benchmark_gap(prices: pd.DataFrame, benchmark: pd.DataFrame) -> str | None:
+    """Why the benchmark does not cover the prices, if it does not: the first run of days the
+    prices have and the benchmark lacks. Without a close, comparisons would vanish without a word."""
+    days = prices["date"].drop_duplicates().sort_values().to_numpy()
+    covered = np.isin(days, benchmark["date"].to_numpy())
+    if covered.all():
+        return None
+    first = int(np.argmin(covered))
+    end = first + int(np.argmax(covered[first:])) - 1 if covered[first:].any() else len(days) - 1
+    on = [pd.Timestamp(days[i]).date() for i in (first, end, 0, -1)]
+    stretch = f"on {on[0]}" if end == first else f"from {on[0]} to {on[1]}"
+    return (
+        f"no {benchmark['ticker'].iloc[0]} close {stretch} ({int((~covered).sum())} of the {len(days)} "
+        f"days the prices cover, {on[2]} to {on[3]}); the benchmark must cover every day of the prices"
+    )
+
+
+def _sessions_after(last: dt.date, manifest: Manifest) -> pd.DatetimeIndex:
+    """Trading days after `last` up to as_of: the manifest calendar's sessions, else weekdays."""
+    start = last + dt.timedelta(days=1)
+    weekdays = pd.bdate_range(start, manifest.as_of)
+    if not len(weekdays) or not manifest.calendar:
+        return weekdays
+    from generator.market import calendars  # about a second to import: only when there is a gap
+
+    try:
+        return calendars.sessions_between(start, manifest.as_of, manifest.calendar)
+    except (ConfigError, ValueError):  # a calendar it does not know, or dates beyond its range
+        return weekdays
 
 
 # ---------------------------------------------------------------------------------------------- writing
 
 
+SNAPSHOT_ENTRIES = frozenset(
+    {"manifest.json", *_PRICE_FILES, *_BENCHMARK_FILES, "fundamentals.csv", "news.jsonl", "sources"}
+    | {"cohorts.yaml", "actions.csv"}
+)
+_OS_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})  # a file browser's, regenerated
+
+
 def check_out_folder(out: Path) -> None:
-    """Refuse to replace anything but a snapshot: writing a snapshot replaces the whole folder."""
+    """Refuse to replace anything but a snapshot: writing a snapshot replaces the whole folder.
+
+    A folder is replaced only when it is empty or holds nothing but what a snapshot holds, so a
+    user's own file beside a snapshot (notes, a .git folder) is never deleted with it.
+    """
     if not out.exists():
         return
-    if not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file()):
+    if not out.is_dir():
         raise NewsdeskError(f"{out}: exists and is not a snapshot folder; refusing to replace it")
+    entries = {path.name for path in out.iterdir()}
+    foreign = sorted(entries - SNAPSHOT_ENTRIES - _OS_LITTER)
+    if entries and "manifest.json" not in entries:
+        raise NewsdeskError(f"{out}: exists and is not a snapshot folder; refusing to replace it")
+    if foreign:
+        raise NewsdeskError(
+            f"{out}: holds {foreign[0]!r}, which is not part of a snapshot; refusing to replace the "
+            "folder (move it, or choose another folder)"
+        )
 
 
 def write_snapshot(
@@ -508,6 +700,7 @@ def write_snapshot(
     checked for reproducibility byte for byte.
     """
     target = Path(folder)
+    check_out_folder(target)
     staging: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ import nh3
 from markupsafe import Markup
 
 from generator.apstyle import date as ap_date
+from generator.markdown_depth import flattened_html, too_deep
 from generator.models import Release, SourceRef, utc_stamp
 from generator.release import last_modified
 from generator.site import SiteConfig
@@ -50,7 +51,7 @@ def body_html(body: str, charts: Collection[str] = ()) -> str:
     listed in its sidecar); any other image, such as one arriving through data (a company name, a
     quote), loses its source and loads nothing. An SVG shown through <img> cannot run scripts.
     """
-    html = _converter().reset().convert(body)
+    html = markdown_html(body)
     if not charts:
         return sanitise(html, images=False)
     allowed = frozenset(charts)
@@ -71,10 +72,18 @@ def absolute_images(fragment: str, base: str) -> str:
     return _CHART_SRC.sub(lambda m: f"{m.group(1)}{base}{m.group(2)}{m.group(3)}", fragment)
 
 
+def markdown_html(text: str, *, footnotes: bool = True) -> str:
+    """Markdown -> HTML (not yet sanitised); nested too deep to render, it is shown flattened."""
+    if too_deep(text):
+        return flattened_html(text)
+    return _converter(footnotes).reset().convert(text)
+
+
 @cache
-def _converter() -> markdown.Markdown:
+def _converter(footnotes: bool) -> markdown.Markdown:
     """One converter per process, reset per article: building one costs more than converting."""
-    return markdown.Markdown(extensions=["tables", "footnotes"], output_format="html")
+    extensions = ["tables", "footnotes"] if footnotes else ["tables"]
+    return markdown.Markdown(extensions=extensions, output_format="html")
 
 
 def sanitise(fragment: str, *, images: bool = True) -> str:

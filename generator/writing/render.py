@@ -21,6 +21,7 @@ the length limit), choose, window, ap_date, join, plural.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,9 +39,6 @@ from generator.prose import sentence_spans
 from generator.writing.context import View, context_variables
 from generator.writing.phrasing import Voice, WritingRules, direction, displayed_value, magnitude
 
-# Text that must never reach a reader: unrendered values (as whole words) and template syntax.
-_LEAK_WORDS = ("nan", "NaN", "None", "inf", "Infinity")
-_LEAK_MARKS = ("{{", "}}", "{%", "%}")
 _STATE = "render_state"
 _MARK = "\ue000"  # followed by one character that encodes the claim's number
 _MARK_BASE = 0xE100
@@ -271,6 +269,7 @@ class ArticleWriter:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            finalize=_printable,
         )
         self.env.filters.update(
             fig=_fig,
@@ -362,11 +361,6 @@ class ArticleWriter:
         except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a value of the wrong kind
             raise RenderError(f"{self._where(exc, compiled)}: {type(exc).__name__}: {exc}") from None
         body, claims = _claims_in(_tidy(body), state.claims)
-        leak = find_leak(body)
-        if leak is not None:
-            position, text = leak
-            line = body.count("\n", 0, position) + 1
-            raise RenderError(f"{self.templates_dir / compiled.name}: output line {line} contains {text!r}")
         return body, list(state.used.values()), claims
 
     def _where(self, exc: BaseException, template: jinja2.Template) -> str:
@@ -380,26 +374,20 @@ class ArticleWriter:
 _CONTINUES = (("- ", "- "), ("|", "|"), (">", ">"))
 
 
-def find_leak(text: str) -> tuple[int, str] | None:
-    """Where an unrendered value or template syntax shows in the text, if anywhere.
+def _printable(value: Any) -> Any:
+    """What every `{{ ... }}` prints, checked as a value, not by what its text looks like.
 
-    str.find per word, then a boundary check, is ~5x faster than one regex with \\b alternatives,
-    and this runs on every article ("financial" contains "nan", so boundaries matter).
+    A missing value (None), a number that is not one (NaN, infinity) or a container's repr must
+    never reach a reader; text is printed as it is, since it is data: a headline that begins "None
+    of the analysts..." or a company name holding "{{" is what the source says, not a leak.
     """
-    for mark in _LEAK_MARKS:
-        position = text.find(mark)
-        if position >= 0:
-            return position, mark
-    for word in _LEAK_WORDS:
-        position = text.find(word)
-        while position >= 0:
-            end = position + len(word)
-            before = text[position - 1] if position else " "
-            after = text[end] if end < len(text) else " "
-            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
-                return position, word
-            position = text.find(word, end)
-    return None
+    if (
+        value is None
+        or isinstance(value, (list, tuple, dict, set))
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
+        raise jinja2.TemplateRuntimeError(f"prints {value!r}: a value that is not known or not text")
+    return value
 
 
 def _tidy(body: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 
@@ -23,8 +25,8 @@ def publishable(write_article):
     return lambda name="clean", **kw: write_article(LONG + DISCLOSURE, sources=SOURCE, name=name, **kw)
 
 
-def check(paths, *, output_format="json", fail_on="block", fix=False, rules_dir=None):
-    return run_check(paths, output_format=output_format, fail_on=fail_on, fix=fix, rules_dir=rules_dir)
+def check(paths, *, output_format="json", fail_on="block", **options):
+    return run_check(paths, output_format=output_format, fail_on=fail_on, **options)
 
 
 def test_exit_codes_follow_the_verdict_and_fail_on(publishable, write_article, capsys):
@@ -156,14 +158,208 @@ def test_rules_lists_every_rule_with_its_severity(capsys):
     assert "quotes.mismatch" in out and "error" in out
 
 
-def test_check_does_not_import_pandas_numpy_or_writing(publishable):
+def test_check_does_not_import_pandas_numpy_writing_or_the_source_parsers(publishable):
     article = publishable()
     code = (
         "import sys\n"
         "from generator.checks.command import run_check\n"
-        f"run_check([{str(article)!r}], output_format='json', fail_on='block', fix=False, rules_dir=None)\n"
-        "heavy = {'pandas', 'numpy', 'generator.writing'} & set(sys.modules)\n"
+        f"run_check([{str(article)!r}], output_format='json')\n"
+        "heavy = {'pandas', 'numpy', 'generator.writing', 'lxml', 'pypdf', 'pathspec'} & set(sys.modules)\n"
         "assert not heavy, heavy\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# The flags linters have.
+
+BAD = "“Revenue rose strongly in the quarter,” it said today.\n"
+
+
+def newsdesk(*args, input=None, env=None, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+
+
+def test_quiet_prints_findings_only_and_verbose_every_article(publishable, write_article, capsys):
+    clean = publishable()
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    assert check([clean, blocked], output_format="text", quiet=True) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3 and all(
+        line.startswith(f"{blocked}:12:1: ") for line in out
+    )  # no verdict, no summary
+    assert check([clean, blocked], output_format="text", verbose=True) == 1
+    captured = capsys.readouterr()
+    assert f"{clean}: publish (0 findings)" in captured.out.splitlines()
+    assert "newsdesk check: no configuration file (defaults): rules " in captured.err
+
+
+def test_output_file_takes_the_report_and_exit_zero_the_failure(write_article, tmp_path, capsys):
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    target = tmp_path / "reports" / "check.json"
+    target.parent.mkdir()
+    assert check([blocked], output_file=target, exit_zero=True) == 0
+    assert capsys.readouterr().out == ""
+    assert json.loads(target.read_text())["summary"]["block"] == 1
+
+
+def test_statistics_count_findings_per_rule(publishable, write_article, capsys):
+    for n in range(3):
+        write_article(BAD + "It faces a lawsuit.\n", sources=SOURCE, name=f"b{n}")
+    folder = publishable().parent
+    assert check([folder], output_format="text", statistics=True) == 1
+    lines = capsys.readouterr().out.splitlines()
+    counts = {line.split()[1]: int(line.split()[0]) for line in lines[:-1]}
+    assert counts == {"quotes.mismatch": 3, "risk.legal": 3, "risk.thin": 3, "style.disclosure": 3}
+    assert lines[-1] == "4 articles: 1 publish, 0 review, 3 block"
+    assert check([folder], statistics=True) == 1
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0] == {
+        "rule": "quotes.mismatch",
+        "severity": "error",
+        "count": 3,
+        "articles": 3,
+        "summary": "A direct quote does not match the text of any source the article lists.",
+    }
+    with pytest.raises(NewsdeskError, match="--statistics"):
+        check([folder], output_format="sarif", statistics=True)
+
+
+@pytest.mark.parametrize(
+    ("flag", "env", "coloured"),
+    [
+        ("auto", {}, False),
+        ("auto", {"FORCE_COLOR": "1"}, True),
+        ("auto", {"FORCE_COLOR": ""}, False),  # set but empty: as good as unset
+        ("always", {"NO_COLOR": "1"}, True),
+        ("never", {"FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_color_follows_the_flag_then_force_color_and_no_color(write_article, flag, env, coloured):
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    done = newsdesk("check", str(blocked), "--color", flag, env={"NO_COLOR": "", "FORCE_COLOR": "", **env})
+    assert done.returncode == 1
+    assert ("\x1b[" in done.stdout) is coloured
+    plain = [line for line in done.stdout.splitlines() if "quotes.mismatch" in line]
+    assert len(plain) == 1  # one line per finding, coloured or not
+
+
+def test_on_a_narrow_terminal_each_finding_is_still_one_line(write_article):
+    """Long lines are left to the terminal to wrap: no newline is ever inserted in a finding."""
+    import pty
+
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    env = {**os.environ, "COLUMNS": "40", "NO_COLOR": "", "FORCE_COLOR": ""}
+    output = bytearray()
+
+    def read(fd):
+        data = os.read(fd, 4096)
+        output.extend(data)
+        return data
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: newsdesk on a terminal
+        os.execvpe(sys.executable, [sys.executable, "-m", "generator", "check", str(blocked)], env)
+    try:
+        while True:
+            try:
+                if not read(fd):
+                    break
+            except OSError:
+                break
+    finally:
+        os.waitpid(pid, 0)
+    lines = [line for line in output.decode().replace("\r", "").split("\n") if "quotes.mismatch" in line]
+    assert len(lines) == 1 and "\x1b[" in lines[0]  # coloured: the terminal was seen
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", lines[0])
+    assert plain.endswith('(89% similar): "Revenue rose sharply in the quarter,"')  # all on that one line
+
+
+def test_stdin_with_a_stdin_filename(write_article, tmp_path):
+    path = write_article(BAD, sources=SOURCE, name="on-disk")
+    text = path.read_text(encoding="utf-8")
+    done = newsdesk(
+        "check", "-", "--stdin-filename", str(path), "--format", "json", input=text, cwd=tmp_path.parent
+    )
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["articles"][0]["path"] == str(path)
+    assert [f["rule"] for f in report["articles"][0]["findings"]][:1] == ["quotes.mismatch"]  # sources found
+    fixed = newsdesk(
+        "check",
+        "-",
+        "--stdin-filename",
+        str(path),
+        "--fix",
+        input=text.replace(BAD, "| a | b |\n|---|---|\n| - | - |\n"),
+    )
+    assert "| - | - |" not in fixed.stdout and fixed.stdout.startswith("---\n")  # the fixed article
+    assert "1 article:" in fixed.stderr  # the report goes to stderr
+    bare = newsdesk("check", "-", "--format", "json", input=text, cwd=path.parent)
+    assert json.loads(bare.stdout)["articles"][0]["path"] == "-"
+    mixed = newsdesk("check", "-", str(path), input=text)
+    assert mixed.returncode == 2 and "cannot be combined" in mixed.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--quiet", "--verbose"], "--quiet and --verbose cannot be used together"),
+        (["--select", "quotes,nope"], "unknown rule or family 'nope'"),
+        (["--color", "sometimes"], "Invalid value for '--color'"),
+    ],
+)
+def test_flag_mistakes_are_one_line_and_exit_2(publishable, args, message):
+    done = newsdesk("check", str(publishable()), *args)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and message in done.stderr
+
+
+def test_comma_separated_and_repeated_selectors(write_article):
+    path = write_article("A lawsuit.\n", sources=SOURCE)
+    done = newsdesk(
+        "check", str(path), "--format", "json", "--select", "risk.legal,style", "--select", "quotes"
+    )
+    rules = {f["rule"] for f in json.loads(done.stdout)["articles"][0]["findings"]}
+    assert rules == {"risk.legal", "style.disclosure"}
+
+
+def test_run_quiet_prints_one_line(sample_run, capsys):
+    from generator.console import print_run_summary
+
+    print_run_summary(sample_run, quiet=True)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    counts = {
+        v: sum(a.verdict.value == v for a in sample_run.articles) for v in ("publish", "review", "block")
+    }
+    expected = ", ".join(f"{n} {v}" for v, n in counts.items())
+    assert out.startswith(
+        f"newsdesk run: {len(sample_run.articles)} articles (fictional sample data): {expected}; "
+    )
+
+
+def test_the_command_line_passes_every_flag_through(write_article, tmp_path):
+    """Each flag reaches run_check under its name (a typo in the CLI wiring would be ignored silently)."""
+    write_article(BAD + "A lawsuit.\n", sources=SOURCE, name="keep")
+    write_article(BAD, sources=SOURCE, name="skip")
+    (tmp_path / "newsdesk.toml").write_text('[check]\nignore = ["quotes"]\n')
+    target = tmp_path / "out" / "stats.json"
+    target.parent.mkdir()
+    done = newsdesk(
+        "check", str(tmp_path), "--isolated", "--exclude", "skip.md", "--ignore", "style", "--extend-select",
+        "style.disclosure", "--statistics", "--format", "json", "-o", str(target), "--exit-zero",
+        "--fail-on", "review", "--force-exclude",
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (0, ""), done.stderr
+    rows = {row["rule"]: row["count"] for row in json.loads(target.read_text())}
+    assert rows == {"quotes.mismatch": 1, "risk.legal": 1, "risk.thin": 1, "style.disclosure": 1}
+    config = newsdesk("check", str(tmp_path), "--config", str(tmp_path / "newsdesk.toml"), "--format", "json")
+    rules = {f["rule"] for a in json.loads(config.stdout)["articles"] for f in a["findings"]}
+    assert "quotes.mismatch" not in rules and config.returncode == 1

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import jsonschema
 import pytest
 from lxml import etree
 
-from generator.checks.formats import render_github, render_json, render_junit, render_sarif, text_lines
+from generator.checks.formats import fails, render_github, render_json, render_junit, render_sarif, text_lines
 from generator.checks.registry import RULES
 from generator.models import ArticleReport, CheckReport, Finding, ReportSummary, Verdict
 
@@ -54,7 +56,8 @@ def test_json_is_contract_3(report):
 @pytest.mark.parametrize("fail_on", ["block", "review"])
 def test_junit_validates_against_the_xsd(report, schemas_dir, fail_on):
     schema = etree.XMLSchema(etree.parse(str(schemas_dir / "junit-10.xsd")))
-    document = etree.fromstring(render_junit(report, fail_on).encode("utf-8"))
+    failed = lambda article: fails(article.verdict, fail_on)  # noqa: E731
+    document = etree.fromstring(render_junit(report, failed).encode("utf-8"))
     schema.assertValid(document)
     suite = document.find("testsuite")
     assert suite.get("tests") == "3"
@@ -64,10 +67,13 @@ def test_junit_validates_against_the_xsd(report, schemas_dir, fail_on):
     assert suite.get("failures") == str(len(expected))
 
 
-def test_sarif_validates_against_the_schema(report, rules, schemas_dir):
+def described(rules):
+    return {rule.id: (rule, rules.severities[rule.id]) for rule in RULES}
+
+
+def test_sarif_validates_against_the_schema(report, rules, schemas_dir, tmp_path):
     schema = json.loads((schemas_dir / "sarif-2.1.0.json").read_text(encoding="utf-8"))
-    described = {rule.id: (rule, rules.severities[rule.id]) for rule in RULES}
-    log = json.loads(render_sarif(report, described))
+    log = json.loads(render_sarif(report, described(rules), root=tmp_path))
     jsonschema.Draft202012Validator(schema).validate(log)
     run = log["runs"][0]
     assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == [rule.id for rule in RULES]
@@ -78,14 +84,94 @@ def test_sarif_validates_against_the_schema(report, rules, schemas_dir):
     rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     findings = [(a, f) for a in report.articles for f in a.findings]
     assert len(run["results"]) == len(findings)
+    assert run["originalUriBaseIds"] == {"SRCROOT": {"uri": tmp_path.as_uri() + "/"}}
     for result, (article, finding) in zip(run["results"], findings, strict=True):
         location = result["locations"][0]["physicalLocation"]
         assert result["ruleId"] == finding.rule and rule_ids[result["ruleIndex"]] == finding.rule
-        assert (location["region"]["startLine"], location["region"]["startColumn"]) == (
-            finding.line,
-            finding.column,
+        region = location["region"]
+        assert (region["startLine"], region["startColumn"]) == (finding.line, finding.column)
+        assert (region["endLine"], region["endColumn"]) == (finding.end_line, finding.end_column)
+        artifact = location["artifactLocation"]
+        assert artifact == {"uri": Path(article.path).name, "uriBaseId": "SRCROOT"}  # relative to the root
+
+
+def test_sarif_rules_carry_what_github_requires(report, rules):
+    """GitHub's list: shortDescription, fullDescription and help.text required; help.markdown and
+    helpUri recommended; partialFingerprints.primaryLocationLineHash on every result."""
+    log = json.loads(render_sarif(report, described(rules)))
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"].startswith("https://")
+    mismatch = next(rule for rule in driver["rules"] if rule["id"] == "quotes.mismatch")
+    assert mismatch["shortDescription"]["text"] == (
+        "A direct quote does not match the text of any source the article lists."
+    )
+    assert mismatch["fullDescription"]["text"].startswith("A direct quote does not match")
+    assert (
+        "Why: a misquote" in mismatch["fullDescription"]["text"]
+        and "Bad" not in mismatch["fullDescription"]["text"]
+    )
+    assert "“Revenue rose strongly in the quarter,” the company said." in mismatch["help"]["text"]
+    assert (
+        "\n    “Revenue rose strongly in the quarter,”" in mismatch["help"]["markdown"]
+    )  # an indented example
+    for rule in driver["rules"]:
+        assert rule["help"]["text"] and rule["help"]["markdown"]
+        assert len(rule["shortDescription"]["text"]) <= 1024 and len(rule["fullDescription"]["text"]) <= 1024
+    for result in log["runs"][0]["results"]:
+        assert re.fullmatch(r"[0-9a-f]{16}:[0-9]+", result["partialFingerprints"]["primaryLocationLineHash"])
+
+
+def github_slug(heading: str) -> str:
+    """GitHub's heading anchors (github-slugger): lower case, punctuation but - and _ removed, spaces to -."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_help_uris_point_at_headings_in_docs_rules_md(report, rules):
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    anchors = {github_slug(line[4:]) for line in docs.splitlines() if line.startswith("### ")}
+    log = json.loads(render_sarif(report, described(rules)))
+    uris = {rule["id"]: rule["helpUri"] for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert uris["quotes.mismatch"].endswith("docs/rules.md#quotesmismatch")
+    assert uris["risk.low_coverage"].endswith("docs/rules.md#risklow_coverage")
+    for uri in uris.values():
+        assert uri.split("#", 1)[1] in anchors
+
+
+def test_sarif_fingerprints_are_stable_across_runs_and_line_moves(rules, write_article, tmp_path):
+    from generator.checks import Checker
+
+    body = "“Revenue rose strongly in the quarter,” the company said.\n"
+    path = write_article(body, sources=SOURCE)
+
+    def fingerprints() -> list[str]:
+        log = json.loads(
+            render_sarif(_report(Checker(rules).check_file(path).report), described(rules), root=tmp_path)
         )
-        assert location["artifactLocation"]["uri"] == Path(article.path).absolute().as_uri()
+        return [
+            result["partialFingerprints"]["primaryLocationLineHash"]
+            for result in log["runs"][0]["results"]
+            if result["ruleId"] == "quotes.mismatch"
+        ]
+
+    first = fingerprints()
+    assert first == fingerprints()  # a second run, a fresh checker: the same identity
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(body, "Shares rose.\n\n" + body), encoding="utf-8"
+    )
+    assert fingerprints() == first  # the quote moved two lines down: still the same alert
+    path.write_text(path.read_text(encoding="utf-8").replace("strongly", "steeply"), encoding="utf-8")
+    assert fingerprints() != first  # a different misquote is a different alert
+
+
+def _report(*articles: ArticleReport) -> CheckReport:
+    verdicts = [a.verdict for a in articles]
+    summary = ReportSummary(
+        articles=len(articles),
+        publish=verdicts.count(Verdict.PUBLISH),
+        review=verdicts.count(Verdict.REVIEW),
+        block=verdicts.count(Verdict.BLOCK),
+    )
+    return CheckReport(summary=summary, articles=articles)
 
 
 def test_sarif_schema_rejects_a_broken_log(schemas_dir):
@@ -96,23 +182,67 @@ def test_sarif_schema_rejects_a_broken_log(schemas_dir):
         jsonschema.Draft202012Validator(schema).validate(broken)
 
 
-def test_github_annotations(report):
+def test_github_annotations(report, monkeypatch, tmp_path):
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
     lines = render_github(report).splitlines()
     mismatch = next(line for line in lines if "quotes.mismatch" in line)
-    assert mismatch.startswith("::error file=")
-    assert ",line=" in mismatch
-    assert ",col=" in mismatch
-    assert "title=quotes.mismatch::" in mismatch
+    blocked = report.articles[0]
+    finding = next(f for f in blocked.findings if f.rule == "quotes.mismatch")
+    assert mismatch.startswith(
+        f"::error file=blocked.md,line={finding.line},col={finding.column},endColumn={finding.end_column},"
+        "title=quotes.mismatch::"
+    )  # the path is relative to GITHUB_WORKSPACE, and the span ends where the quote does
+    assert finding.end_column == finding.column + len("“Revenue rose strongly in the quarter,”")
     assert any(line.startswith("::warning ") and "risk.legal" in line for line in lines)
     assert any(line.startswith("::notice ") and "tables.low_information" in line for line in lines)
+    assert lines[-1] == "newsdesk check: 1 publish, 1 review, 1 block"
 
 
-def test_github_annotations_escape_their_data():
-    finding = Finding(rule="risk.thin", severity="review", line=3, column=1, message="50% done\nnext")
-    article = ArticleReport(path="a,b:c.md", verdict=Verdict.REVIEW, findings=(finding,))
-    report = CheckReport(summary=ReportSummary(articles=1, publish=0, review=1, block=0), articles=(article,))
-    first = render_github(report).splitlines()[0]
-    assert first == "::warning file=a%2Cb%3Ac.md,line=3,col=1,title=risk.thin::50%25 done%0Anext"
+def _many(errors: int, warnings: int, notices: int) -> CheckReport:
+    findings = [
+        Finding(
+            rule="quotes.mismatch",
+            severity=severity,
+            line=n + 1,
+            column=1,
+            message=f"m{n}",
+            end_line=n + 1,
+            end_column=9,
+        )
+        for n, severity in enumerate(["error"] * errors + ["review"] * warnings + ["info"] * notices)
+    ]
+    return _report(ArticleReport(path="a.md", verdict=Verdict.BLOCK, findings=tuple(findings)))
+
+
+def test_github_annotations_stop_at_githubs_limits_and_say_what_was_left_out():
+    """GitHub shows 10 error and 10 warning annotations per step (and 50 per job)."""
+    lines = render_github(_many(errors=25, warnings=12, notices=3)).splitlines()
+    annotations = [line for line in lines if line.startswith("::")]
+    kinds = [line.split(" ", 1)[0] for line in annotations]
+    assert kinds.count("::error") == 10 and kinds.count("::warning") == 10
+    assert kinds.count("::notice") == 4  # three findings and the summary of what was left out
+    assert len(annotations) <= 50
+    plain = [line for line in lines if line.startswith("a.md:")]
+    assert len(plain) == 17  # everything left out is still in the log, one line each
+    assert plain[0] == "a.md:11:1: error quotes.mismatch m10"
+    assert annotations[-1] == (
+        "::notice title=newsdesk check::17 more findings (15 error, 2 warning) are not annotated: "
+        "GitHub shows 10 of each kind per step; all are listed in the log above"
+    )
+
+
+def test_github_annotations_under_the_limits_print_no_summary():
+    lines = render_github(_many(errors=10, warnings=10, notices=10)).splitlines()
+    assert sum(line.startswith("::") for line in lines) == 30
+    assert not any("not annotated" in line for line in lines)
+
+
+def test_a_multi_line_annotation_gives_end_line_instead_of_columns():
+    finding = Finding(
+        rule="quotes.mismatch", severity="error", line=3, column=5, message="m", end_line=5, end_column=9
+    )
+    lines = render_github(_report(ArticleReport(path="a.md", verdict=Verdict.BLOCK, findings=(finding,))))
+    assert lines.splitlines()[0].startswith("::error file=a.md,line=3,endLine=5,title=quotes.mismatch::")
 
 
 def test_text_lines_are_flake8_style(report):
@@ -121,3 +251,33 @@ def test_text_lines_are_flake8_style(report):
     finding = blocked.findings[0]
     assert f"{blocked.path}:{finding.line}:{finding.column}: {finding.severity} {finding.rule} " in lines[0]
     assert lines[-1] == "3 articles: 1 publish, 1 review, 1 block"
+
+
+def _validate(multitool: Path, log: str, folder: Path) -> list[tuple[str, str]]:
+    """(level, rule) of every problem the Multitool's SARIF and GitHub rules find in `log`."""
+    given, verdict = folder / "report.sarif", folder / "validation.sarif"
+    given.write_text(log, encoding="utf-8")
+    done = subprocess.run(
+        [str(multitool), "validate", str(given), "--rule-kind", "Gh;Sarif", "--level", "Error;Warning;Note",
+         "--output", str(verdict), "--log", "ForceOverwrite"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0 and verdict.is_file(), done.stdout + done.stderr
+    results = json.loads(verdict.read_text(encoding="utf-8"))["runs"][0].get("results", [])
+    return [(result.get("level", "warning"), result["ruleId"]) for result in results]
+
+
+def test_the_sarif_multitool_github_rules_find_no_errors(report, rules, tmp_path, npm_tool):
+    """Microsoft's SARIF Multitool (npm @microsoft/sarif-multitool; its Linux build is a self-contained
+    binary, no .NET needed) with the GitHub rules code scanning applies on upload."""
+    multitool = npm_tool("@microsoft", "sarif-multitool-linux", "Sarif.Multitool")
+    log = render_sarif(report, described(rules), root=tmp_path)
+    assert json.loads(log)["runs"][0]["results"]  # a report with findings
+    problems = _validate(multitool, log, tmp_path)
+    assert [p for p in problems if p[0] in ("error", "warning")] == []
+    # The validator is live: without help text every rule breaks GitHub's rule GH2012.
+    stripped = json.loads(log)
+    for rule in stripped["runs"][0]["tool"]["driver"]["rules"]:
+        del rule["help"]
+    broken = _validate(multitool, json.dumps(stripped), tmp_path)
+    assert broken.count(("error", "GH2012")) == len(RULES)

@@ -307,7 +307,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_snapshot(tmp_path, files):
 
 def test_replaces_an_earlier_snapshot(tmp_path, files):
     do_import(tmp_path, files)
-    files["prices"].write_text("date,ticker,close\n2024-02-01,AAA,10\n")
+    files["prices"].write_text("date,ticker,close\n2024-01-31,AAA,9.5\n2024-02-01,AAA,10\n")
     assert load_snapshot(do_import(tmp_path, files, maps=MAPS[1:])).manifest.as_of.isoformat() == "2024-02-01"
 
 

@@ -1,0 +1,211 @@
+"""Where `newsdesk check` reads listed sources from, and what it reads out of .md, .html and .pdf files.
+
+Relative paths resolve against the article's folder whatever the working folder; reads stay inside
+the project root (the configuration's folder, else the git repository, else the article's folder)
+plus any configured `sources-root`; symlinks are resolved before that test; pipes are never opened;
+a refusal names the setting that would allow the file and never quotes its text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.checks.command import run_check
+
+SOURCE = "Helix reports results\n\nRevenue rose sharply in the quarter, the company said.\n"
+QUOTE = "“Revenue rose sharply in the quarter,” the company said.\n"
+SECRET = "The vault code is 7431 and the password is swordfish.\n"
+
+
+def article(path: Path, listed: str, body: str = QUOTE) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        '---\ntitle: "Helix results"\nslug: helix\ndate: 2026-11-20\nkind: alpha_brief\n'
+        f'sources:\n  - id: release\n    title: "Release"\n    path: "{listed}"\n---\n{body}',
+        encoding="utf-8",
+    )
+    return path
+
+
+def findings(path: Path | str, capsys, **options) -> list[dict]:
+    """The quotes.* and sources.* findings `newsdesk check` reports for one article."""
+    run_check([path], output_format="json", **options)
+    report = json.loads(capsys.readouterr().out)
+    return [
+        f
+        for a in report["articles"]
+        for f in a["findings"]
+        if f["rule"].split(".")[0] in ("quotes", "sources")
+    ]
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """A git repository with articles/ and sources/ side by side."""
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "sources").mkdir()
+    (root / "sources" / "y.txt").write_text(SOURCE, encoding="utf-8")
+    article(root / "articles" / "a.md", "../sources/y.txt")
+    return root
+
+
+@pytest.mark.parametrize("cwd", ["repo", "repo/articles", "elsewhere"])
+def test_a_relative_path_resolves_against_the_article_from_any_working_folder(
+    repo, tmp_path, monkeypatch, capsys, cwd
+):
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / cwd)
+    assert findings(repo / "articles" / "a.md", capsys) == []
+
+
+def test_without_configuration_or_repository_the_article_folder_is_the_root(tmp_path, capsys):
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "y.txt").write_text(SOURCE, encoding="utf-8")
+    path = article(tmp_path / "articles" / "a.md", "../sources/y.txt")
+    missing = [f for f in findings(path, capsys) if f["rule"] == "sources.missing"]
+    assert len(missing) == 1
+    message = missing[0]["message"]
+    assert f"outside the project root {(tmp_path / 'articles').resolve()}" in message
+    assert "sources-root" in message and "newsdesk.toml" in message
+
+
+def test_the_configuration_folder_is_the_project_root(tmp_path, capsys):
+    (tmp_path / "newsdesk.toml").write_text("[check]\n")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "y.txt").write_text(SOURCE, encoding="utf-8")
+    path = article(tmp_path / "desk" / "articles" / "a.md", "../../sources/y.txt")
+    assert findings(path, capsys) == []
+
+
+def test_a_sources_root_allows_a_folder_outside_the_project(repo, tmp_path, capsys):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "z.txt").write_text(SOURCE, encoding="utf-8")
+    path = article(repo / "articles" / "b.md", "../../shared/z.txt")
+    refused = findings(path, capsys)
+    assert [f["rule"] for f in refused] == ["sources.missing", "quotes.no_source"]
+    assert "sources-root" in refused[0]["message"]
+    (repo / "newsdesk.toml").write_text('[check]\nsources-root = ["../shared"]\n')
+    assert findings(path, capsys) == []
+    assert findings(path, capsys, isolated=True)[0]["rule"] == "sources.missing"
+
+
+def test_a_symlink_that_escapes_the_roots_is_refused_and_its_text_never_echoed(repo, tmp_path, capsys):
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    (repo / "newsdesk.toml").write_text("[check]\n")
+    (repo / "sources" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    path = article(
+        repo / "articles" / "c.md",
+        "../sources/leak.txt",
+        "“The vault code is 1234 and the password,” it said.\n",
+    )
+    found = findings(path, capsys)
+    assert [f["rule"] for f in found] == ["sources.missing", "quotes.no_source"]
+    message = found[0]["message"]
+    assert f"resolves to {(tmp_path / 'secret.txt').resolve()}, outside the project root" in message
+    assert f"`sources-root` in the [check] table of {repo / 'newsdesk.toml'}" in message
+    everything = json.dumps(found)
+    assert "7431" not in everything and "swordfish" not in everything
+
+
+def test_a_symlink_within_the_roots_is_followed(repo, capsys):
+    (repo / "sources" / "alias.txt").symlink_to(repo / "sources" / "y.txt")
+    assert findings(article(repo / "articles" / "d.md", "../sources/alias.txt"), capsys) == []
+
+
+def test_absolute_paths_and_folders_are_refused(repo, capsys):
+    absolute = findings(article(repo / "articles" / "e.md", str(repo / "sources" / "y.txt")), capsys)
+    assert "absolute paths are not read" in absolute[0]["message"]
+    folder = findings(article(repo / "articles" / "f.md", "../sources"), capsys)
+    assert "a folder, so it is not read" in folder[0]["message"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_a_named_pipe_is_refused_without_hanging(repo):
+    os.mkfifo(repo / "sources" / "pipe.txt")
+    path = article(repo / "articles" / "g.md", "../sources/pipe.txt")
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,  # opening the pipe for reading would block forever
+    )
+    report = json.loads(done.stdout)
+    [missing] = [f for f in report["articles"][0]["findings"] if f["rule"] == "sources.missing"]
+    assert "not a regular file" in missing["message"]
+
+
+# Sources beyond plain text: the words come out of markdown, HTML and PDF as a reader sees them.
+
+
+def test_a_markdown_source_is_read_without_its_markup(repo, capsys):
+    (repo / "sources" / "r.md").write_text(
+        "# Helix reports results\n\n**Revenue** rose *sharply* in the [quarter](https://x.invalid), "
+        "the company said.\n",
+        encoding="utf-8",
+    )
+    assert findings(article(repo / "articles" / "h.md", "../sources/r.md"), capsys) == []
+
+
+HTML = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Helix reports results</title>
+<style>p { color: red } .x::after { content: "Revenue fell in the quarter" }</style>
+<script>var quote = "Margins collapsed in the quarter, the company said";</script></head>
+<body><nav><a href="/">Home</a></nav>
+<p>Revenue rose <b>sharply</b> in the quarter, the company said.</p><p>The chief executive
+said: &ldquo;We don&rsquo;t expect the shortage to last.&rdquo;</p></body></html>
+"""
+
+
+def test_an_html_source_is_read_with_a_parser_scripts_and_styles_dropped(repo, capsys):
+    (repo / "sources" / "r.html").write_text(HTML, encoding="utf-8")
+    body = QUOTE + "\n“We don’t expect the shortage to last,” she said.\n"
+    assert findings(article(repo / "articles" / "i.md", "../sources/r.html", body), capsys) == []
+    scripted = "“Margins collapsed in the quarter, the company said,” it read.\n"
+    [mismatch] = findings(article(repo / "articles" / "j.md", "../sources/r.html", scripted), capsys)
+    assert mismatch["rule"] == "quotes.mismatch"
+
+
+def test_an_html_source_without_a_charset_is_read_as_utf8(repo, capsys):
+    (repo / "sources" / "plain.html").write_bytes(
+        "<p>The chief executive said: “We don’t expect the shortage to last.”</p>".encode()
+    )
+    body = "“We don’t expect the shortage to last,” she said.\n"
+    assert findings(article(repo / "articles" / "k.md", "../sources/plain.html", body), capsys) == []
+
+
+def _pdf(text: str) -> bytes:
+    """A real PDF with `text` on its first page, written by fpdf2 (so no binary is committed)."""
+    fpdf = pytest.importorskip("fpdf")
+    document = fpdf.FPDF()
+    document.add_page()
+    document.set_font("Helvetica", size=12)
+    document.multi_cell(0, 8, text)
+    return bytes(document.output())
+
+
+def test_a_pdf_source_is_read_page_by_page(repo, capsys):
+    (repo / "sources" / "filing.pdf").write_bytes(
+        _pdf(
+            "Helix Microdevices annual report\n\nRevenue rose sharply in the quarter, driven by data-centre "
+            "customers. The company said it will use its cash to reduce leverage over the next two years."
+        )
+    )
+    body = "“The company said it will use its cash to reduce leverage over the next two years,” it said.\n"
+    assert findings(article(repo / "articles" / "l.md", "../sources/filing.pdf", body), capsys) == []
+    altered = "“The company said it will use its cash to reduce debt over the next two years,” it said.\n"
+    [mismatch] = findings(article(repo / "articles" / "m.md", "../sources/filing.pdf", altered), capsys)
+    assert mismatch["rule"] == "quotes.mismatch" and "reduce leverage" in mismatch["message"]
+
+
+def test_a_file_that_is_not_a_pdf_says_so(repo, capsys):
+    (repo / "sources" / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a PDF\n")
+    [missing, _] = findings(article(repo / "articles" / "n.md", "../sources/broken.pdf"), capsys)
+    assert missing["rule"] == "sources.missing" and "PDF" in missing["message"]

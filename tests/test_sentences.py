@@ -1,0 +1,135 @@
+"""Sentence by sentence, the defects a copy desk found in generated articles must not come back.
+
+Each test reads every article of a run the way an editor would and looks for one class of false or
+misleading sentence: a closing price that is not one, a quote under the company's heading that is not
+the company's, an old figure without its date, "no headlines" from data without news, a split told as
+a move, a zero that means "not reported", a vendor's name format, a contradiction, a repeated verb.
+The checker's claims.* rules catch most of these from the sidecar; these tests read the text alone,
+so a gap in a rule does not hide a defect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from generator import apstyle
+from generator.prose import sentences
+from generator.resources import resource_dir
+from generator.writing.phrasing import load_writing_rules
+
+LEMMAS = load_writing_rules(resource_dir("rules")).lemmas
+VENDOR_NAME = re.compile(r"\((?:The|[A-Z][a-z]+|(?:[A-Z]\.)+)\)")  # "Gap (The)", "Lilly (Eli)", "Bard (C.R.)"
+
+
+def articles(out: Path) -> list[tuple[Path, str, dict]]:
+    found = []
+    for path in sorted(out.glob("*/20*/*.md")):
+        text = path.read_text()
+        body = text.split("\n---\n", 1)[1]
+        found.append((path, body, json.loads(path.with_suffix(".json").read_text())))
+    return found
+
+
+def body_sentences(body: str) -> list[str]:
+    return [s for line in body.splitlines() for s in sentences(line.lstrip("-#> "))]
+
+
+def repeated_verbs(sentence: str) -> list[str]:
+    """Verb phrases of the house word lists that a sentence uses twice, in any tense."""
+    used = Counter()
+    lowered = sentence.lower()
+    for phrase, lemma in sorted(LEMMAS.items(), key=lambda item: -len(item[0])):
+        count = len(re.findall(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", lowered))
+        if count:
+            used[lemma] += count
+            lowered = re.sub(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", " ", lowered)
+    return [lemma for lemma, count in used.items() if count > 1]
+
+
+def check_run(out: Path, *, has_news: bool) -> list[str]:
+    problems = []
+    for path, body, sidecar in articles(out):
+        name = path.name
+        facts = {f["id"]: f for f in sidecar["facts"]}
+        for sentence in body_sentences(body):
+            if re.search(r"closed at a 52-week (?:high|low) of", sentence):
+                problems.append(f"{name}: an intraday extreme told as a close: {sentence}")
+            if re.search(r"\b(?:0|100)th percentile", sentence):
+                problems.append(f"{name}: a percentile outside 1st-99th: {sentence}")
+            if "EBITDA margin, at 0.0%" in sentence or "EBITDA margin of 0.0%" in sentence:
+                problems.append(f"{name}: an unreported zero printed: {sentence}")
+            if VENDOR_NAME.search(sentence):
+                problems.append(f"{name}: a vendor's name format: {sentence}")
+            if re.search(r"brought up the rear[^.]*(?:soared|surged|jumped)", sentence) and not re.search(
+                r"\b(?:though|but|still|yet)\b", sentence
+            ):
+                problems.append(f"{name}: a contradiction: {sentence}")
+            for lemma in repeated_verbs(sentence):
+                problems.append(f"{name}: {lemma!r} twice in one sentence: {sentence}")
+        for phrase in ("may reflect a stock split", "need an editor", "editor's check", "await an editor"):
+            if phrase in body:
+                problems.append(f"{name}: reader copy describes internal process ({phrase!r})")
+        if not has_news and re.search(r"No headlines about", body):
+            problems.append(f"{name}: 'no headlines' from data that has no news feed")
+        if "## From the company" in body:
+            section = body.split("## From the company", 1)[1].split("\n## ", 1)[0]
+            company = {s["name"] for s in sidecar.get("subjects", []) if s["kind"] == "ticker"}
+            if not any(name_ in section for name_ in company):
+                problems.append(f"{name}: a quote under the company's heading names no one of the company")
+        old = {f["id"]: f for f in facts.values() if _days_old(f, sidecar["date"]) > 30}
+        for claim in sidecar["claims"]:
+            stale = [old[i] for i in claim["facts"] if i in old]
+            if not stale or not claim["sentence"] or not re.search(r"\d", claim["text"]):
+                continue  # a figure from old inputs; words such as "as quality leads" state none
+            plain = (line.replace("*", "") for line in body.splitlines())
+            paragraph = next((line for line in plain if claim["sentence"] in line), "")
+            if not any(apstyle.date(dt.date.fromisoformat(f["inputs_as_of"])) in paragraph for f in stale):
+                problems.append(
+                    f"{name}: {claim['text']!r} rests on inputs of {stale[0]['inputs_as_of']}, undated"
+                )
+    return problems
+
+
+def _days_old(fact: dict, article_date: str) -> int:
+    if not fact.get("inputs_as_of"):
+        return 0
+    return (dt.date.fromisoformat(article_date) - dt.date.fromisoformat(fact["inputs_as_of"])).days
+
+
+def test_sample_sentences_are_free_of_the_copy_desks_defects(sample_run):
+    assert check_run(sample_run.out_dir, has_news=True) == []
+
+
+@pytest.mark.shared_data
+def test_sp500_sentences_are_free_of_the_copy_desks_defects(sp500_run):
+    assert check_run(sp500_run.out_dir, has_news=False) == []
+
+
+@pytest.mark.shared_data
+def test_sp500_briefs_date_their_fundamentals_and_split_nothing(sp500_run):
+    """Fundamentals date from 2017-03-08; prices are back-adjusted, so no move is a suspected split."""
+    briefs = [(p, b, s) for p, b, s in articles(sp500_run.out_dir) if s["kind"] == "alpha_brief"]
+    with_value = [
+        b for _, b, _ in briefs if "**Value:" in b and "not scored" not in b.split("**Value:")[1][:20]
+    ]
+    assert with_value and all("On fundamentals dated March 8, 2017" in b for b in with_value)
+    assert not any(f["rule"] == "risk.corporate_action" for _, _, s in briefs for f in s["findings"])
+
+
+def test_vendor_name_formats_are_recognised():
+    assert VENDOR_NAME.search("Gap (The) earns moderate Alpha Score of 60")
+    assert VENDOR_NAME.search("Lilly (Eli) & Co. posts") and VENDOR_NAME.search("Bard (C.R.) Inc. rose")
+    assert not VENDOR_NAME.search("Apple Inc. (AAPL) rose 2%") and not VENDOR_NAME.search(
+        "Visa Inc. (V) fell"
+    )
+
+
+def test_repeated_verbs_are_found_in_any_tense():
+    assert repeated_verbs("In the past month it sank 25.7%, and year to date it has sunk 56.9%.") == ["sank"]
+    assert repeated_verbs("It rose 2% and has edged up 1% since.") == []

@@ -1,0 +1,158 @@
+"""The text helpers the writer and the checker share: sentences, who said a quotation, company names."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from generator.attribution import attributed_quotes, document_headers, organisation_of
+from generator.prose import sentences
+from generator.resources import resource_dir
+from generator.writing.names import NameMap, Names, ap_name, load_names, short_name
+from generator.writing.stories import split_ratio_words
+
+RULES, MAPPING = load_names(resource_dir("rules"), resource_dir("editorial"))
+
+
+# ------------------------------------------------------------------------------------------ sentences
+
+
+SENTENCE_CASES = [
+    ("Shares rose. Then they fell.", ["Shares rose.", "Then they fell."]),
+    (
+        "News Corp. Class B rose 5.4% on Nov. 10, 2017. It led.",
+        ["News Corp. Class B rose 5.4% on Nov. 10, 2017.", "It led."],
+    ),
+    (
+        "Shares of C.R. Bard Inc. rose. U.S. Steel fell.",
+        ["Shares of C.R. Bard Inc. rose.", "U.S. Steel fell."],
+    ),
+    ("“We grew,” said Quell. “Next year too.”", ["“We grew,” said Quell.", "“Next year too.”"]),
+    (
+        "**Value: 33, weak.** On fundamentals dated March 8, 2017, it ranks low.",
+        ["**Value: 33, weak.**", "On fundamentals dated March 8, 2017, it ranks low."],
+    ),
+    ("12 stocks rose! Did it? Yes.", ["12 stocks rose!", "Did it?", "Yes."]),
+    ("It closed at $10.23. the end", ["It closed at $10.23. the end"]),  # no capital: no new sentence
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SENTENCE_CASES)
+def test_sentences_end_where_a_reader_would_end_them(text, expected):
+    assert sentences(text) == expected
+
+
+# -------------------------------------------------------------------------------------- attribution
+
+
+RELEASE = """Helix reports a record quarter
+organisation: Helix Microdevices
+kind: press_release
+
+“We shipped more accelerators this quarter than ever,” said Mara Quell, chief executive of
+Helix Microdevices. “Customers are planning whole campuses.”
+
+Quell said orders were strong.
+
+“Our outlook assumes packaging improves,” Devin Oyelaran, chief financial officer of Helix
+Microdevices, said.
+
+Ines Marlow, head of research at Calder & Voss, said: “GPU capacity behaves like a building.”
+
+“Demand stayed firm,” Quell said.
+
+“Nobody said this one.”
+"""
+
+
+def test_each_quotation_gets_the_speaker_the_text_gives_it():
+    found = [(q.text, q.speaker, q.organisation) for q in attributed_quotes(RELEASE)]
+    assert found == [
+        ("We shipped more accelerators this quarter than ever", "Mara Quell", "Helix Microdevices"),
+        ("Customers are planning whole campuses.", "Mara Quell", "Helix Microdevices"),  # continues
+        ("Our outlook assumes packaging improves", "Devin Oyelaran", "Helix Microdevices"),
+        ("GPU capacity behaves like a building.", "Ines Marlow", "Calder & Voss"),
+        ("Demand stayed firm", "Mara Quell", "Helix Microdevices"),  # a surname resolves
+        ("Nobody said this one.", None, None),
+    ]
+
+
+def test_headers_say_who_issued_a_document():
+    title, headers, body_line = document_headers(RELEASE)
+    assert title == "Helix reports a record quarter"
+    assert headers == {"organisation": "Helix Microdevices", "kind": "press_release"}
+    assert body_line == 3
+
+
+def test_an_organisation_is_read_from_a_role():
+    assert (
+        organisation_of("chief executive of Harborgate Compute Properties") == "Harborgate Compute Properties"
+    )
+    assert organisation_of("head of digital infrastructure research at Calder & Voss") == "Calder & Voss"
+    assert organisation_of("a spokeswoman") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“" + "a" * 1_200_000,  # an opening mark and 1.2 MB without a closing one or a full stop
+        "“quoted words here,” said " + "Abc " * 300_000,  # a name that never ends
+        ("“x y z,” said Mara Quell, " + "a" * 500) * 2_000,  # roles without a full stop
+        "“" * 500_000,
+    ],
+)
+def test_reading_attributions_takes_linear_time_on_hostile_text(text):
+    started = time.perf_counter()
+    attributed_quotes(text)
+    assert time.perf_counter() - started < 2.0  # a backtracking pattern takes minutes on these
+
+
+# ------------------------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("vendor", "ap", "short"),
+    [
+        ("Gap (The)", "The Gap", "Gap"),
+        ("Lilly (Eli) & Co.", "Eli Lilly & Co.", "Eli Lilly"),
+        ("Bard (C.R.) Inc.", "C.R. Bard Inc.", "C.R. Bard"),
+        ("Newmont Mining Corp. (Hldg. Co.)", "Newmont Mining Corp.", "Newmont Mining"),
+        ("Nvidia Corporation", "Nvidia Corp.", "Nvidia"),
+        ("Coty, Inc", "Coty Inc.", "Coty"),
+        ("3M Company", "3M Co.", "3M"),
+        ("C. H. Robinson Worldwide", "C.H. Robinson Worldwide", "C.H. Robinson Worldwide"),
+        ("U.S. Bancorp", "U.S. Bancorp", "U.S. Bancorp"),
+    ],
+)
+def test_vendor_names_in_ap_style_by_rule(vendor, ap, short):
+    assert ap_name(vendor, RULES) == ap
+    assert short_name(ap, RULES) == short
+
+
+def test_the_editorial_map_wins_and_names_later_references():
+    names = Names({"GPS": "Gap (The)", "LLY": "Lilly (Eli) & Co."}, RULES, MAPPING)
+    assert names.name("GPS") == "Gap Inc." and names.short("GPS") == "Gap"
+    assert names.short("LLY") == "Lilly"
+
+
+def test_share_classes_are_one_company_led_by_class_a():
+    raw = {"GOOG": "Alphabet Inc Class C", "GOOGL": "Alphabet Inc Class A", "AAPL": "Apple Inc."}
+    names = Names(raw, RULES, NameMap())
+    assert names.company("GOOG").tickers == ("GOOGL", "GOOG") and names.name("GOOG") == "Alphabet Inc."
+    assert names.share_class("GOOG") == "C" and names.company_key("GOOG") == "GOOGL"
+    assert names.company("AAPL").tickers == ("AAPL",)
+    separate = Names(raw, RULES, NameMap(merge_share_classes=False))
+    assert separate.company("GOOG").tickers == ("GOOG",)
+
+
+def test_unmarked_share_classes_follow_the_editorial_list():
+    names = Names({"UA": "Under Armour", "UAA": "Under Armour"}, RULES, MAPPING)
+    assert names.company("UA").tickers == ("UAA", "UA")
+
+
+@pytest.mark.parametrize(
+    ("ratio", "words"), [(4.0, "4-for-1"), (2.0, "2-for-1"), (1.5, "3-for-2"), (0.1, "1-for-10")]
+)
+def test_split_ratios_in_ap_figures(ratio, words):
+    assert split_ratio_words(ratio) == words
