@@ -4,7 +4,6 @@ bands, the sentence has the seed's exact form, and a missing input is never trea
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from pathlib import Path
 
@@ -19,11 +18,13 @@ from generator.models import SIGNALS, Measure, Unit
 from generator.resources import resource_dir
 from generator.scoring import (
     UNIVERSE_PEERS,
+    AlphaScores,
     ScoreFacts,
     compute_scores,
     load_lexicon,
     load_scoring_rules,
     score_table,
+    sentiment_metrics,
 )
 
 RULES_DIR = resource_dir("rules")
@@ -48,28 +49,30 @@ def scores_for(snapshot, rules):
     return compute_scores(snapshot, panel, facts, rules, load_lexicon(RULES_DIR))
 
 
-def band(rules, value):
-    return next(b.label for b in rules.bands if value >= b.min)
+LABELS = ("poor", "weak", "moderate", "strong")  # rules/scoring.yaml's bands, lowest first
 
 
 def assert_score_invariants(scores, rules):
-    weights = rules.weights
+    """Properties every record has, whatever its numbers; the numbers themselves are pinned by the
+    worked examples below (expected values computed by hand, not by a copy of the formula)."""
+    by_score = []
     for ticker, alpha in scores.by_ticker.items():
         present = {name: s for name, s in alpha.signals.items() if s is not None}
         assert set(alpha.signals) == set(SIGNALS), ticker
         assert alpha.coverage == f"{len(present)}/4"
         for name, signal in present.items():
-            assert signal.label == band(rules, signal.score), (ticker, name)
+            assert 0 <= signal.score <= 100 and signal.label in LABELS, (ticker, name)
             assert signal.metrics, f"{ticker} {name}: a signal without metrics must be missing"
-        if len(present) < rules.coverage.min_signals:
+            by_score.append((signal.score, LABELS.index(signal.label)))
+        if len(present) < 3:
             assert alpha.score is None and alpha.profile is None
             assert alpha.summary.startswith("No Alpha Score yet")
             continue
-        expected = sum(weights[n] * s.score for n, s in present.items()) / sum(weights[n] for n in present)
-        expected = min(math.floor(expected + 0.5), rules.coverage.caps.get(len(present), 100))
-        assert alpha.score == expected, ticker
-        assert alpha.profile == band(rules, alpha.score)
-        assert alpha.capped == (len(present) in rules.coverage.caps)
+        # a weighted mean lies between its smallest and largest part (the cap only lowers it)
+        low, high = min(s.score for s in present.values()), max(s.score for s in present.values())
+        assert low <= alpha.score <= high or (alpha.capped and alpha.score == 90), ticker
+        assert alpha.capped == (len(present) == 3) and (not alpha.capped or alpha.score <= 90)
+        by_score.append((alpha.score, LABELS.index(alpha.profile)))
         match = SENTENCE.match(alpha.summary)
         assert match, alpha.summary
         assert int(match["score"]) == alpha.score and match["profile"] == alpha.profile
@@ -79,6 +82,9 @@ def assert_score_invariants(scores, rules):
             present[n].label for n in listed
         ]
         assert (match["cap"] is not None) == alpha.capped
+    # a higher score never has a lower band
+    by_score.sort()
+    assert [band for _, band in by_score] == sorted(band for _, band in by_score)
 
 
 def test_every_sample_ticker_obeys_the_score_rules(sample_snapshot, rules):
@@ -116,6 +122,85 @@ def test_the_seed_sentences_exact(rules):
     )
 
 
+# Worked examples, computed by hand. Twenty stocks in one sector; each signal has one metric whose
+# values are a permutation of the positions 1..20, so a stock's signal is 5 x its position (the
+# percentile rank k/20, re-ranked to 0-100). Headline tone is known for ten stocks only (positions
+# 1..10, so 10 x position; ten peers is exactly min_peer_group, so they rank within the sector).
+# The composite is (30 momentum + 25 value + 25 quality + 20 sentiment) / (sum of the weights of the
+# signals present), rounded half up, capped at 90 with three signals.
+WORKED = {  # ticker: (momentum, value, quality, sentiment) positions
+    "FOUR": (12, 13, 13, 5),  # 60, 65, 65, 50: (1800 + 1625 + 1625 + 1000) / 100 = 60.5 -> 61
+    "HIGH": (20, 19, 18, 10),  # 100, 95, 90, 100: (3000 + 2375 + 2250 + 2000) / 100 = 96.25 -> 96
+    "CAPD": (19, 20, 20, None),  # 95, 100, 100: (2850 + 2500 + 2500) / 80 = 98.125 -> 98, capped: 90
+    "UNDR": (10, 6, 16, None),  # 50, 30, 80: (1500 + 750 + 2000) / 80 = 53.125 -> 53, under the cap
+}
+
+
+def worked_universe() -> tuple[pd.DataFrame, pd.Series]:
+    index = list(WORKED) + [f"F{i:02d}" for i in range(16)]
+    columns = {}
+    for k, name in enumerate(("relative_return_6m", "earnings_yield", "roe", "headline_tone")):
+        size = 10 if name == "headline_tone" else 20
+        taken = [spec[k] for spec in WORKED.values() if spec[k] is not None]
+        rest = iter(sorted(set(range(1, size + 1)) - set(taken)))
+        values = [spec[k] for spec in WORKED.values()] + [next(rest, None) for _ in range(16)]
+        columns[name] = [np.nan if v is None else float(v) for v in values]
+    return pd.DataFrame(columns, index=index), pd.Series("Tech", index=index)
+
+
+def test_worked_examples_with_three_and_four_signals_capped_and_not(rules):
+    metrics, sectors = worked_universe()
+    table = score_table(metrics, sectors, rules)
+    assert table.signals.loc["FOUR"].tolist() == [60, 65, 65, 50]
+    assert table.signals.loc["UNDR"].tolist()[:3] == [50, 30, 80]
+    assert table.peers.at["FOUR", "headline_tone"] == "Tech"  # exactly ten peers: within the sector
+    expected = {"FOUR": 61, "HIGH": 96, "CAPD": 90, "UNDR": 53}
+    assert {t: table.composite[t] for t in WORKED} == expected
+    assert {t: bool(table.capped[t]) for t in WORKED} == {
+        "FOUR": False, "HIGH": False, "CAPD": True, "UNDR": True
+    }  # fmt: skip
+    scores = AlphaScores(table, rules)
+    assert scores["FOUR"].summary == (
+        "Alpha Score of 61 reflects moderate overall profile with moderate momentum, moderate value, "
+        "moderate quality, moderate sentiment."
+    )
+    assert scores["HIGH"].summary == (
+        "Alpha Score of 96 reflects strong overall profile with strong momentum, strong value, "
+        "strong quality, strong sentiment."
+    )
+    assert scores["CAPD"].summary == (
+        "Alpha Score of 90 reflects strong overall profile with strong momentum, strong value, "
+        "strong quality. Based on 3 of 4 signals — score is capped at 90 until remaining data ingests."
+    )
+    assert scores["UNDR"].summary == (
+        "Alpha Score of 53 reflects moderate overall profile with moderate momentum, weak value, "
+        "strong quality. Based on 3 of 4 signals — score is capped at 90 until remaining data ingests."
+    )
+    capped = scores["CAPD"]
+    assert (capped.score, capped.profile, capped.coverage, capped.capped) == (90, "strong", "3/4", True)
+    assert capped.signals["sentiment"] is None
+    assert scores["FOUR"].coverage == "4/4" and not scores["FOUR"].capped
+
+
+def test_two_signals_have_no_score_and_say_why(rules):
+    index = [f"T{i}" for i in range(10)]
+    metrics = pd.DataFrame({"relative_return_6m": np.arange(10.0), "roe": np.arange(10.0)}, index=index)
+    table = score_table(metrics, pd.Series("Tech", index=index), rules)
+    assert table.composite.isna().all() and (table.available == 2).all() and not table.capped.any()
+    alpha = AlphaScores(table, rules)["T9"]
+    assert (alpha.score, alpha.profile, alpha.capped, alpha.coverage) == (None, None, False, "2/4")
+    assert alpha.summary == ("No Alpha Score yet: data covers 2 of 4 signals, and a score needs at least 3.")
+
+
+@pytest.mark.parametrize(
+    ("score", "label"),
+    [(0, "poor"), (24, "poor"), (25, "weak"), (49, "weak"), (50, "moderate"), (74, "moderate"),
+     (75, "strong"), (100, "strong"), (24.9, "poor"), (74.99, "moderate")],
+)  # fmt: skip
+def test_bands_from_rules_scoring_yaml_at_their_edges(rules, score, label):
+    assert rules.band(score) == label
+
+
 def test_missing_metric_is_not_ranked_as_zero(rules):
     """A blank input leaves the metric out; it must not drag the ticker to the bottom."""
     index = [f"T{i}" for i in range(20)]
@@ -148,6 +233,43 @@ def test_small_sectors_rank_against_the_whole_universe(rules):
     assert table.ranks.at["T11", "roe"] == pytest.approx(100.0)  # best within its sector of 12
 
 
+def test_a_sector_of_exactly_min_peer_group_ranks_within_itself_and_one_fewer_against_all(rules):
+    """min_peer_group is 10: "Ten" (ten peers, values 10..19) ranks within itself, "Nine" (nine
+    peers, values 1..9) against all 19 stocks."""
+    index = [f"T{i}" for i in range(19)]
+    sectors = pd.Series(["Nine"] * 9 + ["Ten"] * 10, index=index)
+    metrics = pd.DataFrame({"roe": np.arange(1.0, 20.0)}, index=index)
+    table = score_table(metrics, sectors, rules)
+    assert table.peers.at["T9", "roe"] == "Ten" and table.peers.at["T8", "roe"] == UNIVERSE_PEERS
+    assert table.ranks.at["T9", "roe"] == pytest.approx(10.0)  # lowest of ten: 1/10
+    assert table.ranks.at["T18", "roe"] == pytest.approx(100.0)  # highest of ten
+    assert table.ranks.at["T8", "roe"] == pytest.approx(9 / 19 * 100)  # ninth of all 19
+    assert table.ranks.at["T0", "roe"] == pytest.approx(1 / 19 * 100)
+
+
+def test_a_metric_without_a_sector_ranks_against_all(rules):
+    index = [f"T{i}" for i in range(12)]
+    sectors = pd.Series([None] + ["Tech"] * 11, index=index, dtype=object)
+    metrics = pd.DataFrame({"roe": np.arange(12.0)}, index=index)
+    table = score_table(metrics, sectors, rules)
+    assert table.peers.at["T0", "roe"] == UNIVERSE_PEERS
+    assert table.ranks.at["T0", "roe"] == pytest.approx(1 / 12 * 100)
+    assert table.ranks.at["T1", "roe"] == pytest.approx(1 / 11 * 100)  # lowest of the 11 in Tech
+
+
+def test_a_signal_is_the_mean_of_its_metric_ranks_re_ranked(rules):
+    """Two value metrics: mean ranks 15, 35, 45, ... re-ranked to 10, 20, ... and rounded half up."""
+    index = [f"T{i}" for i in range(10)]
+    metrics = pd.DataFrame(
+        {"earnings_yield": np.arange(1.0, 11.0), "book_to_price": np.r_[2.0, 1.0, np.arange(3.0, 11.0)]},
+        index=index,
+    )
+    table = score_table(metrics, pd.Series("S", index=index), rules)
+    # T0: ranks 10 and 20 (mean 15); T1: 20 and 10 (mean 15): a tie for lowest, 1.5/10 -> 15
+    assert table.signals.at["T0", "value"] == 15 and table.signals.at["T1", "value"] == 15
+    assert table.signals.at["T2", "value"] == 30 and table.signals.at["T9", "value"] == 100
+
+
 def test_lower_is_better_metrics_rank_inverted(rules):
     index = [f"T{i}" for i in range(10)]
     metrics = pd.DataFrame({"debt_to_equity": np.arange(10.0)}, index=index)
@@ -162,6 +284,41 @@ def test_headline_tone_uses_whole_words_and_negation():
     assert lexicon.tone("Helix is not profitable") == -1.0
     assert lexicon.tone("Helix schedules annual meeting") == 0.0
     assert lexicon.tone("Beaten-down shares") == 0.0  # "beat" inside another word does not count
+    # (positive - negative) / (positive + negative): two positive phrases and one negative word
+    assert lexicon.tone("Record profit and strong demand amid probe") == pytest.approx(1 / 3)
+    assert lexicon.tone("Helix beats estimates but warns") == 0.0
+
+
+def test_negation_reaches_exactly_negation_window_words():
+    """negation_window is 2: a term two tokens after "not" flips, three tokens after does not."""
+    lexicon = load_lexicon(RULES_DIR)
+    assert lexicon.negation_window == 2
+    assert lexicon.tone("not profitable") == -1.0  # one token after
+    assert lexicon.tone("not very profitable") == -1.0  # two tokens after: the window's edge
+    assert lexicon.tone("not really very profitable") == 1.0  # three: outside the window
+    assert lexicon.tone("profitable, not") == 1.0  # a negator flips only what follows it
+    narrow = lexicon.model_copy(update={"negation_window": 0})
+    assert narrow.tone("not profitable") == 1.0
+
+
+def test_sentiment_counts_headlines_of_the_last_lookback_days(rules):
+    """as of Nov. 20 with a 30-day lookback, a headline from Oct. 21 (any time, UTC) counts and one
+    from late on Oct. 20 does not; nor does one after the as-of date."""
+    lexicon = load_lexicon(RULES_DIR)
+    news = pd.DataFrame(
+        {
+            "ticker": ["IN", "OUT", "LATE"],
+            "title": ["Helix beats estimates", "Helix misses estimates", "Helix misses estimates"],
+            "published": pd.to_datetime(
+                ["2026-10-21T00:00:00Z", "2026-10-20T23:59:00Z", "2026-11-21T00:00:00Z"], utc=True
+            ),
+        }
+    )
+    tickers = pd.Index(["IN", "OUT", "LATE", "NONE"])
+    tone = sentiment_metrics(news, tickers, dt.date(2026, 11, 20), rules.sentiment_lookback_days, lexicon)
+    assert rules.sentiment_lookback_days == 30
+    assert tone.at["IN", "headline_tone"] == 1.0
+    assert tone["headline_tone"].loc[["OUT", "LATE", "NONE"]].isna().all()
 
 
 def test_score_facts_carry_the_figures_of_the_sentence(sample_snapshot, rules):

@@ -78,6 +78,7 @@ def test_a_custom_rules_folder_in_the_configuration_is_used(tmp_path, capsys):
     assert report([path], capsys, isolated=True)[1]["articles"][0]["verdict"] == "review"
 
 
+@pytest.mark.pipeline
 def test_run_and_check_agree_under_one_configuration(tmp_path, monkeypatch, capsys):
     """The measured problem: with a custom rules folder `run` blocked articles `check` passed."""
     from generator.config import load_settings

@@ -216,7 +216,7 @@ def _many(errors: int, warnings: int, notices: int) -> CheckReport:
 
 def test_github_annotations_stop_at_githubs_limits_and_say_what_was_left_out():
     """GitHub shows 10 error and 10 warning annotations per step (and 50 per job)."""
-    lines = render_github(_many(errors=25, warnings=12, notices=3)).splitlines()
+    lines = render_github(_many(errors=25, warnings=12, notices=3), root=Path.cwd()).splitlines()
     annotations = [line for line in lines if line.startswith("::")]
     kinds = [line.split(" ", 1)[0] for line in annotations]
     assert kinds.count("::error") == 10 and kinds.count("::warning") == 10
@@ -241,7 +241,8 @@ def test_a_multi_line_annotation_gives_end_line_instead_of_columns():
     finding = Finding(
         rule="quotes.mismatch", severity="error", line=3, column=5, message="m", end_line=5, end_column=9
     )
-    lines = render_github(_report(ArticleReport(path="a.md", verdict=Verdict.BLOCK, findings=(finding,))))
+    report = _report(ArticleReport(path="a.md", verdict=Verdict.BLOCK, findings=(finding,)))
+    lines = render_github(report, root=Path.cwd())
     assert lines.splitlines()[0].startswith("::error file=a.md,line=3,endLine=5,title=quotes.mismatch::")
 
 
