@@ -21,8 +21,10 @@ from generator.scoring import (
     AlphaScores,
     ScoreFacts,
     compute_scores,
+    fundamental_metrics,
     load_lexicon,
     load_scoring_rules,
+    momentum_metrics,
     score_table,
     sentiment_metrics,
 )
@@ -347,8 +349,6 @@ def test_percentiles_read_from_first_to_ninety_ninth():
 def test_value_ratios_are_recomputed_at_the_latest_close():
     """Apple on 2017-11-10: trailing EPS 8.33 (fundamentals of 2017-03-08, price 139.52) against the
     $174.67 close is an earnings yield of 4.77%, not the 6.0% the March price gives."""
-    from generator.scoring import fundamental_metrics
-
     inputs = {"price": [139.52], "eps": [8.33], "price_to_book": [5.53], "price_to_sales": [3.35]}
     frame = pd.DataFrame(inputs, index=["AAPL"])
     close = pd.Series([174.67], index=["AAPL"])
@@ -380,8 +380,6 @@ def test_a_bad_rules_file_names_the_file_and_key(tmp_path: Path, old, new, key):
 
 
 def test_money_ratios_need_matching_units():
-    from generator.scoring import fundamental_metrics
-
     frame = pd.DataFrame(
         {"ebitda": [2.0], "market_cap": [20.0], "price_to_sales": [2.0], "enterprise_value": [25.0]},
         index=["T"],
@@ -397,3 +395,142 @@ def test_money_ratios_need_matching_units():
         frame, close, {"ebitda": "USD bn", "market_cap": "USD bn", "enterprise_value": "USD"}, dated=False
     )
     assert "ebitda_to_ev" not in mixed and mixed.at["T", "ebitda_margin"] == pytest.approx(20.0)
+
+
+# ------------------------------------------------------------------------------ metrics by hand
+
+DAYS = pd.date_range("2025-10-20", "2026-11-20", freq="D")  # 397 calendar days; row 396 is Nov. 20
+ROW_12M, ROW_6M = 31, 212  # 2025-11-20 and 2026-05-20, exactly 12 and 6 months back
+
+
+def panel_of(closes: dict[str, np.ndarray], benchmark: np.ndarray, highs: dict | None = None) -> PricePanel:
+    close = np.column_stack(list(closes.values()))
+    high = close.copy()
+    for column, (row, value) in (highs or {}).items():
+        high[row, list(closes).index(column)] = value
+    return PricePanel(
+        dates=DAYS,
+        tickers=pd.Index(list(closes)),
+        close=close,
+        filled=close,
+        high=high,
+        low=close,
+        volume=np.ones_like(close),
+        basis="splits",
+        splits=(),
+        benchmark=pd.DataFrame({"BENCH": benchmark}, index=DAYS),
+    )
+
+
+def steps(before_12m: float, to_6m: float, after: float) -> np.ndarray:
+    return np.r_[
+        np.full(ROW_12M + 1, before_12m), np.full(ROW_6M - ROW_12M, to_6m), np.full(396 - ROW_6M, after)
+    ]
+
+
+def test_momentum_metrics_by_hand():
+    """A: 100 -> 125 -> 150 against a benchmark 200 -> 220 -> 242 (12 months +50% vs +21%, 6 months
+    +20% vs +10%); its 52-week high is a 160 intraday high inside the year (a 500 exactly a year
+    back is outside it); the 200-day mean is (16 x 125 + 184 x 150) / 200 = 148 against 150."""
+    flat = np.full(397, 100.0)
+    gappy20, gappy21 = flat.copy(), flat.copy()
+    gappy20[200:220] = np.nan  # 180 of 200 closes: exactly the 90% a mean needs
+    gappy21[200:221] = np.nan  # 179 of 200: too few
+    stopped = flat.copy()
+    stopped[-1] = np.nan
+    panel = panel_of(
+        {"A": steps(100, 125, 150), "G20": gappy20, "G21": gappy21, "STOP": stopped},
+        steps(200, 220, 242),
+        highs={"A": (300, 160.0), "G20": (ROW_12M, 500.0)},
+    )
+    metrics = momentum_metrics(panel, 396)
+    a = metrics.loc["A"]
+    assert a["relative_return_12m"] == pytest.approx(29.0)
+    assert a["relative_return_6m"] == pytest.approx(10.0)
+    assert a["distance_to_52w_high"] == pytest.approx(-6.25)
+    assert a["trend_50_200"] == pytest.approx((150 / 148 - 1) * 100)
+    assert metrics.at["G20", "distance_to_52w_high"] == pytest.approx(
+        0.0
+    )  # the 500 is exactly a year old: outside the window
+    assert metrics.at["G20", "trend_50_200"] == pytest.approx(0.0)
+    assert np.isnan(metrics.at["G21", "trend_50_200"])
+    assert np.isnan(metrics.at["STOP", "trend_50_200"]) and np.isnan(
+        metrics.at["STOP", "distance_to_52w_high"]
+    )
+    assert np.isnan(metrics.at["STOP", "relative_return_6m"])
+
+
+def test_momentum_needs_the_history_it_measures():
+    """On row 100 (Jan. 28, 2026) there is no close six months back and no 200 days of closes."""
+    panel = panel_of({"A": steps(100, 125, 150)}, steps(200, 220, 242))
+    early = momentum_metrics(panel, 100).loc["A"]
+    assert np.isnan(early["relative_return_6m"]) and np.isnan(early["relative_return_12m"])
+    assert np.isnan(early["trend_50_200"])
+    assert early["distance_to_52w_high"] == pytest.approx(0.0)  # 125 is its high so far
+    # on row 250, 6 months back is row 69 (Dec. 28): 125 / 125, against 242 / 220
+    later = momentum_metrics(panel, 250).loc["A"]
+    assert later["relative_return_6m"] == pytest.approx((150 / 125 - 242 / 220) * 100)
+    assert np.isnan(later["relative_return_12m"])  # a year back is before the first date
+
+
+def test_fundamental_ratios_by_hand():
+    """Per-share inputs at the fundamentals' price 50: EPS 5 (or 50 / P/E 10), book 50 / 2 = 25,
+    sales 50 / 4 = 12.5; at a close of 100 after a 2-for-1 split (share factor 2, so 200 on the old
+    count): earnings yield 5 / 200 = 2.5%, book-to-price 25 / 200, sales-to-price 12.5 / 200."""
+    frame = pd.DataFrame(
+        {
+            "price": [50.0, 50.0, 50.0, 0.0],
+            "eps": [5.0, np.nan, 5.0, 5.0],
+            "pe": [np.nan, 10.0, 0.0, 10.0],
+            "price_to_book": [2.0, 2.0, 0.0, 2.0],
+            "price_to_sales": [4.0, 4.0, -1.0, 4.0],
+            "share_factor": [2.0, 1.0, 1.0, 1.0],
+            "roe": [12.0, np.nan, 3.0, 4.0],
+            "debt_to_equity": [0.5, 1.5, np.nan, 2.0],
+        },
+        index=["SPLIT", "PE", "ZEROS", "NOPRICE"],
+    )
+    close = pd.Series([100.0, 100.0, 100.0, 100.0], index=frame.index)
+    metrics = fundamental_metrics(frame, close, {}, dated=True)
+    split = metrics.loc["SPLIT"]
+    assert split["earnings_yield"] == pytest.approx(2.5)
+    assert split["book_to_price"] == pytest.approx(25 / 200)
+    assert split["sales_to_price"] == pytest.approx(12.5 / 200)
+    assert metrics.at["PE", "earnings_yield"] == pytest.approx(5.0)  # EPS from price / P/E: 5 / 100
+    zeros = metrics.loc["ZEROS"]  # a P/B of 0 and a negative P/S are not ratios to invert
+    assert np.isnan(zeros["book_to_price"]) and np.isnan(zeros["sales_to_price"])
+    assert zeros["earnings_yield"] == pytest.approx(5.0)
+    # a price of 0 is no price: dated ratios are unknown, never divided by zero
+    assert metrics.loc["NOPRICE", ["book_to_price", "sales_to_price"]].isna().all()
+    assert metrics["roe"].tolist()[0] == 12.0 and np.isnan(metrics.at["PE", "roe"])  # passed through
+    assert metrics.at["PE", "debt_to_equity"] == 1.5
+    assert "profit_margin" in metrics and metrics["profit_margin"].isna().all()  # column absent: unknown
+    undated = fundamental_metrics(frame.drop(columns=["price"]), close, {}, dated=False)
+    assert undated.at["PE", "earnings_yield"] == pytest.approx(10.0)  # reported 100 / P/E
+    assert undated.at["PE", "book_to_price"] == pytest.approx(0.5)  # reported 1 / P/B
+    assert undated.at["PE", "sales_to_price"] == pytest.approx(0.25)
+    assert np.isnan(undated.at["ZEROS", "book_to_price"]) and np.isnan(undated.at["ZEROS", "sales_to_price"])
+
+
+def test_enterprise_value_moves_with_the_market_value_to_the_close():
+    """Market value 20 at a price of 50; at a close of 60 it is 24, so EV 25 becomes 29 and EBITDA 2.9
+    is 10% of it. EBITDA margin: 2.9 over sales of 20 / 2 = 10, 29%."""
+    frame = pd.DataFrame(
+        {
+            "price": [50.0],
+            "ebitda": [2.9],
+            "market_cap": [20.0],
+            "price_to_sales": [2.0],
+            "enterprise_value": [25.0],
+        },
+        index=["T"],
+    )
+    units = {"ebitda": "USD bn", "market_cap": "usd BN", "enterprise_value": "USD bn"}
+    close = pd.Series([60.0], index=["T"])
+    metrics = fundamental_metrics(frame, close, units, dated=True)
+    assert metrics.at["T", "ebitda_to_ev"] == pytest.approx(10.0)
+    assert metrics.at["T", "ebitda_margin"] == pytest.approx(29.0)
+    no_units = fundamental_metrics(frame, close, {}, dated=True)
+    assert "ebitda_to_ev" not in no_units and "ebitda_margin" not in no_units  # unknown units never mix
+    negative = fundamental_metrics(frame.assign(enterprise_value=[-10.0]), close, units, dated=True)
+    assert np.isnan(negative.at["T", "ebitda_to_ev"])  # EV -10 + 4 is negative: no yield
