@@ -76,6 +76,7 @@ def test_paths_that_hold_no_article_are_usage_errors(tmp_path, given, message):
         check([str(tmp_path / given)])
 
 
+@pytest.mark.subprocess
 def test_usage_errors_exit_2_with_one_line(tmp_path):
     bad_rules = tmp_path / "rules"
     bad_rules.mkdir()
@@ -158,6 +159,7 @@ def test_rules_lists_every_rule_with_its_severity(capsys):
     assert "quotes.mismatch" in out and "error" in out
 
 
+@pytest.mark.subprocess
 def test_check_does_not_import_pandas_numpy_writing_or_the_source_parsers(publishable):
     article = publishable()
     code = (
@@ -242,6 +244,7 @@ def test_statistics_count_findings_per_rule(publishable, write_article, capsys):
         ("never", {"FORCE_COLOR": "1"}, False),
     ],
 )
+@pytest.mark.subprocess
 def test_color_follows_the_flag_then_force_color_and_no_color(write_article, flag, env, coloured):
     blocked = write_article(BAD, sources=SOURCE, name="blocked")
     done = newsdesk("check", str(blocked), "--color", flag, env={"NO_COLOR": "", "FORCE_COLOR": "", **env})
@@ -282,6 +285,7 @@ def test_on_a_narrow_terminal_each_finding_is_still_one_line(write_article):
     assert plain.endswith('(89% similar): "Revenue rose sharply in the quarter,"')  # all on that one line
 
 
+@pytest.mark.subprocess
 def test_stdin_with_a_stdin_filename(write_article, tmp_path):
     path = write_article(BAD, sources=SOURCE, name="on-disk")
     text = path.read_text(encoding="utf-8")
@@ -316,11 +320,13 @@ def test_stdin_with_a_stdin_filename(write_article, tmp_path):
         (["--color", "sometimes"], "Invalid value for '--color'"),
     ],
 )
+@pytest.mark.subprocess
 def test_flag_mistakes_are_one_line_and_exit_2(publishable, args, message):
     done = newsdesk("check", str(publishable()), *args)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and message in done.stderr
 
 
+@pytest.mark.subprocess
 def test_comma_separated_and_repeated_selectors(write_article):
     path = write_article("A lawsuit.\n", sources=SOURCE)
     done = newsdesk(
@@ -345,6 +351,7 @@ def test_run_quiet_prints_one_line(sample_run, capsys):
     )
 
 
+@pytest.mark.subprocess
 def test_the_command_line_passes_every_flag_through(write_article, tmp_path):
     """Each flag reaches run_check under its name (a typo in the CLI wiring would be ignored silently)."""
     write_article(BAD + "A lawsuit.\n", sources=SOURCE, name="keep")

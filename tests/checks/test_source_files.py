@@ -127,6 +127,7 @@ def test_absolute_paths_and_folders_are_refused(repo, capsys):
     assert "a folder, so it is not read" in folder[0]["message"]
 
 
+@pytest.mark.subprocess
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
 def test_a_named_pipe_is_refused_without_hanging(repo):
     os.mkfifo(repo / "sources" / "pipe.txt")
