@@ -534,3 +534,85 @@ def test_enterprise_value_moves_with_the_market_value_to_the_close():
     assert "ebitda_to_ev" not in no_units and "ebitda_margin" not in no_units  # unknown units never mix
     negative = fundamental_metrics(frame.assign(enterprise_value=[-10.0]), close, units, dated=True)
     assert np.isnan(negative.at["T", "ebitda_to_ev"])  # EV -10 + 4 is negative: no yield
+
+
+def test_score_facts_of_a_capped_worked_example(rules):
+    """CAPD's figures: score 90 (capped), 3 of 4 signals, the cap 90; no `minimum` (it has a score);
+    each signal and metric with its value, unit, measure and the date of its inputs."""
+    metrics, sectors = worked_universe()
+    alpha = AlphaScores(score_table(metrics, sectors, rules), rules)["CAPD"]
+    as_of, fundamentals_date = dt.date(2026, 11, 20), dt.date(2026, 3, 1)
+    facts = ScoreFacts(alpha, as_of, rules, fundamentals_date)
+    assert list(facts) == [
+        "available", "total", "alpha", "cap",
+        "signal.momentum", "metric.relative_return_6m", "rank.relative_return_6m",
+        "signal.value", "metric.earnings_yield", "rank.earnings_yield",
+        "signal.quality", "metric.roe", "rank.roe",
+    ]  # fmt: skip
+    assert len(facts) == 13 and "minimum" not in facts and "signal.sentiment" not in facts
+    assert "nonsense" not in facts and 3 not in facts
+    with pytest.raises(KeyError):
+        facts["minimum"]
+    expected = {
+        "available": (3.0, Unit.COUNT, Measure.COUNT, "three", as_of),
+        "total": (4.0, Unit.COUNT, Measure.COUNT, "four", as_of),
+        "alpha": (90.0, Unit.SCORE, Measure.SCORE, "90", as_of),
+        "cap": (90.0, Unit.SCORE, Measure.THRESHOLD, "90", as_of),
+        "signal.momentum": (95.0, Unit.SCORE, Measure.SCORE, "95", as_of),
+        "signal.value": (100.0, Unit.SCORE, Measure.SCORE, "100", fundamentals_date),
+        "metric.roe": (20.0, Unit.PERCENT, Measure.RATE, "20.0%", fundamentals_date),
+        "rank.roe": (100.0, Unit.PERCENTILE, Measure.PERCENTILE, "99th", fundamentals_date),
+        "metric.relative_return_6m": (19.0, Unit.POINTS, Measure.DIFFERENCE, "19.0 percentage points", as_of),
+        "rank.relative_return_6m": (95.0, Unit.PERCENTILE, Measure.PERCENTILE, "95th", as_of),
+    }
+    for key, (value, unit, measure, display, inputs) in expected.items():
+        fact = facts[key]
+        assert (fact.value, fact.unit, fact.measure, fact.display, fact.inputs_as_of) == (
+            value, unit, measure, display, inputs
+        ), key  # fmt: skip
+        assert fact.id == f"score:CAPD:{key}" and fact.subject == "CAPD"
+        assert fact.as_of == as_of and fact.end == as_of
+        assert fact.provenance.series == "alpha_score[CAPD]" and fact.provenance.window == f"as of {as_of}"
+    assert facts["cap"].provenance.formula == "coverage cap for 3 of 4 signals"
+    assert facts["rank.roe"].provenance.formula == "percentile rank among Tech, shown from 1st to 99th"
+    assert facts["signal.value"].provenance.formula == "mean of value metric ranks, re-ranked"
+    assert facts["metric.roe"].provenance.formula == "return on equity"
+    assert facts["alpha"] is facts["alpha"]  # built once
+
+
+def test_score_facts_of_an_unscored_stock_give_the_minimum(rules):
+    index = [f"T{i}" for i in range(10)]
+    metrics = pd.DataFrame({"relative_return_6m": np.arange(10.0), "roe": np.arange(10.0)}, index=index)
+    alpha = AlphaScores(score_table(metrics, pd.Series("Tech", index=index), rules), rules)["T0"]
+    facts = ScoreFacts(alpha, dt.date(2026, 11, 20), rules, dt.date(2026, 11, 20))
+    assert "alpha" not in facts and "cap" not in facts
+    assert (facts["minimum"].value, facts["minimum"].measure, facts["minimum"].display) == (
+        3.0, Measure.THRESHOLD, "three"
+    )  # fmt: skip
+    assert facts["available"].value == 2.0
+    assert list(facts)[:3] == ["available", "total", "minimum"]
+
+
+def test_a_score_record_lists_the_metrics_that_moved_a_signal_most_first(rules):
+    """Two value metrics: T0 ranks 10 on earnings yield and 100 on book-to-price (|rank - 50| of 40
+    and 50), so book-to-price comes first; each with its value, AP display, rank and peers."""
+    index = [f"T{i}" for i in range(10)]
+    metrics = pd.DataFrame(
+        {"earnings_yield": np.arange(1.0, 11.0), "book_to_price": np.r_[10.0, np.arange(1.0, 10.0)]},
+        index=index,
+    )
+    table = score_table(metrics, pd.Series("S", index=index), rules)
+    value = AlphaScores(table, rules)["T0"].signals["value"]
+    assert [m.name for m in value.metrics] == ["book_to_price", "earnings_yield"]
+    first = value.metrics[0]
+    assert (first.label, first.value, first.display, first.peer_group) == (
+        "book-to-price ratio",
+        10.0,
+        "10.0",
+        "S",
+    )
+    assert first.rank == pytest.approx(100.0) and value.metrics[1].rank == pytest.approx(10.0)
+    # mean rank (10 + 100) / 2 = 55 ties T5's (60 + 50) / 2: fifth and sixth of ten share 5.5, so 55
+    assert value.score == 55 and value.label == "moderate"
+    scores = AlphaScores(table, rules)
+    assert len(scores) == 10 and list(scores)[:2] == ["T0", "T1"] and scores["T0"] is scores["T0"]
