@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from generator import apstyle
 from generator.errors import RenderError
-from generator.models import Fact, Provenance, Unit
+from generator.models import Fact, Measure, Provenance, Unit
 from generator.resources import resource_dir
-from generator.writing.phrasing import Voice, displayed_value, load_writing_rules
+from generator.writing.phrasing import Voice, direction, displayed_value, load_writing_rules, magnitude
 from generator.writing.render import ArticleWriter
 
 RULES = load_writing_rules(resource_dir("rules"))
@@ -124,3 +124,158 @@ def test_blocks_are_separated_whatever_the_template_whitespace(tmp_path):
     )
     body = render(writer_with(tmp_path, template), {}).body
     assert body == "# T\n\nA paragraph.\n\n- one\n- two\n\n## Next\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+
+
+# ------------------------------------------------------------------ the verb bands of rules/writing.yaml
+
+
+def windowed(value: float, days: int | None, measure: Measure | None = Measure.RETURN) -> Fact:
+    """A return over `days` calendar days (None: no window)."""
+    start = None if days is None else DAY - dt.timedelta(days=days)
+    return Fact(
+        "stock:T:return:W", value, Unit.PERCENT, apstyle.display(value, Unit.PERCENT), DAY,
+        Provenance("s", "w", "f"), measure=measure, start=start, end=DAY,
+    )  # fmt: skip
+
+
+def verbs(move: Fact, tense: str = "past", against: Fact | None = None) -> set[str]:
+    """Every verb the band offers, as 40 seeds pick them."""
+    return {Voice(RULES, str(seed)).move(move, tense, against).rsplit(" ", 1)[0] for seed in range(40)}
+
+
+STRONG_UP = {"surged", "soared", "jumped"}
+UP = {"climbed", "rose", "advanced"}
+GAINED = {"rose", "gained", "added"}
+EDGED_UP = {"edged up", "inched up", "ticked up"}
+EDGED_DOWN = {"edged down", "eased", "dipped"}
+FELL = {"fell", "declined", "slipped"}
+DROPPED = {"fell", "dropped", "slid"}
+STRONG_DOWN = {"tumbled", "plunged", "sank"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (5.1, STRONG_UP), (5.0, UP), (2.1, UP), (2.0, GAINED), (0.6, GAINED), (0.5, EDGED_UP),
+        (0.1, EDGED_UP), (-0.1, EDGED_DOWN), (-0.5, FELL), (-2.0, DROPPED), (-2.1, DROPPED),
+        (-5.0, STRONG_DOWN), (-4.9, DROPPED),
+    ],
+)  # fmt: skip
+def test_a_day_band_starts_just_above_its_threshold(value, expected):
+    """One session (scale 1): a move must be above a band's `above` to take its verbs."""
+    assert verbs(windowed(value, 1)) == expected
+    assert verbs(windowed(value, None)) == expected  # no window: scale 1
+
+
+@pytest.mark.parametrize(
+    ("value", "days", "expected"),
+    [
+        (5.5, 4, STRONG_UP),  # up to 4 days (a weekend included): scale 1, so above 5 is strong
+        (5.5, 5, UP),  # 5 days is a week: scale 2, strong needs above 10
+        (10.1, 10, STRONG_UP),
+        (10.1, 11, UP),  # a month: scale 3
+        (15.1, 40, STRONG_UP),
+        (15.0, 40, UP),
+        (25.1, 100, STRONG_UP),
+        (25.1, 101, UP),  # six months: scale 6
+        (30.1, 200, STRONG_UP),
+        (40.1, 400, STRONG_UP),
+        (40.0, 400, UP),
+        (59.0, 800, UP),  # past a year: 8 x sqrt(800 / 365.25) = 11.84, so strong needs above 59.2
+        (59.3, 800, STRONG_UP),
+    ],
+)
+def test_longer_windows_need_bigger_moves_for_the_same_verb(value, days, expected):
+    assert verbs(windowed(value, days)) == expected
+
+
+def test_only_changes_are_scaled_by_their_window():
+    """A 5.5% distance from a high over a year is not a return: it is read at the day's scale."""
+    assert verbs(windowed(5.5, 365, measure=Measure.DISTANCE)) == STRONG_UP
+    assert verbs(windowed(5.5, 365, measure=Measure.AVERAGE)) == GAINED  # a group's average: scale 8
+    assert verbs(windowed(5.5, 0)) == STRONG_UP  # a window of no days counts as one
+
+
+def test_a_strong_verb_yields_to_a_comparison_pointing_the_other_way():
+    behind = fact(-3.0, Unit.POINTS, "stock:T:relative:1D")
+    ahead = fact(3.0, Unit.POINTS, "stock:T:relative:1D")
+    assert verbs(windowed(25.0, 1), against=behind) == UP  # it rose, but trailed: not "soared"
+    assert verbs(windowed(25.0, 1), against=ahead) == STRONG_UP
+    assert verbs(windowed(-25.0, 1), against=ahead) == DROPPED  # it fell, but beat the index
+    assert verbs(windowed(-25.0, 1), against=behind) == STRONG_DOWN
+    assert verbs(windowed(3.0, 1), against=behind) == UP  # only strong verbs yield
+    assert verbs(windowed(25.0, 1), against=fact(0.0, Unit.POINTS)) == STRONG_UP  # a level comparison
+
+
+def test_tenses_and_flat_moves():
+    assert verbs(windowed(25.0, 1), "present") == {"surges", "soars", "jumps"}
+    assert verbs(windowed(25.0, 1), "perfect") == {"has surged", "has soared", "has jumped"}
+    flat = windowed(0.04, 1)
+    assert {Voice(RULES, str(s)).move(flat, "present") for s in range(40)} == {
+        "is little changed",
+        "holds steady",
+    }
+    assert Voice(RULES, "x").move(windowed(3.0, 1)).endswith(" 3.0%")
+    assert Voice(RULES, "x").move(windowed(-3.0, 1)).endswith(" 3.0%")  # the verb carries the sign
+
+
+def test_relative_words_by_tense():
+    voice = Voice(RULES, "x")
+    assert voice.versus(fact(0.04, Unit.POINTS, "a"), "the index", "present") in (
+        "roughly matches the index", "keeps pace with the index"
+    )  # fmt: skip
+    phrase = voice.versus(fact(-1.5, Unit.POINTS, "b"), "the index", "perfect")
+    assert phrase in {f"{v} the index by 1.5 percentage points" for v in RULES.relative.behind.perfect}
+
+
+def test_one_figure_keeps_one_verb_and_a_sentence_does_not_repeat_one():
+    voice = Voice(RULES, "seed")
+    move = windowed(3.0, 1)
+    first = voice.verb(RULES.moves.bands[1].past, move)
+    assert all(voice.verb(RULES.moves.bands[1].past, move) == first for _ in range(5))
+    # the same verb in another tense, when the fact is told again in a headline
+    index = RULES.moves.bands[1].past.index(first)
+    assert voice.verb(RULES.moves.bands[1].present, move) == RULES.moves.bands[1].present[index]
+    # without a fact: the last three verbs chosen are not chosen again while others remain
+    fresh = Voice(RULES, "other")
+    options = ["rose", "gained", "added", "climbed"]
+    picked = [fresh.verb(options) for _ in range(4)]
+    assert len(set(picked)) == 4
+    assert fresh.verb(options) == picked[0]  # the only one not among the last three
+
+
+def test_lemmas_join_a_verbs_tenses():
+    lemmas = RULES.lemmas
+    assert lemmas["has sunk"] == lemmas["sinks"] == lemmas["sank"] == "sank"
+    assert lemmas["edges up"] == lemmas["has edged up"] == "edged"
+    assert lemmas["keeps pace with"] == "kept" and lemmas["has beaten"] == "beat"
+
+
+@pytest.mark.parametrize(
+    ("display", "shown"),
+    [("-3.2%", -3.2), ("$1,204", 1204.0), ("1.5 percentage points", 1.5), ("12.3 million shares", 12.3),
+     ("US$5", 5.0), ("99th", 99.0), ("0.0%", 0.0)],
+)  # fmt: skip
+def test_the_displayed_value_is_the_number_a_reader_sees(display, shown):
+    move = Fact("f", 123.0, Unit.PERCENT, display, DAY, Provenance("s", "w", "f"))
+    assert displayed_value(move) == shown
+    assert direction(move) == (shown > 0) - (shown < 0)
+    assert magnitude(move) == display.removeprefix("-")
+
+
+def test_a_display_without_a_number_is_an_error_naming_the_fact():
+    with pytest.raises(ValueError, match=r"fact f displays no number: 'seven'"):
+        displayed_value(Fact("f", 7.0, Unit.COUNT, "seven", DAY, Provenance("s", "w", "f")))
+
+
+def test_windows_are_named_or_passed_through():
+    assert {Voice(RULES, str(s)).window("1M") for s in range(40)} == set(RULES.windows["1M"])
+    assert Voice(RULES, "x").window("since March 3, 2026") == "since March 3, 2026"
+
+
+def test_the_same_seed_writes_the_same_words_and_another_seed_may_not():
+    picks = [
+        [Voice(RULES, seed).choose(["a", "b", "c", "d"]) for _ in range(3)] for seed in ("s1", "s1", "s2")
+    ]
+    assert picks[0] == picks[1]
+    assert len({tuple(Voice(RULES, str(s)).choose(list("abcdefgh")) for _ in range(4)) for s in range(5)}) > 1
