@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,8 +16,9 @@ from generator import apstyle
 from generator.errors import RenderError
 from generator.models import Fact, Measure, Provenance, Unit
 from generator.resources import resource_dir
+from generator.scoring import AlphaScores, ScoreFacts, load_scoring_rules, score_table
 from generator.writing.phrasing import Voice, direction, displayed_value, load_writing_rules, magnitude
-from generator.writing.render import ArticleWriter
+from generator.writing.render import ArticleWriter, Ranking, find_leak
 
 RULES = load_writing_rules(resource_dir("rules"))
 RISING = {v for band in RULES.moves.bands if band.above is not None and band.above >= 0 for v in band.past}
@@ -279,3 +282,154 @@ def test_the_same_seed_writes_the_same_words_and_another_seed_may_not():
     ]
     assert picks[0] == picks[1]
     assert len({tuple(Voice(RULES, str(s)).choose(list("abcdefgh")) for _ in range(4)) for s in range(5)}) > 1
+
+
+# ------------------------------------------------------------------ rendering, filter by filter
+
+
+def first_options(value):
+    """The writing rules with only the first alternative of every list: words a test can predict."""
+    if isinstance(value, dict):
+        return {key: first_options(item) for key, item in value.items()}
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        return value[:1]
+    if isinstance(value, list):
+        return [first_options(item) for item in value]
+    return value
+
+
+PLAIN = type(RULES).model_validate(first_options(RULES.model_dump(mode="json")))
+
+
+def test_every_filter_prints_its_fact_and_records_the_claim_of_its_sentence(tmp_path):
+    (tmp_path / "story.md.j2").write_text(
+        "{# the headline #}\n"
+        "# {{ name|upfirst }} {{ day|move('present') }}\n"
+        "{% if day|sign > 0 %}\n"
+        "{{ name|upfirst }} {{ day|move }} and {{ rel|versus('the index') }}. Volume was {{ vol|fig }}.\n"
+        "{% endif %}\n"
+        "- {{ count|numeral }} of its peers **fell**, the worst {{ low|size }}\n"
+        "- {{ lead|ranked('the biggest gain') }} in the group\n"
+        "> {{ window('1M') }}, {{ choose('only this') }}\n"
+        "> {{ ap_date(when) }}; {{ join(['a', 'b', 'c']) }}; {{ plural(1, 'stock', 'stocks') }}\n"
+        "  {% if true %}Indented tags leave no space.{% endif %}\n"
+    )
+    writer = ArticleWriter(tmp_path, PLAIN, {"publication": "Test Desk"})
+    day = windowed(3.2, 1)
+    rel = fact(-1.5, Unit.POINTS, "stock:T:relative:1D")
+    vol = fact(1.25e6, Unit.SHARES, "stock:T:volume")
+    count = fact(12, Unit.COUNT, "group:count")
+    low = fact(-7.5, Unit.PERCENT, "stock:U:return:1D")
+    lead = Ranking(day, "first", among=(day, low), left_out=(rel,))
+    article = render(
+        writer,
+        {"name": "helix", "day": day, "rel": rel, "vol": vol, "count": count, "low": low, "lead": lead,
+         "when": dt.date(2026, 9, 5)},
+    )  # fmt: skip
+    assert article.body == (
+        "# Helix climbs 3.2%\n\n"
+        "Helix climbed 3.2% and trailed the index by 1.5 percentage points. "
+        "Volume was 1.2 million shares.\n\n"
+        "- 12 of its peers **fell**, the worst 7.5%\n"
+        "- the biggest gain in the group\n\n"
+        "> over the past month, only this\n"
+        "> Sept. 5, 2026; a, b and c; stock\n\n"
+        "Indented tags leave no space.\n"
+    )
+    assert article.front_matter.title == "Helix climbs 3.2%"
+    assert [f.id for f in article.facts] == [day.id, rel.id, vol.id, count.id, low.id]
+    claims = [(c.predicate, c.facts, c.text, c.sentence) for c in article.claims]
+    both = "Helix climbed 3.2% and trailed the index by 1.5 percentage points."
+    assert claims == [
+        ("rose", (day.id,), "climbs 3.2%", "Helix climbs 3.2%"),
+        ("rose", (day.id,), "climbed 3.2%", both),
+        ("underperformed", (rel.id,), "trailed the index by 1.5 percentage points", both),
+        ("states", (vol.id,), "1.2 million shares", "Volume was 1.2 million shares."),
+        ("states", (count.id,), "12", "12 of its peers fell, the worst 7.5%"),
+        ("states", (low.id,), "7.5%", "12 of its peers fell, the worst 7.5%"),
+        ("ranks_first", (day.id,), "the biggest gain", "the biggest gain in the group"),
+    ]  # fmt: skip
+    ranking = article.claims[-1]
+    assert ranking.among == (day.id, low.id) and ranking.left_out == (rel.id,)
+    assert article.claims[0].subject == ""  # facts without a subject make claims without one
+
+
+def test_a_claim_takes_its_facts_subject(tmp_path):
+    (tmp_path / "story.md.j2").write_text("# T\n\nIt {{ day|move }}.\n")
+    day = Fact(
+        "stock:HLXM:return:1D", -2.5, Unit.PERCENT, "-2.5%", DAY, Provenance("s", "w", "f"), subject="HLXM"
+    )
+    article = render(ArticleWriter(tmp_path, PLAIN, {}), {"day": day})
+    assert article.body == "# T\n\nIt fell 2.5%.\n"
+    [claim] = article.claims
+    assert (claim.subject, claim.predicate, claim.sentence) == ("HLXM", "fell", "It fell 2.5%.")
+
+
+def test_a_flat_move_and_a_level_comparison_make_their_own_claims(tmp_path):
+    (tmp_path / "story.md.j2").write_text("# T\n\nIt {{ day|move }} and {{ rel|versus('its peers') }}.\n")
+    day, rel = windowed(0.04, 1), fact(0.02, Unit.POINTS, "stock:T:relative:1D")
+    article = render(ArticleWriter(tmp_path, PLAIN, {}), {"day": day, "rel": rel})
+    assert article.body == "# T\n\nIt was little changed and roughly matched its peers.\n"
+    assert [c.predicate for c in article.claims] == ["unchanged", "matched"]
+
+
+def test_the_score_sentence_records_the_figures_it_states(tmp_path):
+    (tmp_path / "story.md.j2").write_text("# T\n\n{{ score|summary(facts) }}\n\n{{ score|summary({}) }}\n")
+    index = [f"T{i}" for i in range(10)]
+    rules = load_scoring_rules(resource_dir("rules"))
+    metrics = pd.DataFrame(
+        {m: np.arange(10.0) for m in ("relative_return_6m", "roe", "earnings_yield")}, index=index
+    )
+    alpha = AlphaScores(score_table(metrics, pd.Series("S", index=index), rules), rules)["T9"]
+    facts = ScoreFacts(alpha, DAY, rules, DAY)
+    article = render(ArticleWriter(tmp_path, PLAIN, {}), {"score": alpha, "facts": facts})
+    assert article.body == f"# T\n\n{alpha.summary}\n\n{alpha.summary}\n"
+    [claim] = article.claims  # the second sentence has no facts to record
+    assert claim.facts == tuple(f"score:T9:{k}" for k in ("alpha", "available", "total", "cap")) + tuple(
+        f"score:T9:signal.{name}" for name in ("momentum", "value", "quality")
+    )
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("# T\n\n{% for x in %}\n", r"story\.md\.j2, line 3: Expected an expression"),
+        ("# T\n\n{{ 1 + 'a' }}\n", r"story\.md\.j2, line 3: TypeError"),
+        ("# T\n\n{{ lead|ranked('x') }}\n", r"ranked needs a ranking, got float"),
+        ("No headline\n", r"story\.md\.j2: the article must start with a '# ' headline"),
+        ("#Tight\n", r"must start with a '# ' headline"),
+    ],
+)
+def test_template_mistakes_name_the_template(tmp_path, template, message):
+    with pytest.raises(RenderError, match=message):
+        render(writer_with(tmp_path, template), {"lead": 1.5})
+
+
+def test_a_missing_template_is_named(tmp_path):
+    with pytest.raises(RenderError, match=rf"{re.escape(str(tmp_path / 'story.md.j2'))}: template not found"):
+        render(ArticleWriter(tmp_path, PLAIN, {}), {})
+
+
+@pytest.mark.parametrize(
+    ("text", "leak"),
+    [
+        ("a None b", (2, "None")), ("None", (0, "None")), ("x nan", (2, "nan")), ("inf.", (0, "inf")),
+        ("a {{ b", (2, "{{")), ("x %} y", (2, "%}")), ("Infinity", (0, "Infinity")),
+        ("financial NaN_ inflation Nonetheless _nan 1nan", None), ("nan_", None), ("", None),
+    ],
+)  # fmt: skip
+def test_leaks_are_whole_words_or_template_marks(text, leak):
+    assert find_leak(text) == leak
+
+
+def test_the_sandboxs_fast_path_is_only_for_keys_a_dict_has(tmp_path):
+    (tmp_path / "story.md.j2").write_text(
+        "# {{ story.name }} {{ story.keys is defined }}\n\n{{ story.missing }}\n"
+    )
+    with pytest.raises(RenderError, match="missing"):
+        render(ArticleWriter(tmp_path, PLAIN, {}), {"story": {"name": "N"}})
+    (tmp_path / "other.md.j2").write_text("# {{ story.name }} {{ story.items()|list|length }}\n")
+    article = ArticleWriter(tmp_path, PLAIN, {}).render(
+        kind="other", slug="s", date=DAY, tickers=[], sources=[], scores=[], context={"story": {"name": "N"}}
+    )
+    assert article.body == "# N 1\n"
