@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -370,3 +371,86 @@ def test_the_command_line_passes_every_flag_through(write_article, tmp_path):
     config = newsdesk("check", str(tmp_path), "--config", str(tmp_path / "newsdesk.toml"), "--format", "json")
     rules = {f["rule"] for a in json.loads(config.stdout)["articles"] for f in a["findings"]}
     assert "quotes.mismatch" not in rules and config.returncode == 1
+
+
+# ------------------------------------------------------------------ the same, in this process
+
+
+@pytest.mark.parametrize(
+    ("flag", "env", "coloured"),
+    [
+        ("auto", {}, False),  # capsys is not a terminal
+        ("auto", {"FORCE_COLOR": "1"}, True),
+        ("auto", {"FORCE_COLOR": "", "NO_COLOR": "1"}, False),
+        ("auto", {"FORCE_COLOR": "1", "NO_COLOR": "1"}, True),  # FORCE_COLOR is asked first
+        ("always", {"NO_COLOR": "1"}, True),
+        ("never", {"FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_colour_in_process_by_flag_and_environment(write_article, capsys, monkeypatch, flag, env, coloured):
+    for name in ("FORCE_COLOR", "NO_COLOR"):
+        monkeypatch.setenv(name, env.get(name, ""))
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    assert check([blocked], output_format="text", color=flag) == 1
+    out = capsys.readouterr().out
+    assert ("\x1b[" in out) is coloured
+    lines = out.splitlines()
+    finding = next(line for line in lines if "quotes.mismatch" in line)
+    if coloured:  # errors red, the verdict bold red, the summary bold; one line each
+        assert finding.startswith("\x1b[31m") and finding.endswith("\x1b[0m")
+        assert any(line.startswith("\x1b[1;31m") and "block" in line for line in lines)
+        assert lines[-1].startswith("\x1b[1m") and "1 block" in lines[-1]
+    else:
+        assert lines[-1] == "1 article: 0 publish, 0 review, 1 block"
+
+
+def test_an_output_file_is_never_coloured(write_article, tmp_path, capsys):
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    report = tmp_path / "report.txt"
+    assert check([blocked], output_format="text", color="always", output_file=report) == 1
+    written = report.read_text(encoding="utf-8")
+    assert "\x1b[" not in written and "quotes.mismatch" in written
+    assert written.endswith("1 article: 0 publish, 0 review, 1 block\n")
+
+
+class _Stdin:
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+def test_stdin_in_process(write_article, monkeypatch, capsys):
+    path = write_article(BAD, sources=SOURCE, name="on-disk")
+    text = path.read_text(encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", _Stdin(text.encode()))
+    assert check(["-"], stdin_filename=str(path)) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["articles"][0]["path"] == str(path)
+    assert [f["rule"] for f in report["articles"][0]["findings"]][:1] == ["quotes.mismatch"]  # sources found
+    monkeypatch.setattr(sys, "stdin", _Stdin(text.encode()))
+    assert check(["-"]) == 1
+    assert json.loads(capsys.readouterr().out)["articles"][0]["path"] == "-"
+    monkeypatch.setattr(sys, "stdin", _Stdin(text.replace(BAD, "| a | b |\n|---|---|\n| - | - |\n").encode()))
+    assert check(["-"], stdin_filename=str(path), fix=True, output_format="text") == 1  # no disclosure
+    captured = capsys.readouterr()
+    assert captured.out.startswith("---\n") and "| - | - |" not in captured.out  # the fixed article
+    assert "tables.low_information" in captured.err  # and the report on stderr
+
+
+def test_stdin_mistakes_are_one_line(write_article, monkeypatch):
+    path = write_article(BAD, sources=SOURCE, name="on-disk")
+    monkeypatch.setattr(sys, "stdin", _Stdin(b"\xff\xfe not utf-8"))
+    with pytest.raises(NewsdeskError, match=r"^drafts/x\.md: standard input is not UTF-8 text$"):
+        check(["-"], stdin_filename="drafts/x.md")
+    with pytest.raises(NewsdeskError, match="cannot be combined with other paths"):
+        check(["-", str(path)])
+
+
+def test_stdin_named_as_an_excluded_file_is_skipped_only_when_forced(tmp_path, monkeypatch, capsys):
+    (tmp_path / "newsdesk.toml").write_text('[check]\nextend-exclude = ["drafts/"]\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", _Stdin(BAD.encode()))
+    assert check(["-"], stdin_filename="drafts/x.md", force_exclude=True) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["articles"] == 0
+    monkeypatch.setattr(sys, "stdin", _Stdin(BAD.encode()))
+    check(["-"], stdin_filename="drafts/x.md")
+    assert json.loads(capsys.readouterr().out)["summary"]["articles"] == 1
