@@ -13,7 +13,7 @@ from lxml import etree
 
 from generator.checks.formats import fails, render_github, render_json, render_junit, render_sarif, text_lines
 from generator.checks.registry import RULES
-from generator.models import ArticleReport, CheckReport, Finding, ReportSummary, Verdict
+from generator.models import ArticleReport, CheckReport, Finding, ReportSummary, TableDrop, Verdict
 
 BAD_QUOTE = "“Revenue rose strongly in the quarter,” the company said.\n"
 SOURCE = {"release": "Revenue rose sharply in the quarter, the company said.\n"}
@@ -282,3 +282,82 @@ def test_the_sarif_multitool_github_rules_find_no_errors(report, rules, tmp_path
         del rule["help"]
     broken = _validate(multitool, json.dumps(stripped), tmp_path)
     assert broken.count(("error", "GH2012")) == len(RULES)
+
+
+# ------------------------------------------------------------------ exact output of small reports
+
+
+def _finding(message: str = "m", rule: str = "quotes.mismatch", severity: str = "error", line: int = 3):
+    return Finding(
+        rule=rule, severity=severity, line=line, column=5, message=message, end_line=line, end_column=9
+    )
+
+
+def test_junit_by_hand():
+    blocked = ArticleReport(path="a.md", verdict=Verdict.BLOCK, findings=(_finding("bad quote"),))
+    held = ArticleReport(
+        path="b.md", verdict=Verdict.REVIEW, findings=(_finding("thin", "risk.thin", "review"),)
+    )
+    clean = ArticleReport(path="c.md", verdict=Verdict.PUBLISH)
+    text = render_junit(_report(blocked, held, clean), lambda article: article.verdict is Verdict.BLOCK)
+    assert text == (
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        '<testsuites name="newsdesk check" tests="3" failures="1" errors="0">\n'
+        '  <testsuite name="newsdesk check" skipped="0" tests="3" failures="1" errors="0">\n'
+        '    <testcase name="a.md" classname="newsdesk.check">\n'
+        '      <failure type="block" message="block: 1 finding(s)">'
+        "3:5: error quotes.mismatch bad quote</failure>\n"
+        "    </testcase>\n"
+        '    <testcase name="b.md" classname="newsdesk.check">\n'
+        "      <system-out>3:5: review risk.thin thin</system-out>\n"
+        "    </testcase>\n"
+        '    <testcase name="c.md" classname="newsdesk.check" />\n'
+        "  </testsuite>\n"
+        "</testsuites>\n"
+    )
+
+
+def test_sarif_names_its_tool_and_standard_input(rules):
+    article = ArticleReport(path="-", verdict=Verdict.BLOCK, findings=(_finding(),))
+    log = json.loads(render_sarif(_report(article), described(rules)))
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "newsdesk" and driver["informationUri"].startswith("https://")
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "stdin"}
+
+
+def test_github_annotations_escape_what_workflow_commands_reserve(tmp_path):
+    finding = _finding("50% off\r\nthe next line", rule="risk.thin")
+    article = ArticleReport(path=str(tmp_path / "a,b:c.md"), verdict=Verdict.BLOCK, findings=(finding,))
+    [annotation, summary] = render_github(_report(article), root=tmp_path).splitlines()
+    assert annotation == (
+        "::error file=a%2Cb%3Ac.md,line=3,col=5,endColumn=9,title=risk.thin::50%25 off%0D%0Athe next line"
+    )
+    assert summary == "newsdesk check: 0 publish, 0 review, 1 block"
+
+
+def test_text_lines_count_findings_and_dropped_tables():
+    drop = TableDrop(line_start=1, line_end=3, reason="r")
+    one = ArticleReport(
+        path="a.md", verdict=Verdict.PUBLISH, findings=(_finding(severity="info"),), tables_dropped=(drop,)
+    )
+    two = ArticleReport(
+        path="b.md",
+        verdict=Verdict.BLOCK,
+        findings=(_finding(), _finding(line=4)),
+        tables_dropped=(drop, TableDrop(line_start=5, line_end=7, reason="r")),
+    )
+    quiet = ArticleReport(path="c.md", verdict=Verdict.PUBLISH)
+    lines = [line for _, line in text_lines(_report(one, two, quiet))]
+    assert lines == [
+        "a.md:3:5: info quotes.mismatch m",
+        "a.md: publish (1 finding, 1 table dropped)",
+        "b.md:3:5: error quotes.mismatch m",
+        "b.md:4:5: error quotes.mismatch m",
+        "b.md: block (2 findings, 2 tables dropped)",
+        "3 articles: 2 publish, 0 review, 1 block",
+    ]
+    verbose = [line for _, line in text_lines(_report(quiet), verbose=True)]
+    assert verbose == ["c.md: publish (0 findings)", "1 article: 1 publish, 0 review, 0 block"]
+    styles = [style for style, _ in text_lines(_report(one, two))]
+    assert styles == ["note", "publish", "error", "error", "block", "summary"]
