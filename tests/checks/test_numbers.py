@@ -132,3 +132,28 @@ def test_figures_are_parsed_with_their_kind_precision_and_scale(text, kind, numb
 
 def test_numbers_without_a_unit_are_not_figures():
     assert list(parse_figures("In 2026, Q3 and table 2; the 3M Company", SETTINGS)) == []
+
+
+def test_the_edges_of_a_figures_precision_are_inclusive_whatever_the_float_noise():
+    """0.2% covers 0.15 to 0.25: 0.2 - 0.05 is 0.15000000000000002 in floats, yet 0.15 traces; and
+    3.4% covers 3.35 to 3.45, so 3.446 does, at one decimal (half a unit is 0.05, not less)."""
+    index = FactIndex(
+        [
+            fact("edge", 0.15, Unit.PERCENT, "0.15%"),
+            fact("near", 3.446, Unit.PERCENT, "3.45%"),
+            fact("cap", 1.5e8, Unit.USD, "$150 million"),
+        ],
+        SETTINGS,
+    )
+
+    def ids(text):
+        [figure] = list(parse_figures(text, SETTINGS))
+        return [f.id for f in index.trace(figure)]
+
+    assert ids("0.2%") == ["edge"]
+    assert ids("3.4%") == ["near"]
+    assert ids("3.5%") == []  # 3.45 to 3.55 leaves 3.446 out
+    assert ids("3.6%") == []
+    assert ids("$0.2 billion") == ["cap"]  # 150,000,000.00000003 is 150 million
+    assert ids("$0.1 billion") == ["cap"]  # 0.05 to 0.15 billion
+    assert ids("$0.3 billion") == []
