@@ -218,3 +218,23 @@ def test_rules_shows_the_configured_rules_folder_and_selection(tmp_path, monkeyp
     assert any("risk.thin" in line and "(not selected)" in line for line in out.splitlines())
     print_rules(None, isolated=True)
     assert "(not selected)" not in capsys.readouterr().out
+
+
+def test_rules_reads_a_named_configuration_and_a_rules_folder(tmp_path, monkeypatch, capsys):
+    from generator.checks.command import print_rules
+
+    policy = shutil.copytree(resource_dir("rules"), tmp_path / "elsewhere" / "policy")
+    (policy / "risk.yaml").write_text((policy / "risk.yaml").read_text().replace(
+        "risk.legal:\n    severity: review", "risk.legal:\n    severity: error"
+    ))  # fmt: skip
+    config = tmp_path / "elsewhere" / "desk.toml"
+    config.write_text('rules_dir = "policy"\n[check]\nignore = ["risk.advice"]\n')
+    monkeypatch.chdir(tmp_path)  # no configuration here: only the one named applies
+    print_rules(None, config_file=config)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"Rules ({policy})")  # the title, left-justified
+    assert any("risk.legal" in line and "error" in line for line in lines)
+    assert any("risk.advice" in line and "review (not selected)" in line for line in lines)
+    print_rules(policy)
+    out = capsys.readouterr().out
+    assert f"Rules ({policy})" in out and "(not selected)" not in out
