@@ -210,3 +210,56 @@ def test_a_file_that_is_not_a_pdf_says_so(repo, capsys):
     (repo / "sources" / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a PDF\n")
     [missing, _] = findings(article(repo / "articles" / "n.md", "../sources/broken.pdf"), capsys)
     assert missing["rule"] == "sources.missing" and "PDF" in missing["message"]
+
+
+# ------------------------------------------------------------------ the text read out of each format
+
+
+def test_html_text_by_hand():
+    from generator.checks.source_formats import source_text
+
+    page = (
+        "<html><head><title>T</title><style>p {}</style></head><body>"
+        "<p>One<br>two</p><div>three<script>alert(1)</script></div><span>four</span>"
+        "<noscript>no</noscript><template>t</template><UL><LI>five</LI></UL></body></html>"
+    )
+    text = source_text(Path("a.html"), page.encode())
+    assert " ".join(text.split()) == "T One two three four five"
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines == [
+        "T",
+        "One",
+        "two",
+        "three",
+        "four",
+        "five",
+    ]  # blocks on their own lines; a span is not a block
+    assert "alert" not in text and "no" not in lines and "t" not in lines
+
+
+def test_html_charsets_and_xml_declarations():
+    from generator.checks.source_formats import UnreadableSource, source_text
+
+    latin = '<html><head><meta charset="iso-8859-1"></head><body><p>caf\xe9</p></body></html>'.encode(
+        "latin-1"
+    )
+    assert "café" in source_text(Path("a.htm"), latin)
+    utf8 = "<html><body><p>café – naïve</p></body></html>".encode()
+    assert "café – naïve" in source_text(Path("a.html"), utf8)  # no charset: UTF-8, not Latin-1
+    xhtml = '  <?xml version="1.0" encoding="utf-8"?>\n<html><body><p>Déjà vu</p></body></html>'
+    assert "Déjà vu" in source_text(Path("a.xhtml"), xhtml.encode())
+    declared = b'<?xml version="1.0"?><html><head><meta charset="utf-8"></head><body><p>ok</p></body></html>'
+    assert "ok" in source_text(Path("a.html"), declared)
+    with pytest.raises(UnreadableSource, match="not UTF-8"):
+        source_text(Path("a.html"), b"<p>caf\xe9</p>")
+    with pytest.raises(UnreadableSource, match="no text in this HTML"):
+        source_text(Path("a.html"), b"   ")
+
+
+def test_markdown_and_plain_text_sources():
+    from generator.checks.source_formats import source_text
+
+    markdown = "# Results\n\nRevenue *rose* `sharply`.\n\n- one\n"
+    # the words of each block, emphasis dropped; code is no one's words, so it is not quotable
+    assert source_text(Path("a.md"), markdown.encode()) == "Results\n\nRevenue rose  .\n\none"
+    assert source_text(Path("a.txt"), "\ufeffplain *text*".encode()) == "plain *text*"  # BOM dropped
