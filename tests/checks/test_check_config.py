@@ -238,3 +238,28 @@ def test_rules_reads_a_named_configuration_and_a_rules_folder(tmp_path, monkeypa
     print_rules(policy)
     out = capsys.readouterr().out
     assert f"Rules ({policy})" in out and "(not selected)" not in out
+
+
+def test_discovery_counts_what_it_leaves_out_and_sorts_what_it_keeps(tmp_path, monkeypatch):
+    from generator.checks.command import discover
+    from generator.checks.project import CommandLine, Projects
+
+    (tmp_path / "newsdesk.toml").write_text(
+        '[check]\nextend-exclude = ["archive*/", "*.draft.md", "x.md/"]\n'
+    )
+    for name in ("news/z.md", "news/a.md", "sub/deeper/e.md", "archive/b.md", "archive2/b.md",
+                 "news/c.draft.md", "news/d.draft.md", "x.md/y.md", ".git/f.md"):  # fmt: skip
+        write(tmp_path / name, LEGAL)
+    (tmp_path / "news" / "notes.txt").write_text("not an article")
+    (tmp_path / "news" / "folder.md").mkdir()  # a folder, not an article
+    monkeypatch.chdir(tmp_path)
+    tasks, excluded = discover([tmp_path], Projects(CommandLine()))
+    assert [t.path.relative_to(tmp_path).as_posix() for t in tasks] == [
+        "news/a.md",
+        "news/z.md",
+        "sub/deeper/e.md",
+    ]
+    # archive/, archive2/, x.md/ and .git/ (folders), c.draft.md and d.draft.md (files)
+    assert excluded == 6
+    tasks, excluded = discover([tmp_path / "news", tmp_path / "news" / "a.md"], Projects(CommandLine()))
+    assert [t.path.name for t in tasks] == ["a.md", "z.md"] and excluded == 2  # no repeats
