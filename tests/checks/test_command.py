@@ -15,6 +15,7 @@ from generator.checks import command
 from generator.checks.command import print_rules, run_check
 from generator.checks.registry import RULES
 from generator.errors import NewsdeskError
+from generator.resources import resource_dir
 
 DISCLOSURE = "\nAI-drafted from named sources and checked against Newsdesk publishing rules before release.\n"
 LONG = " ".join(["Shares moved higher on the news as investors weighed the quarter."] * 12) + "\n"
@@ -454,3 +455,55 @@ def test_stdin_named_as_an_excluded_file_is_skipped_only_when_forced(tmp_path, m
     monkeypatch.setattr(sys, "stdin", _Stdin(BAD.encode()))
     check(["-"], stdin_filename="drafts/x.md")
     assert json.loads(capsys.readouterr().out)["summary"]["articles"] == 1
+
+
+def test_every_format_in_process(publishable, write_article, capsys, monkeypatch, tmp_path):
+    from lxml import etree
+
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    clean = publishable()
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    assert check([clean, blocked], output_format="junit") == 1
+    root = etree.fromstring(capsys.readouterr().out.encode())
+    assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "2", "1")
+    assert check([clean, blocked], output_format="junit", fail_on="review") == 1
+    assert etree.fromstring(capsys.readouterr().out.encode()).get("failures") == "1"
+    assert check([clean, blocked], output_format="sarif") == 1
+    sarif = json.loads(capsys.readouterr().out)
+    rules = {r["ruleId"] for r in sarif["runs"][0]["results"]}
+    assert "quotes.mismatch" in rules and sarif["version"] == "2.1.0"
+    assert check([clean, blocked], output_format="github") == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("::error file=blocked.md,line=12,") and lines[-1] == (
+        "newsdesk check: 1 publish, 0 review, 1 block"
+    )
+    assert check([clean], output_format="json") == 0
+    assert json.loads(capsys.readouterr().out)["summary"] == {
+        "articles": 1,
+        "publish": 1,
+        "review": 0,
+        "block": 0,
+    }
+    with pytest.raises(NewsdeskError, match="unknown --format 'yaml'"):
+        check([clean], output_format="yaml")
+
+
+def test_quiet_statistics_leave_out_the_summary(write_article, capsys):
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    assert check([blocked], output_format="text", statistics=True, quiet=True) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines] == ["quotes.mismatch", "risk.thin", "style.disclosure"]
+
+
+def test_verbose_names_what_was_excluded(write_article, tmp_path, monkeypatch, capsys):
+    (tmp_path / "newsdesk.toml").write_text('[check]\nextend-exclude = ["old/"]\n')
+    write_article(BAD, sources=SOURCE, name="a")
+    write_article(BAD, sources=SOURCE, name="b", folder=tmp_path / "old")
+    monkeypatch.chdir(tmp_path)
+    check([tmp_path], output_format="text", verbose=True)
+    err = capsys.readouterr().err.splitlines()
+    assert (
+        err[0]
+        == f"newsdesk check: {tmp_path / 'newsdesk.toml'}: rules {resource_dir('rules')}, fail-on block"
+    )
+    assert err[-1] == "newsdesk check: 1 file(s) or folder(s) excluded by configuration"
