@@ -136,3 +136,88 @@ def test_locate_finds_the_column_on_the_original_line():
     block = document.blocks[0]
     offset = block.text.index('"then')
     assert document.locate(block, offset) == (7, text.splitlines()[6].index('"then') + 1)
+
+
+def test_blockquotes_are_counted_from_one_and_nested_ones_belong_to_the_outer():
+    text = FRONT + "Before.\n\n> one\n>\n> > inner\n\nBetween.\n\n> two\n\nAfter.\n"
+    blocks = Parser().parse(text).blocks
+    assert [(b.text, b.in_blockquote, b.blockquote) for b in blocks] == [
+        ("Before.", False, 0),
+        ("one", True, 1),
+        ("inner", True, 1),
+        ("Between.", False, 0),
+        ("two", True, 2),
+        ("After.", False, 0),
+    ]
+
+
+def test_cells_tables_and_rows():
+    text = FRONT + "| a | `b` |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n\nAfter.\n"
+    document = Parser().parse(text)
+    [table] = document.tables
+    assert (table.line_start, table.line_end, table.header, table.rows) == (
+        7,
+        10,
+        ["a", "b"],
+        [["1", "2"], ["3", "4"]],
+    )
+    kinds = [(b.kind, b.text, b.line) for b in document.blocks]
+    assert kinds[:2] == [
+        ("cell", "a", 7),
+        ("cell", CODE_MARK, 7),
+    ]  # the code span's words are in the row, not the prose
+    assert kinds[-1] == ("paragraph", "After.", 12)
+
+
+def test_comments_inline_and_in_blocks_keep_their_lines():
+    text = FRONT + "<!-- block\nspans -->\n<!-- next -->\n\nText <!-- in\nline --> after\nand more.\n"
+    document = Parser().parse(text)
+    assert [(c.line, c.text) for c in document.comments] == [
+        (7, "<!-- block\nspans -->"),
+        (9, "<!-- next -->"),
+        (11, "<!-- in\nline -->"),
+    ]
+    [para] = document.blocks
+    assert para.text == "Text \n after\nand more." and para.line_at(para.text.index("and")) == 13
+
+
+def test_a_title_is_prose_unless_the_body_opens_with_it():
+    head = '---\ntitle: "Helix  rises"\nslug: t\ndate: 2026-11-20\nkind: k\n---\n'
+    repeated = Parser().parse(head + "# Helix rises\n\nBody.\n")
+    assert repeated.title is None and repeated.prose == repeated.blocks
+    other = Parser().parse(head + "# Another heading\n\nBody.\n")
+    assert (other.title.kind, other.title.text, other.title.line) == ("title", "Helix  rises", 2)
+    assert other.prose[0] is other.title
+    paragraph_first = Parser().parse(head + "Helix rises\n")
+    assert paragraph_first.title is not None  # a paragraph is not its heading
+    for meta in ('title: ""\n', "title: 7\n", ""):
+        assert Parser().parse(f"---\n{meta}slug: t\n---\n# x\n").title is None
+
+
+def test_front_matter_edge_cases():
+    bom = Parser().parse("\ufeff---\ntitle: T\n...\nBody.\n")
+    assert (bom.meta, bom.meta_end, bom.body_line) == ({"title": "T"}, 3, 4)
+    empty = Parser().parse("---\n---\n\n\nBody.\n")
+    assert (empty.meta, empty.meta_problem, empty.body_line) == ({}, None, 5)
+    listed = Parser().parse("---\n- a\n- b\n---\n")
+    assert listed.meta_problem.message == "front matter must be a mapping of keys to values"
+    assert listed.meta_problem.line == 2
+    broken = Parser().parse("---\ntitle: T\nslug: [open\n---\n")
+    assert broken.meta_problem.line == 4 and broken.key_lines == {"title": 2, "slug": 3}
+    none = Parser().parse("Just a body.\n")
+    assert none.meta_problem.message.startswith("no front matter") and none.meta_end == 0
+    assert none.body_line == 1 and none.blocks[0].line == 1
+    blank = Parser().parse("---\ntitle: T\n---\n")
+    assert blank.body_line == 4  # no body: the line after the front matter
+
+
+def test_columns_and_lines_found_in_the_original_text():
+    text = FRONT + "rose 3% and rose 3% again\n"
+    document = Parser().parse(text)
+    assert document.column(7, "rose 3%") == 1 and document.column(7, "rose 3%", nth=1) == 13
+    assert document.column(7, "rose 3%", nth=5) == 1  # past the last: the first
+    assert document.column(7, "fell") == 1 and document.column(99, "x") == 1
+    assert document.find_line("slug", 1, 6) == 3 and document.find_line("slug", 4, 6) is None
+    assert document.find_line("again", 0, 99) == 7
+    block = document.blocks[0]
+    assert document.locate(block, block.text.index("rose", 1)) == (7, 13)
