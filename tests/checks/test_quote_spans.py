@@ -67,9 +67,7 @@ def test_single_marks_count_in_headings_and_the_title_but_not_apostrophes():
 
 
 def test_blockquote_paragraphs_and_their_attribution():
-    spans, _ = scan(
-        "> First paragraph.\n>\n> Second paragraph.\n>\n> — Dana Whitfield, chief executive\n"
-    )
+    spans, _ = scan("> First paragraph.\n>\n> Second paragraph.\n>\n> — Dana Whitfield, chief executive\n")
     assert spans == [("First paragraph.", None), ("Second paragraph.", None)]
     spans, _ = scan("> Demand held up well.\n> — Dana Whitfield, chief executive\n")
     assert spans == [("Demand held up well.", "Dana Whitfield, chief executive")]

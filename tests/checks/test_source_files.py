@@ -263,3 +263,31 @@ def test_markdown_and_plain_text_sources():
     # the words of each block, emphasis dropped; code is no one's words, so it is not quotable
     assert source_text(Path("a.md"), markdown.encode()) == "Results\n\nRevenue rose  .\n\none"
     assert source_text(Path("a.txt"), "\ufeffplain *text*".encode()) == "plain *text*"  # BOM dropped
+
+
+def _pdf_pages(*pages: str, user: str | None = None, owner: str | None = None) -> bytes:
+    fpdf = pytest.importorskip("fpdf")
+    document = fpdf.FPDF()
+    for text in pages:
+        document.add_page()
+        document.set_font("Helvetica", size=12)
+        if text:
+            document.multi_cell(0, 8, text)
+    if owner is not None:
+        document.set_encryption(owner_password=owner, user_password=user or "")
+    return bytes(document.output())
+
+
+def test_pdf_pages_are_read_in_order_and_locked_ones_refused():
+    from generator.checks.source_formats import UnreadableSource, source_text
+
+    text = source_text(Path("a.pdf"), _pdf_pages("First page.", "", "Third page."))
+    assert [line for line in text.splitlines() if line.strip()] == ["First page.", "Third page."]
+    assert text.index("First page.") < text.index("Third page.")
+    assert text.count("\n") >= 2  # a line break between pages, an empty page included
+    opened = source_text(Path("b.PDF"), _pdf_pages("Owner-locked only.", owner="o"))
+    assert "Owner-locked only." in opened  # no user password: readable
+    with pytest.raises(UnreadableSource, match=r"^an encrypted PDF$"):
+        source_text(Path("c.pdf"), _pdf_pages("Secret.", owner="o", user="u"))
+    with pytest.raises(UnreadableSource, match=r"a PDF without extractable text \(a scan needs OCR first\)"):
+        source_text(Path("d.pdf"), _pdf_pages("", ""))
