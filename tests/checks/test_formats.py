@@ -11,7 +11,16 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from generator.checks.formats import fails, render_github, render_json, render_junit, render_sarif, text_lines
+from generator.checks.formats import (
+    fails,
+    render_github,
+    render_json,
+    render_junit,
+    render_sarif,
+    statistics,
+    statistics_lines,
+    text_lines,
+)
 from generator.checks.registry import RULES
 from generator.models import ArticleReport, CheckReport, Finding, ReportSummary, TableDrop, Verdict
 
@@ -361,3 +370,62 @@ def test_text_lines_count_findings_and_dropped_tables():
     assert verbose == ["c.md: publish (0 findings)", "1 article: 1 publish, 0 review, 0 block"]
     styles = [style for style, _ in text_lines(_report(one, two))]
     assert styles == ["note", "publish", "error", "error", "block", "summary"]
+
+
+def test_sarif_results_by_hand(rules, tmp_path):
+    """Two findings of one rule on one flagged text share a hash and count 1 and 2; another text
+    hashes apart; a finding without an end has a region without one; non-ASCII stays as written."""
+    import hashlib
+
+    same = [_finding("the quote “x” differs", line=3), _finding("the quote “x” differs", line=9)]
+    other = Finding(rule="risk.legal", severity="review", line=4, column=2, message="legal term: 'fraud'")
+    article = ArticleReport(path=str(tmp_path / "a.md"), verdict=Verdict.BLOCK, findings=(*same, other))
+    text = render_sarif(_report(article), described(rules), root=tmp_path)
+    assert "“x”" in text and text.startswith('{\n  "$schema": ') and text.endswith("}\n")  # indent 2, UTF-8
+    results = json.loads(text)["runs"][0]["results"]
+    key = hashlib.sha256(
+        "\0".join(("quotes.mismatch", "a.md", "the quote “x” differs")).encode()
+    ).hexdigest()[:16]
+    assert [r["partialFingerprints"]["primaryLocationLineHash"] for r in results[:2]] == [
+        f"{key}:1",
+        f"{key}:2",
+    ]
+    assert results[2]["partialFingerprints"]["primaryLocationLineHash"].endswith(":1")
+    assert results[0]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 3, "startColumn": 5, "endLine": 3, "endColumn": 9
+    }  # fmt: skip
+    assert results[2]["locations"][0]["physicalLocation"]["region"] == {"startLine": 4, "startColumn": 2}
+    assert [(r["ruleId"], r["level"], r["message"]["text"]) for r in results] == [
+        ("quotes.mismatch", "error", "the quote “x” differs."),
+        ("quotes.mismatch", "error", "the quote “x” differs."),
+        ("risk.legal", "warning", "legal term: 'fraud'."),
+    ]
+    ids = [rule.id for rule in RULES]
+    assert [r["ruleIndex"] for r in results] == [ids.index("quotes.mismatch")] * 2 + [ids.index("risk.legal")]
+
+
+def test_sarif_rule_descriptors(rules):
+    log = json.loads(render_sarif(_report(), described(rules)))
+    descriptors = {d["id"]: d for d in log["runs"][0]["tool"]["driver"]["rules"]}
+    legal = descriptors["risk.legal"]
+    assert legal["name"] == "RiskLegal" and legal["properties"] == {"tags": ["newsdesk", "risk"]}
+    assert legal["defaultConfiguration"] == {"level": "warning"}
+    assert legal["helpUri"].endswith("#risklegal") and legal["help"]["markdown"].endswith(
+        f"({legal['helpUri']})"
+    )
+    assert "Bad" not in legal["fullDescription"]["text"] and legal["fullDescription"]["text"].endswith(".")
+    short = "The article mentions legal exposure (fraud, lawsuit, investigation, indictment, alleged)."
+    assert legal["shortDescription"]["text"] == short
+    assert descriptors["tables.low_information"]["defaultConfiguration"] == {"level": "note"}
+
+
+def test_statistics_rows_by_hand(rules):
+    a = ArticleReport(path="a.md", verdict=Verdict.BLOCK, findings=(_finding(), _finding(line=4)))
+    b = ArticleReport(path="b.md", verdict=Verdict.REVIEW, findings=(_finding("t", "risk.thin", "review"),))
+    c = ArticleReport(path="c.md", verdict=Verdict.REVIEW, findings=(_finding("l", "risk.legal", "review"),))
+    rows = statistics(_report(a, b, c), described(rules))
+    assert [(r["rule"], r["count"], r["articles"]) for r in rows] == [
+        ("quotes.mismatch", 2, 1), ("risk.legal", 1, 1), ("risk.thin", 1, 1)
+    ]  # most frequent first, then by id  # fmt: skip
+    assert statistics_lines(rows)[0].split()[:3] == ["2", "quotes.mismatch", "error"]
+    assert statistics_lines([]) == []
