@@ -159,6 +159,20 @@ def test_a_suppression_for_a_rule_that_is_not_selected_is_not_stale(tmp_path, ca
             "per-file-ignores 'a/*': unknown rule or family 'nope'",
         ),
         ("[check]\nfail_on = 3\n", "newsdesk.toml: key 'check.fail-on'"),
+        (
+            '[check]\nextend-select = ["nope"]\n',
+            "newsdesk.toml [check] extend-select: unknown rule or family",
+        ),
+        (
+            '[check]\nignore = ["risk.nope"]\n',
+            "newsdesk.toml [check] ignore: unknown rule or family 'risk.nope'",
+        ),
+        (
+            '[check.per-file-ignores]\n"a/*" = ["nope"]\n',
+            "newsdesk.toml [check] per-file-ignores 'a/*': unknown rule or family 'nope' "
+            "(see `newsdesk rules`; families: claims, numbers, quotes, risk, sources, structure, style, "
+            "tables)",
+        ),
     ],
 )
 def test_configuration_mistakes_name_file_and_key(tmp_path, table, message):
@@ -263,3 +277,29 @@ def test_discovery_counts_what_it_leaves_out_and_sorts_what_it_keeps(tmp_path, m
     assert excluded == 6
     tasks, excluded = discover([tmp_path / "news", tmp_path / "news" / "a.md"], Projects(CommandLine()))
     assert [t.path.name for t in tasks] == ["a.md", "z.md"] and excluded == 2  # no repeats
+
+
+def test_selectors_layer_by_specificity(tmp_path, capsys):
+    """A family with `.*` is a family; an id beats its family; ALL is the least specific of all."""
+    from generator.checks.selection import specificity
+
+    assert specificity(["quotes.*"], where="x") == dict.fromkeys(specificity(["quotes"], where="x"), 1)
+    levels = specificity(["ALL", "risk", "risk.legal", " risk.legal "], where="x")
+    assert levels["risk.legal"] == 2 and levels["risk.thin"] == 1 and levels["quotes.mismatch"] == 0
+    assert set(specificity(["claims"], where="x")) == {
+        "claims.measure", "claims.direction", "claims.contradiction", "claims.stale", "claims.ranking",
+        "claims.absence",
+    }  # fmt: skip
+    (tmp_path / "newsdesk.toml").write_text(
+        '[check]\nselect = ["risk"]\nextend-select = ["quotes.mismatch"]\n'
+    )
+    path = write(tmp_path / "a.md", LEGAL)
+    _, data = report([path], capsys)
+    assert {f["rule"] for f in data["articles"][0]["findings"]} <= {
+        "quotes.mismatch",
+        "risk.legal",
+        "risk.thin",
+    }
+    (tmp_path / "newsdesk.toml").write_text('[check]\nignore = ["ALL"]\nextend-select = ["risk.legal"]\n')
+    _, data = report([path], capsys)
+    assert [f["rule"] for f in data["articles"][0]["findings"]] == ["risk.legal"]  # the id beats ALL
