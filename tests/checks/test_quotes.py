@@ -205,3 +205,24 @@ def test_a_misquote_names_the_part_that_fails_and_the_closest_passage(checker, w
     assert finding.message.startswith("part 2 of 2 of this quote does not match the listed sources; ")
     assert "closest passage in release" in finding.message and finding.source == "release"
     assert finding.quoted == "margins held steady,”" or finding.quoted.startswith("margins held steady")
+
+
+@pytest.mark.parametrize(
+    ("quote", "verified"),
+    [
+        ("Revenue rose sharply in [the quarter]", True),  # a trailing insertion constrains nothing
+        ("[Helix] revenue rose sharply", True),  # after a leading one the first letter may change case
+        ("[Helix] evenue rose sharply", False),  # but it starts a word
+        ("Revenue [x] sharply [y] quarter", True),  # one word for each of two insertions
+        ("Revenue [x] quarter", True),  # three words for one: within six
+        ("The chief executive [x] [y] shortage to last", True),  # two brackets side by side: up to twelve
+        ("The chief executive [x] strong", False),  # eleven words for one insertion
+        ("The chief executive [x] [y] strong", True),  # ... but two adjacent brackets stand for twelve
+        ("[R]evenue rose sharply", True),  # an insertion touching a word stands for part of it
+        ("Revenue rose sharp[ly] in the quarter", True),
+        ("Revenue ros[x] in the quarter", True),  # the rest of a word and the words after it
+        ("Revenue [x] the year", False),  # the words after it must follow
+    ],
+)
+def test_insertions_at_the_edges_and_side_by_side(quote, verified):
+    assert matches(quote) is verified
