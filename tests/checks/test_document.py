@@ -221,3 +221,26 @@ def test_columns_and_lines_found_in_the_original_text():
     assert document.find_line("again", 0, 99) == 7
     block = document.blocks[0]
     assert document.locate(block, block.text.index("rose", 1)) == (7, 13)
+
+
+def test_locate_counts_repeats_from_the_start_of_the_figures_own_line():
+    text = FRONT + "It rose 3% today\nand rose 3% again, rose 3% twice.\n"
+    document = Parser().parse(text)
+    [block] = document.blocks
+    second_line = block.text.index("and")
+    first_on_line_8 = block.text.index("rose 3%", second_line)
+    second_on_line_8 = block.text.index("rose 3%", first_on_line_8 + 1)
+    assert document.locate(block, block.text.index("rose 3%")) == (7, 4)
+    assert document.locate(block, first_on_line_8) == (8, 5)
+    assert document.locate(block, second_on_line_8) == (8, 20)
+    assert block.line_offset(second_on_line_8) == second_line and block.line_offset(3) == 0
+
+
+def test_locate_stops_the_needle_at_a_code_span_and_at_the_line_end():
+    text = FRONT + "x `c` y and more rose `d` z\nrose\n"
+    document = Parser().parse(text)
+    [block] = document.blocks
+    assert document.locate(block, block.text.index("rose")) == (7, 18)  # "rose " found, not "rose ⎕ z"
+    assert document.locate(block, block.text.rindex("rose")) == (8, 1)
+    assert document.locate(block, block.text.index(CODE_MARK)) == (7, 1)  # nothing to look for: column 1
+    assert document.locate(block, block.text.index(" y")) == (7, 6)
