@@ -291,3 +291,30 @@ def test_pdf_pages_are_read_in_order_and_locked_ones_refused():
         source_text(Path("c.pdf"), _pdf_pages("Secret.", owner="o", user="u"))
     with pytest.raises(UnreadableSource, match=r"a PDF without extractable text \(a scan needs OCR first\)"):
         source_text(Path("d.pdf"), _pdf_pages("", ""))
+
+
+def test_the_source_cache_reads_through_a_reader_or_the_disk(tmp_path):
+    from generator.checks.sources import SourceCache
+    from generator.models import SourceRef
+
+    cache = SourceCache()
+    ref = SourceRef(id="r", title="R", path="sources/r.txt")
+    article = str(tmp_path / "a.md")
+    unreadable = cache.load(ref, article_path=article, read_source=lambda _: None)
+    assert (unreadable.ref, unreadable.index, unreadable.problem) == (ref, None, "unreadable")
+    given = cache.load(ref, article_path=article, read_source=lambda r: f"Text of {r.id}.")
+    assert given.ref is ref and given.problem is None and given.index.text == "Text of r."
+    url_only = SourceRef(id="w", title="W", url="https://example.invalid/w")
+    assert cache.load(url_only, article_path=article, read_source=None).index is None
+    assert cache.load(url_only, article_path=article, read_source=None).problem is None
+    missing = cache.load(ref, article_path=article, read_source=None)
+    assert missing.ref is ref and missing.index is None and missing.problem == "file not found"
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "r.txt").write_text("On disk.", encoding="utf-8")
+    other = SourceCache().load(ref, article_path=article, read_source=None)
+    assert other.ref is ref and other.index.text == "On disk." and other.problem is None
+    (tmp_path / "sources" / "bad.txt").write_bytes(b"\xff\xfe")
+    bad = SourceCache().load(
+        SourceRef(id="b", title="B", path="sources/bad.txt"), article_path=article, read_source=None
+    )
+    assert bad.index is None and "UTF-8" in bad.problem
