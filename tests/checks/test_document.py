@@ -244,3 +244,16 @@ def test_locate_stops_the_needle_at_a_code_span_and_at_the_line_end():
     assert document.locate(block, block.text.rindex("rose")) == (8, 1)
     assert document.locate(block, block.text.index(CODE_MARK)) == (7, 1)  # nothing to look for: column 1
     assert document.locate(block, block.text.index(" y")) == (7, 6)
+
+
+def test_column_and_find_line_at_their_bounds():
+    document = Parser().parse(FRONT + "rose 3% and rose 3% again\nlast a b a")  # no final newline
+    assert document.column(7, "3%", nth=5) == 6  # past the last occurrence: the first one's column
+    assert document.column(7, "3%", nth=1) == 18
+    assert document.column(8, "b") == 8  # the very last line
+    assert document.column(0, "rose") == 1 and document.column(9, "a") == 1  # no such line
+    assert document.find_line("---", 1, 6) == 1  # the first line is searched
+    assert document.find_line("kind", 1, 5) == 5  # and the last line asked for
+    assert document.find_line("kind", 1, 4) is None
+    assert document.find_line("absent", 0, 99) is None  # an end past the file is the file's end
+    assert document.find_line("b a", 0, 99) == 8
