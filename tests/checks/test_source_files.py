@@ -318,3 +318,15 @@ def test_the_source_cache_reads_through_a_reader_or_the_disk(tmp_path):
         SourceRef(id="b", title="B", path="sources/bad.txt"), article_path=article, read_source=None
     )
     assert bad.index is None and "UTF-8" in bad.problem
+
+
+def test_a_malformed_pdf_is_reported_once_not_logged(caplog):
+    """pypdf logs its own warnings about a broken file; the checker's one line is the report."""
+    import logging
+
+    from generator.checks.source_formats import UnreadableSource, source_text
+
+    broken = _pdf_pages("Text.")[:-60]  # cut off before its cross-reference table ends
+    with caplog.at_level(logging.WARNING), pytest.raises(UnreadableSource):
+        source_text(Path("x.pdf"), broken + b"garbage")
+    assert [r for r in caplog.records if r.name.startswith("pypdf")] == []
