@@ -429,3 +429,11 @@ def test_statistics_rows_by_hand(rules):
     ]  # most frequent first, then by id  # fmt: skip
     assert statistics_lines(rows)[0].split()[:3] == ["2", "quotes.mismatch", "error"]
     assert statistics_lines([]) == []
+
+
+def test_sarif_messages_are_sentences():
+    from generator.checks.formats import _sentence
+
+    assert _sentence("done") == "done." and _sentence("done.") == "done."
+    assert _sentence("really?") == "really?" and _sentence("stop!") == "stop!"
+    assert _sentence(" two\n lines ") == "two lines."

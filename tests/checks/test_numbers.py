@@ -157,3 +157,24 @@ def test_the_edges_of_a_figures_precision_are_inclusive_whatever_the_float_noise
     assert ids("$0.2 billion") == ["cap"]  # 150,000,000.00000003 is 150 million
     assert ids("$0.1 billion") == ["cap"]  # 0.05 to 0.15 billion
     assert ids("$0.3 billion") == []
+
+
+def test_displays_without_unit_words_and_dates_first():
+    """A count displayed "1,204" or "seven" has no unit word to parse; a date fact listed first
+    does not stop the facts after it from being indexed."""
+    index = FactIndex(
+        [
+            fact("day", dt.date(2026, 11, 20).toordinal(), Unit.DATE, "Nov. 20, 2026"),
+            fact("many", 1204, Unit.COUNT, "1,204"),
+            fact("few", 7, Unit.COUNT, "seven"),
+        ],
+        SETTINGS,
+    )
+
+    def ids(text):
+        [figure] = list(parse_figures(text, SETTINGS))
+        return [f.id for f in index.trace(figure)]
+
+    assert ids("1,204 stocks") == ["many"]
+    assert ids("7 stocks") == ["few"]
+    assert ids("8 stocks") == []
