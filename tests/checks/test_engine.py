@@ -121,7 +121,6 @@ def test_rules_folder_mistakes_name_the_folder_and_the_rule(tmp_path):
     with pytest.raises(ConfigError, match=rf"^{re.escape(str(tmp_path / 'none'))}: rules folder not found$"):
         load_rules(tmp_path / "none")
     rules = Path(shutil.copytree(resource_dir("rules"), tmp_path / "rules"))
-    (rules / "style.yaml").write_text((rules / "style.yaml").read_text() + "\n")
     text = (rules / "style.yaml").read_text().replace("style.disclosure:", "style.disclosur:")
     (rules / "style.yaml").write_text(text)
     with pytest.raises(
