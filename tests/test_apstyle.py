@@ -238,3 +238,14 @@ def test_dates_and_lists():
     assert apstyle.date(dt.date(2026, 11, 20)) == "Nov. 20, 2026"
     assert apstyle.date(dt.date(2026, 3, 3), year=False) == "March 3"
     assert apstyle.join(["semis", "data centers", "cloud"]) == "semis, data centers and cloud"
+
+
+def test_defaults_and_edges_a_mutation_run_found_unpinned():
+    assert apstyle.points(3.2) == "3.2 percentage points"  # one decimal unless told
+    assert apstyle.points(-1.0, 0) == "-1 percentage point"
+    assert apstyle.money(999_999.5) == "$999,999.50"  # dollars and cents below a million
+    assert apstyle.money(999.95e6) == "$1 billion"  # 999.95 million shows as 1,000.0 million
+    assert apstyle.money(999.95e9) == "$1 trillion"
+    assert apstyle.display(7.0, Unit.SCORE) == "7"  # a score is a numeral; only counts are words
+    with pytest.raises(ValueError, match="no display rule for unit 'furlongs'"):
+        apstyle.display(1.0, "furlongs")
