@@ -616,3 +616,67 @@ def test_a_score_record_lists_the_metrics_that_moved_a_signal_most_first(rules):
     assert value.score == 55 and value.label == "moderate"
     scores = AlphaScores(table, rules)
     assert len(scores) == 10 and list(scores)[:2] == ["T0", "T1"] and scores["T0"] is scores["T0"]
+
+
+def test_momentum_at_the_edges_of_its_windows():
+    """EDGE closes at 50 exactly a year back and at 80 exactly six months back (100 elsewhere), so
+    reading the close a day early or a month off changes the figures; TOP sets its high on the
+    as-of day itself; NOHIGH has closes but no highs; T50 steps up exactly 50 sessions back."""
+    edge = np.full(397, 100.0)
+    edge[ROW_12M], edge[ROW_6M] = 50.0, 80.0
+    t50 = np.r_[np.full(347, 100.0), np.full(50, 110.0)]
+    panel = panel_of(
+        {"A": steps(100, 125, 150), "EDGE": edge, "TOP": np.full(397, 100.0), "NOHIGH": np.full(397, 100.0),
+         "T50": t50},
+        steps(200, 220, 242),
+        highs={"TOP": (396, 125.0)},
+    )  # fmt: skip
+    panel.high[:, 3] = np.nan
+    metrics = momentum_metrics(panel, 396)
+    assert metrics.at["EDGE", "relative_return_6m"] == pytest.approx((100 / 80 - 242 / 220) * 100)
+    assert metrics.at["EDGE", "relative_return_12m"] == pytest.approx((100 / 50 - 242 / 200) * 100)
+    assert metrics.at["TOP", "distance_to_52w_high"] == pytest.approx(-20.0)  # 100 against 125, today
+    assert np.isnan(metrics.at["NOHIGH", "distance_to_52w_high"])
+    # 50 sessions of 110; 200 sessions: 150 of 100 and 50 of 110, a mean of 102.5
+    assert metrics.at["T50", "trend_50_200"] == pytest.approx((110 / 102.5 - 1) * 100)
+    # a year back from Oct. 20, 2026 (row 365) is the first row: a start of 0 is a start
+    first_row = momentum_metrics(panel, 365).loc["A"]
+    assert first_row["relative_return_12m"] == pytest.approx((150 / 100 - 242 / 200) * 100)
+
+
+def test_moving_means_need_exactly_their_window_of_rows():
+    """Row 199 is the 200th row: a 200-day mean exists there, not on row 198. On row 250, A's last
+    50 closes are 12 of 125 and 38 of 150 (mean 144), its last 200 are 162 of 125 and 38 of 150
+    (mean 129.75)."""
+    panel = panel_of({"A": steps(100, 125, 150)}, steps(200, 220, 242))
+    assert not np.isnan(momentum_metrics(panel, 199).at["A", "trend_50_200"])
+    assert np.isnan(momentum_metrics(panel, 198).at["A", "trend_50_200"])
+    assert momentum_metrics(panel, 250).at["A", "trend_50_200"] == pytest.approx((144 / 129.75 - 1) * 100)
+
+
+def test_value_ratios_at_the_edges_of_what_counts_as_a_price():
+    """A price of 0.5 and a close of 0.5 are prices; 0 is none. A P/E of 1 gives EPS equal to the
+    price; a P/S of 0 is no ratio."""
+    frame = pd.DataFrame(
+        {
+            "price": [0.5, 10.0, 10.0, 10.0],
+            "eps": [np.nan, np.nan, 2.0, 2.0],
+            "pe": [0.25, 1.0, np.nan, np.nan],
+            "price_to_book": [1.0, 1.0, 1.0, 1.0],
+            "price_to_sales": [1.0, 0.0, 1.0, 1.0],
+            "profit_margin": [11.0, 12.0, 13.0, 14.0],
+            "revenue_growth": [1.0, 2.0, 3.0, 4.0],
+        },
+        index=["PENNY", "PE1", "ZERO", "HALF"],
+    )
+    close = pd.Series([0.5, 10.0, 0.0, 0.5], index=frame.index)
+    metrics = fundamental_metrics(frame, close, {}, dated=True)
+    assert metrics.at["PENNY", "earnings_yield"] == pytest.approx(400.0)  # EPS 0.5 / 0.25 = 2 at 0.5
+    assert metrics.at["PE1", "earnings_yield"] == pytest.approx(100.0)  # EPS 10 / 1 at 10
+    assert np.isnan(metrics.at["PE1", "sales_to_price"])
+    assert metrics.loc["ZERO", ["earnings_yield", "book_to_price", "sales_to_price"]].isna().all()
+    assert metrics.at["HALF", "earnings_yield"] == pytest.approx(400.0)  # 2 / 0.5
+    assert metrics["profit_margin"].tolist() == [11.0, 12.0, 13.0, 14.0]
+    assert metrics["revenue_growth"].tolist() == [1.0, 2.0, 3.0, 4.0]
+    reported = fundamental_metrics(frame.drop(columns=["price", "eps"]), close, {}, dated=False)
+    assert reported.at["PE1", "earnings_yield"] == pytest.approx(100.0)  # 100 / P/E of 1
