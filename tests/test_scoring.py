@@ -135,17 +135,19 @@ WORKED = {  # ticker: (momentum, value, quality, sentiment) positions
     "HIGH": (20, 19, 18, 10),  # 100, 95, 90, 100: (3000 + 2375 + 2250 + 2000) / 100 = 96.25 -> 96
     "CAPD": (19, 20, 20, None),  # 95, 100, 100: (2850 + 2500 + 2500) / 80 = 98.125 -> 98, capped: 90
     "UNDR": (10, 6, 16, None),  # 50, 30, 80: (1500 + 750 + 2000) / 80 = 53.125 -> 53, under the cap
+    "LOW3": (1, 7, 8, None),  # 5, 35, 40: (150 + 875 + 1000) / 80 = 25.3125 -> 25, "weak" by a hair
 }
 
 
 def worked_universe() -> tuple[pd.DataFrame, pd.Series]:
-    index = list(WORKED) + [f"F{i:02d}" for i in range(16)]
+    fillers = 20 - len(WORKED)
+    index = list(WORKED) + [f"F{i:02d}" for i in range(fillers)]
     columns = {}
     for k, name in enumerate(("relative_return_6m", "earnings_yield", "roe", "headline_tone")):
         size = 10 if name == "headline_tone" else 20
         taken = [spec[k] for spec in WORKED.values() if spec[k] is not None]
         rest = iter(sorted(set(range(1, size + 1)) - set(taken)))
-        values = [spec[k] for spec in WORKED.values()] + [next(rest, None) for _ in range(16)]
+        values = [spec[k] for spec in WORKED.values()] + [next(rest, None) for _ in range(fillers)]
         columns[name] = [np.nan if v is None else float(v) for v in values]
     return pd.DataFrame(columns, index=index), pd.Series("Tech", index=index)
 
@@ -156,11 +158,13 @@ def test_worked_examples_with_three_and_four_signals_capped_and_not(rules):
     assert table.signals.loc["FOUR"].tolist() == [60, 65, 65, 50]
     assert table.signals.loc["UNDR"].tolist()[:3] == [50, 30, 80]
     assert table.peers.at["FOUR", "headline_tone"] == "Tech"  # exactly ten peers: within the sector
-    expected = {"FOUR": 61, "HIGH": 96, "CAPD": 90, "UNDR": 53}
+    expected = {"FOUR": 61, "HIGH": 96, "CAPD": 90, "UNDR": 53, "LOW3": 25}
     assert {t: table.composite[t] for t in WORKED} == expected
     assert {t: bool(table.capped[t]) for t in WORKED} == {
-        "FOUR": False, "HIGH": False, "CAPD": True, "UNDR": True
+        "FOUR": False, "HIGH": False, "CAPD": True, "UNDR": True, "LOW3": True
     }  # fmt: skip
+    # a missing signal adds nothing: counted as anything but absent, LOW3's 25.3 would round up
+    assert AlphaScores(table, rules)["LOW3"].profile == "weak"
     scores = AlphaScores(table, rules)
     assert scores["FOUR"].summary == (
         "Alpha Score of 61 reflects moderate overall profile with moderate momentum, moderate value, "
@@ -594,26 +598,22 @@ def test_score_facts_of_an_unscored_stock_give_the_minimum(rules):
 
 
 def test_a_score_record_lists_the_metrics_that_moved_a_signal_most_first(rules):
-    """Two value metrics: T0 ranks 10 on earnings yield and 100 on book-to-price (|rank - 50| of 40
-    and 50), so book-to-price comes first; each with its value, AP display, rank and peers."""
+    """Two value metrics: T0 ranks 10 on earnings yield and 60 on book-to-price (|rank - 50| of 40
+    and 10), so earnings yield, the further from the middle, comes first; each with its value, AP
+    display, rank and peers."""
     index = [f"T{i}" for i in range(10)]
     metrics = pd.DataFrame(
-        {"earnings_yield": np.arange(1.0, 11.0), "book_to_price": np.r_[10.0, np.arange(1.0, 10.0)]},
+        {"earnings_yield": np.arange(1.0, 11.0), "book_to_price": [6.0, 1, 2, 3, 4, 5, 7, 8, 9, 10]},
         index=index,
     )
     table = score_table(metrics, pd.Series("S", index=index), rules)
     value = AlphaScores(table, rules)["T0"].signals["value"]
-    assert [m.name for m in value.metrics] == ["book_to_price", "earnings_yield"]
+    assert [m.name for m in value.metrics] == ["earnings_yield", "book_to_price"]
     first = value.metrics[0]
-    assert (first.label, first.value, first.display, first.peer_group) == (
-        "book-to-price ratio",
-        10.0,
-        "10.0",
-        "S",
-    )
-    assert first.rank == pytest.approx(100.0) and value.metrics[1].rank == pytest.approx(10.0)
-    # mean rank (10 + 100) / 2 = 55 ties T5's (60 + 50) / 2: fifth and sixth of ten share 5.5, so 55
-    assert value.score == 55 and value.label == "moderate"
+    assert (first.label, first.value, first.display, first.peer_group) == ("earnings yield", 1.0, "1.0%", "S")
+    assert first.rank == pytest.approx(10.0) and value.metrics[1].rank == pytest.approx(60.0)
+    # mean rank (10 + 60) / 2 = 35 ties T3's (40 + 30) / 2: third and fourth of ten share 3.5, so 35
+    assert value.score == 35 and value.label == "weak"
     scores = AlphaScores(table, rules)
     assert len(scores) == 10 and list(scores)[:2] == ["T0", "T1"] and scores["T0"] is scores["T0"]
 
