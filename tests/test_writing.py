@@ -433,3 +433,22 @@ def test_the_sandboxs_fast_path_is_only_for_keys_a_dict_has(tmp_path):
         kind="other", slug="s", date=DAY, tickers=[], sources=[], scores=[], context={"story": {"name": "N"}}
     )
     assert article.body == "# N 1\n"
+
+
+def test_a_figure_told_twice_keeps_its_words_flat_or_not():
+    for seed in range(20):
+        voice = Voice(RULES, str(seed))
+        up, flat = windowed(3.0, 1), windowed(0.04, 1)
+        assert voice.move(up) == voice.move(up)
+        assert voice.move(flat) == voice.move(flat)
+        gap = fact(-1.5, Unit.POINTS, "stock:T:relative:1D")
+        assert voice.versus(gap, "the index") == voice.versus(gap, "the index")
+
+
+def test_a_verb_is_not_repeated_in_another_tense():
+    """After "sank" (any tense of it), the next choice among the strong falls is another verb."""
+    for seed in range(20):
+        voice = Voice(RULES, str(seed))
+        first = voice.verb(["has sunk"])
+        assert first == "has sunk"
+        assert voice.verb(["sank", "tumbled"]) == "tumbled"
