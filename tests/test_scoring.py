@@ -308,22 +308,33 @@ def test_negation_reaches_exactly_negation_window_words():
 
 
 def test_sentiment_counts_headlines_of_the_last_lookback_days(rules):
-    """as of Nov. 20 with a 30-day lookback, a headline from Oct. 21 (any time, UTC) counts and one
-    from late on Oct. 20 does not; nor does one after the as-of date."""
+    """as of Nov. 20 with a 30-day lookback, headlines from Oct. 21 and late on Nov. 20 (UTC) count,
+    one from late on Oct. 20 does not, nor one after the as-of date."""
     lexicon = load_lexicon(RULES_DIR)
     news = pd.DataFrame(
         {
-            "ticker": ["IN", "OUT", "LATE"],
-            "title": ["Helix beats estimates", "Helix misses estimates", "Helix misses estimates"],
+            "ticker": ["OUT", "IN", "LATE", "IN"],
+            "title": [
+                "Helix misses estimates",
+                "Helix beats estimates",
+                "Helix misses estimates",
+                "Helix warns",
+            ],
             "published": pd.to_datetime(
-                ["2026-10-21T00:00:00Z", "2026-10-20T23:59:00Z", "2026-11-21T00:00:00Z"], utc=True
+                [
+                    "2026-10-20T23:59:00Z",
+                    "2026-10-21T00:00:00Z",
+                    "2026-11-21T00:00:00Z",
+                    "2026-11-20T23:59:00Z",
+                ],
+                utc=True,
             ),
         }
     )
     tickers = pd.Index(["IN", "OUT", "LATE", "NONE"])
     tone = sentiment_metrics(news, tickers, dt.date(2026, 11, 20), rules.sentiment_lookback_days, lexicon)
     assert rules.sentiment_lookback_days == 30
-    assert tone.at["IN", "headline_tone"] == 1.0
+    assert tone.at["IN", "headline_tone"] == 0.0  # the mean of +1 and -1 (its headlines, not others')
     assert tone["headline_tone"].loc[["OUT", "LATE", "NONE"]].isna().all()
 
 
