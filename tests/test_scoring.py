@@ -566,7 +566,7 @@ def test_score_facts_of_a_capped_worked_example(rules):
     ]  # fmt: skip
     assert len(facts) == 13 and "minimum" not in facts and "signal.sentiment" not in facts
     assert "nonsense" not in facts and 3 not in facts
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="minimum"):
         facts["minimum"]
     expected = {
         "available": (3.0, Unit.COUNT, Measure.COUNT, "three", as_of),
@@ -589,6 +589,9 @@ def test_score_facts_of_a_capped_worked_example(rules):
         assert fact.as_of == as_of and fact.end == as_of
         assert fact.provenance.series == "alpha_score[CAPD]" and fact.provenance.window == f"as of {as_of}"
     assert facts["cap"].provenance.formula == "coverage cap for 3 of 4 signals"
+    assert facts["available"].provenance.formula == "signals with at least one metric"
+    assert facts["total"].provenance.formula == "signals in the model"
+    assert facts["alpha"].provenance.formula == "weighted mean of available signal scores, capped"
     assert facts["rank.roe"].provenance.formula == "percentile rank among Tech, shown from 1st to 99th"
     assert facts["signal.value"].provenance.formula == "mean of value metric ranks, re-ranked"
     assert facts["metric.roe"].provenance.formula == "return on equity"
@@ -605,6 +608,7 @@ def test_score_facts_of_an_unscored_stock_give_the_minimum(rules):
         3.0, Measure.THRESHOLD, "three"
     )  # fmt: skip
     assert facts["available"].value == 2.0
+    assert facts["minimum"].provenance.formula == "signals a score needs"
     assert list(facts)[:3] == ["available", "total", "minimum"]
 
 
@@ -691,3 +695,27 @@ def test_value_ratios_at_the_edges_of_what_counts_as_a_price():
     assert metrics["revenue_growth"].tolist() == [1.0, 2.0, 3.0, 4.0]
     reported = fundamental_metrics(frame.drop(columns=["price", "eps"]), close, {}, dated=False)
     assert reported.at["PE1", "earnings_yield"] == pytest.approx(100.0)  # 100 / P/E of 1
+
+
+def test_money_ratios_at_the_edges_of_what_counts():
+    """A P/S of 0.5 is a ratio (sales 2 x the market value); 0 is none. An EV of 0.5 is a value; a
+    dated EV that cannot be moved to the close (no market value) is unknown, not the old EV."""
+    frame = pd.DataFrame(
+        {
+            "price": [10.0, 10.0, 10.0],
+            "ebitda": [0.1, 0.1, 0.1],
+            "market_cap": [0.5, 0.5, np.nan],
+            "price_to_sales": [0.5, 0.0, 1.0],
+            "enterprise_value": [0.5, 0.5, 0.5],
+        },
+        index=["HALF", "ZERO", "NOCAP"],
+    )
+    units = {"ebitda": "USD bn", "market_cap": "USD bn", "enterprise_value": "USD bn"}
+    close = pd.Series(10.0, index=frame.index)
+    dated = fundamental_metrics(frame, close, units, dated=True)
+    assert dated.at["HALF", "ebitda_margin"] == pytest.approx(10.0)  # 0.1 / (0.5 / 0.5)
+    assert dated.at["HALF", "ebitda_to_ev"] == pytest.approx(20.0)  # 0.1 / 0.5, the close = the price
+    assert np.isnan(dated.at["ZERO", "ebitda_margin"])
+    assert np.isnan(dated.at["NOCAP", "ebitda_to_ev"])
+    fresh = fundamental_metrics(frame, close, units, dated=False)
+    assert fresh.at["NOCAP", "ebitda_to_ev"] == pytest.approx(20.0)  # current figures: EV as reported
