@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator import apstyle
-from generator.errors import RenderError
+from generator.errors import ConfigError, RenderError
 from generator.models import Fact, Measure, Provenance, Unit
 from generator.resources import resource_dir
 from generator.scoring import AlphaScores, ScoreFacts, load_scoring_rules, score_table
@@ -248,7 +248,7 @@ def test_one_figure_keeps_one_verb_and_a_sentence_does_not_repeat_one():
 
 
 def test_lemmas_join_a_verbs_tenses():
-    lemmas = RULES.lemmas
+    lemmas = load_writing_rules(resource_dir("rules")).lemmas  # built here, not cached from elsewhere
     assert lemmas["has sunk"] == lemmas["sinks"] == lemmas["sank"] == "sank"
     assert lemmas["edges up"] == lemmas["has edged up"] == "edged"
     assert lemmas["keeps pace with"] == "kept" and lemmas["has beaten"] == "beat"
@@ -452,3 +452,34 @@ def test_a_verb_is_not_repeated_in_another_tense():
         first = voice.verb(["has sunk"])
         assert first == "has sunk"
         assert voice.verb(["sank", "tumbled"]) == "tumbled"
+
+
+def test_writing_rules_load_from_their_file_and_name_it_on_a_mistake(tmp_path):
+    rules = load_writing_rules(resource_dir("rules"))
+    assert rules.movers_per_side == RULES.movers_per_side and rules.moves.scales[0].days == 4
+    (tmp_path / "writing.yaml").write_text((resource_dir("rules") / "writing.yaml").read_text().replace(
+        "movers_per_side: 5", "movers_per_side: 0"
+    ))  # fmt: skip
+    with pytest.raises(ConfigError, match=r"writing\.yaml: key 'movers_per_side'"):
+        load_writing_rules(tmp_path)
+
+
+def test_template_settings_signs_escaping_and_block_tags(tmp_path):
+    """No HTML escaping (markdown is not HTML), block tags take their newline with them, an
+    indented tag leaves no indent, and `sign` reads the figure as displayed."""
+    (tmp_path / "story.md.j2").write_text(
+        "# {{ name }} {{ up|sign }} {{ flat|sign }} {{ down|sign }}\n\n"
+        "A{% if true %}\nB{% endif %}\n\n{{ up.display }}\n"
+    )
+    article = render(
+        ArticleWriter(tmp_path, PLAIN, {}),
+        {"name": "AT&T <b>", "up": windowed(1.0, 1), "flat": windowed(-0.04, 1), "down": windowed(-2.0, 1)},
+    )
+    assert article.body == "# AT&T <b> 1 0 -1\n\nAB\n\n1.0%\n"
+    assert article.claims == [] and article.facts == []  # nothing went through a figure filter
+
+
+def test_claims_that_rank_nothing_compare_nothing(tmp_path):
+    (tmp_path / "story.md.j2").write_text("# T\n\nIt {{ day|move }}.\n")
+    [claim] = render(ArticleWriter(tmp_path, PLAIN, {}), {"day": windowed(3.0, 1)}).claims
+    assert (claim.among, claim.left_out) == ((), ())
