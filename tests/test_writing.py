@@ -186,6 +186,8 @@ def test_a_day_band_starts_just_above_its_threshold(value, expected):
         (40.0, 400, UP),
         (59.0, 800, UP),  # past a year: 8 x sqrt(800 / 365.25) = 11.84, so strong needs above 59.2
         (59.3, 800, STRONG_UP),
+        (79.9, 1461, UP),  # four years: 8 x sqrt(1461 / 365.25) = 16, so strong needs above 80
+        (80.1, 1461, STRONG_UP),
     ],
 )
 def test_longer_windows_need_bigger_moves_for_the_same_verb(value, days, expected):
@@ -257,7 +259,7 @@ def test_lemmas_join_a_verbs_tenses():
 @pytest.mark.parametrize(
     ("display", "shown"),
     [("-3.2%", -3.2), ("$1,204", 1204.0), ("1.5 percentage points", 1.5), ("12.3 million shares", 12.3),
-     ("US$5", 5.0), ("99th", 99.0), ("0.0%", 0.0)],
+     ("US$5", 5.0), ("US$1,204", 1204.0), ("99th", 99.0), ("0.0%", 0.0), ("0.5%", 0.5)],
 )  # fmt: skip
 def test_the_displayed_value_is_the_number_a_reader_sees(display, shown):
     move = Fact("f", 123.0, Unit.PERCENT, display, DAY, Provenance("s", "w", "f"))
@@ -452,6 +454,7 @@ def test_a_verb_is_not_repeated_in_another_tense():
         first = voice.verb(["has sunk"])
         assert first == "has sunk"
         assert voice.verb(["sank", "tumbled"]) == "tumbled"
+        assert voice.verb(["sinks", "plunges"]) == "plunges"  # "sinks" is "sank" again
 
 
 def test_writing_rules_load_from_their_file_and_name_it_on_a_mistake(tmp_path):
@@ -468,14 +471,14 @@ def test_template_settings_signs_escaping_and_block_tags(tmp_path):
     """No HTML escaping (markdown is not HTML), block tags take their newline with them, an
     indented tag leaves no indent, and `sign` reads the figure as displayed."""
     (tmp_path / "story.md.j2").write_text(
-        "# {{ name }} {{ up|sign }} {{ flat|sign }} {{ down|sign }}\n\n"
+        "# {{ name }} {{ up|sign }} {{ flat|sign }} {{ down|sign }} ({{ publication }})\n\n"
         "A{% if true %}\nB{% endif %}\n\n{{ up.display }}\n"
     )
     article = render(
-        ArticleWriter(tmp_path, PLAIN, {}),
+        ArticleWriter(tmp_path, PLAIN, {"publication": "Test Desk"}),
         {"name": "AT&T <b>", "up": windowed(1.0, 1), "flat": windowed(-0.04, 1), "down": windowed(-2.0, 1)},
     )
-    assert article.body == "# AT&T <b> 1 0 -1\n\nAB\n\n1.0%\n"
+    assert article.body == "# AT&T <b> 1 0 -1 (Test Desk)\n\nAB\n\n1.0%\n"
     assert article.claims == [] and article.facts == []  # nothing went through a figure filter
 
 
