@@ -79,13 +79,15 @@ def money(value: float) -> str:
     """Dollars the AP way: "65 cents", "$12", "$12.50", "$1,234.56", "$4.8 million", "$1.2 trillion"."""
     sign = "-" if value < 0 else ""
     amount = abs(value)
-    for threshold, word in _SCALES:
-        if round(amount / threshold, 1) >= 1:
-            return f"{sign}{_DOLLAR}{number(amount / threshold, 1, optional=True)} {word}"
-    if round(amount, 2) < 1:
-        cents = round(amount * 100)
+    scale = _scale(amount, round(amount, 2))
+    if scale is not None:
+        threshold, word = scale
+        return f"{sign}{_DOLLAR}{number(amount / threshold, 1, optional=True)} {word}"
+    cents_shown = round(amount, 2)  # the stored value rounded once, as number() does
+    if cents_shown < 1:
+        cents = round(cents_shown * 100)  # never "100 cents": 0.995 is stored below it, so 99
         return f"{sign}{cents} {'cent' if cents == 1 else 'cents'}"
-    whole = round(amount, 2) == round(amount)
+    whole = cents_shown == round(amount)
     return f"{sign}{_DOLLAR}{number(amount, 0 if whole else 2)}"
 
 
@@ -130,10 +132,23 @@ def ordinal_word(value: float) -> str:
 
 def shares(value: float) -> str:
     """Trading volume: "12.3 million shares", "840,000 shares"."""
-    for threshold, word in _SCALES:
-        if round(value / threshold, 1) >= 1:
-            return f"{number(value / threshold, 1, optional=True)} {word} shares"
+    scale = _scale(value, round(value))
+    if scale is not None:
+        threshold, word = scale
+        return f"{number(value / threshold, 1, optional=True)} {word} shares"
     return f"{number(value, 0)} shares"
+
+
+def _scale(amount: float, shown_unscaled: float) -> tuple[float, str] | None:
+    """The largest scale word the amount reaches as the form below it would show it: 999.96
+    million shows as "1,000.0 million", so it is "1 billion", while 960 million stays "960 million"
+    (a scale is never reached by rounding at its own precision). `shown_unscaled` is the amount as
+    printed without a scale word (whole shares, dollars and cents); None: no scale word."""
+    for (threshold, word), below in zip(_SCALES, (1e9, 1e6, None), strict=True):
+        shown = round(amount / below, 1) * below if below is not None else shown_unscaled
+        if shown >= threshold:
+            return threshold, word
+    return None
 
 
 def date(value: dt.date, *, year: bool = True) -> str:

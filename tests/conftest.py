@@ -49,6 +49,14 @@ def sample_snapshot(sample_dir):
     return load_snapshot(sample_dir)
 
 
+def pytest_collection_modifyitems(items):
+    """Mark every test that runs the whole pipeline `pipeline`: the mutation job (docs/mutation.md)
+    leaves them out, since each would rebuild a run for every mutant it covers."""
+    for item in items:
+        if {"sample_run", "sp500_run"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.pipeline)
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--kill-runs",

@@ -330,10 +330,8 @@ def killable(tmp_path_factory) -> dict:
 
 def run_args(snapshot: Path, out: Path) -> list[str]:
     """A run of the second session, as the references made it."""
-    return f"run --as-of {DAY2} --now {NOW} --jobs 1 --quiet".split() + [
-        *("--snapshot", str(snapshot)),
-        *("--out", str(out)),
-    ]
+    options = f"--as-of {DAY2} --now {NOW} --jobs 1 --quiet".split()
+    return ["run", *options, "--snapshot", str(snapshot), "--out", str(out)]
 
 
 # Where a run of the second session dies (tests/test_kills.py's KILLER: "module:function:when", nth

@@ -16,7 +16,7 @@ import pytest
 
 from generator.market.sample import generate
 from generator.market.sample.generate import build_sample, write_sample
-from generator.market.sample.universe import PUBLISHERS
+from generator.market.sample.universe import NO_RECENT_NEWS, PUBLISHERS
 from generator.market.snapshot import FUNDAMENTAL_FIELDS, load_snapshot
 
 AS_OF = dt.date(2026, 11, 20)
@@ -88,7 +88,7 @@ def test_manifest_notes_name_every_planted_quirk(sample_snapshot):
     assert "MMRA" in notes and "listed on 2025-09-22" in notes
     assert "WRNC" in notes and "no price rows" in notes
     assert "CRNM, MMRA, PRVC" in notes and "SRLB, TMBW" in notes
-    assert "15 tickers have no headlines" in notes
+    assert f"{len(NO_RECENT_NEWS)} tickers have no headlines" in notes
 
 
 # ------------------------------------------------------------------------------------------- universe
@@ -271,10 +271,10 @@ def test_news_is_a_few_hundred_fictional_headlines_over_90_days(sample_dir, samp
     assert not (positive & negative).any()
 
 
-def test_about_15_tickers_lack_recent_news_and_two_have_only_two_signals(sample_snapshot):
+def test_the_planted_quiet_tickers_lack_recent_news_and_two_have_only_two_signals(sample_snapshot):
     fundamentals = sample_snapshot.fundamentals
     quiet = set(fundamentals.index) - _recent_news_tickers(sample_snapshot)
-    assert len(quiet) == 15
+    assert quiet == set(NO_RECENT_NEWS)  # the universe's list, and no other ticker
     thin = quiet & (_no_value_inputs(fundamentals) | _no_quality_inputs(fundamentals))
     assert thin == {"CRNM", "TMBW"}
 

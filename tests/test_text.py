@@ -7,6 +7,7 @@ import time
 import pytest
 
 from generator.attribution import attributed_quotes, document_headers, organisation_of
+from generator.errors import ConfigError
 from generator.prose import sentences
 from generator.resources import resource_dir
 from generator.writing.names import NameMap, Names, ap_name, load_names, short_name
@@ -156,3 +157,69 @@ def test_unmarked_share_classes_follow_the_editorial_list():
 )
 def test_split_ratios_in_ap_figures(ratio, words):
     assert split_ratio_words(ratio) == words
+
+
+@pytest.mark.parametrize(
+    ("vendor", "ap"),
+    [
+        ("Smith (John Paul George) Holdings", "John Paul George Smith Holdings"),  # three words: a given name
+        ("Smith (A B C D) Corp", "Smith Corp."),  # four words are not a given name: dropped
+        ("Acme () Co", "Acme Co."),  # nothing inside: dropped
+        ("Acme (Holding) Ltd", "Acme Ltd."),
+        ("Acme (The) Plc", "The Acme PLC"),
+        ("Acme   Widgets   Incorporated", "Acme Widgets Inc."),  # spaces collapsed
+        ("Corporation", "Corp."),
+        ("", ""),
+    ],
+)
+def test_ap_names_at_the_edges_of_the_rules(vendor, ap):
+    assert ap_name(vendor, RULES) == ap
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Eli Lilly & Co.", "Eli Lilly"),  # the longer suffix wins over "Co."
+        ("Berkshire Hathaway Inc., Inc.", "Berkshire Hathaway Inc."),  # one suffix only
+        ("The Coca-Cola Co.", "Coca-Cola"),
+        ("Inc.", "Inc."),  # nothing left: the name as it is
+        ("The Inc.", "The"),  # only a leading "The " with its space is dropped
+        ("Theranos", "Theranos"),  # "The" only as a word
+    ],
+)
+def test_later_references_drop_one_legal_suffix_and_a_leading_the(name, short):
+    assert short_name(name, RULES) == short
+
+
+def test_share_class_suffixes_are_split_off(tmp_path):
+    raw = {"BF.A": "Brown-Forman Corp-A", "BF.B": "Brown-Forman Corp Cl. B", "X": "Xylem Class"}
+    names = Names(raw, RULES, NameMap())
+    assert names.name("BF.B") == "Brown-Forman Corp." and names.company("BF.B").tickers == ("BF.A", "BF.B")
+    assert (names.share_class("BF.A"), names.share_class("BF.B"), names.share_class("X")) == ("A", "B", None)
+    assert names.share_class("UNKNOWN") is None
+
+
+def test_the_editorial_map_is_optional_and_read_when_present(tmp_path):
+    rules, mapping = load_names(resource_dir("rules"), tmp_path)
+    assert mapping == NameMap() and mapping.merge_share_classes and rules.suffixes["Corp"] == "Corp."
+    (tmp_path / "names.yaml").write_text(
+        "names:\n  Acme Vendor Name: Acme Corp.\nmerge_share_classes: false\n"
+    )
+    _, mapping = load_names(resource_dir("rules"), tmp_path)
+    assert mapping.names == {"Acme Vendor Name": "Acme Corp."} and not mapping.merge_share_classes
+    (tmp_path / "names.yaml").write_text("nmes: {}\n")
+    with pytest.raises(ConfigError, match=r"names\.yaml: key 'nmes'"):
+        load_names(resource_dir("rules"), tmp_path)
+
+
+def test_a_share_class_pattern_must_compile_and_name_its_group(tmp_path):
+    text = (resource_dir("rules") / "names.yaml").read_text()
+    for pattern, message in (("'(?P<x>[A-Z])$'", "group named share_class"), ("'(['", "not a valid regular")):
+        (tmp_path / "names.yaml").write_text(
+            "\n".join(
+                f"share_class_pattern: {pattern}" if line.startswith("share_class_pattern:") else line
+                for line in text.splitlines()
+            )
+        )
+        with pytest.raises(ConfigError, match=message):
+            load_names(tmp_path, tmp_path / "no-editorial-map")

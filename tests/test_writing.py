@@ -6,16 +6,19 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator import apstyle
-from generator.errors import RenderError
-from generator.models import Fact, Provenance, Unit
+from generator.errors import ConfigError, RenderError
+from generator.models import Fact, Measure, Provenance, Unit
 from generator.resources import resource_dir
-from generator.writing.phrasing import Voice, displayed_value, load_writing_rules
-from generator.writing.render import ArticleWriter
+from generator.scoring import AlphaScores, ScoreFacts, load_scoring_rules, score_table
+from generator.writing.phrasing import Voice, direction, displayed_value, load_writing_rules, magnitude
+from generator.writing.render import ArticleWriter, Ranking
 
 RULES = load_writing_rules(resource_dir("rules"))
 RISING = {v for band in RULES.moves.bands if band.above is not None and band.above >= 0 for v in band.past}
@@ -139,3 +142,367 @@ def test_blocks_are_separated_whatever_the_template_whitespace(tmp_path):
     )
     body = render(writer_with(tmp_path, template), {}).body
     assert body == "# T\n\nA paragraph.\n\n- one\n- two\n\n## Next\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+
+
+# ------------------------------------------------------------------ the verb bands of rules/writing.yaml
+
+
+def windowed(value: float, days: int | None, measure: Measure | None = Measure.RETURN) -> Fact:
+    """A return over `days` calendar days (None: no window)."""
+    start = None if days is None else DAY - dt.timedelta(days=days)
+    return Fact(
+        "stock:T:return:W", value, Unit.PERCENT, apstyle.display(value, Unit.PERCENT), DAY,
+        Provenance("s", "w", "f"), measure=measure, start=start, end=DAY,
+    )  # fmt: skip
+
+
+def verbs(move: Fact, tense: str = "past", against: Fact | None = None) -> set[str]:
+    """Every verb the band offers, as 40 seeds pick them."""
+    return {Voice(RULES, str(seed)).move(move, tense, against).rsplit(" ", 1)[0] for seed in range(40)}
+
+
+STRONG_UP = {"surged", "soared", "jumped"}
+UP = {"climbed", "rose", "advanced"}
+GAINED = {"rose", "gained", "added"}
+EDGED_UP = {"edged up", "inched up", "ticked up"}
+EDGED_DOWN = {"edged down", "eased", "dipped"}
+FELL = {"fell", "declined", "slipped"}
+DROPPED = {"fell", "dropped", "slid"}
+STRONG_DOWN = {"tumbled", "plunged", "sank"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (5.1, STRONG_UP), (5.0, UP), (2.1, UP), (2.0, GAINED), (0.6, GAINED), (0.5, EDGED_UP),
+        (0.1, EDGED_UP), (-0.1, EDGED_DOWN), (-0.5, FELL), (-2.0, DROPPED), (-2.1, DROPPED),
+        (-5.0, STRONG_DOWN), (-4.9, DROPPED),
+    ],
+)  # fmt: skip
+def test_a_day_band_starts_just_above_its_threshold(value, expected):
+    """One session (scale 1): a move must be above a band's `above` to take its verbs."""
+    assert verbs(windowed(value, 1)) == expected
+    assert verbs(windowed(value, None)) == expected  # no window: scale 1
+
+
+@pytest.mark.parametrize(
+    ("value", "days", "expected"),
+    [
+        (5.5, 4, STRONG_UP),  # up to 4 days (a weekend included): scale 1, so above 5 is strong
+        (5.5, 5, UP),  # 5 days is a week: scale 2, strong needs above 10
+        (10.1, 10, STRONG_UP),
+        (10.1, 11, UP),  # a month: scale 3
+        (15.1, 40, STRONG_UP),
+        (15.0, 40, UP),
+        (25.1, 100, STRONG_UP),
+        (25.1, 101, UP),  # six months: scale 6
+        (30.1, 200, STRONG_UP),
+        (40.1, 400, STRONG_UP),
+        (40.0, 400, UP),
+        (59.0, 800, UP),  # past a year: 8 x sqrt(800 / 365.25) = 11.84, so strong needs above 59.2
+        (59.3, 800, STRONG_UP),
+        (79.9, 1461, UP),  # four years: 8 x sqrt(1461 / 365.25) = 16, so strong needs above 80
+        (80.1, 1461, STRONG_UP),
+    ],
+)
+def test_longer_windows_need_bigger_moves_for_the_same_verb(value, days, expected):
+    assert verbs(windowed(value, days)) == expected
+
+
+def test_only_changes_are_scaled_by_their_window():
+    """A 5.5% distance from a high over a year is not a return: it is read at the day's scale."""
+    assert verbs(windowed(5.5, 365, measure=Measure.DISTANCE)) == STRONG_UP
+    assert verbs(windowed(5.5, 365, measure=Measure.AVERAGE)) == GAINED  # a group's average: scale 8
+    assert verbs(windowed(5.5, 0)) == STRONG_UP  # a window of no days counts as one
+
+
+def test_a_strong_verb_yields_to_a_comparison_pointing_the_other_way():
+    behind = fact(-3.0, Unit.POINTS, "stock:T:relative:1D")
+    ahead = fact(3.0, Unit.POINTS, "stock:T:relative:1D")
+    assert verbs(windowed(25.0, 1), against=behind) == UP  # it rose, but trailed: not "soared"
+    assert verbs(windowed(25.0, 1), against=ahead) == STRONG_UP
+    assert verbs(windowed(-25.0, 1), against=ahead) == DROPPED  # it fell, but beat the index
+    assert verbs(windowed(-25.0, 1), against=behind) == STRONG_DOWN
+    assert verbs(windowed(3.0, 1), against=behind) == UP  # only strong verbs yield
+    assert verbs(windowed(25.0, 1), against=fact(0.0, Unit.POINTS)) == STRONG_UP  # a level comparison
+
+
+def test_tenses_and_flat_moves():
+    assert verbs(windowed(25.0, 1), "present") == {"surges", "soars", "jumps"}
+    assert verbs(windowed(25.0, 1), "perfect") == {"has surged", "has soared", "has jumped"}
+    flat = windowed(0.04, 1)
+    assert {Voice(RULES, str(s)).move(flat, "present") for s in range(40)} == {
+        "is little changed",
+        "holds steady",
+    }
+    assert Voice(RULES, "x").move(windowed(3.0, 1)).endswith(" 3.0%")
+    assert Voice(RULES, "x").move(windowed(-3.0, 1)).endswith(" 3.0%")  # the verb carries the sign
+
+
+def test_relative_words_by_tense():
+    voice = Voice(RULES, "x")
+    assert voice.versus(fact(0.04, Unit.POINTS, "a"), "the index", "present") in (
+        "roughly matches the index", "keeps pace with the index"
+    )  # fmt: skip
+    phrase = voice.versus(fact(-1.5, Unit.POINTS, "b"), "the index", "perfect")
+    assert phrase in {f"{v} the index by 1.5 percentage points" for v in RULES.relative.behind.perfect}
+
+
+def test_one_figure_keeps_one_verb_and_a_sentence_does_not_repeat_one():
+    voice = Voice(RULES, "seed")
+    move = windowed(3.0, 1)
+    first = voice.verb(RULES.moves.bands[1].past, move)
+    assert all(voice.verb(RULES.moves.bands[1].past, move) == first for _ in range(5))
+    # the same verb in another tense, when the fact is told again in a headline
+    index = RULES.moves.bands[1].past.index(first)
+    assert voice.verb(RULES.moves.bands[1].present, move) == RULES.moves.bands[1].present[index]
+    # without a fact: the last three verbs chosen are not chosen again while others remain
+    fresh = Voice(RULES, "other")
+    options = ["rose", "gained", "added", "climbed"]
+    picked = [fresh.verb(options) for _ in range(4)]
+    assert len(set(picked)) == 4
+    assert fresh.verb(options) == picked[0]  # the only one not among the last three
+
+
+def test_lemmas_join_a_verbs_tenses():
+    lemmas = load_writing_rules(resource_dir("rules")).lemmas  # built here, not cached from elsewhere
+    assert lemmas["has sunk"] == lemmas["sinks"] == lemmas["sank"] == "sank"
+    assert lemmas["edges up"] == lemmas["has edged up"] == "edged"
+    assert lemmas["keeps pace with"] == "kept" and lemmas["has beaten"] == "beat"
+
+
+@pytest.mark.parametrize(
+    ("display", "shown"),
+    [("-3.2%", -3.2), ("$1,204", 1204.0), ("1.5 percentage points", 1.5), ("12.3 million shares", 12.3),
+     ("US$5", 5.0), ("US$1,204", 1204.0), ("99th", 99.0), ("0.0%", 0.0), ("0.5%", 0.5)],
+)  # fmt: skip
+def test_the_displayed_value_is_the_number_a_reader_sees(display, shown):
+    move = Fact("f", 123.0, Unit.PERCENT, display, DAY, Provenance("s", "w", "f"))
+    assert displayed_value(move) == shown
+    assert direction(move) == (shown > 0) - (shown < 0)
+    assert magnitude(move) == display.removeprefix("-")
+
+
+def test_a_display_without_a_number_is_an_error_naming_the_fact():
+    with pytest.raises(ValueError, match=r"fact f displays no number: 'seven'"):
+        displayed_value(Fact("f", 7.0, Unit.COUNT, "seven", DAY, Provenance("s", "w", "f")))
+
+
+def test_windows_are_named_or_passed_through():
+    assert {Voice(RULES, str(s)).window("1M") for s in range(40)} == set(RULES.windows["1M"])
+    assert Voice(RULES, "x").window("since March 3, 2026") == "since March 3, 2026"
+
+
+def test_the_same_seed_writes_the_same_words_and_another_seed_may_not():
+    picks = [
+        [Voice(RULES, seed).choose(["a", "b", "c", "d"]) for _ in range(3)] for seed in ("s1", "s1", "s2")
+    ]
+    assert picks[0] == picks[1]
+    assert len({tuple(Voice(RULES, str(s)).choose(list("abcdefgh")) for _ in range(4)) for s in range(5)}) > 1
+
+
+# ------------------------------------------------------------------ rendering, filter by filter
+
+
+def first_options(value):
+    """The writing rules with only the first alternative of every list: words a test can predict."""
+    if isinstance(value, dict):
+        return {key: first_options(item) for key, item in value.items()}
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        return value[:1]
+    if isinstance(value, list):
+        return [first_options(item) for item in value]
+    return value
+
+
+PLAIN = type(RULES).model_validate(first_options(RULES.model_dump(mode="json")))
+
+
+def test_every_filter_prints_its_fact_and_records_the_claim_of_its_sentence(tmp_path):
+    (tmp_path / "story.md.j2").write_text(
+        "{# the headline #}\n"
+        "# {{ name|upfirst }} {{ day|move('present') }}\n"
+        "{% if day|sign > 0 %}\n"
+        "{{ name|upfirst }} {{ day|move }} and {{ rel|versus('the index') }}. Volume was {{ vol|fig }}.\n"
+        "{% endif %}\n"
+        "- {{ count|numeral }} of its peers **fell**, the worst {{ low|size }}\n"
+        "- {{ lead|ranked('the biggest gain') }} in the group\n"
+        "> {{ window('1M') }}, {{ choose('only this') }}\n"
+        "> {{ ap_date(when) }}; {{ join(['a', 'b', 'c']) }}; {{ plural(1, 'stock', 'stocks') }}\n"
+        "  {% if true %}Indented tags leave no space.{% endif %}\n"
+    )
+    writer = ArticleWriter(tmp_path, PLAIN, {"publication": "Test Desk"})
+    day = windowed(3.2, 1)
+    rel = fact(-1.5, Unit.POINTS, "stock:T:relative:1D")
+    vol = fact(1.25e6, Unit.SHARES, "stock:T:volume")
+    count = fact(12, Unit.COUNT, "group:count")
+    low = fact(-7.5, Unit.PERCENT, "stock:U:return:1D")
+    lead = Ranking(day, "first", among=(day, low), left_out=(rel,))
+    article = render(
+        writer,
+        {"name": "helix", "day": day, "rel": rel, "vol": vol, "count": count, "low": low, "lead": lead,
+         "when": dt.date(2026, 9, 5)},
+    )  # fmt: skip
+    assert article.body == (
+        "# Helix climbs 3.2%\n\n"
+        "Helix climbed 3.2% and trailed the index by 1.5 percentage points. "
+        "Volume was 1.2 million shares.\n\n"
+        "- 12 of its peers **fell**, the worst 7.5%\n"
+        "- the biggest gain in the group\n\n"
+        "> over the past month, only this\n"
+        "> Sept. 5, 2026; a, b and c; stock\n\n"
+        "Indented tags leave no space.\n"
+    )
+    assert article.front_matter.title == "Helix climbs 3.2%"
+    assert [f.id for f in article.facts] == [day.id, rel.id, vol.id, count.id, low.id]
+    claims = [(c.predicate, c.facts, c.text, c.sentence) for c in article.claims]
+    both = "Helix climbed 3.2% and trailed the index by 1.5 percentage points."
+    assert claims == [
+        ("rose", (day.id,), "climbs 3.2%", "Helix climbs 3.2%"),
+        ("rose", (day.id,), "climbed 3.2%", both),
+        ("underperformed", (rel.id,), "trailed the index by 1.5 percentage points", both),
+        ("states", (vol.id,), "1.2 million shares", "Volume was 1.2 million shares."),
+        ("states", (count.id,), "12", "12 of its peers fell, the worst 7.5%"),
+        ("states", (low.id,), "7.5%", "12 of its peers fell, the worst 7.5%"),
+        ("ranks_first", (day.id,), "the biggest gain", "the biggest gain in the group"),
+    ]  # fmt: skip
+    ranking = article.claims[-1]
+    assert ranking.among == (day.id, low.id) and ranking.left_out == (rel.id,)
+    assert article.claims[0].subject == ""  # facts without a subject make claims without one
+
+
+def test_a_claim_takes_its_facts_subject(tmp_path):
+    (tmp_path / "story.md.j2").write_text("# T\n\nIt {{ day|move }}.\n")
+    day = Fact(
+        "stock:HLXM:return:1D", -2.5, Unit.PERCENT, "-2.5%", DAY, Provenance("s", "w", "f"), subject="HLXM"
+    )
+    article = render(ArticleWriter(tmp_path, PLAIN, {}), {"day": day})
+    assert article.body == "# T\n\nIt fell 2.5%.\n"
+    [claim] = article.claims
+    assert (claim.subject, claim.predicate, claim.sentence) == ("HLXM", "fell", "It fell 2.5%.")
+
+
+def test_a_flat_move_and_a_level_comparison_make_their_own_claims(tmp_path):
+    (tmp_path / "story.md.j2").write_text("# T\n\nIt {{ day|move }} and {{ rel|versus('its peers') }}.\n")
+    day, rel = windowed(0.04, 1), fact(0.02, Unit.POINTS, "stock:T:relative:1D")
+    article = render(ArticleWriter(tmp_path, PLAIN, {}), {"day": day, "rel": rel})
+    assert article.body == "# T\n\nIt was little changed and roughly matched its peers.\n"
+    assert [c.predicate for c in article.claims] == ["unchanged", "matched"]
+
+
+def test_the_score_sentence_records_the_figures_it_states(tmp_path):
+    (tmp_path / "story.md.j2").write_text("# T\n\n{{ score|summary(facts) }}\n\n{{ score|summary({}) }}\n")
+    index = [f"T{i}" for i in range(10)]
+    rules = load_scoring_rules(resource_dir("rules"))
+    metrics = pd.DataFrame(
+        {m: np.arange(10.0) for m in ("relative_return_6m", "roe", "earnings_yield")}, index=index
+    )
+    alpha = AlphaScores(score_table(metrics, pd.Series("S", index=index), rules), rules)["T9"]
+    facts = ScoreFacts(alpha, DAY, rules, DAY)
+    article = render(ArticleWriter(tmp_path, PLAIN, {}), {"score": alpha, "facts": facts})
+    assert article.body == f"# T\n\n{alpha.summary}\n\n{alpha.summary}\n"
+    [claim] = article.claims  # the second sentence has no facts to record
+    assert claim.facts == tuple(f"score:T9:{k}" for k in ("alpha", "available", "total", "cap")) + tuple(
+        f"score:T9:signal.{name}" for name in ("momentum", "value", "quality")
+    )
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("# T\n\n{% for x in %}\n", r"story\.md\.j2, line 3: Expected an expression"),
+        ("# T\n\n{{ 1 + 'a' }}\n", r"story\.md\.j2, line 3: TypeError"),
+        ("# T\n\n{{ lead|ranked('x') }}\n", r"ranked needs a ranking, got float"),
+        ("No headline\n", r"story\.md\.j2: the article must start with a '# ' headline"),
+        ("#Tight\n", r"must start with a '# ' headline"),
+    ],
+)
+def test_template_mistakes_name_the_template(tmp_path, template, message):
+    with pytest.raises(RenderError, match=message):
+        render(writer_with(tmp_path, template), {"lead": 1.5})
+
+
+def test_a_missing_template_is_named(tmp_path):
+    with pytest.raises(RenderError, match=rf"{re.escape(str(tmp_path / 'story.md.j2'))}: template not found"):
+        render(ArticleWriter(tmp_path, PLAIN, {}), {})
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(None, "None"), (float("nan"), "nan"), (float("inf"), "inf"), (["a"], "['a']"), ({"k": 1}, "{'k': 1}")],
+)
+def test_a_value_that_is_not_known_or_not_text_is_never_printed(tmp_path, value, shown):
+    writer = writer_with(tmp_path, "# Title\n\nIt closed at {{ lead }}.\n")
+    with pytest.raises(RenderError, match=rf"story\.md\.j2, line 3: prints {re.escape(shown)}"):
+        render(writer, {"lead": value})
+
+
+@pytest.mark.parametrize("text", ["None of the analysts moved", "Vault {{ Inc", "Infinity Corp", "nan"])
+def test_text_from_the_data_is_printed_as_it_is(tmp_path, text):
+    """A headline that begins "None" or a name holding "{{" is what the source says, not a leak."""
+    article = render(writer_with(tmp_path, "# Title\n\nIt said: {{ lead }}.\n"), {"lead": text})
+    assert article.body == f"# Title\n\nIt said: {text}.\n"
+
+
+def test_the_sandboxs_fast_path_is_only_for_keys_a_dict_has(tmp_path):
+    (tmp_path / "story.md.j2").write_text(
+        "# {{ story.name }} {{ story.keys is defined }}\n\n{{ story.missing }}\n"
+    )
+    with pytest.raises(RenderError, match="missing"):
+        render(ArticleWriter(tmp_path, PLAIN, {}), {"story": {"name": "N"}})
+    (tmp_path / "other.md.j2").write_text("# {{ story.name }} {{ story.items()|list|length }}\n")
+    article = ArticleWriter(tmp_path, PLAIN, {}).render(
+        kind="other", slug="s", date=DAY, tickers=[], sources=[], scores=[], context={"story": {"name": "N"}}
+    )
+    assert article.body == "# N 1\n"
+
+
+def test_a_figure_told_twice_keeps_its_words_flat_or_not():
+    for seed in range(20):
+        voice = Voice(RULES, str(seed))
+        up, flat = windowed(3.0, 1), windowed(0.04, 1)
+        assert voice.move(up) == voice.move(up)
+        assert voice.move(flat) == voice.move(flat)
+        gap = fact(-1.5, Unit.POINTS, "stock:T:relative:1D")
+        assert voice.versus(gap, "the index") == voice.versus(gap, "the index")
+
+
+def test_a_verb_is_not_repeated_in_another_tense():
+    """After "sank" (any tense of it), the next choice among the strong falls is another verb."""
+    for seed in range(20):
+        voice = Voice(RULES, str(seed))
+        first = voice.verb(["has sunk"])
+        assert first == "has sunk"
+        assert voice.verb(["sank", "tumbled"]) == "tumbled"
+        assert voice.verb(["sinks", "plunges"]) == "plunges"  # "sinks" is "sank" again
+
+
+def test_writing_rules_load_from_their_file_and_name_it_on_a_mistake(tmp_path):
+    rules = load_writing_rules(resource_dir("rules"))
+    assert rules.movers_per_side == RULES.movers_per_side and rules.moves.scales[0].days == 4
+    (tmp_path / "writing.yaml").write_text((resource_dir("rules") / "writing.yaml").read_text().replace(
+        "movers_per_side: 5", "movers_per_side: 0"
+    ))  # fmt: skip
+    with pytest.raises(ConfigError, match=r"writing\.yaml: key 'movers_per_side'"):
+        load_writing_rules(tmp_path)
+
+
+def test_template_settings_signs_escaping_and_block_tags(tmp_path):
+    """No HTML escaping (markdown is not HTML), block tags take their newline with them, an
+    indented tag leaves no indent, and `sign` reads the figure as displayed."""
+    (tmp_path / "story.md.j2").write_text(
+        "# {{ name }} {{ up|sign }} {{ flat|sign }} {{ down|sign }} ({{ publication }})\n\n"
+        "A{% if true %}\nB{% endif %}\n\n{{ up.display }}\n"
+    )
+    article = render(
+        ArticleWriter(tmp_path, PLAIN, {"publication": "Test Desk"}),
+        {"name": "AT&T <b>", "up": windowed(1.0, 1), "flat": windowed(-0.04, 1), "down": windowed(-2.0, 1)},
+    )
+    assert article.body == "# AT&T <b> 1 0 -1 (Test Desk)\n\nAB\n\n1.0%\n"
+    assert article.claims == [] and article.facts == []  # nothing went through a figure filter
+
+
+def test_claims_that_rank_nothing_compare_nothing(tmp_path):
+    (tmp_path / "story.md.j2").write_text("# T\n\nIt {{ day|move }}.\n")
+    [claim] = render(ArticleWriter(tmp_path, PLAIN, {}), {"day": windowed(3.0, 1)}).claims
+    assert (claim.among, claim.left_out) == ((), ())

@@ -124,31 +124,6 @@ class Checker:
 
 
 def _finding(rule: Rule, hit: Hit, document: Document) -> Finding:
-    """A rule's hit as a located finding; without an explicit end, it ends where its excerpt does
-    on the start line, else at the end of that line."""
-    if hit.end is not None:
-        end_line, end_column = hit.end
-    else:
-        raw = document.lines[hit.line - 1] if 0 < hit.line <= len(document.lines) else ""
-        found = raw.find(hit.excerpt, hit.column - 1) if hit.excerpt else -1
-        end_line = hit.line
-        end_column = (
-            found + len(hit.excerpt) + 1 if found == hit.column - 1 else max(len(raw) + 1, hit.column)
-        )
-    return Finding(
-        rule=rule.id,
-        severity=rule.severity,
-        line=hit.line,
-        column=hit.column,
-        message=hit.message,
-        excerpt=hit.excerpt,
-        passage=hit.passage,
-        end_line=end_line,
-        end_column=end_column,
-    )
-
-
-def _finding(rule: Rule, hit: Hit, document: Document) -> Finding:
     """A rule's hit as a located finding with its structured data; without an explicit end, it
     ends where its excerpt does on the start line, else at the end of that line."""
     if hit.end is not None:

@@ -30,6 +30,7 @@ from generator.models import (
     EditorAction,
     FrontMatter,
     Rejection,
+    Release,
     Sidecar,
     SourceRef,
     Verdict,
@@ -173,25 +174,23 @@ def recheck(
         public = is_public(report.verdict, approval, front.embargo_until, now)
         if public:
             release = go_public(release, approval)
-        changes = Changeset(layout)
-        placed = stage_article(
+        kept: list[tuple[str, str]] = []
+        if changed:
+            if before.content_hash and content_hash(on_disk) == before.content_hash:
+                kept.append((before.content_hash, on_disk))
+            kept.append((new_hash, checked))
+        placed = _place(
             layout,
-            entry,
+            settings,
+            entries,
+            position,
             article,
             approval=approval,
             release=release,
             public=public,
-            changes=changes,
-            config=SiteConfig.from_settings(settings),
+            kept=kept,
         )
-        if changed:
-            if before.content_hash and content_hash(on_disk) == before.content_hash:
-                _keep_version(layout, entry, before.content_hash, on_disk, changes)
-            _keep_version(layout, entry, new_hash, checked, changes)
-        placed = _commit(layout, settings, entries, position, placed, changes)
-    outcome = ActionResult(placed, _written_sidecar(layout, placed), action, before.verdict)
-    _notify(recorder, out_dir, outcome)
-    return outcome
+    return _done(recorder, layout, placed, action, before.verdict)
 
 
 # ------------------------------------------------------------------------------------------- approve
@@ -248,21 +247,10 @@ def approve(
         public = not embargoed(entry.embargo_until, now)
         assert sidecar.release is not None, entry.slug
         release = go_public(sidecar.release, approval) if public else sidecar.release
-        changes = Changeset(layout)
-        placed = stage_article(
-            layout,
-            entry,
-            article,
-            approval=approval,
-            release=release,
-            public=public,
-            changes=changes,
-            config=SiteConfig.from_settings(settings),
+        placed = _place(
+            layout, settings, entries, position, article, approval=approval, release=release, public=public
         )
-        placed = _commit(layout, settings, entries, position, placed, changes)
-    outcome = ActionResult(placed, _written_sidecar(layout, placed), action, sidecar.verdict)
-    _notify(recorder, out_dir, outcome)
-    return outcome
+    return _done(recorder, layout, placed, action, sidecar.verdict)
 
 
 # -------------------------------------------------------------------------------------------- reject
@@ -317,21 +305,10 @@ def reject(
             replace(article, sidecar=sidecar.model_copy(update={"rejection": rejection})), action
         )
         assert sidecar.release is not None, entry.slug
-        changes = Changeset(layout)
-        placed = stage_article(
-            layout,
-            entry,
-            article,
-            approval=None,
-            release=sidecar.release,
-            public=False,
-            changes=changes,
-            config=SiteConfig.from_settings(settings),
+        placed = _place(
+            layout, settings, entries, position, article, approval=None, release=sidecar.release, public=False
         )
-        placed = _commit(layout, settings, entries, position, placed, changes)
-    outcome = ActionResult(placed, _written_sidecar(layout, placed), action, sidecar.verdict)
-    _notify(recorder, out_dir, outcome)
-    return outcome
+    return _done(recorder, layout, placed, action, sidecar.verdict)
 
 
 # ------------------------------------------------------------------------------------------ versions
@@ -505,18 +482,38 @@ def _with_action(article: CheckedArticle, action: EditorAction) -> CheckedArticl
     return replace(article, sidecar=sidecar.model_copy(update={"actions": [*sidecar.actions, action]}))
 
 
-def _commit(
+def _place(
     layout: Layout,
     settings: Settings,
     entries: list[IndexEntry],
     position: int,
-    placed: IndexEntry,
-    changes: Changeset,
+    article: CheckedArticle,
+    *,
+    approval: Approval | None,
+    release: Release,
+    public: bool,
+    kept: Sequence[tuple[str, str]] = (),
 ) -> IndexEntry:
-    """Put the article's new entry in the index, stage the site around it, and apply it all."""
+    """Stage the article where it now belongs (with the texts to keep in versions/), the index and
+    the site around it, and apply it all as one change."""
+    config = SiteConfig.from_settings(settings)
+    changes = Changeset(layout)
+    entry = entries[position]
+    placed = stage_article(
+        layout,
+        entry,
+        article,
+        approval=approval,
+        release=release,
+        public=public,
+        changes=changes,
+        config=config,
+    )
+    for digest, text in kept:
+        _keep_version(layout, entry, digest, text, changes)
     entries = [*entries]
     entries[position] = placed
-    stage_site(layout, entries, changes, SiteConfig.from_settings(settings))
+    stage_site(layout, entries, changes, config)
     changes.commit()
     if layout.review_page.exists():  # an editor uses it: keep it in step with the desk
         from .page import write_review_page
@@ -525,14 +522,23 @@ def _commit(
     return placed
 
 
+def _done(
+    recorder: ActionRecorder | None,
+    layout: Layout,
+    placed: IndexEntry,
+    action: EditorAction,
+    verdict_before: Verdict | None,
+) -> ActionResult:
+    """The action's result as written, told to the recorder if there is one."""
+    outcome = ActionResult(placed, _written_sidecar(layout, placed), action, verdict_before)
+    if recorder is not None:
+        recorder.record(layout.out, outcome.entry, outcome.action)
+    return outcome
+
+
 def _written_sidecar(layout: Layout, entry: IndexEntry) -> Sidecar:
     """The sidecar as the action left it on disk (with the release and approval it was placed with)."""
     return Sidecar.model_validate_json((layout.out / entry.path).with_suffix(".json").read_bytes())
-
-
-def _notify(recorder: ActionRecorder | None, out_dir: Path, outcome: ActionResult) -> None:
-    if recorder is not None:
-        recorder.record(out_dir, outcome.entry, outcome.action)
 
 
 __all__ = [

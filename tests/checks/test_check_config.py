@@ -78,6 +78,7 @@ def test_a_custom_rules_folder_in_the_configuration_is_used(tmp_path, capsys):
     assert report([path], capsys, isolated=True)[1]["articles"][0]["verdict"] == "review"
 
 
+@pytest.mark.pipeline
 def test_run_and_check_agree_under_one_configuration(tmp_path, monkeypatch, capsys):
     """The measured problem: with a custom rules folder `run` blocked articles `check` passed."""
     from generator.config import load_settings
@@ -158,6 +159,20 @@ def test_a_suppression_for_a_rule_that_is_not_selected_is_not_stale(tmp_path, ca
             "per-file-ignores 'a/*': unknown rule or family 'nope'",
         ),
         ("[check]\nfail_on = 3\n", "newsdesk.toml: key 'check.fail-on'"),
+        (
+            '[check]\nextend-select = ["nope"]\n',
+            "newsdesk.toml [check] extend-select: unknown rule or family",
+        ),
+        (
+            '[check]\nignore = ["risk.nope"]\n',
+            "newsdesk.toml [check] ignore: unknown rule or family 'risk.nope'",
+        ),
+        (
+            '[check.per-file-ignores]\n"a/*" = ["nope"]\n',
+            "newsdesk.toml [check] per-file-ignores 'a/*': unknown rule or family 'nope' "
+            "(see `newsdesk rules`; families: charts, claims, numbers, quotes, risk, sources, structure, "
+            "style, tables)",
+        ),
     ],
 )
 def test_configuration_mistakes_name_file_and_key(tmp_path, table, message):
@@ -217,3 +232,74 @@ def test_rules_shows_the_configured_rules_folder_and_selection(tmp_path, monkeyp
     assert any("risk.thin" in line and "(not selected)" in line for line in out.splitlines())
     print_rules(None, isolated=True)
     assert "(not selected)" not in capsys.readouterr().out
+
+
+def test_rules_reads_a_named_configuration_and_a_rules_folder(tmp_path, monkeypatch, capsys):
+    from generator.checks.command import print_rules
+
+    policy = shutil.copytree(resource_dir("rules"), tmp_path / "elsewhere" / "policy")
+    (policy / "risk.yaml").write_text((policy / "risk.yaml").read_text().replace(
+        "risk.legal:\n    severity: review", "risk.legal:\n    severity: error"
+    ))  # fmt: skip
+    config = tmp_path / "elsewhere" / "desk.toml"
+    config.write_text('rules_dir = "policy"\n[check]\nignore = ["risk.advice"]\n')
+    monkeypatch.chdir(tmp_path)  # no configuration here: only the one named applies
+    print_rules(None, config_file=config)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"Rules ({policy})")  # the title, left-justified
+    assert any("risk.legal" in line and "error" in line for line in lines)
+    assert any("risk.advice" in line and "review (not selected)" in line for line in lines)
+    print_rules(policy)
+    out = capsys.readouterr().out
+    assert f"Rules ({policy})" in out and "(not selected)" not in out
+
+
+def test_discovery_counts_what_it_leaves_out_and_sorts_what_it_keeps(tmp_path, monkeypatch):
+    from generator.checks.command import discover
+    from generator.checks.project import CommandLine, Projects
+
+    (tmp_path / "newsdesk.toml").write_text(
+        '[check]\nextend-exclude = ["archive*/", "*.draft.md", "x.md/"]\n'
+    )
+    for name in ("news/z.md", "news/a.md", "sub/deeper/e.md", "archive/b.md", "archive2/b.md",
+                 "news/c.draft.md", "news/d.draft.md", "x.md/y.md", ".git/f.md"):  # fmt: skip
+        write(tmp_path / name, LEGAL)
+    (tmp_path / "news" / "notes.txt").write_text("not an article")
+    (tmp_path / "news" / "folder.md").mkdir()  # a folder, not an article
+    monkeypatch.chdir(tmp_path)
+    tasks, excluded = discover([tmp_path], Projects(CommandLine()))
+    assert [t.path.relative_to(tmp_path).as_posix() for t in tasks] == [
+        "news/a.md",
+        "news/z.md",
+        "sub/deeper/e.md",
+    ]
+    # archive/, archive2/, x.md/ and .git/ (folders), c.draft.md and d.draft.md (files)
+    assert excluded == 6
+    tasks, excluded = discover([tmp_path / "news", tmp_path / "news" / "a.md"], Projects(CommandLine()))
+    assert [t.path.name for t in tasks] == ["a.md", "z.md"] and excluded == 2  # no repeats
+
+
+def test_selectors_layer_by_specificity(tmp_path, capsys):
+    """A family with `.*` is a family; an id beats its family; ALL is the least specific of all."""
+    from generator.checks.selection import specificity
+
+    assert specificity(["quotes.*"], where="x") == dict.fromkeys(specificity(["quotes"], where="x"), 1)
+    levels = specificity(["ALL", "risk", "risk.legal", " risk.legal "], where="x")
+    assert levels["risk.legal"] == 2 and levels["risk.thin"] == 1 and levels["quotes.mismatch"] == 0
+    assert set(specificity(["claims"], where="x")) == {
+        "claims.measure", "claims.direction", "claims.contradiction", "claims.stale", "claims.ranking",
+        "claims.absence", "claims.cause",
+    }  # fmt: skip
+    (tmp_path / "newsdesk.toml").write_text(
+        '[check]\nselect = ["risk"]\nextend-select = ["quotes.mismatch"]\n'
+    )
+    path = write(tmp_path / "a.md", LEGAL)
+    _, data = report([path], capsys)
+    assert {f["rule"] for f in data["articles"][0]["findings"]} <= {
+        "quotes.mismatch",
+        "risk.legal",
+        "risk.thin",
+    }
+    (tmp_path / "newsdesk.toml").write_text('[check]\nignore = ["ALL"]\nextend-select = ["risk.legal"]\n')
+    _, data = report([path], capsys)
+    assert [f["rule"] for f in data["articles"][0]["findings"]] == ["risk.legal"]  # the id beats ALL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -14,6 +15,7 @@ from generator.checks import command
 from generator.checks.command import print_rules, run_check
 from generator.checks.registry import RULES
 from generator.errors import NewsdeskError
+from generator.resources import resource_dir
 
 DISCLOSURE = "\nAI-drafted from named sources and checked against Newsdesk publishing rules before release.\n"
 LONG = " ".join(["Shares moved higher on the news as investors weighed the quarter."] * 12) + "\n"
@@ -76,6 +78,7 @@ def test_paths_that_hold_no_article_are_usage_errors(tmp_path, given, message):
         check([str(tmp_path / given)])
 
 
+@pytest.mark.subprocess
 def test_usage_errors_exit_2_with_one_line(tmp_path):
     bad_rules = tmp_path / "rules"
     bad_rules.mkdir()
@@ -158,6 +161,7 @@ def test_rules_lists_every_rule_with_its_severity(capsys):
     assert "quotes.mismatch" in out and "error" in out
 
 
+@pytest.mark.subprocess
 def test_check_does_not_import_pandas_numpy_writing_or_the_source_parsers(publishable):
     article = publishable()
     code = (
@@ -242,6 +246,7 @@ def test_statistics_count_findings_per_rule(publishable, write_article, capsys):
         ("never", {"FORCE_COLOR": "1"}, False),
     ],
 )
+@pytest.mark.subprocess
 def test_color_follows_the_flag_then_force_color_and_no_color(write_article, flag, env, coloured):
     blocked = write_article(BAD, sources=SOURCE, name="blocked")
     done = newsdesk("check", str(blocked), "--color", flag, env={"NO_COLOR": "", "FORCE_COLOR": "", **env})
@@ -282,6 +287,7 @@ def test_on_a_narrow_terminal_each_finding_is_still_one_line(write_article):
     assert plain.endswith('(89% similar): "Revenue rose sharply in the quarter,"')  # all on that one line
 
 
+@pytest.mark.subprocess
 def test_stdin_with_a_stdin_filename(write_article, tmp_path):
     path = write_article(BAD, sources=SOURCE, name="on-disk")
     text = path.read_text(encoding="utf-8")
@@ -316,11 +322,13 @@ def test_stdin_with_a_stdin_filename(write_article, tmp_path):
         (["--color", "sometimes"], "Invalid value for '--color'"),
     ],
 )
+@pytest.mark.subprocess
 def test_flag_mistakes_are_one_line_and_exit_2(publishable, args, message):
     done = newsdesk("check", str(publishable()), *args)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and message in done.stderr
 
 
+@pytest.mark.subprocess
 def test_comma_separated_and_repeated_selectors(write_article):
     path = write_article("A lawsuit.\n", sources=SOURCE)
     done = newsdesk(
@@ -345,6 +353,7 @@ def test_run_quiet_prints_one_line(sample_run, capsys):
     )
 
 
+@pytest.mark.subprocess
 def test_the_command_line_passes_every_flag_through(write_article, tmp_path):
     """Each flag reaches run_check under its name (a typo in the CLI wiring would be ignored silently)."""
     write_article(BAD + "A lawsuit.\n", sources=SOURCE, name="keep")
@@ -363,3 +372,138 @@ def test_the_command_line_passes_every_flag_through(write_article, tmp_path):
     config = newsdesk("check", str(tmp_path), "--config", str(tmp_path / "newsdesk.toml"), "--format", "json")
     rules = {f["rule"] for a in json.loads(config.stdout)["articles"] for f in a["findings"]}
     assert "quotes.mismatch" not in rules and config.returncode == 1
+
+
+# ------------------------------------------------------------------ the same, in this process
+
+
+@pytest.mark.parametrize(
+    ("flag", "env", "coloured"),
+    [
+        ("auto", {}, False),  # capsys is not a terminal
+        ("auto", {"FORCE_COLOR": "1"}, True),
+        ("auto", {"FORCE_COLOR": "", "NO_COLOR": "1"}, False),
+        ("auto", {"FORCE_COLOR": "1", "NO_COLOR": "1"}, True),  # FORCE_COLOR is asked first
+        ("always", {"NO_COLOR": "1"}, True),
+        ("never", {"FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_colour_in_process_by_flag_and_environment(write_article, capsys, monkeypatch, flag, env, coloured):
+    for name in ("FORCE_COLOR", "NO_COLOR"):
+        monkeypatch.setenv(name, env.get(name, ""))
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    assert check([blocked], output_format="text", color=flag) == 1
+    out = capsys.readouterr().out
+    assert ("\x1b[" in out) is coloured
+    lines = out.splitlines()
+    finding = next(line for line in lines if "quotes.mismatch" in line)
+    if coloured:  # errors red, the verdict bold red, the summary bold; one line each
+        assert finding.startswith("\x1b[31m") and finding.endswith("\x1b[0m")
+        assert any(line.startswith("\x1b[1;31m") and "block" in line for line in lines)
+        assert lines[-1].startswith("\x1b[1m") and "1 block" in lines[-1]
+    else:
+        assert lines[-1] == "1 article: 0 publish, 0 review, 1 block"
+
+
+def test_an_output_file_is_never_coloured(write_article, tmp_path, capsys):
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    report = tmp_path / "report.txt"
+    assert check([blocked], output_format="text", color="always", output_file=report) == 1
+    written = report.read_text(encoding="utf-8")
+    assert "\x1b[" not in written and "quotes.mismatch" in written
+    assert written.endswith("1 article: 0 publish, 0 review, 1 block\n")
+
+
+class _Stdin:
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+def test_stdin_in_process(write_article, monkeypatch, capsys):
+    path = write_article(BAD, sources=SOURCE, name="on-disk")
+    text = path.read_text(encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", _Stdin(text.encode()))
+    assert check(["-"], stdin_filename=str(path)) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["articles"][0]["path"] == str(path)
+    assert [f["rule"] for f in report["articles"][0]["findings"]][:1] == ["quotes.mismatch"]  # sources found
+    monkeypatch.setattr(sys, "stdin", _Stdin(text.encode()))
+    assert check(["-"]) == 1
+    assert json.loads(capsys.readouterr().out)["articles"][0]["path"] == "-"
+    monkeypatch.setattr(sys, "stdin", _Stdin(text.replace(BAD, "| a | b |\n|---|---|\n| - | - |\n").encode()))
+    assert check(["-"], stdin_filename=str(path), fix=True, output_format="text") == 1  # no disclosure
+    captured = capsys.readouterr()
+    assert captured.out.startswith("---\n") and "| - | - |" not in captured.out  # the fixed article
+    assert "tables.low_information" in captured.err  # and the report on stderr
+
+
+def test_stdin_mistakes_are_one_line(write_article, monkeypatch):
+    path = write_article(BAD, sources=SOURCE, name="on-disk")
+    monkeypatch.setattr(sys, "stdin", _Stdin(b"\xff\xfe not utf-8"))
+    with pytest.raises(NewsdeskError, match=r"^drafts/x\.md: standard input is not UTF-8 text$"):
+        check(["-"], stdin_filename="drafts/x.md")
+    with pytest.raises(NewsdeskError, match="cannot be combined with other paths"):
+        check(["-", str(path)])
+
+
+def test_stdin_named_as_an_excluded_file_is_skipped_only_when_forced(tmp_path, monkeypatch, capsys):
+    (tmp_path / "newsdesk.toml").write_text('[check]\nextend-exclude = ["drafts/"]\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", _Stdin(BAD.encode()))
+    assert check(["-"], stdin_filename="drafts/x.md", force_exclude=True) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["articles"] == 0
+    monkeypatch.setattr(sys, "stdin", _Stdin(BAD.encode()))
+    check(["-"], stdin_filename="drafts/x.md")
+    assert json.loads(capsys.readouterr().out)["summary"]["articles"] == 1
+
+
+def test_every_format_in_process(publishable, write_article, capsys, monkeypatch, tmp_path):
+    from lxml import etree
+
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    clean = publishable()
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    assert check([clean, blocked], output_format="junit") == 1
+    root = etree.fromstring(capsys.readouterr().out.encode())
+    assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "2", "1")
+    assert check([clean, blocked], output_format="junit", fail_on="review") == 1
+    assert etree.fromstring(capsys.readouterr().out.encode()).get("failures") == "1"
+    assert check([clean, blocked], output_format="sarif") == 1
+    sarif = json.loads(capsys.readouterr().out)
+    rules = {r["ruleId"] for r in sarif["runs"][0]["results"]}
+    assert "quotes.mismatch" in rules and sarif["version"] == "2.1.0"
+    assert check([clean, blocked], output_format="github") == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("::error file=blocked.md,line=12,") and lines[-1] == (
+        "newsdesk check: 1 publish, 0 review, 1 block"
+    )
+    assert check([clean], output_format="json") == 0
+    assert json.loads(capsys.readouterr().out)["summary"] == {
+        "articles": 1,
+        "publish": 1,
+        "review": 0,
+        "block": 0,
+    }
+    with pytest.raises(NewsdeskError, match="unknown --format 'yaml'"):
+        check([clean], output_format="yaml")
+
+
+def test_quiet_statistics_leave_out_the_summary(write_article, capsys):
+    blocked = write_article(BAD, sources=SOURCE, name="blocked")
+    assert check([blocked], output_format="text", statistics=True, quiet=True) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines] == ["quotes.mismatch", "risk.thin", "style.disclosure"]
+
+
+def test_verbose_names_what_was_excluded(write_article, tmp_path, monkeypatch, capsys):
+    (tmp_path / "newsdesk.toml").write_text('[check]\nextend-exclude = ["old/"]\n')
+    write_article(BAD, sources=SOURCE, name="a")
+    write_article(BAD, sources=SOURCE, name="b", folder=tmp_path / "old")
+    monkeypatch.chdir(tmp_path)
+    check([tmp_path], output_format="text", verbose=True)
+    err = capsys.readouterr().err.splitlines()
+    assert (
+        err[0]
+        == f"newsdesk check: {tmp_path / 'newsdesk.toml'}: rules {resource_dir('rules')}, fail-on block"
+    )
+    assert err[-1] == "newsdesk check: 1 file(s) or folder(s) excluded by configuration"

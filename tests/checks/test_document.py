@@ -136,3 +136,124 @@ def test_locate_finds_the_column_on_the_original_line():
     block = document.blocks[0]
     offset = block.text.index('"then')
     assert document.locate(block, offset) == (7, text.splitlines()[6].index('"then') + 1)
+
+
+def test_blockquotes_are_counted_from_one_and_nested_ones_belong_to_the_outer():
+    text = FRONT + "Before.\n\n> one\n>\n> > inner\n\nBetween.\n\n> two\n\nAfter.\n"
+    blocks = Parser().parse(text).blocks
+    assert [(b.text, b.in_blockquote, b.blockquote) for b in blocks] == [
+        ("Before.", False, 0),
+        ("one", True, 1),
+        ("inner", True, 1),
+        ("Between.", False, 0),
+        ("two", True, 2),
+        ("After.", False, 0),
+    ]
+
+
+def test_cells_tables_and_rows():
+    text = FRONT + "| a | `b` |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n\nAfter.\n"
+    document = Parser().parse(text)
+    [table] = document.tables
+    assert (table.line_start, table.line_end, table.header, table.rows) == (
+        7,
+        10,
+        ["a", "b"],
+        [["1", "2"], ["3", "4"]],
+    )
+    kinds = [(b.kind, b.text, b.line) for b in document.blocks]
+    assert kinds[:2] == [
+        ("cell", "a", 7),
+        ("cell", CODE_MARK, 7),
+    ]  # the code span's words are in the row, not the prose
+    assert kinds[-1] == ("paragraph", "After.", 12)
+
+
+def test_comments_inline_and_in_blocks_keep_their_lines():
+    text = FRONT + "<!-- block\nspans -->\n<!-- next -->\n\nText <!-- in\nline --> after\nand more.\n"
+    document = Parser().parse(text)
+    assert [(c.line, c.text) for c in document.comments] == [
+        (7, "<!-- block\nspans -->"),
+        (9, "<!-- next -->"),
+        (11, "<!-- in\nline -->"),
+    ]
+    [para] = document.blocks
+    assert para.text == "Text \n after\nand more." and para.line_at(para.text.index("and")) == 13
+
+
+def test_a_title_is_prose_unless_the_body_opens_with_it():
+    head = '---\ntitle: "Helix  rises"\nslug: t\ndate: 2026-11-20\nkind: k\n---\n'
+    repeated = Parser().parse(head + "# Helix rises\n\nBody.\n")
+    assert repeated.title is None and repeated.prose == repeated.blocks
+    other = Parser().parse(head + "# Another heading\n\nBody.\n")
+    assert (other.title.kind, other.title.text, other.title.line) == ("title", "Helix  rises", 2)
+    assert other.prose[0] is other.title
+    paragraph_first = Parser().parse(head + "Helix rises\n")
+    assert paragraph_first.title is not None  # a paragraph is not its heading
+    for meta in ('title: ""\n', "title: 7\n", ""):
+        assert Parser().parse(f"---\n{meta}slug: t\n---\n# x\n").title is None
+
+
+def test_front_matter_edge_cases():
+    bom = Parser().parse("\ufeff---\ntitle: T\n...\nBody.\n")
+    assert (bom.meta, bom.meta_end, bom.body_line) == ({"title": "T"}, 3, 4)
+    empty = Parser().parse("---\n---\n\n\nBody.\n")
+    assert (empty.meta, empty.meta_problem, empty.body_line) == ({}, None, 5)
+    listed = Parser().parse("---\n- a\n- b\n---\n")
+    assert listed.meta_problem.message == "front matter must be a mapping of keys to values"
+    assert listed.meta_problem.line == 2
+    broken = Parser().parse("---\ntitle: T\nslug: [open\n---\n")
+    assert broken.meta_problem.line == 4 and broken.key_lines == {"title": 2, "slug": 3}
+    none = Parser().parse("Just a body.\n")
+    assert none.meta_problem.message.startswith("no front matter") and none.meta_end == 0
+    assert none.body_line == 1 and none.blocks[0].line == 1
+    blank = Parser().parse("---\ntitle: T\n---\n")
+    assert blank.body_line == 4  # no body: the line after the front matter
+
+
+def test_columns_and_lines_found_in_the_original_text():
+    text = FRONT + "rose 3% and rose 3% again\n"
+    document = Parser().parse(text)
+    assert document.column(7, "rose 3%") == 1 and document.column(7, "rose 3%", nth=1) == 13
+    assert document.column(7, "rose 3%", nth=5) == 1  # past the last: the first
+    assert document.column(7, "fell") == 1 and document.column(99, "x") == 1
+    assert document.find_line("slug", 1, 6) == 3 and document.find_line("slug", 4, 6) is None
+    assert document.find_line("again", 0, 99) == 7
+    block = document.blocks[0]
+    assert document.locate(block, block.text.index("rose", 1)) == (7, 13)
+
+
+def test_locate_counts_repeats_from_the_start_of_the_figures_own_line():
+    text = FRONT + "It rose 3% today\nand rose 3% again, rose 3% twice.\n"
+    document = Parser().parse(text)
+    [block] = document.blocks
+    second_line = block.text.index("and")
+    first_on_line_8 = block.text.index("rose 3%", second_line)
+    second_on_line_8 = block.text.index("rose 3%", first_on_line_8 + 1)
+    assert document.locate(block, block.text.index("rose 3%")) == (7, 4)
+    assert document.locate(block, first_on_line_8) == (8, 5)
+    assert document.locate(block, second_on_line_8) == (8, 20)
+    assert block.line_offset(second_on_line_8) == second_line and block.line_offset(3) == 0
+
+
+def test_locate_stops_the_needle_at_a_code_span_and_at_the_line_end():
+    text = FRONT + "x `c` y and more rose `d` z\nrose\n"
+    document = Parser().parse(text)
+    [block] = document.blocks
+    assert document.locate(block, block.text.index("rose")) == (7, 18)  # "rose " found, not "rose ⎕ z"
+    assert document.locate(block, block.text.rindex("rose")) == (8, 1)
+    assert document.locate(block, block.text.index(CODE_MARK)) == (7, 1)  # nothing to look for: column 1
+    assert document.locate(block, block.text.index(" y")) == (7, 6)
+
+
+def test_column_and_find_line_at_their_bounds():
+    document = Parser().parse(FRONT + "rose 3% and rose 3% again\nlast a b a")  # no final newline
+    assert document.column(7, "3%", nth=5) == 6  # past the last occurrence: the first one's column
+    assert document.column(7, "3%", nth=1) == 18
+    assert document.column(8, "b") == 8  # the very last line
+    assert document.column(0, "rose") == 1 and document.column(9, "a") == 1  # no such line
+    assert document.find_line("---", 1, 6) == 1  # the first line is searched
+    assert document.find_line("kind", 1, 5) == 5  # and the last line asked for
+    assert document.find_line("kind", 1, 4) is None
+    assert document.find_line("absent", 0, 99) is None  # an end past the file is the file's end
+    assert document.find_line("b a", 0, 99) == 8

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +85,50 @@ def test_disable_next_line_covers_only_the_next_line(checker, default_front_matt
     text = default_front_matter() + "<!-- newsdesk-disable-next-line risk.legal -->\nA lawsuit.\nA lawsuit.\n"
     legal = [f.line for f in checker.check(text, path="a.md").report.findings if f.rule == "risk.legal"]
     assert legal == [default_front_matter().count("\n") + 3]
+
+
+def test_a_file_that_cannot_be_read_is_one_line_naming_it(tmp_path):
+    from generator.checks import Checker, load_rules
+    from generator.errors import NewsdeskError
+
+    checker = Checker(load_rules())
+    binary = tmp_path / "a.md"
+    binary.write_bytes(b"---\ntitle: \xff\n---\n")
+    # the bad byte 0xff is on line 2, after "title: "
+    not_utf8 = rf"^{re.escape(str(binary))}, line 2: not UTF-8 text \(byte 0xff\); save it as UTF-8$"
+    with pytest.raises(NewsdeskError, match=not_utf8):
+        checker.check_file(binary)
+    folder = tmp_path / "b.md"
+    folder.mkdir()
+    with pytest.raises(NewsdeskError, match=rf"^{re.escape(str(folder))}: cannot read \(Is a directory\)$"):
+        checker.check_file(folder)
+
+
+def test_a_rule_without_a_docstring_has_an_empty_summary():
+    from generator.checks.base import Rule
+
+    class Bare(Rule):
+        id = "style.bare"
+
+    assert Bare.summary() == "" and Bare.family() == "style"
+
+
+def test_rules_folder_mistakes_name_the_folder_and_the_rule(tmp_path):
+    import shutil
+
+    from generator.checks import load_rules
+    from generator.errors import ConfigError
+    from generator.resources import resource_dir
+
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(tmp_path / 'none'))}: rules folder not found$"):
+        load_rules(tmp_path / "none")
+    rules = Path(shutil.copytree(resource_dir("rules"), tmp_path / "rules"))
+    text = (rules / "style.yaml").read_text().replace("style.disclosure:", "style.disclosur:")
+    (rules / "style.yaml").write_text(text)
+    with pytest.raises(
+        ConfigError, match=r"key 'rules.style.disclosur': unknown rule \(this file has style.disclosure\)"
+    ):
+        load_rules(rules)
+    sources = (rules / "sources.yaml").read_text()
+    assert "settings" not in sources  # a family without settings gets its empty model
+    assert type(load_rules(resource_dir("rules")).settings["sources"]).__name__ == "NoSettings"

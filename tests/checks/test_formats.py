@@ -11,9 +11,18 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from generator.checks.formats import fails, render_github, render_json, render_junit, render_sarif, text_lines
+from generator.checks.formats import (
+    fails,
+    render_github,
+    render_json,
+    render_junit,
+    render_sarif,
+    statistics,
+    statistics_lines,
+    text_lines,
+)
 from generator.checks.registry import RULES
-from generator.models import ArticleReport, CheckReport, Finding, ReportSummary, Verdict
+from generator.models import ArticleReport, CheckReport, Finding, ReportSummary, TableDrop, Verdict
 
 BAD_QUOTE = "“Revenue rose strongly in the quarter,” the company said.\n"
 SOURCE = {"release": "Revenue rose sharply in the quarter, the company said.\n"}
@@ -216,7 +225,7 @@ def _many(errors: int, warnings: int, notices: int) -> CheckReport:
 
 def test_github_annotations_stop_at_githubs_limits_and_say_what_was_left_out():
     """GitHub shows 10 error and 10 warning annotations per step (and 50 per job)."""
-    lines = render_github(_many(errors=25, warnings=12, notices=3)).splitlines()
+    lines = render_github(_many(errors=25, warnings=12, notices=3), root=Path.cwd()).splitlines()
     annotations = [line for line in lines if line.startswith("::")]
     kinds = [line.split(" ", 1)[0] for line in annotations]
     assert kinds.count("::error") == 10 and kinds.count("::warning") == 10
@@ -241,7 +250,8 @@ def test_a_multi_line_annotation_gives_end_line_instead_of_columns():
     finding = Finding(
         rule="quotes.mismatch", severity="error", line=3, column=5, message="m", end_line=5, end_column=9
     )
-    lines = render_github(_report(ArticleReport(path="a.md", verdict=Verdict.BLOCK, findings=(finding,))))
+    report = _report(ArticleReport(path="a.md", verdict=Verdict.BLOCK, findings=(finding,)))
+    lines = render_github(report, root=Path.cwd())
     assert lines.splitlines()[0].startswith("::error file=a.md,line=3,endLine=5,title=quotes.mismatch::")
 
 
@@ -281,3 +291,149 @@ def test_the_sarif_multitool_github_rules_find_no_errors(report, rules, tmp_path
         del rule["help"]
     broken = _validate(multitool, json.dumps(stripped), tmp_path)
     assert broken.count(("error", "GH2012")) == len(RULES)
+
+
+# ------------------------------------------------------------------ exact output of small reports
+
+
+def _finding(message: str = "m", rule: str = "quotes.mismatch", severity: str = "error", line: int = 3):
+    return Finding(
+        rule=rule, severity=severity, line=line, column=5, message=message, end_line=line, end_column=9
+    )
+
+
+def test_junit_by_hand():
+    blocked = ArticleReport(path="a.md", verdict=Verdict.BLOCK, findings=(_finding("bad quote"),))
+    held = ArticleReport(
+        path="b.md", verdict=Verdict.REVIEW, findings=(_finding("thin", "risk.thin", "review"),)
+    )
+    clean = ArticleReport(path="c.md", verdict=Verdict.PUBLISH)
+    text = render_junit(_report(blocked, held, clean), lambda article: article.verdict is Verdict.BLOCK)
+    assert text == (
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        '<testsuites name="newsdesk check" tests="3" failures="1" errors="0">\n'
+        '  <testsuite name="newsdesk check" skipped="0" tests="3" failures="1" errors="0">\n'
+        '    <testcase name="a.md" classname="newsdesk.check">\n'
+        '      <failure type="block" message="block: 1 finding(s)">'
+        "3:5: error quotes.mismatch bad quote</failure>\n"
+        "    </testcase>\n"
+        '    <testcase name="b.md" classname="newsdesk.check">\n'
+        "      <system-out>3:5: review risk.thin thin</system-out>\n"
+        "    </testcase>\n"
+        '    <testcase name="c.md" classname="newsdesk.check" />\n'
+        "  </testsuite>\n"
+        "</testsuites>\n"
+    )
+
+
+def test_sarif_names_its_tool_and_standard_input(rules):
+    article = ArticleReport(path="-", verdict=Verdict.BLOCK, findings=(_finding(),))
+    log = json.loads(render_sarif(_report(article), described(rules)))
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "newsdesk" and driver["informationUri"].startswith("https://")
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "stdin"}
+
+
+def test_github_annotations_escape_what_workflow_commands_reserve(tmp_path):
+    finding = _finding("50% off\r\nthe next line", rule="risk.thin")
+    article = ArticleReport(path=str(tmp_path / "a,b:c.md"), verdict=Verdict.BLOCK, findings=(finding,))
+    [annotation, summary] = render_github(_report(article), root=tmp_path).splitlines()
+    assert annotation == (
+        "::error file=a%2Cb%3Ac.md,line=3,col=5,endColumn=9,title=risk.thin::50%25 off%0D%0Athe next line"
+    )
+    assert summary == "newsdesk check: 0 publish, 0 review, 1 block"
+
+
+def test_text_lines_count_findings_and_dropped_tables():
+    drop = TableDrop(line_start=1, line_end=3, reason="r")
+    one = ArticleReport(
+        path="a.md", verdict=Verdict.PUBLISH, findings=(_finding(severity="info"),), tables_dropped=(drop,)
+    )
+    two = ArticleReport(
+        path="b.md",
+        verdict=Verdict.BLOCK,
+        findings=(_finding(), _finding(line=4)),
+        tables_dropped=(drop, TableDrop(line_start=5, line_end=7, reason="r")),
+    )
+    quiet = ArticleReport(path="c.md", verdict=Verdict.PUBLISH)
+    lines = [line for _, line in text_lines(_report(one, two, quiet))]
+    assert lines == [
+        "a.md:3:5: info quotes.mismatch m",
+        "a.md: publish (1 finding, 1 table dropped)",
+        "b.md:3:5: error quotes.mismatch m",
+        "b.md:4:5: error quotes.mismatch m",
+        "b.md: block (2 findings, 2 tables dropped)",
+        "3 articles: 2 publish, 0 review, 1 block",
+    ]
+    verbose = [line for _, line in text_lines(_report(quiet), verbose=True)]
+    assert verbose == ["c.md: publish (0 findings)", "1 article: 1 publish, 0 review, 0 block"]
+    styles = [style for style, _ in text_lines(_report(one, two))]
+    assert styles == ["note", "publish", "error", "error", "block", "summary"]
+
+
+def test_sarif_results_by_hand(rules, tmp_path):
+    """Two findings of one rule on one flagged text share a hash and count 1 and 2; another text
+    hashes apart; a finding without an end has a region without one; non-ASCII stays as written."""
+    import hashlib
+
+    same = [_finding("the quote “x” differs", line=3), _finding("the quote “x” differs", line=9)]
+    other = Finding(rule="risk.legal", severity="review", line=4, column=2, message="legal term: 'fraud'")
+    article = ArticleReport(path=str(tmp_path / "a.md"), verdict=Verdict.BLOCK, findings=(*same, other))
+    text = render_sarif(_report(article), described(rules), root=tmp_path)
+    assert "“x”" in text and text.startswith('{\n  "$schema": ') and text.endswith("}\n")  # indent 2, UTF-8
+    results = json.loads(text)["runs"][0]["results"]
+    key = hashlib.sha256(
+        "\0".join(("quotes.mismatch", "a.md", "the quote “x” differs")).encode()
+    ).hexdigest()[:16]
+    assert [r["partialFingerprints"]["primaryLocationLineHash"] for r in results[:2]] == [
+        f"{key}:1",
+        f"{key}:2",
+    ]
+    assert results[2]["partialFingerprints"]["primaryLocationLineHash"].endswith(":1")
+    assert results[0]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 3, "startColumn": 5, "endLine": 3, "endColumn": 9
+    }  # fmt: skip
+    assert results[2]["locations"][0]["physicalLocation"]["region"] == {"startLine": 4, "startColumn": 2}
+    assert [(r["ruleId"], r["level"], r["message"]["text"]) for r in results] == [
+        ("quotes.mismatch", "error", "the quote “x” differs."),
+        ("quotes.mismatch", "error", "the quote “x” differs."),
+        ("risk.legal", "warning", "legal term: 'fraud'."),
+    ]
+    ids = [rule.id for rule in RULES]
+    assert [r["ruleIndex"] for r in results] == [ids.index("quotes.mismatch")] * 2 + [ids.index("risk.legal")]
+
+
+def test_sarif_rule_descriptors(rules):
+    log = json.loads(render_sarif(_report(), described(rules)))
+    descriptors = {d["id"]: d for d in log["runs"][0]["tool"]["driver"]["rules"]}
+    legal = descriptors["risk.legal"]
+    assert legal["name"] == "RiskLegal" and legal["properties"] == {"tags": ["newsdesk", "risk"]}
+    assert legal["defaultConfiguration"] == {"level": "warning"}
+    assert legal["helpUri"].endswith("#risklegal") and legal["help"]["markdown"].endswith(
+        f"({legal['helpUri']})"
+    )
+    assert "Bad" not in legal["fullDescription"]["text"] and legal["fullDescription"]["text"].endswith(".")
+    short = "The article mentions legal exposure (fraud, lawsuit, investigation, indictment, alleged)."
+    assert legal["shortDescription"]["text"] == short
+    assert descriptors["tables.low_information"]["defaultConfiguration"] == {"level": "note"}
+
+
+def test_statistics_rows_by_hand(rules):
+    a = ArticleReport(path="a.md", verdict=Verdict.BLOCK, findings=(_finding(), _finding(line=4)))
+    b = ArticleReport(path="b.md", verdict=Verdict.REVIEW, findings=(_finding("t", "risk.thin", "review"),))
+    c = ArticleReport(path="c.md", verdict=Verdict.REVIEW, findings=(_finding("l", "risk.legal", "review"),))
+    rows = statistics(_report(a, b, c), described(rules))
+    assert [(r["rule"], r["count"], r["articles"]) for r in rows] == [
+        ("quotes.mismatch", 2, 1), ("risk.legal", 1, 1), ("risk.thin", 1, 1)
+    ]  # most frequent first, then by id  # fmt: skip
+    assert statistics_lines(rows)[0].split()[:3] == ["2", "quotes.mismatch", "error"]
+    assert statistics_lines([]) == []
+
+
+def test_sarif_messages_are_sentences():
+    from generator.checks.formats import _sentence
+
+    assert _sentence("done") == "done." and _sentence("done.") == "done."
+    assert _sentence("really?") == "really?" and _sentence("stop!") == "stop!"
+    assert _sentence(" two\n lines ") == "two lines."

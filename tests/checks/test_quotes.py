@@ -183,3 +183,46 @@ def test_a_mismatch_finding_carries_the_closest_passage(checker, default_front_m
     [finding] = [f for f in report.findings if f.rule == "quotes.mismatch"]
     assert finding.passage.rstrip(",") == "Revenue rose sharply in the quarter"
     assert f'"{finding.passage}"' in finding.message
+
+
+def test_closest_passage_in_a_long_source_is_found_by_its_word_pairs():
+    """Filler of 400 words around one sentence; the misquote shares its word pairs with that
+    sentence only, and one changed word of seven keeps it most, not all, alike."""
+    filler = " ".join(f"word{i}" for i in range(200))
+    index = SourceIndex(f"{filler} Margins widened sharply in the third quarter. {filler}")
+    similarity, passage = index.closest("margins widened strongly in the third quarter")
+    assert passage == "Margins widened sharply in the third quarter."
+    assert 85 <= similarity < 100
+    assert index.closest("word0 word1") == (100, "word0 word1")
+    assert SourceIndex("").closest("anything") is None
+    assert index.closest("") is None
+
+
+def test_a_misquote_names_the_part_that_fails_and_the_closest_passage(checker, write_article):
+    source = {"release": "Revenue rose sharply in the quarter. Margins held firm, the company said.\n"}
+    path = write_article("“Revenue rose sharply … margins held steady,” it said.\n", sources=source)
+    [finding] = [f for f in checker.check_file(path).report.findings if f.rule == "quotes.mismatch"]
+    assert finding.message.startswith("part 2 of 2 of this quote does not match the listed sources; ")
+    assert "closest passage in release" in finding.message and finding.source == "release"
+    assert finding.quoted == "margins held steady,”" or finding.quoted.startswith("margins held steady")
+
+
+@pytest.mark.parametrize(
+    ("quote", "verified"),
+    [
+        ("Revenue rose sharply in [the quarter]", True),  # a trailing insertion constrains nothing
+        ("[Helix] revenue rose sharply", True),  # after a leading one the first letter may change case
+        ("[Helix] evenue rose sharply", False),  # but it starts a word
+        ("Revenue [x] sharply [y] quarter", True),  # one word for each of two insertions
+        ("Revenue [x] quarter", True),  # three words for one: within six
+        ("The chief executive [x] [y] shortage to last", True),  # two brackets side by side: up to twelve
+        ("The chief executive [x] strong", False),  # eleven words for one insertion
+        ("The chief executive [x] [y] strong", True),  # ... but two adjacent brackets stand for twelve
+        ("[R]evenue rose sharply", True),  # an insertion touching a word stands for part of it
+        ("Revenue rose sharp[ly] in the quarter", True),
+        ("Revenue ros[x] in the quarter", True),  # the rest of a word and the words after it
+        ("Revenue [x] the year", False),  # the words after it must follow
+    ],
+)
+def test_insertions_at_the_edges_and_side_by_side(quote, verified):
+    assert matches(quote) is verified

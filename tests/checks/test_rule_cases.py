@@ -7,6 +7,11 @@ or `fail_str` (at least one; `lines` pins their lines, `message` a phrase every 
 body line. `unlisted` writes source files the article does not list; `files` writes files beside
 the article (name -> text, such as a chart); `sidecar` writes <stem>.json from a short spec (see
 conftest.sidecar_json), `sidecar_raw` writes it verbatim.
+
+`configs` overrides settings of rules/*.yaml for the case, family by family, as sqlfluff's cases
+do (`configs: {quotes: {min_words: 6}}`; a word list given replaces the file's). `boundary` names
+the numeric settings (`quotes.min_words`) the case sits at the edge of: every threshold in the
+checker's rules files has a passing and a failing case at its edge (a meta-test below checks).
 """
 
 from __future__ import annotations
@@ -16,11 +21,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.checks.registry import RULES
+from generator.checks import Checker, load_rules
+from generator.checks.config import Rules
+from generator.checks.registry import FAMILIES, RULES
+from generator.resources import resource_dir
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 _CASE_KEYS = {"rule", "pass_str", "fail_str", "lines", "message", "fix_str", "sources", "unlisted", "sidecar",
-              "sidecar_raw", "files"}  # fmt: skip
+              "sidecar_raw", "files", "configs", "boundary"}  # fmt: skip
+# Numeric settings that are not thresholds (so need no boundary cases), and why.
+NOT_THRESHOLDS = {
+    "numbers.scale_words": "factors that convert 'billion' or 'bn' to a number; the tracing cases use them",
+}
 
 
 def _load_cases() -> list[tuple[str, dict]]:
@@ -36,21 +48,42 @@ def _load_cases() -> list[tuple[str, dict]]:
 CASES = _load_cases()
 
 
-@pytest.mark.parametrize("case", [case for _, case in CASES], ids=[name for name, _ in CASES])
-def test_rule_case(case, checker, write_article, default_front_matter):
-    assert set(case) <= _CASE_KEYS, f"unknown keys {set(case) - _CASE_KEYS}"
-    assert ("pass_str" in case) != ("fail_str" in case), "a case has exactly one of pass_str / fail_str"
-    body = case.get("pass_str", case.get("fail_str"))
+def configured(rules: Rules, configs: dict[str, dict]) -> Rules:
+    """`rules` with a case's settings overridden, validated as the rules file itself would be."""
+    settings = dict(rules.settings)
+    for family, overrides in configs.items():
+        assert family in FAMILIES, f"configs: unknown family {family!r}"
+        model = FAMILIES[family]
+        current = settings[family].model_dump(mode="json")
+        unknown = set(overrides) - set(current)
+        assert not unknown, f"configs.{family}: unknown settings {sorted(unknown)}"
+        settings[family] = model.model_validate(current | overrides)
+    return Rules(directory=rules.directory, severities=rules.severities, settings=settings)
+
+
+def run_case(case, checker, write_article, **folder):
+    """Write the case's article and check it: (result, the findings of the case's rule)."""
     path = write_article(
-        body,
+        case.get("pass_str", case.get("fail_str")),
         sources=case.get("sources"),
         unlisted=case.get("unlisted"),
         sidecar=case.get("sidecar"),
         sidecar_raw=case.get("sidecar_raw"),
         files=case.get("files"),
+        **folder,
     )
     result = checker.check_file(path)
-    found = [finding for finding in result.report.findings if finding.rule == case["rule"]]
+    return result, [finding for finding in result.report.findings if finding.rule == case["rule"]]
+
+
+@pytest.mark.parametrize("case", [case for _, case in CASES], ids=[name for name, _ in CASES])
+def test_rule_case(case, checker, rules, write_article, default_front_matter):
+    assert set(case) <= _CASE_KEYS, f"unknown keys {set(case) - _CASE_KEYS}"
+    if "configs" in case:
+        checker = Checker(configured(rules, case["configs"]))
+    assert ("pass_str" in case) != ("fail_str" in case), "a case has exactly one of pass_str / fail_str"
+    body = case.get("pass_str", case.get("fail_str"))
+    result, found = run_case(case, checker, write_article)
     if "pass_str" in case:
         assert found == [], [f.message for f in found]
         return
@@ -89,3 +122,76 @@ def test_registry_ids_are_unique_and_well_formed():
     assert len(ids) == len(set(ids))
     families = {"quotes", "tables", "risk", "numbers", "claims", "charts", "style", "structure", "sources"}
     assert all(rule_id.count(".") == 1 and rule_id.split(".")[0] in families for rule_id in ids)
+
+
+def _numeric_settings(value, path: str):
+    """Dotted paths of the numbers in a settings tree (a mapping's numbers count as one setting)."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        yield path
+    elif isinstance(value, dict):
+        if value and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()):
+            yield path
+        else:
+            for key, item in value.items():
+                yield from _numeric_settings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numeric_settings(item, path)
+
+
+def test_every_threshold_has_a_passing_and_a_failing_case_at_its_edge():
+    """Each number in the checker's rules files (and each per-kind mapping of numbers) is pinned
+    from both sides by cases that declare it as their `boundary`."""
+    thresholds = set()
+    for family in FAMILIES:
+        data = yaml.safe_load((resource_dir("rules") / f"{family}.yaml").read_text(encoding="utf-8"))
+        for name, value in (data.get("settings") or {}).items():
+            thresholds.update(_numeric_settings(value, f"{family}.{name}"))
+    thresholds -= set(NOT_THRESHOLDS)
+    thresholds.add("risk.thin_min_words_by_kind")  # an empty mapping by default, but a threshold
+    sides: dict[str, set[str]] = {threshold: set() for threshold in thresholds}
+    for name, case in CASES:
+        for threshold in case.get("boundary", []):
+            assert threshold in sides, f"{name}: boundary {threshold!r} is not a numeric setting"
+            sides[threshold].add("pass" if "pass_str" in case else "fail")
+    missing = {threshold: sorted({"pass", "fail"} - found) for threshold, found in sides.items()}
+    assert not {t: m for t, m in missing.items() if m}, missing
+
+
+def test_configs_are_validated_like_the_rules_files(rules):
+    with pytest.raises(AssertionError, match="unknown settings"):
+        configured(rules, {"quotes": {"min_word": 3}})
+    with pytest.raises(ValueError, match="min_words"):
+        configured(rules, {"quotes": {"min_words": 0}})
+    assert configured(rules, {"quotes": {"min_words": 6}}).settings["quotes"].min_words == 6
+    assert load_rules().settings["quotes"].min_words == 4  # the bundled rules are untouched
+
+
+EDGES = [
+    (f"{name}:{threshold}", case, threshold)
+    for name, case in CASES
+    for threshold in case.get("boundary", [])
+    if threshold in {"quotes.min_words", "quotes.max_insertion_words", "tables.min_data_rows",
+                     "tables.min_columns", "claims.cue_window", "claims.after_window", "claims.stale_days",
+                     "claims.rank_window", "risk.thin_min_words", "risk.min_signals"}
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "threshold"), [e[1:] for e in EDGES], ids=[e[0] for e in EDGES])
+def test_a_boundary_case_sits_at_the_edge(case, threshold, rules, write_article, tmp_path):
+    """Moving its whole-number threshold one step (up or down) turns the case's outcome round."""
+    family, key = threshold.split(".")
+    value = getattr(configured(rules, case.get("configs", {})).settings[family], key)
+    outcomes = set()
+    for step in (-1, 1):
+        configs = {name: dict(settings) for name, settings in case.get("configs", {}).items()}
+        configs.setdefault(family, {})[key] = value + step
+        try:
+            checker = Checker(configured(rules, configs))
+        except ValueError:  # the threshold's lowest allowed value: only the other step exists
+            continue
+        _, found = run_case(case, checker, write_article, folder=tmp_path / f"step{step}")
+        outcomes.add("fail" if found else "pass")
+    assert ("pass" if "fail_str" in case else "fail") in outcomes, f"{threshold} = {value} is not its edge"

@@ -127,6 +127,7 @@ def test_absolute_paths_and_folders_are_refused(repo, capsys):
     assert "a folder, so it is not read" in folder[0]["message"]
 
 
+@pytest.mark.subprocess
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
 def test_a_named_pipe_is_refused_without_hanging(repo):
     os.mkfifo(repo / "sources" / "pipe.txt")
@@ -209,3 +210,123 @@ def test_a_file_that_is_not_a_pdf_says_so(repo, capsys):
     (repo / "sources" / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a PDF\n")
     [missing, _] = findings(article(repo / "articles" / "n.md", "../sources/broken.pdf"), capsys)
     assert missing["rule"] == "sources.missing" and "PDF" in missing["message"]
+
+
+# ------------------------------------------------------------------ the text read out of each format
+
+
+def test_html_text_by_hand():
+    from generator.checks.source_formats import source_text
+
+    page = (
+        "<html><head><title>T</title><style>p {}</style></head><body>"
+        "<p>One<br>two</p><div>three<script>alert(1)</script></div><span>four</span>"
+        "<noscript>no</noscript><template>t</template><UL><LI>five</LI></UL></body></html>"
+    )
+    text = source_text(Path("a.html"), page.encode())
+    assert " ".join(text.split()) == "T One two three four five"
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines == [
+        "T",
+        "One",
+        "two",
+        "three",
+        "four",
+        "five",
+    ]  # blocks on their own lines; a span is not a block
+    assert "alert" not in text and "no" not in lines and "t" not in lines
+
+
+def test_html_charsets_and_xml_declarations():
+    from generator.checks.source_formats import UnreadableSource, source_text
+
+    latin = '<html><head><meta charset="iso-8859-1"></head><body><p>caf\xe9</p></body></html>'.encode(
+        "latin-1"
+    )
+    assert "café" in source_text(Path("a.htm"), latin)
+    utf8 = "<html><body><p>café – naïve</p></body></html>".encode()
+    assert "café – naïve" in source_text(Path("a.html"), utf8)  # no charset: UTF-8, not Latin-1
+    xhtml = '  <?xml version="1.0" encoding="utf-8"?>\n<html><body><p>Déjà vu</p></body></html>'
+    assert "Déjà vu" in source_text(Path("a.xhtml"), xhtml.encode())
+    declared = b'<?xml version="1.0"?><html><head><meta charset="utf-8"></head><body><p>ok</p></body></html>'
+    assert "ok" in source_text(Path("a.html"), declared)
+    with pytest.raises(UnreadableSource, match="not UTF-8"):
+        source_text(Path("a.html"), b"<p>caf\xe9</p>")
+    with pytest.raises(UnreadableSource, match="no text in this HTML"):
+        source_text(Path("a.html"), b"   ")
+
+
+def test_markdown_and_plain_text_sources():
+    from generator.checks.source_formats import source_text
+
+    markdown = "# Results\n\nRevenue *rose* `sharply`.\n\n- one\n"
+    # the words of each block, emphasis dropped; code is no one's words, so it is not quotable
+    assert source_text(Path("a.md"), markdown.encode()) == "Results\n\nRevenue rose  .\n\none"
+    assert source_text(Path("a.txt"), "\ufeffplain *text*".encode()) == "plain *text*"  # BOM dropped
+
+
+def _pdf_pages(*pages: str, user: str | None = None, owner: str | None = None) -> bytes:
+    fpdf = pytest.importorskip("fpdf")
+    document = fpdf.FPDF()
+    for text in pages:
+        document.add_page()
+        document.set_font("Helvetica", size=12)
+        if text:
+            document.multi_cell(0, 8, text)
+    if owner is not None:
+        document.set_encryption(owner_password=owner, user_password=user or "")
+    return bytes(document.output())
+
+
+def test_pdf_pages_are_read_in_order_and_locked_ones_refused():
+    from generator.checks.source_formats import UnreadableSource, source_text
+
+    text = source_text(Path("a.pdf"), _pdf_pages("First page.", "", "Third page."))
+    assert [line for line in text.splitlines() if line.strip()] == ["First page.", "Third page."]
+    assert text.index("First page.") < text.index("Third page.")
+    assert text.count("\n") >= 2  # a line break between pages, an empty page included
+    opened = source_text(Path("b.PDF"), _pdf_pages("Owner-locked only.", owner="o"))
+    assert "Owner-locked only." in opened  # no user password: readable
+    with pytest.raises(UnreadableSource, match=r"^an encrypted PDF$"):
+        source_text(Path("c.pdf"), _pdf_pages("Secret.", owner="o", user="u"))
+    with pytest.raises(UnreadableSource, match=r"a PDF without extractable text \(a scan needs OCR first\)"):
+        source_text(Path("d.pdf"), _pdf_pages("", ""))
+
+
+def test_the_source_cache_reads_through_a_reader_or_the_disk(tmp_path):
+    from generator.checks.sources import SourceCache
+    from generator.models import SourceRef
+
+    cache = SourceCache()
+    ref = SourceRef(id="r", title="R", path="sources/r.txt")
+    article = str(tmp_path / "a.md")
+    unreadable = cache.load(ref, article_path=article, read_source=lambda _: None)
+    assert (unreadable.ref, unreadable.index, unreadable.problem) == (ref, None, "unreadable")
+    given = cache.load(ref, article_path=article, read_source=lambda r: f"Text of {r.id}.")
+    assert given.ref is ref and given.problem is None and given.index.text == "Text of r."
+    url_only = SourceRef(id="w", title="W", url="https://example.invalid/w")
+    assert cache.load(url_only, article_path=article, read_source=None).index is None
+    assert cache.load(url_only, article_path=article, read_source=None).problem is None
+    missing = cache.load(ref, article_path=article, read_source=None)
+    assert missing.ref is ref and missing.index is None and missing.problem == "file not found"
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "r.txt").write_text("On disk.", encoding="utf-8")
+    other = SourceCache().load(ref, article_path=article, read_source=None)
+    assert other.ref is ref and other.index.text == "On disk." and other.problem is None
+    (tmp_path / "sources" / "bad.txt").write_bytes(b"\xff\xfe")
+    bad = SourceCache().load(
+        SourceRef(id="b", title="B", path="sources/bad.txt"), article_path=article, read_source=None
+    )
+    assert bad.index is None and "UTF-8" in bad.problem
+
+
+def test_a_malformed_pdf_is_reported_once_not_logged(caplog):
+    """pypdf logs its own warnings about a broken file; the checker's one line is the report."""
+    import logging
+
+    from generator.checks.source_formats import UnreadableSource, source_text
+
+    broken = _pdf_pages("Text.")[:-60]  # cut off before its cross-reference table ends
+    with caplog.at_level(logging.WARNING), pytest.raises(UnreadableSource):
+        source_text(Path("x.pdf"), broken + b"garbage")
+    assert [r for r in caplog.records if r.name.startswith("pypdf")] == []
