@@ -2,10 +2,11 @@
 the same on every run.
 
 matplotlib is imported here only, when the first chart is drawn, so nothing else pays its import.
-Determinism: the SVG backend's ids are seeded from `svg.hashsalt`, its date metadata is dropped,
-text is drawn as paths from DejaVu Sans (which ships with matplotlib), and each chart is its own
-Figure (no pyplot state). The file carries the chart's data digest in its description, so the
-checker can tell the drawing is of the data the sidecar lists without reading the drawing.
+Determinism: the SVG backend's ids are seeded from `svg.hashsalt`, its date and creator (which
+names matplotlib's version) metadata are dropped, text is drawn as paths from DejaVu Sans (which
+ships with matplotlib), and each chart is its own Figure (no pyplot state). The file carries the
+chart's data digest in its description, so the checker can tell the drawing is of the data the
+sidecar lists without reading the drawing.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def draw_svg(chart: Chart) -> str:
             format="svg",
             metadata={
                 "Date": None,
+                "Creator": None,  # names matplotlib's version: an upgrade alone would change the file
                 "Title": chart.title,
                 "Description": f"{CHART_DIGEST_MARK}{chart.digest}",
             },

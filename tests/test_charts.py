@@ -58,6 +58,8 @@ def test_the_cohort_chart_draws_each_cohort_and_the_benchmark_since_the_start(sa
     (chart,) = cohort.charts
     subjects = [series.subject for series in chart.series]
     assert subjects[-1] == "benchmark:MRDX" and all(s.startswith("cohort:") for s in subjects[:-1])
+    # AP: a full date inside a sentence is set off by commas on both sides.
+    assert "from Dec. 31, 2025, to Nov. 20, 2026, ending at:" in chart.alt
     assert {series.points[0].label for series in chart.series} == {"2025-12-31"}
     assert {series.points[0].value for series in chart.series} == {0.0}  # cumulative from the start
     assert all(series.points[-1].label == DAY for series in chart.series)

@@ -83,7 +83,8 @@ def path_chart(
         file=chart_file(slug),
         kind="line",
         title=title,
-        alt=f"Line chart of {what} from {apstyle.date(start)} to {apstyle.date(end)}, ending at: {listed}.",
+        # AP: a full date in running text is set off by commas ("from Dec. 30, 2016, to ...").
+        alt=f"Line chart of {what} from {apstyle.date(start)}, to {apstyle.date(end)}, ending at: {listed}.",
         unit=Unit.PERCENT,
         series=series,
         digest=chart_digest(series),
