@@ -187,7 +187,10 @@ class Voice:
             if same:
                 self._recent.append(self._for_fact[fact.id])
                 return same[0]
-        fresh = [o for o in options if lemma(o, o) not in self._recent] or options
+        fresh = [o for o in options if lemma(o, o) not in self._recent]
+        if not fresh:  # every option was just used: the one used longest ago, never the last one
+            recent = list(self._recent)
+            fresh = [min(options, key=lambda o: recent.index(lemma(o, o)))]
         chosen = self.choose(fresh)
         self._recent.append(lemma(chosen, chosen))
         if fact is not None:
