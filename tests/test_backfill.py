@@ -105,3 +105,12 @@ def test_the_backfills_sentences_say_what_their_facts_mean(backfilled):
 
     _, out = backfilled
     assert len(check_articles(out)) > 5 * 90
+
+
+def test_the_backfills_sentences_are_free_of_the_copy_desks_defects(backfilled):
+    """The sentences only history writes (score changes, "was also", the score_changes story) read
+    as the copy desk wants every sentence to: no repeated verb, no process talk, dated old figures."""
+    from tests.test_sentences import check_run
+
+    _, out = backfilled
+    assert check_run(out, has_news=False) == []
