@@ -47,6 +47,14 @@ def articles(out: Path) -> list[tuple[Path, str, dict]]:
     return found
 
 
+def sections(body: str) -> list[tuple[str, str]]:
+    """(heading, text) of each `## ` section of a body."""
+    return [
+        (part.split("\n", 1)[0].strip(), part.split("\n", 1)[1] if "\n" in part else "")
+        for part in ("\n" + body).split("\n## ")[1:]
+    ]
+
+
 def body_sentences(body: str) -> list[str]:
     return [s for line in body.splitlines() for s in sentences(line.lstrip("-#> "))]
 
@@ -90,6 +98,15 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
         for phrase in PROCESS_TALK:
             if phrase in body:
                 problems.append(f"{name}: reader copy describes internal process ({phrase!r})")
+        for heading, section in sections(body):
+            if not heading.lower().startswith("before"):
+                continue
+            for claim in sidecar["claims"]:  # "Before the move" over figures that end with it
+                ending = [
+                    f for i in claim["facts"] if (f := facts.get(i)) and f.get("end") == sidecar["date"]
+                ]
+                if claim["sentence"] and claim["sentence"] in section and ending:
+                    problems.append(f"{name}: under '{heading}', {claim['text']!r} runs to the day itself")
         if not has_news and re.search(r"No headlines about", body):
             problems.append(f"{name}: 'no headlines' from data that has no news feed")
         if "## From the company" in body:
