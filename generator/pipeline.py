@@ -46,7 +46,8 @@ from generator.history import (
     database_url,
     open_history,
 )
-from generator.history.journal import journal_path
+from generator.history.journal import ActionRow, journal_path
+from generator.history.recorder import action_row
 from generator.layout import RUNS_DIR, Layout
 from generator.market.point_in_time import snapshot_as_of
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
@@ -95,6 +96,7 @@ class Written:
     reasons: tuple[str, ...]  # rule ids of error and review findings
     sources: tuple[str, ...]  # paths of the sources it cites, relative to the article
     approval: tuple[str, str] | None = None  # (by, at) of the approval it carries
+    actions: tuple[ActionRow, ...] = ()  # the editors' actions its sidecar carries
 
 
 @dataclass(frozen=True)
@@ -156,9 +158,10 @@ class Desk:
         entry = writer.write(article)
         findings = article.sidecar.findings
         reasons = tuple(dict.fromkeys(f.rule for f in findings if f.severity is not Severity.INFO))
-        approval = writer.approval_of(entry)
+        approval, actions = writer.decisions_of(entry)
         carried = (approval.by, utc_stamp(approval.at)) if approval else None
-        return Written(entry, reasons, article.cited, carried)
+        done = tuple(action_row(entry.slug, entry.date, action) for action in actions)
+        return Written(entry, reasons, article.cited, carried, done)
 
     def produce(self, plan: ArticlePlan, previous: Previous | None = None) -> CheckedArticle:
         """Render and check one article; pure — nothing is written here.
@@ -614,8 +617,9 @@ def universe_of_manifest(manifest: Manifest) -> str:
 
 
 def run_journal(desk: Desk, written: list[Written], started_at: dt.datetime) -> RunJournal:
-    """Every row this run records in the history: scores and key facts of every stock, and each
-    article's version, hash, verdict, place and approval."""
+    """Every row this run records in the history: scores and key facts of every stock, each
+    article's version, hash, verdict, place and approval, and the editors' actions its articles
+    carry."""
     facts, table = desk.newsroom.facts, desk.newsroom.scores.table
     signals = table.signals.reindex(columns=list(SIGNALS))
     stocks = facts.stocks
@@ -679,6 +683,7 @@ def run_journal(desk: Desk, written: list[Written], started_at: dt.datetime) -> 
         scores=score_rows,
         stocks=stock_rows,
         articles=article_rows,
+        actions=[row for w in written for row in w.actions],
     )
 
 

@@ -36,7 +36,7 @@ from generator.catalog import IndexEntry, read_index, render_index
 from generator.changeset import Changeset, prepare_output, require_current_layout, staging_folder, write_new
 from generator.errors import PublishError
 from generator.layout import DESK, SITE, SOURCES_DIR, Layout, Place
-from generator.models import Approval, Release, Sidecar, Verdict, is_slug
+from generator.models import Approval, EditorAction, Release, Sidecar, Verdict, is_slug
 from generator.release import go_public, is_public, next_release, release_moment
 from generator.rulefiles import describe
 from generator.site import SiteConfig
@@ -446,10 +446,13 @@ class RunWriter:
             return None
         return without_state(text), sidecar
 
-    def approval_of(self, entry: IndexEntry) -> Approval | None:
-        """The approval a written article carries (None when it carries none)."""
+    def decisions_of(self, entry: IndexEntry) -> tuple[Approval | None, list[EditorAction]]:
+        """The approval a written article carries (None when it carries none), and the record of
+        editors' actions it carried over from its previous copy."""
         decided = self._decided.get(entry.slug)
-        return decided.approval if entry.approved and decided is not None else None
+        if decided is None:
+            return None, []
+        return (decided.approval if entry.approved else None), list(decided.actions)
 
     def commit(
         self, entries: Sequence[IndexEntry], cited: Mapping[str, Sequence[str]], sources: Mapping[str, str]

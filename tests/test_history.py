@@ -96,13 +96,13 @@ def test_a_new_database_gets_the_current_schema_in_wal_mode(tmp_path):
         tables = set(sa.inspect(connection).get_table_names())
         mode = connection.execute(sa.text("PRAGMA journal_mode")).scalar()
     engine.dispose()
-    assert versions == [1]
-    assert {"runs", "scores", "stock_facts", "articles", "schema_version"} <= tables
+    assert versions == [1, 2]
+    assert {"runs", "scores", "stock_facts", "articles", "editor_actions", "schema_version"} <= tables
     assert mode == "wal"
     open_history(url).close()  # opening again changes nothing
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT count(*) FROM schema_version")).scalar() == 1
+        assert connection.execute(sa.text("SELECT count(*) FROM schema_version")).scalar() == 2
     engine.dispose()
 
 
@@ -119,6 +119,9 @@ def test_a_database_from_a_newer_newsdesk_is_refused(tmp_path):
 
 def test_migrations_apply_in_order_and_keep_what_was_recorded(tmp_path, monkeypatch):
     url = sqlite_url(tmp_path / "history.db")
+    real = list(history_schema.MIGRATIONS)
+    monkeypatch.setattr(history_schema, "MIGRATIONS", real[:1])  # a database of the first version
+    monkeypatch.setattr(history_schema, "SCHEMA_VERSION", 1)
     history = open_history(url)
     history.record(journal("a", DAY1))
     history.close()
@@ -126,12 +129,13 @@ def test_migrations_apply_in_order_and_keep_what_was_recorded(tmp_path, monkeypa
     def add_note(connection):
         connection.execute(sa.text("ALTER TABLE runs ADD COLUMN note TEXT"))
 
-    monkeypatch.setattr(history_schema, "MIGRATIONS", [*history_schema.MIGRATIONS, add_note])
-    monkeypatch.setattr(history_schema, "SCHEMA_VERSION", 2)
-    assert open_history(url).migrate() == 2
+    monkeypatch.setattr(history_schema, "MIGRATIONS", [*real, add_note])
+    monkeypatch.setattr(history_schema, "SCHEMA_VERSION", 3)
+    assert open_history(url).migrate() == 3
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        assert [r[0] for r in connection.execute(sa.text("SELECT version FROM schema_version"))] == [1, 2]
+        assert [r[0] for r in connection.execute(sa.text("SELECT version FROM schema_version"))] == [1, 2, 3]
+        assert "editor_actions" in sa.inspect(connection).get_table_names()  # version 2
         assert "note" in {c["name"] for c in sa.inspect(connection).get_columns("runs")}
         assert connection.execute(sa.text("SELECT token FROM runs")).scalar() == "a"
     engine.dispose()
@@ -275,6 +279,66 @@ def test_the_second_session_compares_with_the_first(two_sessions):
         if f.id.startswith("history:")
     ]
     assert compared and not first_day  # without an earlier run, nothing is compared
+
+
+# ------------------------------------------------------------------------------------- editors
+
+HELD = "brookmere-financial-alpha-score-2026-11-20"  # held for review on the second session
+
+
+def held_entry(out: Path) -> dict:
+    index = json.loads((out / "desk" / "index.json").read_text())["articles"]
+    return next(e for e in index if e["slug"] == HELD)
+
+
+def test_an_editors_approval_is_recorded_in_the_history_once(two_sessions, tmp_path, monkeypatch, capsys):
+    out = shutil.copytree(two_sessions, tmp_path / "out", symlinks=True)
+    assert held_entry(out)["verdict"] == "review"
+    code, _, err = cli(
+        monkeypatch, capsys, "approve", HELD, "--out", str(out), "--by", "kim", "--note", "checked"
+    )
+    assert code == 0, err
+    history = RunHistory(database_url(None, out))
+    (row,) = history.actions(HELD)
+    sidecar = Sidecar.model_validate_json((out / held_entry(out)["path"]).with_suffix(".json").read_text())
+    (action,) = sidecar.actions
+    assert (row["action"], row["by"], row["note"], row["date"]) == ("approve", "kim", "checked", "2026-11-20")
+    assert (
+        row["at"] == action.at.strftime("%Y-%m-%dT%H:%M:%SZ") and row["content_hash"] == action.content_hash
+    )
+    # a rerun of the date carries the approval and its action in its journal: still one row
+    build(
+        load_settings(snapshot=dated_sample(tmp_path / "snapshot"), out=out, jobs=1, quiet=True, now=NOW),
+        as_of=DAY2,
+    )
+    assert [r["action"] for r in history.actions(HELD)] == ["approve"]
+    history.close()
+
+
+def test_an_approval_killed_before_the_database_reaches_it_with_the_next_run(two_sessions, tmp_path):
+    from test_kills import newsdesk
+
+    out = shutil.copytree(two_sessions, tmp_path / "out", symlinks=True)
+    killed = newsdesk(
+        "approve", HELD, "--out", str(out), "--by", "kim",
+        point="generator.history.recorder:HistoryRecorder.record:before", cwd=tmp_path,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert held_entry(out)["approved"]  # the output has it (the switch came first) ...
+    history = RunHistory(database_url(None, out))
+    assert history.actions(HELD) == []  # ... the database not yet
+    snapshot = dated_sample(tmp_path / "snapshot")
+    build(load_settings(snapshot=snapshot, out=out, jobs=1, quiet=True, now=NOW), as_of=DAY2)
+    (row,) = history.actions(HELD)
+    assert (row["action"], row["by"]) == ("approve", "kim")
+    history.close()
+
+
+def test_no_history_no_recorder(tmp_path):
+    from generator.review.actions import recorder_for
+
+    assert recorder_for(load_settings(out=tmp_path / "none")) is None  # an action alone makes no database
+    assert not (tmp_path / "none").exists()
 
 
 # ------------------------------------------------------------------------------------- killed runs

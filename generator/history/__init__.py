@@ -1,4 +1,5 @@
-"""The desk's memory: every run's scores, key facts, articles and verdicts, in a real database.
+"""The desk's memory: every run's scores, key facts, articles and verdicts, and editors' actions,
+in a real database.
 
 SQLite in the output folder by default (`.newsdesk/history/history.db`, WAL mode, outside the
 generations the output switches between), or any SQLAlchemy URL (`--db`, setting

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
@@ -64,6 +65,21 @@ class ArticleRow:
     triggers: str  # comma-separated trigger ids ("" for a routine story)
 
 
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """One thing an editor did to an article, as its sidecar's `actions` records it."""
+
+    slug: str
+    date: str
+    at: str  # RFC 3339, UTC
+    action: str
+    by: str
+    note: str | None
+    content_hash: str
+    previous_hash: str | None
+    verdict: str
+
+
 class RunJournal(BaseModel):
     """`desk/runs/<date>.history.json`."""
 
@@ -79,6 +95,9 @@ class RunJournal(BaseModel):
     scores: list[list]  # ScoreRow fields, in order
     stocks: list[list]  # StockRow fields, in order
     articles: list[list]  # ArticleRow fields, in order
+    # ActionRow fields: the editors' actions the run's articles carry (an action recorded only in a
+    # sidecar, by an editor's command killed before it reached the database, arrives with them)
+    actions: list[list] = []
 
     @classmethod
     def build(
@@ -87,19 +106,26 @@ class RunJournal(BaseModel):
         scores: list[ScoreRow],
         stocks: list[StockRow],
         articles: list[ArticleRow],
+        actions: Sequence[ActionRow] = (),
         **run: object,
     ) -> RunJournal:
         return cls(
             scores=[list(astuple(row)) for row in scores],
             stocks=[list(astuple(row)) for row in stocks],
             articles=[list(astuple(row)) for row in articles],
+            actions=[list(astuple(row)) for row in actions],
             **run,
         )
 
     def rows(self, kind: type) -> list[dict]:
         """The journal's rows of a kind as dictionaries keyed by column name."""
         names = [f.name for f in fields(kind)]
-        source = {ScoreRow: self.scores, StockRow: self.stocks, ArticleRow: self.articles}[kind]
+        source = {
+            ScoreRow: self.scores,
+            StockRow: self.stocks,
+            ArticleRow: self.articles,
+            ActionRow: self.actions,
+        }[kind]
         return [dict(zip(names, row, strict=True)) for row in source]
 
     def to_json(self) -> str:

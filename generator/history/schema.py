@@ -96,10 +96,31 @@ articles = Table(
 )
 
 
+editor_actions = Table(
+    "editor_actions",
+    metadata,
+    Column("slug", String(160), primary_key=True),
+    Column("date", String(10), primary_key=True),
+    Column("at", String(40), primary_key=True),  # RFC 3339, UTC
+    Column("action", String(10), primary_key=True),  # edit | recheck | approve | reject
+    Column("by", Text, nullable=False),
+    Column("note", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("previous_hash", String(64)),
+    Column("verdict", String(10), nullable=False),
+    Column("recorded_at", String(40), nullable=False),
+)
+
+
 def _initial(connection: Connection) -> None:
     """Version 1: runs, their scores, key stock facts and articles."""
     metadata.create_all(connection, tables=[runs, scores, stock_facts, articles])
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_initial]
+def _editor_actions(connection: Connection) -> None:
+    """Version 2: what editors did to articles (approve, reject, edit, recheck), once each."""
+    metadata.create_all(connection, tables=[editor_actions])
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_initial, _editor_actions]
 SCHEMA_VERSION = len(MIGRATIONS)

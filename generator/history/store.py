@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from generator.errors import NewsdeskError
-from generator.history.journal import JOURNAL_SUFFIX, ScoreRow, StockRow
+from generator.history.journal import JOURNAL_SUFFIX, ActionRow, ScoreRow, StockRow
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -146,7 +146,26 @@ class RunHistory:
                 rows = journal.rows(kind)
                 if rows:
                     connection.execute(insert(table), [{"run_id": run_id, **row} for row in rows])
+            _insert_new_actions(connection, [ActionRow(**row) for row in journal.rows(ActionRow)])
         return int(run_id)
+
+    def record_action(self, row: ActionRow) -> bool:
+        """Record one editor's action; False when it is recorded already (the same article, moment
+        and action), so recording it again — from a later run's journal — changes nothing."""
+        with self._transaction("record an editor's action") as connection:
+            return _insert_new_actions(connection, [row]) == 1
+
+    def actions(self, slug: str | None = None) -> list[dict]:
+        """Editors' actions, oldest first (of one article's slug, or all)."""
+        from sqlalchemy import select
+
+        from generator.history.schema import editor_actions
+
+        query = select(editor_actions).order_by(editor_actions.c.at, editor_actions.c.slug)
+        if slug is not None:
+            query = query.where(editor_actions.c.slug == slug)
+        with self._transaction("read its editor actions") as connection:
+            return [dict(row) for row in connection.execute(query).mappings()]
 
     def recover(self, runs_dir: Path) -> list[str]:
         """Record every journal in `runs_dir` the database lacks (a run killed after its output
@@ -256,6 +275,33 @@ class RunHistory:
             query = query.where(latest.c.universe == universe)
         with self._transaction("read its runs") as connection:
             return [dict(r) for r in connection.execute(query).mappings()]
+
+
+def _insert_new_actions(connection: Connection, rows: list[ActionRow]) -> int:
+    """Insert the actions the table lacks (keyed by slug, date, moment and action); returns how many."""
+    if not rows:
+        return 0
+    from dataclasses import asdict
+
+    from sqlalchemy import insert, select, tuple_
+
+    from generator.history.schema import editor_actions as table
+
+    keys = [(r.slug, r.date, r.at, r.action) for r in rows]
+    columns = (table.c.slug, table.c.date, table.c.at, table.c.action)
+    known = set()
+    for start in range(0, len(keys), 500):  # bounded IN lists for any database
+        chunk = keys[start : start + 500]
+        known |= {tuple(k) for k in connection.execute(select(*columns).where(tuple_(*columns).in_(chunk)))}
+    new = [
+        r
+        for r in dict(zip(keys, rows, strict=True)).values()
+        if (r.slug, r.date, r.at, r.action) not in known
+    ]
+    if new:
+        now = _now()
+        connection.execute(insert(table), [{**asdict(r), "recorded_at": now} for r in new])
+    return len(new)
 
 
 def _row(kind: type, mapping) -> object:
