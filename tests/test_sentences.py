@@ -30,6 +30,8 @@ LEADING_FIGURE = re.compile(r"^(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?:-|%|\s)")
 # "..., while the average X stock has declined 1.5%, well behind the sector average": the stock that
 # is behind is the article's, not the average the phrase hangs on.
 DANGLING_COMPARISON = re.compile(r"the average [^,]* stock [^,]*, well (?:ahead of|behind) the sector")
+# "as Industrials averages -1.5%": a headline says which way with a verb, never with a minus sign.
+NEGATIVE_FIGURE = re.compile(r"(?<![\w-])-\d")
 # How the desk works is not news: no reader copy speaks of editors' steps or of newsdesk's runs.
 PROCESS_TALK = (
     "may reflect a stock split", "need an editor", "editor's check", "await an editor",
@@ -95,6 +97,8 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
                 problems.append(f"{name}: a sentence starts with a figure (AP spells it out): {sentence}")
             if DANGLING_COMPARISON.search(sentence):
                 problems.append(f"{name}: a comparison hangs on the wrong noun: {sentence}")
+        if NEGATIVE_FIGURE.search(sidecar["title"]):
+            problems.append(f"{name}: a headline gives a fall as a negative number: {sidecar['title']}")
         for phrase in PROCESS_TALK:
             if phrase in body:
                 problems.append(f"{name}: reader copy describes internal process ({phrase!r})")
@@ -169,6 +173,8 @@ def test_process_talk_figures_opening_sentences_and_dangling_comparisons_are_rec
         "X has fallen 13.4%, well behind the average Industrials stock, which fell."
     )
     assert "both runs" in PROCESS_TALK
+    assert NEGATIVE_FIGURE.search("Fastenal climbs 6.8% in a month as Industrials averages -1.5%")
+    assert not NEGATIVE_FIGURE.search("Coca-Cola slips 1.5% in a 52-week low; S&P 500 ETF-linked")
 
 
 def test_vendor_name_formats_are_recognised():
