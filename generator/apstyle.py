@@ -121,6 +121,15 @@ def _ordinal(whole: int) -> str:
     return humanize.ordinal(whole)
 
 
+_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
+def ordinal_word(value: float) -> str:
+    """AP ordinals: "first" to "ninth" in words, then figures ("10th", "21st")."""
+    whole = round(value)
+    return _ORDINAL_WORDS[whole - 1] if 1 <= whole <= 9 else _ordinal(whole)
+
+
 def shares(value: float) -> str:
     """Trading volume: "12.3 million shares", "840,000 shares"."""
     scale = _scale(value, round(value))
@@ -146,6 +155,11 @@ def date(value: dt.date, *, year: bool = True) -> str:
     """An AP date: "Nov. 20, 2026", "March 3" (year dropped on request)."""
     text = f"{_AP_MONTHS[value.month - 1]} {value.day}"
     return f"{text}, {value.year}" if year else text
+
+
+def possessive(name: str) -> str:
+    """AP possessives: "Apple's", but "ConAgra Foods'" for a name ending in s."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def join(items: list[str]) -> str:

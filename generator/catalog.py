@@ -39,7 +39,10 @@ class IndexEntry:
     embargo_until: dt.datetime | None = None
     release: Release | None = None
     rejected: bool = False  # an editor decided not to publish it (the sidecar says who and why)
-    newsworthiness: float | None = None  # how newsworthy the story is, when the run rates it
+    # 0-100 from the triggers that fired (rules/triggers.yaml); None when the run did not rate it
+    newsworthiness: float | None = None
+    triggers: tuple[str, ...] = ()
+    routine: bool = False  # a brief no trigger fired for: on the site, not in the feeds by default
 
     @property
     def released(self) -> bool:

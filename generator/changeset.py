@@ -6,6 +6,7 @@ Readers see `<out>/site` and `<out>/desk`, two symbolic links into the current g
     <out>/desk -> .newsdesk/current/desk
     <out>/.newsdesk/current -> g000042          the one link a change switches
     <out>/.newsdesk/g000042/{site,desk}/        the complete output as of the last change
+    <out>/.newsdesk/history/                    the run history database, which no switch touches
 
 A run or an editor's action never changes the current generation. `Changeset.commit` builds the
 next one beside it: every file it keeps is hard-linked (cheap: no bytes are copied), staged folders
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from generator.errors import PublishError
 from generator.files import DIR_MODE, RETIRED_SUFFIX, write_temporary
-from generator.layout import AREAS, CURRENT, SOURCES_DIR, Layout
+from generator.layout import AREAS, CURRENT, HISTORY_DIR, SOURCES_DIR, Layout
 
 STAGING_MARK = ".staging."
 _GENERATION = re.compile(r"^g(\d{6,})$")
@@ -118,7 +119,7 @@ def prepare_output(layout: Layout) -> None:
     for place in AREAS:
         _link_area(layout, place)
     for path in layout.state.iterdir():
-        if path.name not in (CURRENT, current.name):
+        if path.name not in (CURRENT, current.name, HISTORY_DIR):
             _remove(path)
     for place in AREAS:
         _clear_temporaries(current / place)

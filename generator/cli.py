@@ -22,6 +22,10 @@ _existing_dir = click.Path(exists=True, file_okay=False, path_type=Path)
 _any_path = click.Path(path_type=Path)
 _DAY = click.DateTime(["%Y-%m-%d"])
 _input_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+_DB_HELP = (
+    "Run history database, as an SQLAlchemy URL such as postgresql+psycopg://user@host/newsdesk "
+    "(default: SQLite in OUT/.newsdesk/history/history.db)."
+)
 _AS_OF_HELP = (
     "Work on the snapshot as it stood at the close of this trading day (YYYY-MM-DD): prices, news and "
     "sources up to it, fundamentals only if dated by then."
@@ -53,12 +57,13 @@ _isolated_option = click.option("--isolated", is_flag=True, help="Ignore every c
 @_config_option
 @_isolated_option
 @click.option("--quiet", "-q", is_flag=True, default=None, help="No progress bar; one summary line.")
-@click.option("--as-of", "as_of", type=_DAY, help=_AS_OF_HELP)
+@click.option("--as-of", "as_of", type=_DAY, multiple=True, help=_AS_OF_HELP + " Repeatable.")
 @click.option(
     "--now",
     metavar="ISO-TIME",
     help="Judge embargoes as of this moment, e.g. 2026-11-21T14:30:00Z (default: the clock).",
 )
+@click.option("--db", "database_url", metavar="URL", help=_DB_HELP)
 def run(
     snapshot: Path | None,
     out: Path | None,
@@ -66,20 +71,67 @@ def run(
     config_file: Path | None,
     isolated: bool,
     quiet: bool | None,
-    as_of,
+    as_of: tuple,
     now: str | None,
+    database_url: str | None,
 ) -> None:
-    """Compute facts and scores, write articles, check them and publish what passes."""
+    """Compute facts and scores, write articles, check them and publish what passes.
+
+    Give --as-of several times to backfill sessions in order (oldest first), each run comparing
+    with the ones before it.
+    """
     from generator import pipeline
     from generator.config import load_settings
     from generator.console import print_run_summary, progress_bar
 
     settings = load_settings(
-        config_file, isolated=isolated, snapshot=snapshot, out=out, jobs=jobs, quiet=quiet, now=now
+        config_file,
+        isolated=isolated,
+        snapshot=snapshot,
+        out=out,
+        jobs=jobs,
+        quiet=quiet,
+        now=now,
+        database_url=database_url,
     )
-    with progress_bar("writing articles", quiet=settings.quiet) as progress:
-        result = pipeline.build(settings, progress=progress, as_of=as_of.date() if as_of else None)
-    print_run_summary(result, quiet=settings.quiet)
+    for day in sorted(as_of) or [None]:
+        with progress_bar("writing articles", quiet=settings.quiet) as progress:
+            result = pipeline.build(settings, progress=progress, as_of=day.date() if day else None)
+        print_run_summary(result, quiet=settings.quiet)
+
+
+@cli.command()
+@click.argument("ticker")
+@click.option("--out", type=_any_path, help="Output folder whose history to read (default: ./output).")
+@click.option("--db", "database_url", metavar="URL", help=_DB_HELP)
+@click.option(
+    "--format",
+    "output_format",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json"]),
+)
+@_config_option
+@_isolated_option
+def history(
+    ticker: str,
+    out: Path | None,
+    database_url: str | None,
+    output_format: str,
+    config_file: Path | None,
+    isolated: bool,
+) -> None:
+    """A ticker's Alpha Score, signals and key facts over the recorded runs."""
+    from generator.history.command import run_history
+
+    run_history(
+        ticker,
+        out=out,
+        database_url=database_url,
+        output_format=output_format,
+        config_file=config_file,
+        isolated=isolated,
+    )
 
 
 def _selectors(values: tuple[str, ...]) -> tuple[str, ...]:

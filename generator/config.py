@@ -114,6 +114,14 @@ class Settings(BaseSettings):
     now: AwareDatetime | None = Field(
         default=None, description="the moment embargoes are judged against (default: the clock at start)"
     )
+    feed_routine: bool = Field(
+        default=False, description="also put routine briefs (no trigger fired) in the feeds"
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="run history database (SQLAlchemy URL); default SQLite in "
+        "<out>/.newsdesk/history/history.db",
+    )
     serve_token: str | None = Field(
         default=None,
         min_length=16,

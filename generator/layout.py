@@ -4,11 +4,13 @@
                   sidecars, pages, feeds, ninjs, the news sitemap. Serve this folder as it is.
     <out>/desk/   what only the desk sees: held, blocked and embargoed drafts, the index of every
                   article and verdict, the review page, run records (they name local paths),
-                  and the texts of articles before and after an editor changed them (versions/).
+                  the runs' history journals, and the texts of articles before and after an
+                  editor changed them (versions/).
 
 Both halves are written under one lock (`<out>/.newsdesk.lock`) by generator/publish.py, and both
 are links into the current generation under `<out>/.newsdesk/`, so that a change to both becomes
-visible in one step (generator/changeset.py).
+visible in one step (generator/changeset.py). The run history database lives beside the
+generations, in `<out>/.newsdesk/history/`, so one database is written in place across them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ CURRENT = "current"
 INDEX_FILE = "index.json"
 REVIEW_PAGE = "review.html"
 RUNS_DIR = "runs"
+HISTORY_DIR = "history"  # in .newsdesk/, outside every generation: the run history database
 VERSIONS_DIR = "versions"
 LOCK_FILE = ".newsdesk.lock"
 SOURCES_DIR = "sources"
@@ -62,6 +65,11 @@ class Layout:
     @property
     def state(self) -> Path:
         return self.out / STATE_DIR
+
+    @property
+    def history(self) -> Path:
+        """The run history's folder: one database that lives on across generations."""
+        return self.state / HISTORY_DIR
 
     def area(self, place: Place) -> Path:
         return self.out / place

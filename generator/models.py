@@ -73,6 +73,11 @@ class Measure(StrEnum):
     SCORE = "score"  # an Alpha Score or signal score, 0-100
     PERCENTILE = "percentile"  # a percentile rank among peers
     THRESHOLD = "threshold"  # a setting in the rules (e.g. the split-detection tolerance)
+    STREAK = "streak"  # consecutive sessions, to the last, that closed higher (or lower) than the one before
+    VOLATILITY_MULTIPLE = "volatility_multiple"  # a session's move in multiples of the stock's typical move
+    MOVING_AVERAGE = "moving_average"  # the mean close over a trailing number of sessions
+    PREVIOUS_OCCURRENCE = "previous_occurrence"  # the last earlier date something held (a move as big)
+    SCORE_CHANGE = "score_change"  # a score minus the same score in an earlier run, in points
 
 
 PriceBasis = Literal["none", "splits", "splits_and_dividends"]
@@ -133,6 +138,67 @@ class Claim:
     sentence: str = ""  # the sentence it sits in, as a reader reads it
     among: tuple[str, ...] = ()
     left_out: tuple[str, ...] = ()
+
+
+CHART_FILE_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*\.svg$"  # a file beside its article, nothing else
+
+
+class ChartPoint(BaseModel):
+    """One plotted value: a bar, or a line's point on a date; `fact` names the fact it shows."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str  # the bar's label, or the point's ISO date
+    value: float
+    fact: str | None = None
+
+
+class ChartSeries(BaseModel):
+    """One plotted series and where it comes from.
+
+    A line's points are computed like its closing fact (`fact`), which its last point equals; a bar
+    chart's series is its bars, each naming its own fact.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: str
+    subject: str | None = None
+    measure: Measure | None = None
+    fact: str | None = None
+    provenance: Provenance | None = None
+    members: tuple[str, ...] = ()  # for a group's line: the tickers it averages
+    points: list[ChartPoint]
+
+
+class Chart(BaseModel):
+    """An SVG chart beside its article (`file`), the series it plots and the alt text it carries.
+
+    `digest` is chart_digest(series): the drawn file carries it, so a checker can tell the file's data
+    is the sidecar's without reading the drawing.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str = Field(pattern=CHART_FILE_PATTERN)
+    kind: Literal["line", "bar"]
+    title: str
+    alt: str
+    unit: Unit
+    series: list[ChartSeries]
+    digest: str
+
+
+CHART_DIGEST_MARK = "newsdesk-chart sha256="  # how a drawn chart file carries its data's digest
+
+
+def chart_digest(series: list[ChartSeries]) -> str:
+    """SHA-256 of the plotted data (series ids, labels and values to six decimals), canonically."""
+    import hashlib
+
+    data = [[s.id, [[p.label, round(p.value, 6)] for p in s.points]] for s in series]
+    return hashlib.sha256(json.dumps(data, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 class SnapshotInfo(BaseModel):
@@ -338,6 +404,30 @@ class Release(_Record):
     )
 
 
+class Correction(_Record):
+    """A figure a published version stated that the data no longer supports."""
+
+    fact: str = Field(description="id of the fact, as this version states it")
+    wrong: Fact = Field(description="the figure as the published version stated it")
+    published: dt.date = Field(description="when that version went public")
+
+
+class Revision(_Record):
+    """What changed in this version of an article against the one before, as its text says.
+
+    `block` is the exact text the article carries for it (an update note, then any corrections),
+    so a later version can tell its own wording from the article's and carry the corrections on.
+    """
+
+    version: int = Field(ge=2, description="the version this revision made")
+    updated: dt.date = Field(description="the date of the run that made it (its `now`)")
+    changed: list[str] = Field(default_factory=list, description="ids of the facts whose figure changed")
+    corrections: list[Correction] = Field(
+        default_factory=list, description="figures a published version stated that changed since"
+    )
+    block: str = Field(description="the revision's text in the article, between the body and the disclosure")
+
+
 class Sidecar(BaseModel):
     """`<slug>.json` beside `<slug>.md`: what the article used and what the checker decided.
 
@@ -367,6 +457,20 @@ class Sidecar(BaseModel):
     release: Release | None = None
     rejection: Rejection | None = None
     actions: list[EditorAction] = Field(default_factory=list)  # what editors did to it, oldest first
+    triggers: list[str] = Field(
+        default_factory=list, description="why the story is news (rules/triggers.yaml), first one leading"
+    )
+    newsworthiness: float | None = Field(default=None, description="0-100: the fired triggers' weights")
+    angle: str | None = Field(
+        default=None, description="the structure a brief took: its first trigger or a routine angle"
+    )
+    routine: bool = Field(
+        default=False, description="a brief no trigger fired for: kept out of the feeds by default"
+    )
+    charts: list[Chart] = Field(default_factory=list, description="SVG charts beside the article")
+    revision: Revision | None = Field(
+        default=None, description="what this version changed, when it is not the first"
+    )
 
 
 class Article(BaseModel):
@@ -377,6 +481,7 @@ class Article(BaseModel):
     facts: list[Fact] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     scores: list[AlphaScore] = Field(default_factory=list)
+    charts: list[Chart] = Field(default_factory=list)
 
     def to_markdown(self) -> str:
         """Front matter + body, byte-stable: the title as a plain YAML string where YAML allows one.

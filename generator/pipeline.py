@@ -17,6 +17,7 @@ import signal
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -27,18 +28,42 @@ import pandas as pd
 
 from generator import __version__, apstyle
 from generator.catalog import IndexEntry, public_entries
-from generator.changeset import output_lock
+from generator.changeset import output_lock, require_current_layout
 from generator.checks import Checker, load_rules
 from generator.checks.selection import configured_selection
 from generator.config import Settings
 from generator.errors import PublishError, SnapshotError
 from generator.facts import MarketFacts, PricePanel, compute_facts, load_fact_rules, load_fundamentals_rules
+from generator.facts import columns as col
 from generator.facts.rules import FactRules
 from generator.facts.windows import resolve_windows, since_window_name
-from generator.layout import Layout
+from generator.history import (
+    ArticleRow,
+    RunHistory,
+    RunJournal,
+    ScoreRow,
+    StockRow,
+    database_url,
+    open_history,
+)
+from generator.history.journal import ActionRow, journal_path
+from generator.history.recorder import action_row
+from generator.layout import RUNS_DIR, Layout
 from generator.market.point_in_time import snapshot_as_of
 from generator.market.snapshot import Manifest, Snapshot, SourceDocument, load_snapshot
-from generator.models import PriceBasis, Severity, Sidecar, SnapshotInfo, Subject, Verdict
+from generator.models import (
+    SIGNALS,
+    Article,
+    Chart,
+    PriceBasis,
+    Revision,
+    Severity,
+    Sidecar,
+    SnapshotInfo,
+    Subject,
+    Verdict,
+    utc_stamp,
+)
 from generator.publish import (
     CheckedArticle,
     RunWriter,
@@ -52,8 +77,10 @@ from generator.site import SiteConfig
 from generator.slugs import slugify
 from generator.writing.editorial import Editorial, load_editorial, with_desk_metadata
 from generator.writing.names import Names, load_names
+from generator.writing.newsworthiness import load_trigger_rules
 from generator.writing.phrasing import WritingRules, load_writing_rules
 from generator.writing.render import ArticleWriter
+from generator.writing.revisions import Previous, carry, revise, without_revision
 from generator.writing.sources import SourceLibrary, source_ref
 from generator.writing.stories import ArticlePlan, Newsroom, theme_baskets
 
@@ -62,11 +89,14 @@ ProgressCallback = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Written:
-    """What a worker reports about an article it wrote: enough for the index and the summary."""
+    """What a worker reports about an article it wrote: enough for the index, the summary and the
+    run history."""
 
     entry: IndexEntry
     reasons: tuple[str, ...]  # rule ids of error and review findings
     sources: tuple[str, ...]  # paths of the sources it cites, relative to the article
+    approval: tuple[str, str] | None = None  # (by, at) of the approval it carries
+    actions: tuple[ActionRow, ...] = ()  # the editors' actions its sidecar carries
 
 
 @dataclass(frozen=True)
@@ -118,22 +148,54 @@ class Desk:
         self.article_dir = settings.out / "desk" / self.as_of.isoformat()
         self.embargoes = {theme.id: theme.embargo_until for theme in newsroom.editorial.themes}
         self.site = SiteConfig.from_settings(settings)
+        self.universe = universe_of_manifest(manifest)  # what history compares within
+        self.today = (settings.now or dt.datetime.now(dt.UTC)).date()  # what an update note is dated
 
     def stage(self, plan: ArticlePlan, writer: RunWriter) -> Written:
         """Produce one article and stage its files (runs in a worker process)."""
-        article = self.produce(plan)
+        found = writer.previous_copy(plan.slug)
+        article = self.produce(plan, Previous(*found) if found else None)
         entry = writer.write(article)
         findings = article.sidecar.findings
         reasons = tuple(dict.fromkeys(f.rule for f in findings if f.severity is not Severity.INFO))
-        return Written(entry, reasons, article.cited)
+        approval, actions = writer.decisions_of(entry)
+        carried = (approval.by, utc_stamp(approval.at)) if approval else None
+        done = tuple(action_row(entry.slug, entry.date, action) for action in actions)
+        return Written(entry, reasons, article.cited, carried, done)
 
-    def produce(self, plan: ArticlePlan) -> CheckedArticle:
+    def produce(self, plan: ArticlePlan, previous: Previous | None = None) -> CheckedArticle:
         """Render and check one article; pure — nothing is written here.
 
         The headline lives in the front matter; the body's H1 repeating it is dropped unless the
-        `title_heading` setting keeps it (for consumers whose themes print no title).
+        `title_heading` setting keeps it (for consumers whose themes print no title). With the
+        `previous` copy a rerun replaces: when the content changed, the new version says what
+        changed (generator/writing/revisions.py); when it did not, it keeps the previous note.
         """
         article = self.newsroom.write(plan)
+        checked = self._checked(plan, article)
+        if previous is None:
+            return checked
+        before = previous.sidecar.revision
+        if checked.text == without_revision(previous.text, before):
+            if before is None:
+                return checked
+            revised, revision = carry(article, before, previous), before
+        else:
+            release = previous.sidecar.release
+            version = (release.version if release else 1) + 1
+            revised, revision = revise(
+                article,
+                previous,
+                version=version,
+                today=self.today,
+                writer=self.newsroom.writer,
+                seed=f"{plan.slug}|revision|{version}",
+            )
+        return self._checked(plan, revised, revision)
+
+    def _checked(
+        self, plan: ArticlePlan, article: Article, revision: Revision | None = None
+    ) -> CheckedArticle:
         front = article.front_matter
         date = front.date.isoformat()
         sources = [
@@ -157,11 +219,20 @@ class Desk:
             claims=article.claims,
             snapshot=self.snapshot_info,
             scores=article.scores,
+            charts=article.charts,
             generator_version=__version__,
             subjects=self._subjects(front.tickers),
+            triggers=list(plan.triggers),
+            newsworthiness=plan.newsworthiness if plan.kind != "alpha_brief" or plan.triggers else 0.0,
+            angle=plan.angle or None,
+            routine=plan.routine,
+            revision=revision,
         )
+        drawn = draw_charts(article.charts)
         path = self.article_dir / f"{plan.slug}.md"
-        result = self.checker.check(draft, path=str(path), sidecar=sidecar, read_source=self.library.text_for)
+        result = self.checker.check(
+            draft, path=str(path), sidecar=sidecar, read_source=self.library.text_for, read_file=drawn.get
+        )
         report = result.report
         checked = result.fixed_text
         sidecar = sidecar.model_copy(
@@ -172,7 +243,7 @@ class Desk:
                 "content_hash": content_hash(checked),
             }
         )
-        return CheckedArticle(checked, sidecar, embargo)
+        return CheckedArticle(checked, sidecar, embargo, drawn)
 
     def _subjects(self, tickers: list[str]) -> list[Subject]:
         """Each ticker and each of their sectors once: what the story is about, for ninjs."""
@@ -187,19 +258,23 @@ class Desk:
         return subjects
 
 
-def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
+def prepare(settings: Settings, as_of: dt.date | None = None, history: RunHistory | None = None) -> Desk:
     """Load and compute everything the articles need: facts, scores, sources, templates, rules.
 
     With `as_of`, everything is computed from the snapshot as it stood at the close of that day
-    (generator.market.point_in_time), and the articles are dated that day.
+    (generator.market.point_in_time), and the articles are dated that day. With `history`, stories
+    compare with the latest recorded run of an earlier date in the same universe.
     """
     editorial = load_editorial(settings.editorial_dir)
     snapshot = load_run_snapshot(settings.snapshot, editorial, as_of)
     rules_dir = settings.rules_dir
     scoring_rules = load_scoring_rules(rules_dir)
     writing_rules = load_writing_rules(rules_dir)
-    since = editorial.desk.cohort_story.since or snapshot.prices["date"].min().date()
-    facts, scores = _facts_and_scores(snapshot, settings, editorial, scoring_rules, writing_rules, since)
+    since = editorial.desk.cohort_story.since  # None: the cohort story runs from the start of the year
+    cohort_window = since_window_name(since) if since else "YTD"
+    facts, scores = _facts_and_scores(
+        snapshot, settings, editorial, scoring_rules, writing_rules, since, cohort_window
+    )
     data_source = _data_source(snapshot)
     library = SourceLibrary.build((*snapshot.sources, data_source), _recent_news(snapshot, scoring_rules))
     writer = ArticleWriter(
@@ -208,6 +283,9 @@ def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
         {"publication": settings.publication, "fictional": snapshot.manifest.fictional},
     )
     raw_names = facts.stocks["name"].astype(str).to_dict()
+    checker = Checker(load_rules(rules_dir), configured_selection(settings))  # as `newsdesk check` would
+    universe = universe_of(snapshot)
+    previous = history.previous(universe, snapshot.as_of) if history is not None else None
     newsroom = Newsroom(
         facts=facts,
         scores=scores,
@@ -219,11 +297,13 @@ def prepare(settings: Settings, as_of: dt.date | None = None) -> Desk:
         data_source=source_ref(data_source),
         has_cohorts=bool(snapshot.cohorts),
         has_news=not snapshot.news.empty,
-        cohort_since=since,
+        cohort_window=cohort_window,
+        trigger_rules=load_trigger_rules(rules_dir),
+        headline_words=checker.rules.settings["claims"].headlines,
+        previous=previous,
         universe_as_of=snapshot.manifest.universe_as_of,
         sub_industries_as_of=snapshot.manifest.sub_industries_as_of,
     )
-    checker = Checker(load_rules(rules_dir), configured_selection(settings))  # as `newsdesk check` would
     info = snapshot_info(snapshot, facts.basis)
     return Desk(
         settings, snapshot.manifest, newsroom, checker, library, info, _companies(facts, newsroom.names)
@@ -236,7 +316,8 @@ def _facts_and_scores(
     editorial: Editorial,
     scoring_rules: ScoringRules,
     writing_rules: WritingRules,
-    since: dt.date,
+    since: dt.date | None,
+    cohort_window: str,
 ) -> tuple[MarketFacts, Scores]:
     """Facts and scores from the price history, which is not kept: articles need figures, not
     history, and workers forked later neither inherit nor touch it (most of a big run's memory)."""
@@ -249,18 +330,24 @@ def _facts_and_scores(
         panel,
         fact_rules,
         load_fundamentals_rules(rules_dir),
-        since=[since],
+        since=[since] if since else [],
         baskets=theme_baskets(editorial.themes),
         whole_number_measures=writing_rules.whole_number_measures,
+        path_windows=[cohort_window],
     )
     return facts, compute_scores(snapshot, panel, facts, scoring_rules, load_lexicon(rules_dir))
 
 
-def require_history(snapshot: Snapshot, panel: PricePanel, fact_rules: FactRules, since: dt.date) -> None:
+def require_history(
+    snapshot: Snapshot, panel: PricePanel, fact_rules: FactRules, since: dt.date | None
+) -> None:
     """Refuse a history too short for the windows stories state (rules/facts.yaml), naming the
-    first window it misses: a brief states a stock's 1Y move, a cohort story its move since `since`."""
-    windows = resolve_windows(panel.dates, snapshot.as_of, fact_rules.windows, [since])
-    missing = [name for name in [*fact_rules.windows, since_window_name(since)] if name not in windows]
+    first window it misses: a brief states a stock's 1Y move, a cohort story its move since `since`
+    (without one, since the start of the year: a window of rules/facts.yaml)."""
+    starts = [since] if since else []
+    windows = resolve_windows(panel.dates, snapshot.as_of, fact_rules.windows, starts)
+    wanted = [*fact_rules.windows, *(since_window_name(start) for start in starts)]
+    missing = [name for name in wanted if name not in windows]
     if not missing:
         return
     first, last = panel.dates[0].date(), panel.dates[-1].date()
@@ -298,43 +385,59 @@ def build(
     now = settings.now or started_at  # embargoes are judged against this moment
     layout = Layout(settings.out)
     with output_lock(settings.out):
-        desk = prepare(settings, as_of)
-        gc.collect()
-        # The prepared data is long-lived: take it out of the cyclic GC's scans (which otherwise cost a
-        # third of rendering time) and keep forked workers from touching, and so copying, its pages.
-        gc.freeze()
-        plans = desk.newsroom.plan()
-        config = SiteConfig.from_settings(settings)
-        writer = RunWriter(
-            settings.out,
-            desk.as_of,
-            [plan.slug for plan in plans],
-            config=config,
-            now=now,
-            release_time=settings.release_time,
-        )
+        require_current_layout(layout)
+        history = open_history(database_url(settings.database_url, settings.out))
         try:
-            written = write_all(desk, writer, plans, jobs=settings.jobs, progress=progress)
-        except BaseException:
-            writer.abort()
-            raise
-        index, changes = writer.stage(
-            [w.entry for w in written],
-            {w.entry.slug: w.sources for w in written},
-            _cited_sources(desk.library, written),
-        )
-        result = RunResult(
-            out_dir=settings.out,
-            as_of=desk.as_of,
-            snapshot_name=desk.manifest.name,
-            fictional=desk.manifest.fictional,
-            articles=tuple(_summary(settings.out, w) for w in written),
-            feed_items=min(len(public_entries(index)), settings.feed_max_items),
-            seconds=time.perf_counter() - started,
-        )
-        record = _run_record(result, settings, started_at, now)
-        changes.put(*run_record_file(settings.out, desk.as_of, record))
-        changes.commit()  # the one atomic switch: articles, index, feeds and record together
+            history.recover(layout.desk / RUNS_DIR)  # a killed run's committed output, not yet recorded
+            desk = prepare(settings, as_of, history)
+            gc.collect()
+            # The prepared data is long-lived: take it out of the cyclic GC's scans (which otherwise
+            # cost a third of rendering time) and keep forked workers from touching, and so copying,
+            # its pages.
+            gc.freeze()
+            plans = desk.newsroom.plan()
+            config = SiteConfig.from_settings(settings)
+            writer = RunWriter(
+                settings.out,
+                desk.as_of,
+                [plan.slug for plan in plans],
+                config=config,
+                now=now,
+                release_time=settings.release_time,
+                newsworthiness={plan.slug: plan.newsworthiness for plan in plans},
+            )
+            try:
+                written = write_all(desk, writer, plans, jobs=settings.jobs, progress=progress)
+            except BaseException:
+                writer.abort()
+                raise
+            index, changes = writer.stage(
+                [w.entry for w in written],
+                {w.entry.slug: w.sources for w in written},
+                _cited_sources(desk.library, written),
+            )
+            journal = run_journal(desk, written, started_at)
+            changes.put(journal_path(layout.desk / RUNS_DIR, desk.as_of), journal.to_json())
+            result = RunResult(
+                out_dir=settings.out,
+                as_of=desk.as_of,
+                snapshot_name=desk.manifest.name,
+                fictional=desk.manifest.fictional,
+                articles=tuple(_summary(settings.out, w) for w in written),
+                feed_items=min(
+                    sum(settings.feed_routine or not e.routine for e in public_entries(index)),
+                    settings.feed_max_items,
+                ),
+                seconds=time.perf_counter() - started,
+            )
+            record = _run_record(result, settings, started_at, now)
+            changes.put(*run_record_file(settings.out, desk.as_of, record))
+            # The one atomic switch: articles, index, feeds, record and the history's journal
+            # together; the database follows (recover() replays the journal if killed in between).
+            changes.commit()
+            history.record(journal)
+        finally:
+            history.close()
         gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
         if layout.review_page.exists():  # an editor uses it: keep it in step with the run
             from generator.review import write_review_page
@@ -446,6 +549,15 @@ def _chunks(plans: Sequence[ArticlePlan], jobs: int) -> list[list[ArticlePlan]]:
 # ---------------------------------------------------------------------------------------------- helpers
 
 
+def draw_charts(charts: list[Chart]) -> dict[str, str]:
+    """Each chart's SVG by file name; matplotlib is only imported when there is one to draw."""
+    if not charts:
+        return {}
+    from generator.charts import draw_svg
+
+    return {chart.file: draw_svg(chart) for chart in charts}
+
+
 def load_run_snapshot(folder: Path, editorial: Editorial, as_of: dt.date | None = None) -> Snapshot:
     """The snapshot a run works on: its manifest completed from editorial/desk.yaml, then, with
     `as_of`, its view at the close of that day (the completed manifest says what was known when)."""
@@ -493,6 +605,99 @@ def _companies(facts: MarketFacts, names: Names) -> dict[str, tuple[str, str, st
         ticker: (names.name(ticker), names.short(ticker), sector if isinstance(sector, str) else "")
         for ticker, sector in sectors.items()
     }
+
+
+def universe_of(snapshot: Snapshot) -> str:
+    return universe_of_manifest(snapshot.manifest)
+
+
+def universe_of_manifest(manifest: Manifest) -> str:
+    """What history compares within: the universe's name, else the snapshot's."""
+    return manifest.universe_name or manifest.name
+
+
+def run_journal(desk: Desk, written: list[Written], started_at: dt.datetime) -> RunJournal:
+    """Every row this run records in the history: scores and key facts of every stock, each
+    article's version, hash, verdict, place and approval, and the editors' actions its articles
+    carry."""
+    facts, table = desk.newsroom.facts, desk.newsroom.scores.table
+    signals = table.signals.reindex(columns=list(SIGNALS))
+    stocks = facts.stocks
+    score_rows = [
+        ScoreRow(
+            ticker=str(ticker),
+            score=_whole(table.composite.get(ticker)),
+            **{name: _whole(signals.at[ticker, name]) for name in SIGNALS},
+            available=int(table.available.get(ticker, 0)),
+            capped=bool(table.capped.get(ticker, False)),
+        )
+        for ticker in table.composite.index
+    ]
+    priced = stocks[stocks["close"].notna()]
+    returns = priced[col.windowed(col.RETURN, "1D")] if "1D" in facts.windows else None
+    stock_rows = [
+        StockRow(
+            ticker=str(ticker),
+            close=_number(row["close"]),
+            return_1d=None if returns is None else _number(returns.at[ticker] * 100),
+            volume_ratio=_number(row["volume_ratio"]),
+            up_streak=_whole(row["up_streak"]),
+            down_streak=_whole(row["down_streak"]),
+            closing_high_52w=bool(row["closing_high_52w_new"]),
+            closing_low_52w=bool(row["closing_low_52w_new"]),
+            ma_cross=_whole(row["ma_cross"]) or 0,
+        )
+        for ticker, row in priced[
+            ["close", "volume_ratio", "up_streak", "down_streak", "closing_high_52w_new",
+             "closing_low_52w_new", "ma_cross"]
+        ].iterrows()
+    ]  # fmt: skip
+    article_rows = []
+    for w in written:
+        entry = w.entry
+        release = entry.release
+        article_rows.append(
+            ArticleRow(
+                slug=entry.slug,
+                date=entry.date,
+                kind=entry.kind,
+                tickers=",".join(entry.tickers),
+                version=release.version if release else 1,
+                content_hash=entry.content_hash or "",
+                verdict=entry.verdict,
+                place=entry.place,
+                approved_by=w.approval[0] if w.approval else None,
+                approved_at=w.approval[1] if w.approval else None,
+                newsworthiness=entry.newsworthiness or 0.0,
+                triggers=",".join(entry.triggers),
+            )
+        )
+    manifest = desk.manifest
+    return RunJournal.build(
+        token=uuid.uuid4().hex,
+        as_of=desk.as_of,
+        universe=desk.universe,
+        snapshot=manifest.name,
+        generator_version=__version__,
+        started_at=started_at,
+        scores=score_rows,
+        stocks=stock_rows,
+        articles=article_rows,
+        actions=[row for w in written for row in w.actions],
+    )
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number
+
+
+def _whole(value: object) -> int | None:
+    number = _number(value)
+    return None if number is None else round(number)
 
 
 def _cited_sources(library: SourceLibrary, written: list[Written]) -> dict[str, str]:

@@ -26,7 +26,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -36,16 +36,24 @@ from generator.catalog import IndexEntry, read_index, render_index
 from generator.changeset import Changeset, prepare_output, require_current_layout, staging_folder, write_new
 from generator.errors import PublishError
 from generator.layout import DESK, SITE, SOURCES_DIR, Layout, Place
-from generator.models import Approval, Release, Sidecar, Verdict, is_slug
+from generator.models import Approval, EditorAction, Release, Sidecar, Verdict, is_slug
 from generator.release import go_public, is_public, next_release, release_moment
 from generator.rulefiles import describe
 from generator.site import SiteConfig
 from generator.site.assemble import site_files
 from generator.site.feeds import ARCHIVE_DIR
 from generator.site.ninjs import NINJS_SUFFIX, render_document, story_document
-from generator.site.pages import ArticlePage, article_body, first_paragraph, render_article_page
+from generator.site.pages import (
+    ArticlePage,
+    absolute_images,
+    article_body,
+    first_paragraph,
+    render_article_page,
+)
 
-ARTICLE_SUFFIXES = (".md", ".html", ".json", NINJS_SUFFIX)  # the files one article has in its folder
+CHART_SUFFIX = ".svg"  # an article's chart is <slug>.svg beside it
+# the files one article has in its folder
+ARTICLE_SUFFIXES = (".md", ".html", ".json", NINJS_SUFFIX, CHART_SUFFIX)
 STATE_KEYS = ("verdict", "draft", "status", "approved", "rejected")
 
 
@@ -59,6 +67,7 @@ class CheckedArticle:
     text: str  # the markdown as checked: front matter without publishing state, then the body
     sidecar: Sidecar  # with verdict, findings, tables dropped and content hash
     embargo_until: dt.datetime | None = None
+    charts: Mapping[str, str] = field(default_factory=dict)  # chart file name -> its SVG
 
     @property
     def slug(self) -> str:
@@ -177,6 +186,7 @@ def place_article(
             release=release,
             draft=not public,
             embargo_until=article.embargo_until,
+            charts=[chart.file for chart in sidecar.charts],
         ),
         config,
     )
@@ -191,10 +201,14 @@ def place_article(
         ".html": page,
         ".json": sidecar_json(sidecar),
     }
+    for chart in sidecar.charts:
+        if chart.file != f"{sidecar.slug}{CHART_SUFFIX}" or chart.file not in article.charts:
+            raise PublishError(f"{sidecar.slug}: chart {chart.file!r} is not the article's own drawn chart")
+        files[CHART_SUFFIX] = article.charts[chart.file]
     if public:
         document = story_document(
             sidecar,
-            body_html=article_body(page),
+            body_html=absolute_images(article_body(page), config.url(f"{sidecar.date.isoformat()}/")),
             summary=article.summary,
             embargo_until=article.embargo_until,
             config=config,
@@ -216,6 +230,9 @@ def place_article(
         embargo_until=article.embargo_until,
         release=release,
         rejected=sidecar.rejection is not None,
+        newsworthiness=sidecar.newsworthiness,
+        triggers=tuple(sidecar.triggers),
+        routine=sidecar.routine,
     )
     return entry, files
 
@@ -260,7 +277,13 @@ def read_article(layout: Layout, entry: IndexEntry) -> tuple[CheckedArticle, App
         raise PublishError(f"{exc.filename}: cannot read ({exc.strerror})") from None
     except ValidationError as exc:
         raise PublishError(f"{sidecar_path}: not a valid sidecar ({describe(exc)})") from None
-    article = CheckedArticle(without_state(text), sidecar, entry.embargo_until)
+    charts = {}
+    for chart in sidecar.charts:
+        try:
+            charts[chart.file] = (md_path.parent / f"{entry.slug}{CHART_SUFFIX}").read_text("utf-8")
+        except OSError as exc:
+            raise PublishError(f"{exc.filename}: cannot read the article's chart ({exc.strerror})") from None
+    article = CheckedArticle(without_state(text), sidecar, entry.embargo_until, charts)
     return article, sidecar.approval
 
 
@@ -363,6 +386,7 @@ class RunWriter:
         config: SiteConfig,
         now: dt.datetime,
         release_time: dt.time,
+        newsworthiness: Mapping[str, float] | None = None,
     ) -> None:
         self.layout = Layout(out_dir)
         require_current_layout(self.layout)
@@ -374,8 +398,10 @@ class RunWriter:
         self._entries = read_index(self.layout)
         self._previous = {e.slug: e for e in self._entries if e.date == self.date}
         self._decided = _previous_decisions(self.layout, self._previous.values())
-        # The alphabetically first story gets the latest stamp, so newest-first lists read A to Z.
-        ordered = sorted(set(slugs))
+        # The most newsworthy story gets the latest stamp, so newest-first feeds and pages lead with
+        # it; stories of equal newsworthiness read A to Z.
+        weight = newsworthiness or {}
+        ordered = sorted(set(slugs), key=lambda slug: (-weight.get(slug, 0.0), slug))
         self._ranks = {slug: len(ordered) - 1 - i for i, slug in enumerate(ordered)}
         self.staging = {place: staging_folder(self.layout, f"{place}-{self.date}") for place in (SITE, DESK)}
 
@@ -405,6 +431,28 @@ class RunWriter:
         for suffix, text in files.items():
             write_new(staging / f"{slug}{suffix}", text, self.layout.date_folder(entry.place, self.date))
         return entry
+
+    def previous_copy(self, slug: str) -> tuple[str, Sidecar] | None:
+        """The copy of `slug` this run replaces, as its folder holds it (text without publishing
+        state, and sidecar); None for a new article or one whose files cannot be read."""
+        entry = self._previous.get(slug)
+        if entry is None:
+            return None
+        md_path = self.layout.out / entry.path
+        try:
+            text = md_path.read_text("utf-8")
+            sidecar = Sidecar.model_validate_json(md_path.with_suffix(".json").read_bytes())
+        except (OSError, ValueError):
+            return None
+        return without_state(text), sidecar
+
+    def decisions_of(self, entry: IndexEntry) -> tuple[Approval | None, list[EditorAction]]:
+        """The approval a written article carries (None when it carries none), and the record of
+        editors' actions it carried over from its previous copy."""
+        decided = self._decided.get(entry.slug)
+        if decided is None:
+            return None, []
+        return (decided.approval if entry.approved else None), list(decided.actions)
 
     def commit(
         self, entries: Sequence[IndexEntry], cited: Mapping[str, Sequence[str]], sources: Mapping[str, str]

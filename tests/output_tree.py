@@ -25,7 +25,8 @@ def leftovers(out: Path) -> list[str]:
     found = [name for name in found if not name.endswith("/.htaccess")]
     if state.is_dir():
         current = (state / "current").readlink().name if (state / "current").is_symlink() else None
-        found += [f".newsdesk/{p.name}" for p in state.iterdir() if p.name not in ("current", current)]
+        kept = ("current", current, "history")  # history: the run database, outside the generations
+        found += [f".newsdesk/{p.name}" for p in state.iterdir() if p.name not in kept]
     found += [
         p.name
         for p in out.iterdir()

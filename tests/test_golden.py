@@ -37,14 +37,27 @@ EXAMPLES = {
     ("market_movers", "publish"): "meridian-80-market-movers-2026-11-20",
     ("cohort_performance", "publish"): "cohort-performance-2026-11-20",
     ("thematic", "publish"): "gpu-infrastructure-asset-class-2026-11-20",
-    ("alpha_brief", "review"): "anvilworks-machinery-alpha-score-2026-11-20",
+    ("alpha_brief", "review"): "thinkloom-alpha-score-2026-11-20",  # a losing streak; "lawsuit" holds it
     ("alpha_brief", "block"): "helix-microdevices-alpha-score-2026-11-20",
+}
+# Brief structures beside the routine one above (a brief's structure follows its triggers), published:
+# angle -> slug.
+STRUCTURES = {
+    "news": "brightwell-silicon-alpha-score-2026-11-20",  # led by the day's headline
+    "closing_high": "sorrel-biosciences-alpha-score-2026-11-20",  # a 52-week closing high
 }
 # The blocked example: the brief's quote of its chief executive, altered by an editor.
 QUOTED = "We shipped more accelerators this quarter"
 MISQUOTED = "We shipped twice as many accelerators this quarter"
 VERSION = "<generator version>"
 EDITED_AT = dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.UTC)  # `now` for the editor's recheck
+
+
+def kept_whole() -> list[tuple[str, str]]:
+    """(verdict, slug) of every article kept verbatim: the examples, then the brief structures."""
+    return [(verdict, slug) for (_, verdict), slug in EXAMPLES.items()] + [
+        ("publish", slug) for slug in STRUCTURES.values()
+    ]
 
 
 # Volatile text, as the generator writes it: its version, in sidecars and the Atom feed. (The
@@ -97,7 +110,7 @@ def blocked_out(sample_run, tmp_path_factory) -> Path:
 def example_files(sample_run, blocked_out) -> dict[str, bytes]:
     """tests/golden/<verdict>/<slug>.{md,json} -> the normalised file the run (or recheck) wrote."""
     files = {}
-    for (_, verdict), slug in EXAMPLES.items():
+    for verdict, slug in kept_whole():
         out = blocked_out if verdict == "block" else sample_run.out_dir
         folder = out / ("site" if verdict == "publish" else "desk") / DATE
         for suffix in (".md", ".json"):
@@ -125,7 +138,7 @@ def test_every_other_output_file_matches_the_manifest(sample_run, update_golden)
     """The rest of the run's output, hashed after normalisation (the examples are compared whole)."""
     compared_whole = {
         f"{'site' if verdict == 'publish' else 'desk'}/{DATE}/{slug}{suffix}"
-        for (_, verdict), slug in EXAMPLES.items()
+        for verdict, slug in kept_whole()
         if verdict != "block"
         for suffix in (".md", ".json")
     }
@@ -153,6 +166,13 @@ def test_the_examples_have_the_kind_and_verdict_they_stand_for(sample_run, block
         example_files(sample_run, blocked_out)[f"block/{EXAMPLES['alpha_brief', 'block']}.json"]
     )
     assert [f["rule"] for f in blocked["findings"] if f["severity"] == "error"] == ["quotes.mismatch"]
+    routine = json.loads(
+        example_files(sample_run, blocked_out)[f"publish/{EXAMPLES['alpha_brief', 'publish']}.json"]
+    )
+    assert routine["routine"] and routine["triggers"] == []
+    for angle, slug in STRUCTURES.items():
+        data = json.loads(example_files(sample_run, blocked_out)[f"publish/{slug}.json"])
+        assert (data["verdict"], data["angle"], data["triggers"][0]) == ("publish", angle, angle), slug
     assert {a.kind for a in sample_run.articles} == {kind for kind, _ in EXAMPLES}
     assert {a.verdict.value for a in sample_run.articles} == {"publish", "review"}
 

@@ -116,12 +116,16 @@ def test_atom_parses_and_lists_the_same_items_in_the_same_order(sample_run):
 
 
 def test_feeds_hold_published_articles_only(sample_run):
+    """Published stories that are news; routine briefs (no trigger fired) are on the site only."""
     out = sample_run.out_dir
+    routine = {e.slug for e in read_index(Layout(out)) if e.routine}
     published = {a.slug for a in sample_run.articles if a.verdict is Verdict.PUBLISH}
     held = {a.slug for a in sample_run.articles if a.verdict is not Verdict.PUBLISH}
     assert held, "the sample holds some stories for an editor"
+    assert routine & published and published - routine, "the sample has routine and newsworthy stories"
     in_feed = {item["id"].rsplit("/", 1)[1].removesuffix(".html") for item in feed(out)["items"]}
-    assert in_feed == published
+    assert in_feed == published - routine
+    assert all((out / "site" / DAY / f"{slug}.html").is_file() for slug in routine & published)
     feed_text, atom_text = (out / "site" / "feed.json").read_text(), (out / "site" / "atom.xml").read_text()
     for slug in held:
         assert slug not in feed_text and slug not in atom_text
@@ -229,7 +233,8 @@ def test_a_crash_while_staging_the_feeds_leaves_the_previous_site_intact(sample_
 
 def test_a_killed_run_is_cleaned_up_and_its_approvals_survive(sample_run, tmp_path):
     out = copy_output(sample_run, tmp_path)
-    held = next(a.slug for a in sample_run.articles if a.verdict is Verdict.REVIEW)
+    routine = {e.slug for e in read_index(Layout(out)) if e.routine}
+    held = next(a.slug for a in sample_run.articles if a.verdict is Verdict.REVIEW and a.slug not in routine)
     approve(load_settings(out=out), held, by="editor")
     # What a run killed before its switch leaves: a half-built generation, its staging folders,
     # the link it was about to rename, and a temporary of a single-file write into the desk.
@@ -442,7 +447,7 @@ def test_script_and_event_handlers_from_data_never_reach_html_output(tmp_path):
         first, rest = words.split(" ", 1)
         path.write_text(text.replace(words, f"{first} {PAYLOAD} {rest}"), "utf-8")
     out = tmp_path / "out"
-    run(out, snapshot)
+    run(out, snapshot, feed_routine=True)  # every published story in the feeds, Zenithal's routine brief too
     with output_lock(out):
         write_review_page(out)
 

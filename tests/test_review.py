@@ -78,7 +78,8 @@ def misquote(out: Path) -> Sidecar:
     assert QUOTE in text
     text = text.replace(QUOTE, QUOTE.replace("fast", "quick"))
     text = text.replace("## From the company\n", f"## From the company\n\n{TABLE}\n")
-    text = text.replace("## In the news\n", "## In the news\n\nAnalysts call it a strong buy.\n")
+    disclosure = "\nAI-drafted from named sources"
+    text = text.replace(disclosure, f"\nAnalysts call it a strong buy.\n{disclosure}")
     return recheck(out, QUOTED, text)
 
 

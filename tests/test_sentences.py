@@ -24,6 +24,19 @@ from generator.resources import resource_dir
 from generator.writing.phrasing import load_writing_rules
 
 LEMMAS = load_writing_rules(resource_dir("rules")).lemmas
+# A sentence opening with a figure such as "12-month" or "5%" (a name such as 3M or 21st Century Fox is
+# fine, and so is a year).
+LEADING_FIGURE = re.compile(r"^(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?:-|%|\s)")
+# "..., while the average X stock has declined 1.5%, well behind the sector average": the stock that
+# is behind is the article's, not the average the phrase hangs on.
+DANGLING_COMPARISON = re.compile(r"the average [^,]* stock [^,]*, well (?:ahead of|behind) the sector")
+# "as Industrials averages -1.5%": a headline says which way with a verb, never with a minus sign.
+NEGATIVE_FIGURE = re.compile(r"(?<![\w-])-\d")
+# How the desk works is not news: no reader copy speaks of editors' steps or of newsdesk's runs.
+PROCESS_TALK = (
+    "may reflect a stock split", "need an editor", "editor's check", "await an editor",
+    "both runs", "recorded run", "previous run", "earlier run", "this run",
+)  # fmt: skip
 VENDOR_NAME = re.compile(r"\((?:The|[A-Z][a-z]+|(?:[A-Z]\.)+)\)")  # "Gap (The)", "Lilly (Eli)", "Bard (C.R.)"
 
 
@@ -34,6 +47,14 @@ def articles(out: Path) -> list[tuple[Path, str, dict]]:
         body = text.split("\n---\n", 1)[1]
         found.append((path, body, json.loads(path.with_suffix(".json").read_text())))
     return found
+
+
+def sections(body: str) -> list[tuple[str, str]]:
+    """(heading, text) of each `## ` section of a body."""
+    return [
+        (part.split("\n", 1)[0].strip(), part.split("\n", 1)[1] if "\n" in part else "")
+        for part in ("\n" + body).split("\n## ")[1:]
+    ]
 
 
 def body_sentences(body: str) -> list[str]:
@@ -72,9 +93,24 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
                 problems.append(f"{name}: a contradiction: {sentence}")
             for lemma in repeated_verbs(sentence):
                 problems.append(f"{name}: {lemma!r} twice in one sentence: {sentence}")
-        for phrase in ("may reflect a stock split", "need an editor", "editor's check", "await an editor"):
+            if LEADING_FIGURE.match(sentence):
+                problems.append(f"{name}: a sentence starts with a figure (AP spells it out): {sentence}")
+            if DANGLING_COMPARISON.search(sentence):
+                problems.append(f"{name}: a comparison hangs on the wrong noun: {sentence}")
+        if NEGATIVE_FIGURE.search(sidecar["title"]):
+            problems.append(f"{name}: a headline gives a fall as a negative number: {sidecar['title']}")
+        for phrase in PROCESS_TALK:
             if phrase in body:
                 problems.append(f"{name}: reader copy describes internal process ({phrase!r})")
+        for heading, section in sections(body):
+            if not heading.lower().startswith("before"):
+                continue
+            for claim in sidecar["claims"]:  # "Before the move" over figures that end with it
+                ending = [
+                    f for i in claim["facts"] if (f := facts.get(i)) and f.get("end") == sidecar["date"]
+                ]
+                if claim["sentence"] and claim["sentence"] in section and ending:
+                    problems.append(f"{name}: under '{heading}', {claim['text']!r} runs to the day itself")
         if not has_news and re.search(r"No headlines about", body):
             problems.append(f"{name}: 'no headlines' from data that has no news feed")
         if "## From the company" in body:
@@ -120,6 +156,25 @@ def test_sp500_briefs_date_their_fundamentals_and_split_nothing(sp500_run):
     ]
     assert with_value and all("On fundamentals dated March 8, 2017" in b for b in with_value)
     assert not any(f["rule"] == "risk.corporate_action" for _, _, s in briefs for f in s["findings"])
+
+
+def test_process_talk_figures_opening_sentences_and_dangling_comparisons_are_recognised():
+    assert LEADING_FIGURE.match("12-month return against the benchmark, at 6.9 points, ranks high.")
+    assert LEADING_FIGURE.match("5% of the shares changed hands.")
+    assert not LEADING_FIGURE.match("3M Co. (MMM) closed at $200.") and not LEADING_FIGURE.match(
+        "2017 ended."
+    )
+    assert not LEADING_FIGURE.match("21st Century Fox (FOXA) rose.")
+    assert DANGLING_COMPARISON.search(
+        "X has fallen 13.4%, while the average Industrials stock has declined 1.5%, "
+        "well behind the sector average."
+    )
+    assert not DANGLING_COMPARISON.search(
+        "X has fallen 13.4%, well behind the average Industrials stock, which fell."
+    )
+    assert "both runs" in PROCESS_TALK
+    assert NEGATIVE_FIGURE.search("Fastenal climbs 6.8% in a month as Industrials averages -1.5%")
+    assert not NEGATIVE_FIGURE.search("Coca-Cola slips 1.5% in a 52-week low; S&P 500 ETF-linked")
 
 
 def test_vendor_name_formats_are_recognised():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 
@@ -262,6 +263,16 @@ def test_one_figure_keeps_one_verb_and_a_sentence_does_not_repeat_one():
     picked = [fresh.verb(options) for _ in range(4)]
     assert len(set(picked)) == 4
     assert fresh.verb(options) == picked[0]  # the only one not among the last three
+
+
+def test_with_every_option_just_used_the_oldest_is_taken_never_the_last():
+    """Three options, three remembered: "climbed to 45 from 40; momentum climbed to 30" must not
+    happen; the option used longest ago comes back, so two verbs in a row always differ."""
+    voice = Voice(RULES, "seed")
+    options = ["rose", "climbed", "improved"]
+    picked = [voice.verb(options) for _ in range(9)]
+    assert all(a != b for a, b in itertools.pairwise(picked))
+    assert picked[3:6] == picked[:3] and picked[6:] == picked[:3]  # oldest first, round and round
 
 
 def test_lemmas_join_a_verbs_tenses():

@@ -75,6 +75,7 @@ class Article:
         sidecar_problem: str | None,
         settings: Mapping[str, BaseModel],
         load_source: Callable[[SourceRef], LoadedSource],
+        read_file: Callable[[str], str | None] | None = None,
     ) -> None:
         self.document = document
         self.path = path
@@ -83,7 +84,26 @@ class Article:
         self.settings = settings  # family -> its settings from rules/<family>.yaml
         self.unused_suppressions: list[Hit] = []  # filled by the engine before `after_suppression` rules
         self._load_source = load_source
+        self._read_file = read_file
         self._memo: dict[Callable[..., Any], Any] = {}
+
+    def read_file(self, name: str) -> str | None:
+        """A file beside the article (a chart), by plain name: None when absent or unreadable.
+
+        Names with a folder, a dot-file or a parent reference never leave the article's folder.
+        """
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            return None
+        if self._read_file is not None:
+            return self._read_file(name)
+        from pathlib import Path
+
+        from generator.files import read_regular_bytes
+
+        try:  # a regular file only: a named pipe in its place must not hang the checker
+            return read_regular_bytes(Path(self.path).parent / name).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def analysis(self, compute: Callable[[Article], T]) -> T:
         """`compute(self)`, computed once per article however many rules ask."""

@@ -23,6 +23,7 @@ from generator import apstyle
 from generator.checks.base import Article, Hit, Rule
 from generator.checks.document import Block
 from generator.checks.numbers import Figure, fact_index, trace_figures
+from generator.headlines import HeadlineWords
 from generator.models import Claim, Fact, Measure, Unit
 from generator.prose import sentence_spans
 
@@ -62,6 +63,8 @@ class ClaimsSettings(BaseModel):
     top: list[str]
     bottom: list[str]
     absence: dict[str, list[str]]
+    headlines: HeadlineWords
+    causal: list[str]
 
     @cached_property
     def cues(self) -> Phrases:
@@ -705,3 +708,89 @@ class ClaimsAbsence(Rule):
                         f"{match.text!r}: the data has no {match.kind} feed, so it cannot say there was none",
                         match.text,
                     )
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{3,}?)[”\"]")
+
+
+class ClaimsCause(Rule):
+    """A news headline is given as the cause of a move it contradicts.
+
+    A sentence that quotes (or repeats) the title of a listed source and ties it to a move with a
+    causal word ("after", "as", "on news", in rules/claims.yaml) says the news moved the stock. When
+    the headline points one way ("plunge", "misses", "downgraded") and the move the sentence states
+    went the other, the headline cannot be its cause: it is about another day, or the stock shrugged
+    it off, and the story must not say otherwise. Which way a headline points is read from the word
+    lists in rules/claims.yaml, as the writer reads them; needs a facts sidecar for the move's sign.
+
+    Bad (the sidecar's fact for the move is +2.4%; the listed news source is titled "Bluestem
+    Power & Light shares plunge after weak guidance")::
+
+        Bluestem Power & Light rose 2.4% after Wirepoint reported “Bluestem Power & Light shares
+        plunge after weak guidance.”
+
+    Good::
+
+        Bluestem Power & Light rose 2.4% on the day.
+    """
+
+    id = "claims.cause"
+    settings: ClaimsSettings
+
+    @cached_property
+    def _causal(self) -> Phrases:
+        return Phrases({"causal": self.settings.causal})
+
+    def check(self, article: Article) -> Iterable[Hit]:
+        titles = {_title_key(s.ref.title): s.ref.title for s in article.listed_sources if s.ref.title}
+        titles.pop("", None)
+        if not titles:
+            return
+        words = self.settings.headlines
+        for sentence in article.analysis(read_sentences):
+            text = sentence.text
+            found = self._headlines(text, titles)
+            if not found:
+                continue
+            outside = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+            for title in found:
+                outside = outside.replace(title, " " * len(title))
+            if not self._causal.find(outside):
+                continue
+            for title in found:
+                tone = words.direction(title)
+                if tone == 0:
+                    continue
+                for figure in sentence.figures:
+                    moves = [f for f in sentence.facts[id(figure)] if _is_directional(f, self.settings)]
+                    signs = {_shown_sign(f) for f in moves} - {0}
+                    if signs and tone not in signs:
+                        way = "up" if tone > 0 else "down"
+                        shown = ", ".join(f"{f.display} ({f.id})" for f in moves[:2])
+                        yield _located(
+                            sentence,
+                            figure,
+                            f"the headline “{title}” points {way}, but the move it is given as the "
+                            f"cause of is {shown}: do not link them",
+                            article,
+                        )
+                        break
+
+    @staticmethod
+    def _headlines(text: str, titles: dict[str, str]) -> list[str]:
+        """Listed sources' titles the sentence quotes or repeats, as they stand in the sentence."""
+        found = []
+        for match in _QUOTED.finditer(text):
+            if _title_key(match.group(1)) in titles:
+                found.append(match.group(1))
+        folded = text.casefold()
+        for key, title in titles.items():
+            at = folded.find(title.casefold())
+            if at >= 0 and not any(_title_key(f) == key for f in found):
+                found.append(text[at : at + len(title)])
+        return found
+
+
+def _title_key(title: str) -> str:
+    """A title as compared: case, curly quotes and closing punctuation aside."""
+    return " ".join(title.replace("’", "'").casefold().strip().rstrip(".!?,").split())

@@ -7,6 +7,7 @@ inline suppressions, and returns the report plus the text with low-information t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -65,12 +66,13 @@ class Checker:
         read_source: ReadSource | None = None,
         sidecar_problem: str | None = None,
         source_roots: SourceRoots | None = None,
+        read_file: Callable[[str], str | None] | None = None,
     ) -> CheckResult:
         """Check one article held in memory.
 
         Without `read_source`, each listed source's `path` is read relative to the folder of
-        `path`, and only inside `source_roots` (default: that folder). `sidecar_problem` reports
-        a sidecar that exists but could not be loaded.
+        `path`, and only inside `source_roots` (default: that folder); without `read_file` so is
+        each chart. `sidecar_problem` reports a sidecar that exists but could not be loaded.
         """
         document = self._parser.parse(text)
         article = Article(
@@ -82,6 +84,7 @@ class Checker:
             load_source=partial(
                 self._sources.load, article_path=path, read_source=read_source, roots=source_roots
             ),
+            read_file=read_file,
         )
         enabled = self.selection.rules_for(path) if self.selection is not None else self._ids
         rules = [rule for rule in self._rules if rule.id in enabled]

@@ -10,8 +10,10 @@ from pydantic import BaseModel
 
 from generator.checks.attribution import QuoteAttribution
 from generator.checks.base import NoSettings, Rule
+from generator.checks.charts import ChartsData, ChartsMissing
 from generator.checks.claims import (
     ClaimsAbsence,
+    ClaimsCause,
     ClaimsContradiction,
     ClaimsDirection,
     ClaimsMeasure,
@@ -59,6 +61,9 @@ RULES: tuple[type[Rule], ...] = (
     ClaimsStale,
     ClaimsRanking,
     ClaimsAbsence,
+    ClaimsCause,
+    ChartsMissing,
+    ChartsData,
     RiskThin,
     RiskAdvice,
     RiskPromissory,
@@ -78,6 +83,7 @@ FAMILIES: dict[str, type[BaseModel]] = {
     "tables": TablesSettings,
     "numbers": NumbersSettings,
     "claims": ClaimsSettings,
+    "charts": NoSettings,
     "risk": RiskSettings,
     "structure": NoSettings,
     "style": StyleSettings,

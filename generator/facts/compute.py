@@ -8,7 +8,14 @@ from collections.abc import Collection, Mapping, Sequence
 from generator.facts.fundamentals import blank_unreported_zeros
 from generator.facts.panel import PricePanel
 from generator.facts.rules import FactRules, FundamentalsRules
-from generator.facts.tables import benchmark_table, group_table, groups_of, stock_table
+from generator.facts.tables import (
+    benchmark_table,
+    group_paths,
+    group_table,
+    groups_of,
+    news_sessions,
+    stock_table,
+)
 from generator.facts.typed import MarketFacts
 from generator.facts.windows import resolve_windows
 from generator.market.snapshot import Snapshot
@@ -24,12 +31,14 @@ def compute_facts(
     since: Sequence[dt.date] = (),
     baskets: Mapping[str, tuple[str, Sequence[str]]] | None = None,
     whole_number_measures: Collection[Measure] = (),
+    path_windows: Sequence[str] = (),
 ) -> MarketFacts:
     """Compute every figure for the universe at once from the snapshot and its price panel.
 
     `since` adds "since <date>" windows; `baskets` adds editor-defined groups (id -> name, tickers),
-    such as a theme's stocks, reported like any other group with kind "basket". The panel is not
-    kept: the facts hold figures, not history.
+    such as a theme's stocks, reported like any other group with kind "basket"; `path_windows`
+    names the windows whose day-by-day group returns charts draw. The panel is not kept: the facts
+    hold figures (and those few paths), not history.
     """
     windows = resolve_windows(panel.dates, snapshot.as_of, rules.windows, since)
     fundamentals = blank_unreported_zeros(snapshot.fundamentals, fundamentals_rules)
@@ -57,5 +66,8 @@ def compute_facts(
         splits=panel.splits,
         volatility_days=rules.volatility_days,
         volume_days=rules.volume_average_days,
+        moving_average_days=rules.moving_average_days,
         whole_number_measures=whole_number_measures,
+        news_sessions=news_sessions(panel, snapshot.news),
+        paths=group_paths(panel, groups, windows, path_windows),
     )

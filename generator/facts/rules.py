@@ -34,6 +34,7 @@ class FactRules(BaseModel):
     volatility_days: int = Field(ge=2)
     min_volatility_observations: int = Field(ge=2)
     volume_average_days: int = Field(ge=1)
+    moving_average_days: int = Field(ge=2)  # the long moving average closes are compared with
     windows: dict[str, WindowSpec]
 
     def split_ratios(self) -> list[float]:

@@ -36,6 +36,7 @@ class FactStore:
         splits: tuple[Split, ...],
         volatility_days: int,
         volume_days: int,
+        moving_average_days: int,
     ) -> None:
         self.as_of = as_of
         self.windows = windows
@@ -51,6 +52,7 @@ class FactStore:
         self.splits = splits
         self.volatility_days = volatility_days
         self.volume_days = volume_days
+        self.moving_average_days = moving_average_days
         self._row = {ticker: i for i, ticker in enumerate(stocks.index)}
         self._columns = {column: stocks[column].to_numpy() for column in stocks.columns}
         self._group_row = {group: i for i, group in enumerate(groups.index)}

@@ -125,7 +125,12 @@ def stock_table(
             columns["avg_volume"] > 0, volume[end] / columns["avg_volume"], np.nan
         )
 
+    history, history_dates = session_history(panel, rules)
+    columns.update(history)
+
     stocks = pd.DataFrame(columns, index=panel.tickers)
+    for name, dates in history_dates.items():
+        stocks[name] = dates
     for name in ("high_52w", "low_52w", "closing_high_52w", "closing_low_52w"):
         rows = stocks.pop(f"{name}_row").to_numpy()
         stocks[f"{name}_date"] = np.where(rows >= 0, year_dates[np.maximum(rows, 0)].date, None)
@@ -153,6 +158,163 @@ def stock_table(
             stocks[flag] = stocks[flag].fillna(False).astype(bool)
     stocks.index.name = "ticker"
     return stocks
+
+
+def session_history(
+    panel: PricePanel, rules: FactRules
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """What the last session means against the ones before it, for every stock at once.
+
+    - `up_streak` / `down_streak`: consecutive sessions, to the last, that closed above (below) the
+      close before; NaN when the last session did not move that way. `streak_start_date` is the
+      close the streak is measured from.
+    - `move_multiple`: the last session's move over the standard deviation of the daily moves in the
+      `volatility_days` sessions before it (the stock's own typical move); `biggest_move_since_date`
+      the last earlier session that moved at least as far the same way (None: none in the data).
+    - `ma_long`: the mean of the last `moving_average_days` closes; `ma_cross` +1 when the last
+      close is the first above it after one at or below it the session before, -1 the reverse, else 0;
+      `ma_since_date`: for a cross, the last earlier close on the same side of its average.
+
+    On prices not adjusted for splits, a stock with a suspected split anywhere in the panel has no
+    `biggest_move_since_date` (the split day would pass for the biggest move) and no streak or
+    multiple over a window holding one.
+    """
+    filled, dates = panel.filled, panel.dates
+    rows, width = filled.shape
+    nan = np.full(width, np.nan)
+    none = np.full(width, None, dtype=object)
+    if rows < 3:
+        empty = dict.fromkeys(("up_streak", "down_streak", "move_multiple", "ma_long"), nan)
+        return {**empty, "ma_cross": np.zeros(width, dtype=int)}, {
+            "streak_start_date": none,
+            "biggest_move_since_date": none,
+            "ma_since_date": none,
+        }
+    with np.errstate(invalid="ignore", divide="ignore"):
+        moves = filled[1:] / filled[:-1] - 1
+    today = moves[-1]
+    suspect = np.zeros(width, dtype=bool)
+    column_of = {ticker: i for i, ticker in enumerate(panel.tickers)}
+    for split in panel.suspected():
+        suspect[column_of[split.ticker]] = True
+
+    # streaks, looked for over the last year of sessions at most
+    look = min(len(moves), 260)
+    recent = np.sign(np.nan_to_num(moves[::-1][:look]))
+    columns: dict[str, np.ndarray] = {}
+    runs = {}
+    for name, sign in (("up_streak", 1), ("down_streak", -1)):
+        same = recent == sign
+        run = np.where(same.all(axis=0), look, np.argmax(~same, axis=0))
+        runs[name] = run
+        columns[name] = np.where((run >= 1) & ~suspect, run.astype(float), np.nan)
+    run = np.maximum(runs["up_streak"], runs["down_streak"])
+    start_row = np.clip(rows - 1 - run, 0, rows - 1)
+    start_dates = np.where(run >= 1, dates[start_row].date, None)
+
+    # the move against the stock's own volatility, and the last one as big
+    prior = moves[-(rules.volatility_days + 1) : -1]
+    observations = np.sum(~np.isnan(prior), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        deviation = np.nanstd(prior, axis=0, ddof=1)
+        enough = (observations >= rules.min_volatility_observations) & (deviation > 0)
+        columns["move_multiple"] = np.where(enough & ~suspect, np.abs(today) / deviation, np.nan)
+        earlier = moves[:-1]
+        as_big = np.where(today > 0, earlier >= today, earlier <= today) & (today != 0)
+    found = as_big.any(axis=0) & ~suspect & ~np.isnan(today)
+    last = len(earlier) - 1 - np.argmax(as_big[::-1], axis=0)
+    since_dates = np.where(found, dates[np.clip(last + 1, 0, rows - 1)].date, None)
+
+    # the long moving average and a cross of it
+    days = rules.moving_average_days
+    average = pd.DataFrame(filled).rolling(days, min_periods=days).mean().to_numpy()
+    columns["ma_long"] = average[-1]
+    with np.errstate(invalid="ignore"):
+        above, below = filled > average, filled < average
+        up = above[-1] & (filled[-2] <= average[-2])
+        down = below[-1] & (filled[-2] >= average[-2])
+    columns["ma_cross"] = np.where(up, 1, np.where(down, -1, 0))
+    side = np.where(up[None, :], above[:-1], below[:-1])
+    seen = side.any(axis=0) & (up | down)
+    last_seen = rows - 2 - np.argmax(side[::-1], axis=0)
+    ma_dates = np.where(seen, dates[np.clip(last_seen, 0, rows - 1)].date, None)
+    return columns, {
+        "streak_start_date": start_dates,
+        "biggest_move_since_date": since_dates,
+        "ma_since_date": ma_dates,
+    }
+
+
+PATH_KINDS = ("universe", "sector", "cohort", "basket")
+
+
+def group_paths(
+    panel: PricePanel, groups: list[Group], windows: dict[str, Window], names: Sequence[str]
+) -> dict[tuple[str, str], tuple[tuple[dt.date, float], ...]]:
+    """Cumulative returns, in percent, at every session of each named window, for charts.
+
+    For a group: the mean, over the members its window figure counts (a close at both ends, no
+    suspected split inside), of close on the day / close at the start - 1 — so a path ends at the
+    group's equal-weighted return. For a benchmark (id "benchmark:<ticker>"): its own cumulative
+    return. Only universe, sector, cohort and basket groups are traced.
+    """
+    column_of = {ticker: i for i, ticker in enumerate(panel.tickers)}
+    suspect = {s.ticker: s.date for s in panel.suspected()}
+    paths: dict[tuple[str, str], tuple[tuple[dt.date, float], ...]] = {}
+    for name in names:
+        window = windows.get(name)
+        if window is None:
+            continue
+        block = panel.filled[window.start_row : window.end_row + 1]
+        dates = [d.date() for d in panel.dates[window.start_row : window.end_row + 1]]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            relative = block / block[0] - 1
+        for group in groups:
+            if group.kind not in PATH_KINDS:
+                continue
+            columns = [
+                column_of[t]
+                for t in group.tickers
+                if t in column_of
+                and not np.isnan(relative[-1, column_of[t]])
+                and not (t in suspect and window.start < suspect[t] <= window.end)
+            ]
+            if not columns:
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                values = np.nanmean(relative[:, columns], axis=1) * 100
+            paths[(group.id, name)] = tuple(zip(dates, values.tolist(), strict=True))
+        for ticker in panel.benchmark.columns:
+            series = panel.benchmark[ticker].to_numpy(dtype=float)[window.start_row : window.end_row + 1]
+            values = (series / series[0] - 1) * 100
+            paths[(f"benchmark:{ticker}", name)] = tuple(zip(dates, values.tolist(), strict=True))
+    return paths
+
+
+def news_sessions(panel: PricePanel, news: pd.DataFrame) -> dict[tuple[str, dt.date], tuple[float, dt.date]]:
+    """(ticker, session) -> (that session's return, the session before) for every news item.
+
+    A headline's session is the first one on or after its publication date (UTC): what a story
+    measures an older headline against, so it never cites one its own day's tape contradicts.
+    """
+    if news.empty or len(panel.dates) < 2:
+        return {}
+    days = pd.DatetimeIndex(news["published"].dt.tz_convert(None).dt.normalize())
+    rows = panel.dates.searchsorted(days, side="left")
+    column_of = {ticker: i for i, ticker in enumerate(panel.tickers)}
+    found = {}
+    for ticker, row in zip(news["ticker"], rows, strict=True):
+        column = column_of.get(ticker)
+        if column is None or not 0 < row < len(panel.dates):
+            continue
+        before, after = panel.filled[row - 1, column], panel.filled[row, column]
+        if np.isnan(before) or np.isnan(after):
+            continue
+        key = (str(ticker), panel.dates[row].date())
+        found[key] = (float(after / before - 1), panel.dates[row - 1].date())
+    return found
 
 
 def share_factor(

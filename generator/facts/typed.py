@@ -8,6 +8,7 @@ figure averages. Words are chosen from that meaning, and the checker verifies th
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ class _FigureSpec:
     scale: float = 1.0
     year: bool = False  # the window is the 52 weeks to the last close
     fundamentals: bool = False  # an input comes from the fundamentals (dated separately)
+    start_cell: str | None = None  # the stock's cell holding the window's first date, if not `end`
 
 
 _STOCK_FIGURES: dict[str, _FigureSpec] = {
@@ -113,6 +115,52 @@ _STOCK_FIGURES: dict[str, _FigureSpec] = {
         "{end} vs the prior {volume_days} trading days",
         "volume / mean daily volume",
     ),
+    "up_streak": _FigureSpec(
+        Unit.COUNT,
+        Measure.STREAK,
+        "prices.close[{ticker}]",
+        "{streak_start_date} to {end}",
+        "consecutive sessions, to the last, that closed above the close before",
+        start_cell="streak_start_date",
+    ),
+    "down_streak": _FigureSpec(
+        Unit.COUNT,
+        Measure.STREAK,
+        "prices.close[{ticker}]",
+        "{streak_start_date} to {end}",
+        "consecutive sessions, to the last, that closed below the close before",
+        start_cell="streak_start_date",
+    ),
+    "move_multiple": _FigureSpec(
+        Unit.RATIO,
+        Measure.VOLATILITY_MULTIPLE,
+        "prices.close[{ticker}]",
+        "{end} against the {volatility_days} sessions before",
+        "|last session's return| / standard deviation (n-1) of the daily returns of the sessions before",
+    ),
+    "biggest_move_since_date": _FigureSpec(
+        Unit.DATE,
+        Measure.PREVIOUS_OCCURRENCE,
+        "prices.close[{ticker}]",
+        "{first_date} to {end}",
+        "last earlier session whose one-day return was at least as large in the same direction",
+        start_cell="biggest_move_since_date",
+    ),
+    "ma_long": _FigureSpec(
+        Unit.USD,
+        Measure.MOVING_AVERAGE,
+        "prices.close[{ticker}]",
+        "{moving_average_days} sessions to {end}",
+        "mean close",
+    ),
+    "ma_since_date": _FigureSpec(
+        Unit.DATE,
+        Measure.PREVIOUS_OCCURRENCE,
+        "prices.close[{ticker}]",
+        "{first_date} to {end}",
+        "last earlier close on the side of its {moving_average_days}-session average the last close is on",
+        start_cell="ma_since_date",
+    ),
     "market_cap_usd": _FigureSpec(
         Unit.USD,
         Measure.VALUE,
@@ -136,9 +184,19 @@ class MarketFacts(FactStore):
     `whole_number_measures` display without a trailing ".0" when whole (rules/writing.yaml).
     """
 
-    def __init__(self, *, whole_number_measures: Collection[Measure] = (), **store: Any) -> None:
+    def __init__(
+        self,
+        *,
+        whole_number_measures: Collection[Measure] = (),
+        news_sessions: dict[tuple[str, dt.date], tuple[float, dt.date]] | None = None,
+        paths: dict[tuple[str, str], tuple[tuple[dt.date, float], ...]] | None = None,
+        **store: Any,
+    ) -> None:
         super().__init__(**store)
         self.whole_number_measures = frozenset(whole_number_measures)
+        self.news_sessions = news_sessions or {}  # (ticker, session) -> (return, session before)
+        self._news_days: dict[str, list[dt.date]] | None = None
+        self.paths = paths or {}  # (group id or "benchmark:<ticker>", window) -> (date, percent)...
 
     @cached_property
     def _last_close_and_year_start(self) -> tuple[dt.date, dt.date]:
@@ -167,6 +225,38 @@ class MarketFacts(FactStore):
             flagged=bool(self.value(ticker, col.windowed(col.SUSPECT, window))),
         )
 
+    def news_session(self, ticker: str, day: dt.date) -> dt.date | None:
+        """The first session on or after `day` that a news item of the ticker's is measured on."""
+        if self._news_days is None:
+            days: dict[str, list[dt.date]] = {}
+            for key in sorted(self.news_sessions):
+                days.setdefault(key[0], []).append(key[1])
+            self._news_days = days
+        found = self._news_days.get(ticker, [])
+        at = bisect.bisect_left(found, day)
+        return found[at] if at < len(found) else None
+
+    def session_return(self, ticker: str, day: dt.date) -> Fact | None:
+        """The stock's return on the session a news item ran (see tables.news_sessions)."""
+        found = self.news_sessions.get((ticker, day))
+        if found is None:
+            return None
+        value, before = found
+        flagged = any(split.suspected and split.date == day for split in self.splits_of(ticker))
+        return self._fact(
+            f"stock:{ticker}:return:session:{day}",
+            value * 100,
+            Unit.PERCENT,
+            Measure.RETURN,
+            subject=ticker,
+            series=f"prices.close[{ticker}]",
+            window=f"{before} to {day}",
+            formula=f"close {day} / close {before} - 1",
+            flagged=flagged,
+            start=before,
+            end=day,
+        )
+
     def stock_relative(self, ticker: str, window: str) -> Fact | None:
         """The stock's return minus the benchmark's, in percentage points."""
         mine = self.value(ticker, col.windowed(col.RETURN, window))
@@ -189,17 +279,26 @@ class MarketFacts(FactStore):
         """A non-window figure: close, 52-week highs and lows, distance from the high, volume..."""
         spec = _STOCK_FIGURES[column]
         value = self.value(ticker, column)
-        if pd.isna(value):
+        if value is None or pd.isna(value):
             return None
+        if spec.unit is Unit.DATE:
+            value = value.toordinal()
         end, year_start = self._last_close_and_year_start
         dates = _Cells(
-            self, ticker, end=end, volatility_days=self.volatility_days, volume_days=self.volume_days
+            self,
+            ticker,
+            end=end,
+            volatility_days=self.volatility_days,
+            volume_days=self.volume_days,
+            moving_average_days=self.moving_average_days,
         )
         start = end
         if spec.year:
             start = year_start
         elif column == "drawdown":
             start = dates["first_date"]
+        elif spec.start_cell:
+            start = dates[spec.start_cell]
         return self._fact(
             f"stock:{ticker}:{column}",
             float(value) * spec.scale,

@@ -67,12 +67,11 @@ class ActionRecorder(Protocol):
 
 
 def recorder_for(settings: Settings) -> ActionRecorder | None:
-    """The recorder of the output folder's run database, if it has one.
+    """The recorder of the output folder's run database (generator/history/), once a run has
+    made one; before that, actions are recorded in the sidecars alone."""
+    from generator.history.recorder import history_recorder
 
-    This is the one place to connect it: newsdesk has no run database yet, so there is none, and
-    actions are recorded in the sidecars alone.
-    """
-    return None
+    return history_recorder(settings)
 
 
 @dataclass(frozen=True)
@@ -148,7 +147,7 @@ def recheck(
                 "content_hash": new_hash,
             }
         )
-        article = carry_decisions(CheckedArticle(checked, sidecar, front.embargo_until), before)
+        article = carry_decisions(CheckedArticle(checked, sidecar, front.embargo_until, old.charts), before)
         changed = new_hash != before.content_hash
         now = _now(settings)
         action = EditorAction(

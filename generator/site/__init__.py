@@ -23,6 +23,7 @@ class SiteConfig:
     language: str  # BCP 47
     located: str | None
     feed_max_items: int
+    feed_routine: bool = False  # routine briefs in the feeds too
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SiteConfig:
@@ -33,6 +34,7 @@ class SiteConfig:
             language=settings.language,
             located=settings.located,
             feed_max_items=settings.feed_max_items,
+            feed_routine=settings.feed_routine,
         )
 
     def url(self, relative: str) -> str:

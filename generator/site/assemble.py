@@ -10,7 +10,7 @@ from generator.catalog import IndexEntry, public_entries
 from generator.site import SiteConfig
 from generator.site.feeds import Story, feed_files
 from generator.site.ninjs import NINJS_FEED, NINJS_SUFFIX, feed_document
-from generator.site.pages import DayLink, StoryLink, article_body, render_story_list
+from generator.site.pages import DayLink, StoryLink, absolute_images, article_body, render_story_list
 from generator.site.sitemap import NEWS_SITEMAP, news_sitemap
 
 INDEX_PAGE = "index.html"
@@ -21,12 +21,18 @@ def site_files(entries: Sequence[IndexEntry], read: ReadFile, config: SiteConfig
     """Path in the site folder -> text (None: remove) of everything built from the index.
 
     The feeds and their archives, the ninjs feed, the news sitemap, index.html and each date's
-    index page; archive pages a shrinking site no longer needs are removed.
+    index page; archive pages a shrinking site no longer needs are removed. Routine briefs (no
+    trigger fired) are on the pages and in the sitemap but not in the feeds, unless the
+    `feed_routine` setting puts them there.
     """
     public = public_entries(entries)
-    stories = [Story(entry, article_body(read(entry, ".html"))) for entry in public]
+    fed = [entry for entry in public if config.feed_routine or not entry.routine]
+    stories = [
+        Story(entry, absolute_images(article_body(read(entry, ".html")), config.url(f"{entry.date}/")))
+        for entry in fed
+    ]
     files: dict[str, str | None] = dict(feed_files(stories, config))
-    documents = [json.loads(read(entry, NINJS_SUFFIX)) for entry in public[: config.feed_max_items]]
+    documents = [json.loads(read(entry, NINJS_SUFFIX)) for entry in fed[: config.feed_max_items]]
     files[NINJS_FEED] = feed_document(documents, config)
     files[NEWS_SITEMAP] = news_sitemap(public, config)
     by_date: dict[str, list[IndexEntry]] = {}

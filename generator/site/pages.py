@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -44,13 +44,32 @@ def first_paragraph(body: str) -> str:
     return ""
 
 
-def body_html(body: str) -> str:
-    """Markdown body -> sanitised HTML fragment. No script, event handler or image survives.
+def body_html(body: str, charts: Collection[str] = ()) -> str:
+    """Markdown body -> sanitised HTML fragment. No script, event handler or foreign image survives.
 
-    Generated articles have no images, so one that arrives through data (a company name, a quote)
-    is dropped rather than loaded by every reader.
+    The only images kept are the article's own charts (`charts`: file names beside the article,
+    listed in its sidecar); any other image, such as one arriving through data (a company name, a
+    quote), loses its source and loads nothing. An SVG shown through <img> cannot run scripts.
     """
-    return sanitise(markdown_html(body), images=False)
+    html = markdown_html(body)
+    if not charts:
+        return sanitise(html, images=False)
+    allowed = frozenset(charts)
+
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if element == "img" and attribute == "src":
+            return value if value in allowed else None
+        return value
+
+    return nh3.clean(html, tags=_ALLOWED_TAGS, link_rel="noopener noreferrer", attribute_filter=keep)
+
+
+_CHART_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([a-z0-9]+(?:-[a-z0-9]+)*\.svg)(")')
+
+
+def absolute_images(fragment: str, base: str) -> str:
+    """A body's own chart images with absolute addresses, for feeds and wires read elsewhere."""
+    return _CHART_SRC.sub(lambda m: f"{m.group(1)}{base}{m.group(2)}{m.group(3)}", fragment)
 
 
 def markdown_html(text: str, *, footnotes: bool = True) -> str:
@@ -113,6 +132,7 @@ class ArticlePage:
     release: Release
     draft: bool  # on the desk: held, blocked or embargoed
     embargo_until: dt.datetime | None = None
+    charts: Sequence[str] = ()  # the article's own chart files, which the page may show
 
 
 def render_article_page(page: ArticlePage, config: SiteConfig) -> str:
@@ -132,7 +152,7 @@ def render_article_page(page: ArticlePage, config: SiteConfig) -> str:
             published_stamp=utc_stamp(published) if published else None,
             data_date_text=ap_date(page.date),
             embargo_text=human_time(page.embargo_until) if page.embargo_until else None,
-            body=Markup(body_html(page.body)),
+            body=Markup(body_html(page.body, page.charts)),
             body_start=Markup(BODY_START),
             body_end=Markup(BODY_END),
             sources=[_source_view(source) for source in page.sources],

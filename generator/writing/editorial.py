@@ -23,7 +23,9 @@ class _Editorial(BaseModel):
 
 
 class CohortStory(_Editorial):
-    since: dt.date | None = None  # None: the first date of the snapshot's history
+    since: dt.date | None = None  # None: from the start of the year (the last close of the one before)
+    # Why the story starts then, as a phrase that follows the date: "when the index was rebalanced".
+    since_label: str | None = Field(default=None, min_length=3, max_length=120)
     subgroups_of_leader: bool = True  # break the leading cohort into its sub-groups
     min_group_size: int = Field(default=2, ge=1)  # smaller cohorts and sub-groups are not reported
 

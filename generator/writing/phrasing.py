@@ -72,11 +72,21 @@ class RelativeWords(_Rules):
     behind: Tenses
 
 
+class ScoreWords(_Rules):
+    """How a score's change is told: "rose to 72 from 58", "slipped to 40 from 46", "held at 58"."""
+
+    up: Tenses
+    down: Tenses
+    flat: Tenses
+
+
 class WritingRules(_Rules):
     """rules/writing.yaml."""
 
     moves: Moves
     relative: RelativeWords
+    score_changes: ScoreWords
+    headline_max_chars: int = Field(ge=20)
 
     @cached_property
     def lemmas(self) -> dict[str, str]:
@@ -91,6 +101,9 @@ class WritingRules(_Rules):
             self.relative.flat,
             self.relative.ahead,
             self.relative.behind,
+            self.score_changes.up,
+            self.score_changes.down,
+            self.score_changes.flat,
         ]
         for tenses in groups:
             for index, past in enumerate(tenses.past):
@@ -174,7 +187,10 @@ class Voice:
             if same:
                 self._recent.append(self._for_fact[fact.id])
                 return same[0]
-        fresh = [o for o in options if lemma(o, o) not in self._recent] or options
+        fresh = [o for o in options if lemma(o, o) not in self._recent]
+        if not fresh:  # every option was just used: the one used longest ago, never the last one
+            recent = list(self._recent)
+            fresh = [min(options, key=lambda o: recent.index(lemma(o, o)))]
         chosen = self.choose(fresh)
         self._recent.append(lemma(chosen, chosen))
         if fact is not None:
@@ -206,6 +222,26 @@ class Voice:
             return f"{self.verb(getattr(words.flat, tense), fact)} {other}"
         verb = self.verb(getattr(words.ahead if shown > 0 else words.behind, tense), fact)
         return f"{verb} {other} by {magnitude(fact)}"
+
+    def change(self, change: Fact, current: Fact, previous: Fact, tense: str = "past") -> str:
+        """'rose to 72 from 58', 'has slipped to 40 from 46', or 'held at 58' when unchanged."""
+        words = self.rules.score_changes
+        shown = displayed_value(change)
+        if shown == 0:
+            return f"{self.verb(getattr(words.flat, tense), change)} {current.display}"
+        verb = self.verb(getattr(words.up if shown > 0 else words.down, tense), change)
+        return f"{verb} to {current.display} from {previous.display}"
+
+    def snapshot(self) -> tuple:
+        """Everything a choice changes, so a headline tried and not used leaves no trace."""
+        return self._random.getstate(), tuple(self._recent), dict(self._for_fact)
+
+    def restore(self, state: tuple) -> None:
+        random_state, recent, for_fact = state
+        self._random.setstate(random_state)
+        self._recent.clear()
+        self._recent.extend(recent)
+        self._for_fact = for_fact
 
     def window(self, name: str) -> str:
         """'over the past month' for '1M'; 'since March 3, 2024' style windows pass through."""

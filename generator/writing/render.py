@@ -11,10 +11,11 @@ stated. A claim is marked in the output with two private-use characters while re
 text is final the marks give each claim its sentence and are removed, so the sidecar says which
 sentence makes which claim.
 
-Filters: fig (signed display), size (unsigned display), numeral (a count as digits), move (verb +
-figure), versus (relative performance), ranked (a ranking phrase), summary (an Alpha Score sentence
-and its facts), sign (direction as displayed, for choosing words), upfirst. Globals: choose, window,
-ap_date, join, plural.
+Filters: fig (signed display), size (unsigned display), numeral (a count as digits), nth (a count as
+an ordinal), move (verb + figure), versus (relative performance), change (a score against its
+earlier value), ranked (a ranking phrase), summary (an Alpha Score sentence and its facts), sign
+(direction as displayed, for choosing words), upfirst. Globals: fit (the first headline form within
+the length limit), choose, window, ap_date, join, plural.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from generator import apstyle
 from generator.errors import RenderError
-from generator.models import AlphaScore, Article, Claim, Fact, FrontMatter, SourceRef
+from generator.models import AlphaScore, Article, Chart, Claim, Fact, FrontMatter, SourceRef
 from generator.prose import sentence_spans
+from generator.writing.context import View, context_variables
 from generator.writing.phrasing import Voice, WritingRules, direction, displayed_value, magnitude
 
 _STATE = "render_state"
@@ -70,6 +72,17 @@ class RenderState:
             )
         self.used.setdefault(fact.id, fact)
         return fact
+
+    def checkpoint(self) -> tuple:
+        """What rendering has recorded so far, to undo a passage that is tried and not used."""
+        return len(self.claims), tuple(self.used), self.voice.snapshot()
+
+    def rollback(self, checkpoint: tuple) -> None:
+        claims, used, voice = checkpoint
+        del self.claims[claims:]
+        kept = set(used)
+        self.used = {key: fact for key, fact in self.used.items() if key in kept}
+        self.voice.restore(voice)
 
     def claim(self, predicate: str, facts: list[Fact], text: str, **extra: tuple[str, ...]) -> str:
         """Record a claim and return `text` marked so its sentence can be found after rendering."""
@@ -135,6 +148,57 @@ def _ranked(context, ranking: Ranking, words: str) -> str:
 
 
 @pass_context
+def _change(context, change: Any, tense: str = "past") -> str:
+    """A score against its earlier value, "rose to 72 from 58", recorded as a rise or fall of the
+    change (the first fact), with the current and earlier scores."""
+    state = _state(context)
+    if not hasattr(change, "change") or not isinstance(change.change, Fact):
+        raise jinja2.TemplateRuntimeError(f"change needs a score change, got {type(change).__name__}")
+    words = state.voice.change(change.change, change.current, change.previous, tense)
+    facts = [change.change, change.current, change.previous]
+    return state.claim(_DIRECTIONS[direction(change.change)], facts, words)
+
+
+@pass_context
+def _nth(context, fact: Fact) -> str:
+    """A count as an AP ordinal ("eighth", "12th"): "its eighth straight gain"."""
+    state = _state(context)
+    return state.claim("states", [fact], apstyle.ordinal_word(state.record(fact).value))
+
+
+@pass_context
+def _fit(context, *candidates: Any) -> str:
+    """The first candidate (a macro) whose text fits the headline limit in rules/writing.yaml, else
+    the shortest (a very long company name should not stop a run; templates end with a short form).
+
+    Candidates not used leave nothing behind: their facts, claims and phrasing choices are undone.
+    """
+    state = _state(context)
+    limit = state.voice.rules.headline_max_chars
+    shortest: tuple[int, int] | None = None
+    for position, candidate in enumerate(candidates):
+        checkpoint = state.checkpoint()
+        text = str(candidate()).strip()
+        length = len(_unmarked(text))
+        if length <= limit:
+            return text
+        if shortest is None or length < shortest[0]:
+            shortest = (length, position)
+        state.rollback(checkpoint)
+    if shortest is None:
+        raise jinja2.TemplateRuntimeError("fit() needs at least one headline form")
+    return str(candidates[shortest[1]]()).strip()
+
+
+def _unmarked(text: str) -> str:
+    """Text as the reader will see it: without the two-character claim marks."""
+    if _MARK not in text:
+        return text
+    parts = text.split(_MARK)
+    return parts[0] + "".join(part[1:] for part in parts[1:])
+
+
+@pass_context
 def _numeral(context, fact: Fact) -> str:
     """A count as digits, for tables (AP spells out one to nine only in prose)."""
     state = _state(context)
@@ -175,13 +239,20 @@ class _Sandbox(SandboxedEnvironment):
     """Jinja's sandbox, with a fast path for the plain dicts our contexts are made of.
 
     `story.name` on a dict is an item lookup, which the sandbox allows anyway; skipping its attribute
-    safety checks for keys that exist halves the cost of the hundred lookups a brief makes. Anything
-    else (dict methods, objects) takes the sandbox's normal, checked path.
+    safety checks for keys that exist halves the cost of the hundred lookups a brief makes. The same
+    goes for the fields of the typed context records (`View`), which are data and nothing else.
+    Anything else (dict methods, other objects) takes the sandbox's normal, checked path.
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict and attribute in obj:
             return obj[attribute]
+        if isinstance(obj, View) and not attribute.startswith("_"):
+            # a template record's field: plain data by construction (generator/writing/stories/views)
+            try:
+                return object.__getattribute__(obj, attribute)
+            except AttributeError:
+                return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
 
@@ -210,8 +281,12 @@ class ArticleWriter:
             summary=_summary,
             sign=_sign,
             upfirst=_upfirst,
+            change=_change,
+            nth=_nth,
+            possessive=apstyle.possessive,
         )
         self.env.globals.update(
+            fit=_fit,
             choose=_choose,
             window=_window,
             ap_date=apstyle.date,
@@ -221,7 +296,9 @@ class ArticleWriter:
         )
         self._templates: dict[str, jinja2.Template] = {}
 
-    def template(self, kind: str) -> jinja2.Template:
+    def template(self, name: str) -> jinja2.Template:
+        """A template by name without ".md.j2" ("alpha_brief", "alpha_brief/record"), compiled once."""
+        kind = name
         if kind not in self._templates:
             name = f"{kind}.md.j2"
             try:
@@ -243,22 +320,20 @@ class ArticleWriter:
         tickers: list[str],
         sources: list[SourceRef],
         scores: list[AlphaScore],
-        context: Mapping[str, Any],
+        context: View | Mapping[str, Any],
+        template: str | None = None,
+        charts: list[Chart] | None = None,
+        chart_facts: list[Fact] | None = None,
     ) -> Article:
-        """Render one article; the H1 of the body becomes the front-matter title."""
-        state = RenderState(Voice(self.rules, f"{slug}|{date.isoformat()}"))
-        template = self.template(kind)
-        try:
-            body = template.render({**context, _STATE: state})
-        except jinja2.TemplateError as exc:
-            raise RenderError(f"{self._where(exc, template)}: {exc}") from None
-        except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a value of the wrong kind
-            raise RenderError(f"{self._where(exc, template)}: {type(exc).__name__}: {exc}") from None
-        body, claims = _claims_in(_tidy(body), state.claims)
+        """Render one article (with `template`, default `kind`); the body's H1 becomes the title.
+
+        The sidecar's facts are those the text states, then those only its charts plot."""
+        compiled = self.template(template or kind)
+        body, facts, claims = self.fragment(compiled, context, seed=f"{slug}|{date.isoformat()}")
         title = _title(body)
         if not title:
             raise RenderError(
-                f"{self.templates_dir / template.name}: the article must start with a '# ' headline"
+                f"{self.templates_dir / compiled.name}: the article must start with a '# ' headline"
             )
         front_matter = FrontMatter(
             title=title, slug=slug, date=date, kind=kind, tickers=tickers, sources=sources
@@ -266,10 +341,27 @@ class ArticleWriter:
         return Article(
             front_matter=front_matter,
             body=body,
-            facts=list(state.used.values()),
+            facts=[*facts, *(f for f in chart_facts or () if f.id not in {g.id for g in facts})],
             claims=claims,
             scores=scores,
+            charts=list(charts or []),
         )
+
+    def fragment(
+        self, template: jinja2.Template | str, context: View | Mapping[str, Any], *, seed: str
+    ) -> tuple[str, list[Fact], list[Claim]]:
+        """Render a template (or a partial) to tidy text, the facts it states and its claims."""
+        compiled = self.template(template) if isinstance(template, str) else template
+        state = RenderState(Voice(self.rules, seed))
+        variables = context_variables(context) if isinstance(context, View) else dict(context)
+        try:
+            body = compiled.render({**variables, _STATE: state})
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"{self._where(exc, compiled)}: {exc}") from None
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a value of the wrong kind
+            raise RenderError(f"{self._where(exc, compiled)}: {type(exc).__name__}: {exc}") from None
+        body, claims = _claims_in(_tidy(body), state.claims)
+        return body, list(state.used.values()), claims
 
     def _where(self, exc: BaseException, template: jinja2.Template) -> str:
         """'templates/x.md.j2, line N' from the innermost template frame of the traceback."""

@@ -85,7 +85,7 @@ def desk_template(sample_run, tmp_path_factory) -> Path:
             f"“The site manager said {SCRIPT} the new shaft will open sooner than planned,” a note says.\n\n"
         )
         text = text.replace("sources:\n", listed, 1)
-        return text.replace("## How the stock has traded\n", f"{quote}## How the stock has traded\n", 1)
+        return text.replace("\n## ", f"\n{quote}## ", 1)  # before the body's first section
 
     edit_and_recheck(out, EVIL, add_evil_quote)
     return out

@@ -47,7 +47,7 @@ def front_matter(sources: dict[str, Any] | None = None, **overrides: Any) -> str
 
 def sidecar_json(spec: dict[str, Any]) -> str:
     """A full sidecar from a short spec: facts need id, value, unit (display defaults to the value);
-    claims need predicate and facts; `snapshot` and `subjects` pass through as given."""
+    claims need predicate and facts; `snapshot`, `subjects` and `charts` pass through as given."""
     facts = [
         {
             "display": str(fact["value"]),
@@ -85,7 +85,7 @@ def sidecar_json(spec: dict[str, Any]) -> str:
         "facts": facts,
         "claims": claims,
         "scores": scores,
-        **{key: spec[key] for key in ("snapshot", "subjects") if key in spec},
+        **{key: spec[key] for key in ("snapshot", "subjects", "charts") if key in spec},
     }
     return json.dumps(sidecar)
 
@@ -113,12 +113,15 @@ def write_article(tmp_path):
         sidecar_raw: str | None = None,
         name: str = "article",
         folder: Path | None = None,
+        files: dict[str, str] | None = None,
     ) -> Path:
         folder = folder or tmp_path
         (folder / "sources").mkdir(parents=True, exist_ok=True)
         for source_id, text in {**(sources or {}), **(unlisted or {})}.items():
             if text is not None:
                 (folder / "sources" / f"{source_id}.txt").write_text(text, encoding="utf-8")
+        for file_name, content in (files or {}).items():
+            (folder / file_name).write_text(content, encoding="utf-8")
         text = body if body.startswith("---") else front_matter(sources) + body
         path = folder / f"{name}.md"
         path.write_text(text, encoding="utf-8")

@@ -170,8 +170,8 @@ def test_a_suppression_for_a_rule_that_is_not_selected_is_not_stale(tmp_path, ca
         (
             '[check.per-file-ignores]\n"a/*" = ["nope"]\n',
             "newsdesk.toml [check] per-file-ignores 'a/*': unknown rule or family 'nope' "
-            "(see `newsdesk rules`; families: claims, numbers, quotes, risk, sources, structure, style, "
-            "tables)",
+            "(see `newsdesk rules`; families: charts, claims, numbers, quotes, risk, sources, structure, "
+            "style, tables)",
         ),
     ],
 )
@@ -288,7 +288,7 @@ def test_selectors_layer_by_specificity(tmp_path, capsys):
     assert levels["risk.legal"] == 2 and levels["risk.thin"] == 1 and levels["quotes.mismatch"] == 0
     assert set(specificity(["claims"], where="x")) == {
         "claims.measure", "claims.direction", "claims.contradiction", "claims.stale", "claims.ranking",
-        "claims.absence",
+        "claims.absence", "claims.cause",
     }  # fmt: skip
     (tmp_path / "newsdesk.toml").write_text(
         '[check]\nselect = ["risk"]\nextend-select = ["quotes.mismatch"]\n'

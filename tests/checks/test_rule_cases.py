@@ -4,8 +4,9 @@ A case names its `rule` and gives either `pass_str` (the article must have no fi
 or `fail_str` (at least one; `lines` pins their lines, `message` a phrase every message contains,
 `fix_str` the body after `--fix`). A body without front matter gets a default one listing the case's
 `sources` (id -> text; null lists a file that does not exist); then `lines` count from the first
-body line. `unlisted` writes source files the article does not list; `sidecar` writes <stem>.json
-from a short spec (see conftest.sidecar_json), `sidecar_raw` writes it verbatim.
+body line. `unlisted` writes source files the article does not list; `files` writes files beside
+the article (name -> text, such as a chart); `sidecar` writes <stem>.json from a short spec (see
+conftest.sidecar_json), `sidecar_raw` writes it verbatim.
 
 `configs` overrides settings of rules/*.yaml for the case, family by family, as sqlfluff's cases
 do (`configs: {quotes: {min_words: 6}}`; a word list given replaces the file's). `boundary` names
@@ -27,7 +28,7 @@ from generator.resources import resource_dir
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 _CASE_KEYS = {"rule", "pass_str", "fail_str", "lines", "message", "fix_str", "sources", "unlisted", "sidecar",
-              "sidecar_raw", "configs", "boundary"}  # fmt: skip
+              "sidecar_raw", "files", "configs", "boundary"}  # fmt: skip
 # Numeric settings that are not thresholds (so need no boundary cases), and why.
 NOT_THRESHOLDS = {
     "numbers.scale_words": "factors that convert 'billion' or 'bn' to a number; the tracing cases use them",
@@ -68,6 +69,7 @@ def run_case(case, checker, write_article, **folder):
         unlisted=case.get("unlisted"),
         sidecar=case.get("sidecar"),
         sidecar_raw=case.get("sidecar_raw"),
+        files=case.get("files"),
         **folder,
     )
     result = checker.check_file(path)
@@ -118,7 +120,7 @@ def test_every_rule_is_documented_and_has_pass_and_fail_cases():
 def test_registry_ids_are_unique_and_well_formed():
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids))
-    families = {"quotes", "tables", "risk", "numbers", "claims", "style", "structure", "sources"}
+    families = {"quotes", "tables", "risk", "numbers", "claims", "charts", "style", "structure", "sources"}
     assert all(rule_id.count(".") == 1 and rule_id.split(".")[0] in families for rule_id in ids)
 
 

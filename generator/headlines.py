@@ -1,0 +1,51 @@
+"""Which way a news headline points, read the same way by the writer and by the checker.
+
+A headline that says a stock plunged, or that a company missed estimates, points down; one that
+says it beat them, or that shares surged, points up. The writer only links a headline to a move
+it does not contradict, and the checker's `claims.cause` flags an article that gives a headline as
+the cause of a move the other way; both read the word lists in rules/claims.yaml through here, so
+they cannot disagree. A headline with words of both directions, or of neither, points nowhere.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_WORD = re.compile(r"[\w'’]+")
+
+
+class HeadlineWords(BaseModel):
+    """rules/claims.yaml `settings.headlines`: the words that give a headline a direction."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rising: list[str] = Field(min_length=1)
+    falling: list[str] = Field(min_length=1)
+
+    @cached_property
+    def _tables(self) -> dict[str, list[tuple[str, ...]]]:
+        tables: dict[str, list[tuple[str, ...]]] = {}
+        for name, phrases in (("rising", self.rising), ("falling", self.falling)):
+            for phrase in phrases:
+                words = tuple(w.lower() for w in re.split(r"[\s\-]+", phrase.strip()) if w)
+                if words:
+                    tables.setdefault(words[0], []).append((*words, f"\0{name}"))
+        return tables
+
+    def direction(self, title: str) -> int:
+        """+1 when the headline's words point up, -1 down, 0 for both or neither."""
+        words = [m.group(0).lower() for m in _WORD.finditer(title)]
+        found = set()
+        for index, word in enumerate(words):
+            for candidate in self._tables.get(word, ()):
+                *phrase, kind = candidate
+                if words[index : index + len(phrase)] == phrase:
+                    found.add(kind)
+        if found == {"\0rising"}:
+            return 1
+        if found == {"\0falling"}:
+            return -1
+        return 0

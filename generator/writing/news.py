@@ -1,0 +1,109 @@
+"""The day's news for a ticker, linked to the move it may explain — when the tape agrees.
+
+A headline published on the session's date (or after the previous session's) is measured against
+the session's move; one published on the previous session's date against the move over both
+sessions (the `2D` window), since it may have moved either; an older one against the move of the
+session it ran on. Which way a headline points comes from
+generator/headlines.py, the same reading the checker's `claims.cause` applies: a headline that points
+the other way from its move is never given as its cause, and a story does not cite it at all. Only
+the session's and the previous session's news can lead a brief; an older headline may be cited as
+earlier news, with its own day's move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from generator.facts import MarketFacts
+from generator.headlines import HeadlineWords
+from generator.models import Fact
+from generator.writing.phrasing import direction
+from generator.writing.sources import Headline, SourceLibrary
+
+MIN_HEADLINE_WORDS = 4  # shorter titles ("Apple: update") are labels, not news
+
+
+@dataclass(frozen=True)
+class LinkedHeadline:
+    """A headline of the day and the move it is measured against."""
+
+    headline: Headline
+    session: str  # "same": on the session's date; "previous": the session before's; "earlier": older
+    move: Fact  # the session's return, or the two sessions' for the previous session's news
+    tone: int  # +1 the headline points up, -1 down, 0 neither
+
+    @property
+    def agrees(self) -> bool:
+        """The tape does not contradict it: it points nowhere, or the way the stock moved."""
+        return self.tone == 0 or self.tone == direction(self.move)
+
+    @property
+    def causal(self) -> bool:
+        """It may be given as the move's cause: it points the way the stock moved."""
+        return self.tone != 0 and self.tone == direction(self.move)
+
+
+def news_of_the_day(
+    library: SourceLibrary, facts: MarketFacts, ticker: str, words: HeadlineWords
+) -> list[LinkedHeadline]:
+    """The ticker's headlines of the session and the one before, newest first, each with its move."""
+    if "1D" not in facts.windows:
+        return []
+    session = facts.windows["1D"]
+    previous = facts.windows["2D"].start if "2D" in facts.windows else dt.date.min
+    moves = {
+        "same": _unflagged(facts.stock_return(ticker, "1D")),
+        "previous": _unflagged(facts.stock_return(ticker, "2D")) if "2D" in facts.windows else None,
+    }
+    found = []
+    for item in library.headlines.get(ticker, ()):
+        published = item.published.date()
+        if published > session.end or len(item.title.split()) < MIN_HEADLINE_WORDS:
+            continue
+        if published > session.start:
+            which = "same"
+        elif published == session.start and published > previous:
+            which = "previous"
+        else:
+            continue
+        move = moves[which]
+        if move is not None:
+            found.append(LinkedHeadline(item, which, move, words.direction(item.title)))
+    return found
+
+
+def earlier_news(
+    library: SourceLibrary, facts: MarketFacts, ticker: str, words: HeadlineWords
+) -> LinkedHeadline | None:
+    """The newest older headline (within the library's lookback) that the move of the session it
+    ran on does not contradict: what a brief may still cite as recent news, with that day's move."""
+    if "1D" not in facts.windows:
+        return None
+    before = facts.windows["2D"].start if "2D" in facts.windows else facts.windows["1D"].start
+    for item in library.headlines.get(ticker, ()):
+        published = item.published.date()
+        if published >= before or len(item.title.split()) < MIN_HEADLINE_WORDS:
+            continue
+        session = facts.news_session(ticker, published)
+        move = _unflagged(facts.session_return(ticker, session)) if session else None
+        if move is None:
+            continue
+        linked = LinkedHeadline(item, "earlier", move, words.direction(item.title))
+        if linked.agrees:
+            return linked
+    return None
+
+
+def lead_news(items: list[LinkedHeadline]) -> LinkedHeadline | None:
+    """The headline a brief leads with: the session's newest one the tape agrees with, then the
+    previous session's; a headline that points the way the stock moved before one that points
+    nowhere."""
+    agreeing = [item for item in items if item.agrees]
+    if not agreeing:
+        return None
+    return min(agreeing, key=lambda item: (item.session != "same", not item.causal))
+
+
+def _unflagged(fact: Fact | None) -> Fact | None:
+    return fact if fact is not None and not fact.flags else None

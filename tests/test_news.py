@@ -1,0 +1,120 @@
+"""The day's news leads the brief it explains, attributed to its publisher — unless the tape says
+otherwise, in which case no article cites it at all.
+
+The oracle here is independent of the writer: headlines are read with a small word list of its own
+and moves are recomputed from the raw prices of the bundled sample (as of Nov. 20, 2026).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from generator.models import Sidecar
+
+DAY, PREVIOUS = dt.date(2026, 11, 20), dt.date(2026, 11, 19)
+UP = {"beats", "raises", "upgrade", "lifts", "surge", "wins", "record", "gains", "strengthens", "climbs"}
+DOWN = {"misses", "cuts", "downgraded", "plunge", "warns", "lawsuit", "probe", "weakens", "slows", "recall"}
+
+
+def tone(title: str) -> int:
+    words = set(re.findall(r"[a-z]+", title.lower()))
+    up, down = bool(words & UP), bool(words & DOWN)
+    return 0 if up == down else (1 if up else -1)
+
+
+@pytest.fixture(scope="module")
+def raw(sample_dir):
+    prices = pd.read_csv(sample_dir / "prices.csv.gz", parse_dates=["date"])
+    close = prices.pivot(index="date", columns="ticker", values="close").sort_index()
+    news = [json.loads(line) for line in (sample_dir / "news.jsonl").read_text().splitlines() if line.strip()]
+    return close, news
+
+
+def move(close: pd.DataFrame, ticker: str, start: dt.date, end: dt.date) -> float:
+    series = close[ticker]
+    return float(series.loc[: pd.Timestamp(end)].iloc[-1] / series.loc[: pd.Timestamp(start)].iloc[-1] - 1)
+
+
+def session_of(close: pd.DataFrame, day: dt.date) -> tuple[dt.date, dt.date]:
+    """(the session before, the session) a headline published on `day` is measured over."""
+    dates = [d.date() for d in close.index]
+    session = next(d for d in dates if d >= day)
+    return dates[dates.index(session) - 1], session
+
+
+def briefs(out: Path) -> dict[str, tuple[Sidecar, str]]:
+    found = {}
+    for path in out.glob("*/2026-11-20/*-alpha-score-*.md"):
+        sidecar = Sidecar.model_validate_json(path.with_suffix(".json").read_text())
+        found[sidecar.tickers[0]] = (sidecar, path.read_text().split("\n---\n", 1)[1])
+    return found
+
+
+def test_every_brief_with_agreeing_news_on_its_day_leads_with_it(sample_run, raw):
+    close, news = raw
+    written = briefs(sample_run.out_dir)
+    leading = 0
+    for item in news:
+        published = dt.date.fromisoformat(item["published"][:10])
+        if published not in (DAY, PREVIOUS) or item["ticker"] not in written:
+            continue
+        start = session_of(close, PREVIOUS)[0] if published == PREVIOUS else PREVIOUS
+        direction = move(close, item["ticker"], start, DAY)
+        if tone(item["title"]) * direction < 0:
+            continue  # the tape contradicts it: tested below
+        sidecar, body = written[item["ticker"]]
+        lede = body.strip().split("\n\n")[0]
+        if item["title"] in lede:
+            leading += 1
+            assert item["publisher"] in lede, (item["ticker"], lede)
+            assert sidecar.angle == "news" and "news" in sidecar.triggers
+        else:  # a newer agreeing headline of the same stock leads instead
+            assert sidecar.angle == "news", (item["ticker"], item["title"])
+    assert leading >= 5
+
+
+def test_no_article_cites_a_headline_its_prices_contradict(sample_run, raw):
+    close, news = raw
+    by_title = {item["title"]: item for item in news}
+    cited = 0
+    for path in sorted(sample_run.out_dir.glob("*/2026-11-20/*.md")):
+        sidecar = Sidecar.model_validate_json(path.with_suffix(".json").read_text())
+        for source in sidecar.sources:
+            item = by_title.get(source.title)
+            if item is None:
+                continue
+            published = dt.date.fromisoformat(item["published"][:10])
+            if published == DAY:
+                span = (PREVIOUS, DAY)
+            elif published == PREVIOUS:
+                span = (session_of(close, PREVIOUS)[0], DAY)
+            else:
+                span = session_of(close, published)
+            cited += 1
+            assert tone(item["title"]) * move(close, item["ticker"], *span) >= 0, (path.name, item["title"])
+    assert cited >= 10
+
+
+def test_the_plunge_headline_beside_a_rise_is_never_used(sample_run):
+    """Bluestem's "shares plunge after weak guidance" ran Nov. 18, a day the stock rose 2.4%."""
+    for path in sample_run.out_dir.glob("*/2026-11-20/*.md"):
+        assert "Bluestem Power & Light shares plunge after weak guidance" not in path.read_text(), path.name
+
+
+def test_a_headline_of_the_previous_session_is_measured_over_both_sessions(sample_run, raw):
+    close, _ = raw
+    written = briefs(sample_run.out_dir)
+    previous_led = []
+    for ticker, (sidecar, body) in written.items():
+        lede = body.strip().split("\n\n")[0]
+        if sidecar.angle == "news" and "over the two sessions" in lede:
+            previous_led.append(ticker)
+            two = next(f for f in sidecar.facts if f.id == f"stock:{ticker}:return:2D")
+            assert two.start == session_of(close, PREVIOUS)[0] and two.end == DAY
+    assert previous_led, "the sample has news of the previous session that leads a brief"
