@@ -118,3 +118,24 @@ def test_a_headline_of_the_previous_session_is_measured_over_both_sessions(sampl
             two = next(f for f in sidecar.facts if f.id == f"stock:{ticker}:return:2D")
             assert two.start == session_of(close, PREVIOUS)[0] and two.end == DAY
     assert previous_led, "the sample has news of the previous session that leads a brief"
+
+
+def test_a_headline_that_does_not_explain_the_move_is_never_given_as_its_cause(sample_run, raw):
+    """A news-led brief's headline may say the stock moved "on" or "as" its news only when the news
+    points the way the stock moved; Ironvale's "names new chief financial officer" points nowhere."""
+    close, news = raw
+    written = briefs(sample_run.out_dir)
+    checked = 0
+    for item in news:
+        published = dt.date.fromisoformat(item["published"][:10])
+        if published not in (DAY, PREVIOUS) or item["ticker"] not in written:
+            continue
+        sidecar, body = written[item["ticker"]]
+        if sidecar.angle != "news" or item["title"] not in body.strip().split("\n\n")[0]:
+            continue
+        start = session_of(close, PREVIOUS)[0] if published == PREVIOUS else PREVIOUS
+        if tone(item["title"]) * move(close, item["ticker"], start, DAY) > 0:
+            continue  # the news points the way the stock moved: it may be given as the cause
+        checked += 1
+        assert not re.search(r"\bon\b[^;]*$|\bas it\b|\bafter\b", sidecar.title), sidecar.title
+    assert checked >= 1

@@ -37,6 +37,11 @@ PROCESS_TALK = (
     "may reflect a stock split", "need an editor", "editor's check", "await an editor",
     "both runs", "recorded run", "previous run", "earlier run", "this run",
 )  # fmt: skip
+# "after the shares was barely changed": a plural subject with a singular verb.
+PLURAL_SUBJECT_SINGULAR_VERB = re.compile(r"\b(?:the shares|they)\s+(?:was|has|is)\b")
+# A cohort story's paragraph that opens on "Its ..." or "the sector/cohort" follows a paragraph about
+# another group (the laggard), so the reader takes the pronoun for that group: name it instead.
+UNNAMED_GROUP = re.compile(r"^(?:Its |Weighted by market value, the (?:sector|cohort|industry|group)\b)")
 VENDOR_NAME = re.compile(r"\((?:The|[A-Z][a-z]+|(?:[A-Z]\.)+)\)")  # "Gap (The)", "Lilly (Eli)", "Bard (C.R.)"
 
 
@@ -97,6 +102,12 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
                 problems.append(f"{name}: a sentence starts with a figure (AP spells it out): {sentence}")
             if DANGLING_COMPARISON.search(sentence):
                 problems.append(f"{name}: a comparison hangs on the wrong noun: {sentence}")
+            if PLURAL_SUBJECT_SINGULAR_VERB.search(sentence):
+                problems.append(f"{name}: a plural subject with a singular verb: {sentence}")
+        if sidecar["kind"] == "cohort_performance":
+            for paragraph in body.split("\n\n"):
+                if UNNAMED_GROUP.match(paragraph.strip()):
+                    problems.append(f"{name}: a paragraph leaves its group unnamed: {paragraph[:80]}")
         if NEGATIVE_FIGURE.search(sidecar["title"]):
             problems.append(f"{name}: a headline gives a fall as a negative number: {sidecar['title']}")
         for phrase in PROCESS_TALK:
@@ -173,6 +184,11 @@ def test_process_talk_figures_opening_sentences_and_dangling_comparisons_are_rec
         "X has fallen 13.4%, well behind the average Industrials stock, which fell."
     )
     assert "both runs" in PROCESS_TALK
+    assert PLURAL_SUBJECT_SINGULAR_VERB.search("closed at $46, after the shares was barely changed")
+    assert not PLURAL_SUBJECT_SINGULAR_VERB.search("as the stock was barely changed; the shares were")
+    assert UNNAMED_GROUP.match("Weighted by market value, the sector has risen 37.8%.")
+    assert UNNAMED_GROUP.match("Its best performer has been Micron Technology (MU).")
+    assert not UNNAMED_GROUP.match("Information Technology's best performer has been Micron Technology.")
     assert NEGATIVE_FIGURE.search("Fastenal climbs 6.8% in a month as Industrials averages -1.5%")
     assert not NEGATIVE_FIGURE.search("Coca-Cola slips 1.5% in a 52-week low; S&P 500 ETF-linked")
 

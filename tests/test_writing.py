@@ -517,3 +517,27 @@ def test_claims_that_rank_nothing_compare_nothing(tmp_path):
     (tmp_path / "story.md.j2").write_text("# T\n\nIt {{ day|move }}.\n")
     [claim] = render(ArticleWriter(tmp_path, PLAIN, {}), {"day": windowed(3.0, 1)}).claims
     assert (claim.among, claim.left_out) == ((), ())
+
+
+def score(value: float, fact_id: str = "score:T:alpha") -> Fact:
+    return fact(value, Unit.SCORE, fact_id)
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "told"),
+    [
+        (57, 56, {"edged up to 57 from 56", "ticked up to 57 from 56"}),  # one point: slight
+        (58, 56, {"edged up to 58 from 56", "ticked up to 58 from 56"}),  # two: still slight
+        (59, 56, {"rose to 59 from 56", "climbed to 59 from 56", "improved to 59 from 56"}),  # three
+        (54, 56, {"edged down to 54 from 56", "ticked down to 54 from 56"}),
+        (55, 65, {"fell to 55 from 65", "slipped to 55 from 65", "dropped to 55 from 65"}),
+        (72, 72, {"held at 72", "stayed at 72"}),
+    ],
+)
+def test_a_score_change_is_told_with_a_verb_its_size_bears(now, before, told):
+    """rules/writing.yaml: score changes of `slight_points` (2) or fewer take the slight verbs."""
+    for seed in range(12):
+        phrase = Voice(RULES, str(seed)).change(
+            score(now - before, "score:T:alpha:change"), score(now), score(before, "score:T:alpha:previous")
+        )
+        assert phrase in told, (seed, phrase)

@@ -73,11 +73,18 @@ class RelativeWords(_Rules):
 
 
 class ScoreWords(_Rules):
-    """How a score's change is told: "rose to 72 from 58", "slipped to 40 from 46", "held at 58"."""
+    """How a score's change is told: "rose to 72 from 58", "slipped to 40 from 46", "held at 58".
+
+    A change of `slight_points` or fewer takes the `slight_up`/`slight_down` verbs ("edged up to 57
+    from 56"): "climbed" for one point, or "slipped" for ten, overstates or understates it.
+    """
 
     up: Tenses
     down: Tenses
     flat: Tenses
+    slight_points: int = Field(ge=0)
+    slight_up: Tenses
+    slight_down: Tenses
 
 
 class WritingRules(_Rules):
@@ -104,6 +111,8 @@ class WritingRules(_Rules):
             self.score_changes.up,
             self.score_changes.down,
             self.score_changes.flat,
+            self.score_changes.slight_up,
+            self.score_changes.slight_down,
         ]
         for tenses in groups:
             for index, past in enumerate(tenses.past):
@@ -229,7 +238,11 @@ class Voice:
         shown = displayed_value(change)
         if shown == 0:
             return f"{self.verb(getattr(words.flat, tense), change)} {current.display}"
-        verb = self.verb(getattr(words.up if shown > 0 else words.down, tense), change)
+        if abs(shown) <= words.slight_points:
+            verbs = words.slight_up if shown > 0 else words.slight_down
+        else:
+            verbs = words.up if shown > 0 else words.down
+        verb = self.verb(getattr(verbs, tense), change)
         return f"{verb} to {current.display} from {previous.display}"
 
     def snapshot(self) -> tuple:
