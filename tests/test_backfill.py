@@ -109,8 +109,8 @@ def test_the_backfills_sentences_say_what_their_facts_mean(backfilled):
 
 def test_the_backfills_sentences_are_free_of_the_copy_desks_defects(backfilled):
     """The sentences only history writes (score changes, "was 72 a session earlier, too", the
-    score_changes story) read
-    as the copy desk wants every sentence to: no repeated verb, no process talk, dated old figures."""
+    score_changes story) read as the copy desk wants every sentence to: no repeated verb, no
+    process talk, dated old figures."""
     from tests.test_sentences import check_run
 
     _, out = backfilled

@@ -139,3 +139,23 @@ def test_a_headline_that_does_not_explain_the_move_is_never_given_as_its_cause(s
         checked += 1
         assert not re.search(r"\bon\b[^;]*$|\bas it\b|\bafter\b", sidecar.title), sidecar.title
     assert checked >= 1
+
+
+def test_news_of_the_session_before_is_headlined_over_both_sessions_and_the_day_is_told(sample_run, raw):
+    """Parallax's "plunge" headline ran Nov. 19; the stock fell 1.1% over Nov. 19-20 but rose 1.3% on
+    Nov. 20 itself: the headline says "in two sessions" and the body tells the day's own move."""
+    close, news = raw
+    written = briefs(sample_run.out_dir)
+    checked = 0
+    for item in news:
+        published = dt.date.fromisoformat(item["published"][:10])
+        if published != PREVIOUS or item["ticker"] not in written:
+            continue
+        sidecar, body = written[item["ticker"]]
+        if sidecar.angle != "news" or item["title"] not in body.strip().split("\n\n")[0]:
+            continue
+        checked += 1
+        assert "in two sessions" in sidecar.title, sidecar.title
+        day = move(close, item["ticker"], PREVIOUS, DAY) * 100
+        assert f"{abs(day):.1f}% on Nov. 20, closing at" in body, (item["ticker"], day)
+    assert checked >= 3

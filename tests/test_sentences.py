@@ -37,8 +37,12 @@ PROCESS_TALK = (
     "may reflect a stock split", "need an editor", "editor's check", "await an editor",
     "both runs", "recorded run", "previous run", "earlier run", "this run",
 )  # fmt: skip
-# "after the shares was barely changed": a plural subject with a singular verb.
-PLURAL_SUBJECT_SINGULAR_VERB = re.compile(r"\b(?:the shares|they)\s+(?:was|has|is)\b")
+# "after the shares was barely changed", "shares falls 4.3%": a plural subject with a singular verb
+# (the singular present forms come from rules/writing.yaml, as the writer reads them).
+_SINGULAR = {"was", "has", "is"} | {p.split()[0] for p in LEMMAS if p.split()[0].endswith("s")}
+PLURAL_SUBJECT_SINGULAR_VERB = re.compile(
+    rf"\b(?:[Tt]he shares|[Ss]hares|[Tt]hey)\s+(?:{'|'.join(sorted(map(re.escape, _SINGULAR)))})\b"
+)
 # A cohort story's paragraph that opens on "Its ..." or "the sector/cohort" follows a paragraph about
 # another group (the laggard), so the reader takes the pronoun for that group: name it instead.
 UNNAMED_GROUP = re.compile(r"^(?:Its |Weighted by market value, the (?:sector|cohort|industry|group)\b)")
@@ -108,6 +112,8 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
             for paragraph in body.split("\n\n"):
                 if UNNAMED_GROUP.match(paragraph.strip()):
                     problems.append(f"{name}: a paragraph leaves its group unnamed: {paragraph[:80]}")
+        if PLURAL_SUBJECT_SINGULAR_VERB.search(sidecar["title"]):
+            problems.append(f"{name}: a headline's plural subject with a singular verb: {sidecar['title']}")
         if NEGATIVE_FIGURE.search(sidecar["title"]):
             problems.append(f"{name}: a headline gives a fall as a negative number: {sidecar['title']}")
         for phrase in PROCESS_TALK:
@@ -185,7 +191,9 @@ def test_process_talk_figures_opening_sentences_and_dangling_comparisons_are_rec
     )
     assert "both runs" in PROCESS_TALK
     assert PLURAL_SUBJECT_SINGULAR_VERB.search("closed at $46, after the shares was barely changed")
+    assert PLURAL_SUBJECT_SINGULAR_VERB.search("Ironvale Colocation in the news; shares falls 4.3%")
     assert not PLURAL_SUBJECT_SINGULAR_VERB.search("as the stock was barely changed; the shares were")
+    assert not PLURAL_SUBJECT_SINGULAR_VERB.search("Ironvale Colocation in the news; stock falls 4.3%")
     assert UNNAMED_GROUP.match("Weighted by market value, the sector has risen 37.8%.")
     assert UNNAMED_GROUP.match("Its best performer has been Micron Technology (MU).")
     assert not UNNAMED_GROUP.match("Information Technology's best performer has been Micron Technology.")

@@ -397,7 +397,7 @@ def test_a_flat_move_and_a_level_comparison_make_their_own_claims(tmp_path):
     (tmp_path / "story.md.j2").write_text("# T\n\nIt {{ day|move }} and {{ rel|versus('its peers') }}.\n")
     day, rel = windowed(0.04, 1), fact(0.02, Unit.POINTS, "stock:T:relative:1D")
     article = render(ArticleWriter(tmp_path, PLAIN, {}), {"day": day, "rel": rel})
-    assert article.body == "# T\n\nIt was little changed and roughly matched its peers.\n"
+    assert article.body == "# T\n\nIt barely moved and roughly matched its peers.\n"
     assert [c.predicate for c in article.claims] == ["unchanged", "matched"]
 
 

@@ -1,7 +1,7 @@
 """Verbs that fit the displayed figure, its window and its comparison; reproducible variation.
 
 The verb is chosen from the number a reader sees, not the raw value: -0.04% displays as "0.0%", so
-the stock "was little changed" rather than "fell 0.0%". How strong a verb is depends on the window
+the stock "barely moved" rather than "fell 0.0%". How strong a verb is depends on the window
 (a 5% day "surged"; a 5% year only "rose") and on the comparison beside it: a stock that trailed its
 benchmark did not "soar". Alternatives are picked by a per-article random stream seeded from its
 slug and date, so the same run always writes the same words, two articles on the same day do not
@@ -207,7 +207,7 @@ class Voice:
         return chosen
 
     def move(self, fact: Fact, tense: str = "past", against: Fact | None = None) -> str:
-        """'rose 3.2%', 'has surged 115.0%', or 'was little changed' when the figure displays as zero.
+        """'rose 3.2%', 'has surged 115.0%', or 'barely moved' when the figure displays as zero.
 
         `against` is the comparison printed beside the move (a difference in percentage points); a
         strong verb is not used when it points the other way.
