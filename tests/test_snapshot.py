@@ -208,6 +208,23 @@ def test_write_then_read_round_trips(folder, tmp_path, prices_format):
     assert again.manifest == original.manifest
 
 
+def test_a_parquet_file_with_nullable_columns_and_a_saved_index_reads_as_the_csv_does(folder, tmp_path):
+    """Parquet written by hand: volume as pandas' nullable Int64 (one blank), the date as the index."""
+    original = load_snapshot(folder)
+    copy = write_snapshot(original, tmp_path / "copy", prices_format="csv")
+    prices = pd.read_csv(copy / "prices.csv")
+    prices["volume"] = prices["volume"].astype("Int64")
+    prices.loc[3, "volume"] = pd.NA
+    prices.set_index("date").to_parquet(copy / "prices.parquet")
+    (copy / "prices.csv").unlink()
+    again = load_snapshot(copy)
+    assert len(again.prices) == len(original.prices)
+    assert again.prices["close"].tolist() == original.prices["close"].tolist()
+    expected = original.prices["volume"].astype(float).copy()
+    expected.iloc[3] = float("nan")
+    assert again.prices["volume"].astype(float).fillna(-1).tolist() == expected.fillna(-1).tolist()
+
+
 def test_gzip_output_is_byte_reproducible(folder, tmp_path):
     snap = load_snapshot(folder)
     first = write_snapshot(snap, tmp_path / "a") / "prices.csv.gz"
