@@ -120,19 +120,27 @@ def test_a_headline_of_the_previous_session_is_measured_over_both_sessions(sampl
     assert previous_led, "the sample has news of the previous session that leads a brief"
 
 
-def test_a_headline_that_does_not_explain_the_move_is_never_given_as_its_cause(sample_run, raw):
-    """A news-led brief's headline may say the stock moved "on" or "as" its news only when the news
-    points the way the stock moved; Ironvale's "names new chief financial officer" points nowhere."""
-    close, news = raw
-    written = briefs(sample_run.out_dir)
-    checked = 0
+def leading_news(out: Path, news: list[dict]) -> list[tuple[dict, dt.date, Sidecar, str]]:
+    """(item, published, sidecar, body) for each headline of the session or the one before that
+    leads its stock's brief."""
+    written = briefs(out)
+    found = []
     for item in news:
         published = dt.date.fromisoformat(item["published"][:10])
         if published not in (DAY, PREVIOUS) or item["ticker"] not in written:
             continue
         sidecar, body = written[item["ticker"]]
-        if sidecar.angle != "news" or item["title"] not in body.strip().split("\n\n")[0]:
-            continue
+        if sidecar.angle == "news" and item["title"] in body.strip().split("\n\n")[0]:
+            found.append((item, published, sidecar, body))
+    return found
+
+
+def test_a_headline_that_does_not_explain_the_move_is_never_given_as_its_cause(sample_run, raw):
+    """A news-led brief's headline may say the stock moved "on" or "as" its news only when the news
+    points the way the stock moved; Ironvale's "names new chief financial officer" points nowhere."""
+    close, news = raw
+    checked = 0
+    for item, published, sidecar, _ in leading_news(sample_run.out_dir, news):
         start = session_of(close, PREVIOUS)[0] if published == PREVIOUS else PREVIOUS
         if tone(item["title"]) * move(close, item["ticker"], start, DAY) > 0:
             continue  # the news points the way the stock moved: it may be given as the cause
@@ -145,17 +153,10 @@ def test_news_of_the_session_before_is_headlined_over_both_sessions_and_the_day_
     """Parallax's "plunge" headline ran Nov. 19; the stock fell 1.1% over Nov. 19-20 but rose 1.3% on
     Nov. 20 itself: the headline says "in two sessions" and the body tells the day's own move."""
     close, news = raw
-    written = briefs(sample_run.out_dir)
-    checked = 0
-    for item in news:
-        published = dt.date.fromisoformat(item["published"][:10])
-        if published != PREVIOUS or item["ticker"] not in written:
-            continue
-        sidecar, body = written[item["ticker"]]
-        if sidecar.angle != "news" or item["title"] not in body.strip().split("\n\n")[0]:
-            continue
-        checked += 1
+    led = [(item, sidecar, body) for item, published, sidecar, body in leading_news(sample_run.out_dir, news)
+           if published == PREVIOUS]  # fmt: skip
+    for item, sidecar, body in led:
         assert "in two sessions" in sidecar.title, sidecar.title
         day = move(close, item["ticker"], PREVIOUS, DAY) * 100
         assert f"{abs(day):.1f}% on Nov. 20, closing at" in body, (item["ticker"], day)
-    assert checked >= 3
+    assert len(led) >= 3
