@@ -153,9 +153,8 @@ def test_news_of_the_session_before_is_headlined_over_both_sessions_and_the_day_
     """Parallax's "plunge" headline ran Nov. 19; the stock fell 1.1% over Nov. 19-20 but rose 1.3% on
     Nov. 20 itself: the headline says "in two sessions" and the body tells the day's own move."""
     close, news = raw
-    led = [(item, sidecar, body) for item, published, sidecar, body in leading_news(sample_run.out_dir, news)
-           if published == PREVIOUS]  # fmt: skip
-    for item, sidecar, body in led:
+    led = [entry for entry in leading_news(sample_run.out_dir, news) if entry[1] == PREVIOUS]
+    for item, _, sidecar, body in led:
         assert "in two sessions" in sidecar.title, sidecar.title
         day = move(close, item["ticker"], PREVIOUS, DAY) * 100
         assert f"{abs(day):.1f}% on Nov. 20, closing at" in body, (item["ticker"], day)
