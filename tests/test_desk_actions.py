@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from command_line import run_cli
 
-from generator import cli
 from generator.catalog import read_index
 from generator.config import load_settings
 from generator.errors import PublishError
@@ -49,15 +48,6 @@ def listed_on_site(out: Path, slug: str) -> bool:
     """The day's page lists every published story (a routine brief, as QUOTED is, is in no feed)."""
     page = out / "site" / DAY / "index.html"
     return page.is_file() and f'href="{slug}.html"' in page.read_text()
-
-
-def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["newsdesk", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main()
-        sys.exit(0)
-    captured = capsys.readouterr()
-    return exit_info.value.code, captured.out, captured.err
 
 
 def test_recheck_of_a_misquote_by_path_pulls_a_story_from_the_site_and_a_fix_puts_it_back(

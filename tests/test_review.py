@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from command_line import run_cli
 from output_tree import readable
 
 from generator import cli
@@ -137,15 +138,6 @@ def out(queue_out, tmp_path) -> Path:
     return copy
 
 
-def cli_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["newsdesk", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main()
-        sys.exit(0)
-    captured = capsys.readouterr()
-    return exit_info.value.code, captured.out, captured.err
-
-
 def article_html(page: str, slug: str) -> str:
     start = page.index(f'data-slug="{slug}"')
     return page[start : page.index("</details>", start)]
@@ -180,7 +172,7 @@ def test_review_without_output_is_one_line_and_exit_2(tmp_path, monkeypatch, cap
     if setup == "no-index":
         folder.mkdir()
     for extra in ((), ("--html",)):
-        code, _, err = cli_main(monkeypatch, capsys, "review", str(folder), *extra)
+        code, _, err = run_cli(monkeypatch, capsys, "review", str(folder), *extra)
         assert code == 2 and len(err.strip().splitlines()) == 1
         assert str(folder) in err and "newsdesk run" in err
     assert not review_page(folder).exists()
@@ -393,7 +385,7 @@ def test_a_long_span_across_lines_and_emphasis_stays_well_nested():
 
 def test_approve_releases_a_held_article_into_the_feeds(out, monkeypatch, capsys):
     before = json.loads(json_feed(out).read_text())["items"]
-    code, stdout, _ = cli_main(
+    code, stdout, _ = run_cli(
         monkeypatch,
         capsys,
         "approve",
@@ -423,7 +415,7 @@ def test_approve_releases_a_held_article_into_the_feeds(out, monkeypatch, capsys
 
 def test_review_html_writes_the_page_and_says_where(out, monkeypatch, capsys):
     review_page(out).unlink()
-    code, stdout, _ = cli_main(monkeypatch, capsys, "review", str(out), "--html")
+    code, stdout, _ = run_cli(monkeypatch, capsys, "review", str(out), "--html")
     assert code == 0 and f"wrote {review_page(out)}" in stdout and "1 blocked" in stdout
     assert review_page(out).read_text().startswith("<!DOCTYPE html>")
 
@@ -448,7 +440,7 @@ def test_approve_defaults_to_the_current_user(out, monkeypatch):
 )
 def test_approve_refuses_with_one_line_and_exit_2(out, monkeypatch, capsys, slug, message):
     feeds = json_feed(out).read_bytes(), atom_feed(out).read_bytes()
-    code, _, err = cli_main(monkeypatch, capsys, "approve", slug, "--out", str(out), "--by", "kim")
+    code, _, err = run_cli(monkeypatch, capsys, "approve", slug, "--out", str(out), "--by", "kim")
     assert code == 2 and len(err.strip().splitlines()) == 1 and message in err
     assert (json_feed(out).read_bytes(), atom_feed(out).read_bytes()) == feeds
 
