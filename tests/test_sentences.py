@@ -46,6 +46,21 @@ PLURAL_SUBJECT_SINGULAR_VERB = re.compile(
 # A cohort story's paragraph that opens on "Its ..." or "the sector/cohort" follows a paragraph about
 # another group (the laggard), so the reader takes the pronoun for that group: name it instead.
 UNNAMED_GROUP = re.compile(r"^(?:Its |Weighted by market value, the (?:sector|cohort|industry|group)\b)")
+# "the shares slipped 2.1%, and across the past month they gained 4.9%": moves of opposite
+# directions joined by "and" read as one trend; a contrast takes "but".
+_MOVES = load_writing_rules(resource_dir("rules")).moves
+_RISING = {v for b in _MOVES.bands if b.above is not None and b.above >= 0 for v in b.past}
+_FALLING = {v for b in _MOVES.bands if b.above is None or b.above < 0 for v in b.past}
+
+
+def _verbs(verbs: set[str]) -> str:
+    return "|".join(sorted(map(re.escape, verbs), key=len, reverse=True))
+
+
+OPPOSITE_MOVES_WITH_AND = re.compile(
+    rf"\b(?:(?:{_verbs(_RISING)}) [\d.,]+%[^.;,]*,? and [^.;]*\b(?:{_verbs(_FALLING)})"
+    rf"|(?:{_verbs(_FALLING)}) [\d.,]+%[^.;,]*,? and [^.;]*\b(?:{_verbs(_RISING)})) [\d.,]+%"
+)
 VENDOR_NAME = re.compile(r"\((?:The|[A-Z][a-z]+|(?:[A-Z]\.)+)\)")  # "Gap (The)", "Lilly (Eli)", "Bard (C.R.)"
 
 
@@ -106,6 +121,8 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
                 problems.append(f"{name}: a sentence starts with a figure (AP spells it out): {sentence}")
             if DANGLING_COMPARISON.search(sentence):
                 problems.append(f"{name}: a comparison hangs on the wrong noun: {sentence}")
+            if OPPOSITE_MOVES_WITH_AND.search(sentence):
+                problems.append(f"{name}: opposite moves joined by 'and': {sentence}")
             if PLURAL_SUBJECT_SINGULAR_VERB.search(sentence):
                 problems.append(f"{name}: a plural subject with a singular verb: {sentence}")
         if sidecar["kind"] == "cohort_performance":
@@ -191,6 +208,18 @@ def test_process_talk_figures_opening_sentences_and_dangling_comparisons_are_rec
     )
     assert "both runs" in PROCESS_TALK
     assert PLURAL_SUBJECT_SINGULAR_VERB.search("closed at $46, after the shares was barely changed")
+    assert OPPOSITE_MOVES_WITH_AND.search(
+        "the shares slipped 2.1%, and across the past month they gained 4.9%"
+    )
+    assert not OPPOSITE_MOVES_WITH_AND.search(
+        "the shares slipped 2.1%, but across the past month they gained 4.9%"
+    )
+    assert not OPPOSITE_MOVES_WITH_AND.search(
+        "the shares fell 2.8%, and across the past month they slid 5.9%"
+    )
+    assert OPPOSITE_MOVES_WITH_AND.search(
+        "It has slipped 1.5% over the past month and has soared 53.8% this year"
+    )
     assert PLURAL_SUBJECT_SINGULAR_VERB.search("Ironvale Colocation in the news; shares falls 4.3%")
     assert not PLURAL_SUBJECT_SINGULAR_VERB.search("as the stock was barely changed; the shares were")
     assert not PLURAL_SUBJECT_SINGULAR_VERB.search("Ironvale Colocation in the news; stock falls 4.3%")
