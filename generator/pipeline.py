@@ -243,7 +243,7 @@ class Desk:
                 "content_hash": content_hash(checked),
             }
         )
-        return CheckedArticle(checked, sidecar, embargo, drawn)
+        return CheckedArticle(checked, sidecar, embargo, drawn, result.parsed)
 
     def _subjects(self, tickers: list[str]) -> list[Subject]:
         """Each ticker and each of their sectors once: what the story is about, for ninjs."""
