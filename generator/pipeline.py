@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -272,10 +272,18 @@ def prepare(settings: Settings, as_of: dt.date | None = None, history: RunHistor
     writing_rules = load_writing_rules(rules_dir)
     since = editorial.desk.cohort_story.since  # None: the cohort story runs from the start of the year
     cohort_window = since_window_name(since) if since else "YTD"
+    fact_rules = load_fact_rules(rules_dir)
+    panel = PricePanel.from_snapshot(snapshot, fact_rules)
+    require_history(snapshot, panel, fact_rules, since)
+    # The long price table is most of a big run's memory, and the panel now holds what it said:
+    # let it go before facts are computed. The panel follows once they are (articles need
+    # figures, not history), so workers forked later neither inherit nor touch either.
+    snapshot = replace(snapshot, prices=snapshot.prices.head(0).copy())
     facts, scores = _facts_and_scores(
-        snapshot, settings, editorial, scoring_rules, writing_rules, since, cohort_window
+        snapshot, panel, fact_rules, settings, editorial, scoring_rules, writing_rules, since, cohort_window
     )
-    data_source = _data_source(snapshot)
+    data_source = _data_source(snapshot, stocks_with_prices=len(panel.tickers))
+    del panel
     library = SourceLibrary.build((*snapshot.sources, data_source), _recent_news(snapshot, scoring_rules))
     writer = ArticleWriter(
         settings.templates_dir,
@@ -312,6 +320,8 @@ def prepare(settings: Settings, as_of: dt.date | None = None, history: RunHistor
 
 def _facts_and_scores(
     snapshot: Snapshot,
+    panel: PricePanel,
+    fact_rules: FactRules,
     settings: Settings,
     editorial: Editorial,
     scoring_rules: ScoringRules,
@@ -319,12 +329,7 @@ def _facts_and_scores(
     since: dt.date | None,
     cohort_window: str,
 ) -> tuple[MarketFacts, Scores]:
-    """Facts and scores from the price history, which is not kept: articles need figures, not
-    history, and workers forked later neither inherit nor touch it (most of a big run's memory)."""
     rules_dir = settings.rules_dir
-    fact_rules = load_fact_rules(rules_dir)
-    panel = PricePanel.from_snapshot(snapshot, fact_rules)
-    require_history(snapshot, panel, fact_rules, since)
     facts = compute_facts(
         snapshot,
         panel,
@@ -571,7 +576,7 @@ def _recent_news(snapshot: Snapshot, scoring_rules: ScoringRules) -> pd.DataFram
     return snapshot.news[snapshot.news["published"] >= cutoff]
 
 
-def _data_source(snapshot: Snapshot) -> SourceDocument:
+def _data_source(snapshot: Snapshot, *, stocks_with_prices: int) -> SourceDocument:
     """The snapshot itself as a named source: every figure in every article comes from it."""
     manifest = snapshot.manifest
     identifier = f"snapshot-{slugify(manifest.name, 60)}"
@@ -591,7 +596,7 @@ def _data_source(snapshot: Snapshot) -> SourceDocument:
         f"currency {manifest.currency}.\n"
         f"{past}"
         f"Fictional data: {'yes' if manifest.fictional else 'no'}.\n"
-        f"Stocks with prices: {snapshot.prices['ticker'].nunique()}; without prices: "
+        f"Stocks with prices: {stocks_with_prices}; without prices: "
         f"{', '.join(manifest.missing_tickers) or 'none'}.\n\n"
         f"Provenance, from the snapshot manifest:\n{provenance}\n"
     )

@@ -236,7 +236,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     """
     import pyarrow.parquet as pq  # pandas' own parquet engine, imported only when a snapshot is read
 
-    return pq.read_table(path).to_pandas(ignore_metadata=True)
+    return pq.read_table(path).to_pandas(ignore_metadata=True, self_destruct=True, split_blocks=True)
 
 
 def _first_line(exc: BaseException) -> str:
