@@ -273,12 +273,12 @@ def prepare(settings: Settings, as_of: dt.date | None = None, history: RunHistor
     since = editorial.desk.cohort_story.since  # None: the cohort story runs from the start of the year
     cohort_window = since_window_name(since) if since else "YTD"
     fact_rules = load_fact_rules(rules_dir)
-    panel = PricePanel.from_snapshot(snapshot, fact_rules)
-    require_history(snapshot, panel, fact_rules, since)
-    # The long price table is most of a big run's memory, and the panel now holds what it said:
-    # let it go before facts are computed. The panel follows once they are (articles need
-    # figures, not history), so workers forked later neither inherit nor touch either.
+    # The long price table is most of a big run's memory: the panel takes it over column by
+    # column, and the panel goes once facts and scores are computed (articles need figures, not
+    # history), so workers forked later neither inherit nor touch either.
+    panel = PricePanel.from_snapshot(snapshot, fact_rules, take_prices=True)
     snapshot = replace(snapshot, prices=snapshot.prices.head(0).copy())
+    require_history(snapshot, panel, fact_rules, since)
     facts, scores = _facts_and_scores(
         snapshot, panel, fact_rules, settings, editorial, scoring_rules, writing_rules, since, cohort_window
     )

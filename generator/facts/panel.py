@@ -52,7 +52,10 @@ class PricePanel:
     benchmark: pd.DataFrame  # date x benchmark ticker, closes carried forward like `filled`
 
     @classmethod
-    def from_snapshot(cls, snapshot: Snapshot, rules: FactRules) -> PricePanel:
+    def from_snapshot(cls, snapshot: Snapshot, rules: FactRules, *, take_prices: bool = False) -> PricePanel:
+        """The panel of the snapshot's prices. With `take_prices` each price column leaves
+        `snapshot.prices` once its matrix is built (the caller gives the long table up): a big
+        universe's run cannot afford to hold both whole."""
         prices = snapshot.prices
         date_codes, dates = pd.factorize(prices["date"], sort=True)
         ticker_codes, tickers = pd.factorize(prices["ticker"], sort=True)
@@ -61,7 +64,8 @@ class PricePanel:
 
         def matrix(column: str) -> np.ndarray:
             out = np.full(shape, np.nan)
-            out[date_codes, ticker_codes] = prices[column].to_numpy(dtype="float64", na_value=np.nan)
+            source = prices.pop(column) if take_prices else prices[column]
+            out[date_codes, ticker_codes] = source.to_numpy(dtype="float64", na_value=np.nan)
             return out
 
         close, high, low, volume = matrix("close"), matrix("high"), matrix("low"), matrix("volume")
