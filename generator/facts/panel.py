@@ -58,7 +58,7 @@ class PricePanel:
         universe's run cannot afford to hold both whole."""
         prices = snapshot.prices
         date_codes, dates = pd.factorize(prices["date"], sort=True)
-        ticker_codes, tickers = pd.factorize(prices["ticker"], sort=True)
+        ticker_codes, tickers = _ticker_codes(prices["ticker"])
         dates, tickers = pd.DatetimeIndex(dates), pd.Index(tickers)
         shape = (len(dates), len(tickers))
 
@@ -117,6 +117,20 @@ class PricePanel:
 
     def suspected(self) -> list[Split]:
         return [s for s in self.splits if s.suspected]
+
+
+def _ticker_codes(tickers: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each row's ticker as a column number, tickers in order. A snapshot's tickers are a
+    categorical with sorted categories (market.snapshot), whose codes already are the numbers
+    when every category has rows; hashing millions of rows again is only the fallback."""
+    if isinstance(tickers.dtype, pd.CategoricalDtype) and tickers.cat.categories.is_monotonic_increasing:
+        codes = tickers.cat.codes.to_numpy()
+        used = np.zeros(len(tickers.cat.categories), dtype=bool)
+        used[codes[codes >= 0]] = True
+        if used.all() and (codes >= 0).all():
+            return codes, tickers.cat.categories
+    codes, uniques = pd.factorize(tickers, sort=True)
+    return codes, pd.Index(uniques)
 
 
 def _carry_forward(close: np.ndarray, limit: int) -> np.ndarray:
