@@ -52,10 +52,14 @@ def news_of_the_day(
         return []
     session = facts.windows["1D"]
     previous = facts.windows["2D"].start if "2D" in facts.windows else dt.date.min
-    moves = {
-        "same": _unflagged(facts.stock_return(ticker, "1D")),
-        "previous": _unflagged(facts.stock_return(ticker, "2D")) if "2D" in facts.windows else None,
-    }
+    moves: dict[str, Fact | None] = {}  # built for the first headline that needs one: most have none
+
+    def move_of(which: str) -> Fact | None:
+        if which not in moves:
+            window = "1D" if which == "same" else "2D"
+            moves[which] = _unflagged(facts.stock_return(ticker, window)) if window in facts.windows else None
+        return moves[which]
+
     found = []
     for item in library.headlines.get(ticker, ()):
         published = item.published.date()
@@ -67,7 +71,7 @@ def news_of_the_day(
             which = "previous"
         else:
             continue
-        move = moves[which]
+        move = move_of(which)
         if move is not None:
             found.append(LinkedHeadline(item, which, move, words.direction(item.title)))
     return found
