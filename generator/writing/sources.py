@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
@@ -40,12 +42,20 @@ class Quote:
 
 @dataclass(frozen=True)
 class Headline:
-    """A recent news item about a ticker, as a quotable source."""
+    """A recent news item about a ticker, as a quotable source.
+
+    Its document is built when an article first cites it: a big universe's news runs to tens of
+    thousands of items, and a brief cites one or two.
+    """
 
     title: str
     publisher: str | None
     published: pd.Timestamp
-    source: SourceDocument
+    item: Any = field(repr=False, compare=False)  # the news row (snapshot.news)
+
+    @cached_property
+    def source(self) -> SourceDocument:
+        return _news_document(self.item)
 
 
 class SourceLibrary:
@@ -59,21 +69,17 @@ class SourceLibrary:
             for ticker in document.tickers:
                 self._by_ticker[ticker].append(document)
         self._quotes = {d.id: _quotes(d) for d in documents}
-        self._texts = {ref_path(d): d.text for d in self.all_documents()}
+        self._texts = {ref_path(d): d.text for d in documents}
+        self._news = {
+            f"{SOURCES_DIR}/{_news_identifier(h.item)}.txt": h for items in headlines.values() for h in items
+        }
 
     @classmethod
     def build(cls, sources: tuple[SourceDocument, ...], news: pd.DataFrame) -> SourceLibrary:
         headlines: dict[str, list[Headline]] = defaultdict(list)
         for item in news.sort_values(["published", "title"], ascending=[False, True]).itertuples(index=False):
-            document = _news_document(item)
-            headlines[item.ticker].append(
-                Headline(item.title, _text(item.publisher), item.published, document)
-            )
+            headlines[item.ticker].append(Headline(item.title, _text(item.publisher), item.published, item))
         return cls(list(sources), dict(headlines))
-
-    def all_documents(self) -> list[SourceDocument]:
-        news = [h.source for items in self.headlines.values() for h in items]
-        return [*self.documents.values(), *news]
 
     def for_ticker(self, ticker: str) -> list[SourceDocument]:
         return self._by_ticker.get(ticker, [])
@@ -87,7 +93,10 @@ class SourceLibrary:
 
     def text_at(self, path: str) -> str | None:
         """The text of the document an article cites at `path` (relative to the article)."""
-        return self._texts.get(path)
+        text = self._texts.get(path)
+        if text is None and path in self._news:
+            return self._news[path].source.text
+        return text
 
 
 def ref_path(document: SourceDocument) -> str:
@@ -123,10 +132,14 @@ def _text(value: object) -> str | None:
     )
 
 
+def _news_identifier(item) -> str:
+    key = hashlib.sha1(f"{item.ticker}|{item.published.isoformat()}|{item.title}".encode()).hexdigest()[:10]
+    return f"news-{slugify(str(item.ticker), 20)}-{key}"
+
+
 def _news_document(item) -> SourceDocument:
     """A news item as a source file: headline as title, then publisher/url/published headers, summary."""
-    key = hashlib.sha1(f"{item.ticker}|{item.published.isoformat()}|{item.title}".encode()).hexdigest()[:10]
-    identifier = f"news-{slugify(str(item.ticker), 20)}-{key}"
+    identifier = _news_identifier(item)
     headers = {
         "tickers": item.ticker,
         "publisher": _text(item.publisher),
