@@ -305,6 +305,8 @@ def _tickers(path: Path, frame: pd.DataFrame) -> pd.Series:
     raw = frame["ticker"]
     if raw.isna().any():
         raise _bad_line(path, frame, raw.isna(), "ticker", "is required")
+    if _clean_categorical(raw):
+        return pd.Series(raw.array, index=frame.index)  # as newsdesk writes parquet: nothing to redo
     codes, uniques = pd.factorize(raw)
     cleaned = pd.Index(uniques).astype(str).str.strip().str.upper()
     blank = np.flatnonzero(cleaned == "")
@@ -314,6 +316,20 @@ def _tickers(path: Path, frame: pd.DataFrame) -> pd.Series:
         )
     final_codes, categories = pd.factorize(cleaned, sort=True)
     return pd.Series(pd.Categorical.from_codes(final_codes[codes], categories=categories), index=frame.index)
+
+
+def _clean_categorical(tickers: pd.Series) -> bool:
+    """Whether a categorical column already is what `_tickers` makes: sorted, clean categories,
+    each of them used."""
+    if not isinstance(tickers.dtype, pd.CategoricalDtype):
+        return False
+    categories = tickers.cat.categories
+    if not categories.is_monotonic_increasing or not categories.is_unique:
+        return False
+    cleaned = pd.Index(categories.astype(str).str.strip().str.upper())
+    if not cleaned.equals(pd.Index(categories.astype(str))) or (cleaned == "").any():
+        return False
+    return bool(np.bincount(tickers.cat.codes.to_numpy(), minlength=len(categories)).all())
 
 
 def _read_prices(path: Path, as_of: dt.date) -> pd.DataFrame:
