@@ -327,3 +327,19 @@ def test_sp500_facts_cover_the_real_universe(sp500_snapshot, rules):
     assert aapl.display == "12.4%" and "155.34" in aapl.provenance.formula
     # banks report no EBITDA: the 0 in the file is a blank
     assert np.isnan(facts.value("JPM", "ebitda"))
+
+
+@pytest.mark.parametrize(
+    "categories",
+    [None, ["AAA", "BBB"], ["AAA", "BBB", "CCC"]],
+    ids=["text", "categorical", "unused category"],
+)
+def test_the_panel_numbers_tickers_alike_whatever_the_column_type(rules, categories):
+    dates = business_days(dt.date(2026, 1, 9), 5)
+    snapshot = make_snapshot({"BBB": [20, 21, 22, 23, 24], "AAA": [10, None, 12, 13, 14]}, dates)
+    if categories is not None:
+        snapshot.prices["ticker"] = pd.Categorical(snapshot.prices["ticker"], categories=categories)
+    panel = PricePanel.from_snapshot(snapshot, rules)
+    assert list(panel.tickers) == ["AAA", "BBB"]
+    assert np.array_equal(panel.close[:, 0], [10, np.nan, 12, 13, 14], equal_nan=True)
+    assert panel.close[:, 1].tolist() == [20, 21, 22, 23, 24]

@@ -225,6 +225,30 @@ def test_a_parquet_file_with_nullable_columns_and_a_saved_index_reads_as_the_csv
     assert again.prices["volume"].astype(float).fillna(-1).tolist() == expected.fillna(-1).tolist()
 
 
+@pytest.mark.parametrize(
+    "categories",
+    [
+        ["AAA", "BBB"],  # as newsdesk writes it: kept as it is
+        [" aaa", "BBB "],  # untidy names: cleaned as a CSV's would be
+        ["AAA", "BBB", "ZZZ"],  # a category no row uses: not a ticker of the snapshot
+        ["BBB", "AAA"],  # categories out of order
+    ],
+)
+def test_a_categorical_ticker_column_in_parquet_reads_as_clean_sorted_tickers(folder, tmp_path, categories):
+    copy = write_snapshot(load_snapshot(folder), tmp_path / "copy", prices_format="csv")
+    prices = pd.read_csv(copy / "prices.csv")
+    spelled = {
+        "AAA": next(c for c in categories if "a" in c.lower()),
+        "BBB": next(c for c in categories if "b" in c.lower()),
+    }
+    prices["ticker"] = pd.Categorical(prices["ticker"].map(spelled), categories=categories)
+    prices.to_parquet(copy / "prices.parquet")
+    (copy / "prices.csv").unlink()
+    tickers = load_snapshot(copy).prices["ticker"]
+    assert list(tickers.cat.categories) == ["AAA", "BBB"]
+    assert tickers.tolist() == ["AAA"] * 3 + ["BBB"] * 3
+
+
 def test_gzip_output_is_byte_reproducible(folder, tmp_path):
     snap = load_snapshot(folder)
     first = write_snapshot(snap, tmp_path / "a") / "prices.csv.gz"
