@@ -53,6 +53,8 @@ def _blocks(tokens: Sequence[Token], lines: list[str]) -> list[str]:
             raise _Beyond
         _set_off(token.map, lines)
         if token.type == "paragraph_open":
+            if "|" in tokens[i + 1].content:
+                raise _Beyond  # python-markdown may read pipes on two lines as a table
             out.append(f"<p>{_inline(tokens[i + 1])}</p>")
             i = _expect(tokens, i + 2, "paragraph_close")
         elif token.type == "heading_open":
