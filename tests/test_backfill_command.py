@@ -24,46 +24,11 @@ from pathlib import Path
 
 import pytest
 from command_line import run_cli
-from output_tree import readable
+from output_tree import history_rows, output_files
 
 DAYS = ("2026-11-18", "2026-11-19", "2026-11-20")  # three consecutive sessions of the sample
 NOW = "2026-11-21T06:00:00Z"
 COMMON = ("--now", NOW, "--isolated", "--jobs", "2", "--quiet")
-RUN_TIMES = ("started_at", "finished_at", "seconds")  # a run record's own clock
-JOURNAL_RUN = ("token", "started_at")  # what is unique to each run in its journal
-
-
-def output_files(out: Path) -> dict[str, bytes]:
-    """Every file a reader sees, by path; run records and journals without their run's clock and token."""
-    files = {}
-    for path in readable(out):
-        if not path.is_file():
-            continue
-        name = path.relative_to(out).as_posix()
-        data = path.read_bytes()
-        if name.startswith("desk/runs/"):
-            if name.endswith(".history.json"):
-                journal = json.loads(data)
-                data = json.dumps({k: v for k, v in journal.items() if k not in JOURNAL_RUN}).encode()
-            elif name.endswith(".json"):
-                record = json.loads(data)
-                data = json.dumps({k: v for k, v in record.items() if k not in RUN_TIMES}).encode()
-        files[name] = data
-    return files
-
-
-def history_rows(out: Path) -> dict[str, list[tuple]]:
-    """Every row of the history database, run timestamps and tokens aside."""
-    with sqlite3.connect(out / ".newsdesk" / "history" / "history.db") as db:
-        rows = {
-            "runs": db.execute(
-                "select id, as_of, universe, snapshot, generator_version from runs order by id"
-            ).fetchall()
-        }
-        for table in ("scores", "stock_facts", "articles", "editor_actions"):
-            columns = [c[1] for c in db.execute(f"pragma table_info({table})") if c[1] != "recorded_at"]
-            rows[table] = sorted(db.execute(f"select {', '.join(columns)} from {table}").fetchall(), key=repr)
-    return rows
 
 
 def backfill_args(out: Path, executor: str) -> tuple[str, ...]:
