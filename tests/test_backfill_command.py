@@ -88,16 +88,23 @@ def _cli(monkeypatch, *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def backfilled(tmp_path_factory, common) -> dict[str, Path]:
-    """The same dates backfilled here and on a two-worker LocalCluster."""
+    """The same dates backfilled here and on a two-worker LocalCluster, reached at its scheduler's
+    address as a cluster in production is (the backfill's own LocalCluster is used further down)."""
+    from distributed import LocalCluster
+
     outs = {}
     monkeypatch = pytest.MonkeyPatch()
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, silence_logs=50
+    )
     try:
-        for executor in ("local", "dask"):
+        for executor, more in (("local", ()), ("dask", ("--scheduler", cluster.scheduler_address))):
             out = tmp_path_factory.mktemp(executor) / "out"
-            code, _, _ = _cli(monkeypatch, *backfill_args(out, executor), *common)
+            code, _, _ = _cli(monkeypatch, *backfill_args(out, executor), *more, *common)
             assert code == 0
             outs[executor] = out
     finally:
+        cluster.close()
         monkeypatch.undo()
     return outs
 

@@ -41,14 +41,8 @@ def dask_client(scheduler: str | None, *, workers: int, timeout: float) -> Itera
     for name in ("distributed", "tornado"):  # a cluster's chatter is not the backfill's output
         logging.getLogger(name).setLevel(logging.ERROR)
     if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout=timeout, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
-            reason = " ".join(str(exc).split()) or type(exc).__name__
-            raise ClusterError(
-                f"--scheduler {scheduler}: cannot reach the Dask scheduler within {timeout:g} s ({reason})"
-            ) from None
-        with client:
+        _reach(scheduler, timeout)
+        with Client(scheduler, timeout=timeout, set_as_default=False) as client:
             yield client
         return
     cluster = LocalCluster(
@@ -57,7 +51,31 @@ def dask_client(scheduler: str | None, *, workers: int, timeout: float) -> Itera
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
-        silence_logs=logging.ERROR,
+        silence_logs=logging.CRITICAL,  # a task's error reaches the client, which says it once
     )
     with cluster, Client(cluster, set_as_default=False) as client:
         yield client
+
+
+def _reach(address: str, timeout: float) -> None:
+    """Connect to the scheduler once and hang up, so that an address nothing Dask answers at is one
+    line (whatever the failure: refused, silent, a malformed address, another protocol's reply)."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def probe() -> None:
+        comm = await connect(address, timeout=timeout)
+        await comm.close()
+
+    try:
+        asyncio.run(probe())
+    except (OSError, TimeoutError, ValueError) as exc:  # refused, silent, malformed
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+    except Exception:  # something answered, but not as a Dask scheduler does
+        reason = "what answers there is not a Dask scheduler"
+    else:
+        return
+    raise ClusterError(
+        f"--scheduler {address}: cannot reach the Dask scheduler within {timeout:g} s ({reason})"
+    )

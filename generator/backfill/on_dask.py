@@ -34,6 +34,7 @@ def run_on_dask(
 ) -> None:
     now = settings.now or dt.datetime.now(dt.UTC)
     settings = settings.model_copy(update={"now": now})  # one embargo clock for every date
+    remote = _for_workers(settings)
     first_id = history.last_run_id() + 1  # the id the first date's run will be recorded under
     window = max(2, IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info(n_workers=-1)["workers"])))
     futures: dict[int, object] = {}
@@ -44,13 +45,13 @@ def run_on_dask(
         before = todo[k - 1] if k > 0 else None
         key = f"newsdesk-{universe}-{day}-{time.time_ns()}"  # unique: a rerun never reuses a result
         if before is not None and (recorded is None or recorded.as_of < before):
-            rows = client.submit(market_rows, settings, before, key=f"rows-{key}", priority=-k)
+            rows = client.submit(market_rows, remote, before, key=f"rows-{key}", priority=-k)
             futures[k] = client.submit(
-                produce_date, settings, day, now, rows=rows, run_id=first_id + k - 1, key=key, priority=-k
+                produce_date, remote, day, now, rows=rows, run_id=first_id + k - 1, key=key, priority=-k
             )
         else:
             futures[k] = client.submit(
-                produce_date, settings, day, now, previous=recorded, key=key, priority=-k
+                produce_date, remote, day, now, previous=recorded, key=key, priority=-k
             )
 
     for k in range(min(window, len(todo))):
@@ -66,6 +67,13 @@ def run_on_dask(
             result.rerun_here.append(day)
             run = pipeline.run_session(settings, history, day)
         note_done(result, run, say)
+
+
+def _for_workers(settings: Settings) -> Settings:
+    """The settings with every folder a worker reads made absolute: a worker's working directory is
+    not the client's (the client keeps its own settings, so its run records name paths as given)."""
+    folders = ("snapshot", "rules_dir", "templates_dir", "editorial_dir")
+    return settings.model_copy(update={name: getattr(settings, name).absolute() for name in folders})
 
 
 def _commit(
