@@ -100,30 +100,30 @@ def run_backfill(
     if start > end:
         raise BackfillError(f"--from {start} is after --to {end}")
     if executor == "dask":
-        from generator.backfill.cluster import require_dask
+        from generator.backfill.cluster import reach, require_dask
 
         require_dask()  # before reading the snapshot: a missing extra is the first thing to say
+        if scheduler is not None:
+            reach(scheduler, connect_timeout)  # before taking the output: a wrong address changes nothing
     days, universe = trading_days(settings, start, end)
     result = BackfillResult(out_dir=settings.out, days=days)
     say = echo or (lambda _line: None)
-    if executor == "local":
-        _backfill(settings, universe, result, say, _run_locally)
-    else:
-        from generator.backfill.cluster import dask_client
-        from generator.backfill.on_dask import run_on_dask
-
-        with dask_client(scheduler, workers=settings.jobs, timeout=connect_timeout) as client:
-
-            def on_dask(settings, history, todo, result, say):
-                run_on_dask(client, settings, history, universe, todo, result, say)
-
-            _backfill(settings, universe, result, say, on_dask)
+    _backfill(settings, universe, result, say, executor, scheduler, connect_timeout)
     result.seconds = time.perf_counter() - began
     return result
 
 
-def _backfill(settings: Settings, universe: str, result: BackfillResult, say: Echo, runner) -> None:
-    """Under the output's lock, with the history open and recovered: skip finished dates, run the rest."""
+def _backfill(
+    settings: Settings,
+    universe: str,
+    result: BackfillResult,
+    say: Echo,
+    executor: str,
+    scheduler: str | None,
+    connect_timeout: float,
+) -> None:
+    """Under the output's lock, with the history open and recovered: skip finished dates, run the
+    rest here or on the cluster (started, or connected to, only when there is a date to run)."""
     from generator import pipeline
     from generator.backfill.days import finished_days
     from generator.changeset import output_lock, require_current_layout
@@ -141,7 +141,14 @@ def _backfill(settings: Settings, universe: str, result: BackfillResult, say: Ec
             todo = [day for day in result.days if day not in finished]
             if result.skipped:
                 say(f"{len(result.skipped)} of {len(result.days)} dates already done, skipped")
-            runner(settings, history, todo, result, say)
+            if executor == "local":
+                _run_locally(settings, history, todo, result, say)
+            elif todo:
+                from generator.backfill.cluster import dask_client
+                from generator.backfill.on_dask import run_on_dask
+
+                with dask_client(scheduler, workers=settings.jobs, timeout=connect_timeout) as client:
+                    run_on_dask(client, settings, history, universe, todo, result, say)
         finally:
             history.close()
         pipeline.refresh_review_page(settings.out)

@@ -39,9 +39,8 @@ def dask_client(scheduler: str | None, *, workers: int, timeout: float) -> Itera
     from distributed import Client, LocalCluster
 
     for name in ("distributed", "tornado"):  # a cluster's chatter is not the backfill's output
-        logging.getLogger(name).setLevel(logging.ERROR)
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     if scheduler is not None:
-        _reach(scheduler, timeout)
         with Client(scheduler, timeout=timeout, set_as_default=False) as client:
             yield client
         return
@@ -57,10 +56,12 @@ def dask_client(scheduler: str | None, *, workers: int, timeout: float) -> Itera
         yield client
 
 
-def _reach(address: str, timeout: float) -> None:
+def reach(address: str, timeout: float) -> None:
     """Connect to the scheduler once and hang up, so that an address nothing Dask answers at is one
-    line (whatever the failure: refused, silent, a malformed address, another protocol's reply)."""
+    line (whatever the failure: refused, silent, a malformed address, another protocol's reply).
+    The probe runs on its own event loop in its own thread, whatever loop the caller runs."""
     import asyncio
+    import threading
 
     from distributed.comm import connect
 
@@ -68,14 +69,24 @@ def _reach(address: str, timeout: float) -> None:
         comm = await connect(address, timeout=timeout)
         await comm.close()
 
-    try:
-        asyncio.run(probe())
-    except (OSError, TimeoutError, ValueError) as exc:  # refused, silent, malformed
-        reason = " ".join(str(exc).split()) or type(exc).__name__
-    except Exception:  # something answered, but not as a Dask scheduler does
-        reason = "what answers there is not a Dask scheduler"
-    else:
+    failures: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            asyncio.run(probe())
+        except BaseException as exc:  # reported by the caller's thread below
+            failures.append(exc)
+
+    thread = threading.Thread(target=attempt, name="newsdesk-scheduler-probe", daemon=True)
+    thread.start()
+    thread.join(timeout + 5)
+    if not failures and not thread.is_alive():
         return
+    failure = failures[0] if failures else TimeoutError()
+    if isinstance(failure, (OSError, TimeoutError, ValueError)):  # refused, silent, malformed
+        reason = " ".join(str(failure).split()) or "no answer"
+    else:  # something answered, but not as a Dask scheduler does
+        reason = f"what answers there is not a Dask scheduler: {type(failure).__name__}"
     raise ClusterError(
         f"--scheduler {address}: cannot reach the Dask scheduler within {timeout:g} s ({reason})"
     )
