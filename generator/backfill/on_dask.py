@@ -20,7 +20,7 @@ from generator.history import RunHistory
 from generator.publish import RunWriter
 from generator.site import SiteConfig
 
-IN_FLIGHT_PER_WORKER = 2
+IN_FLIGHT_PER_WORKER = 2  # dates submitted ahead per worker thread: enough to keep it busy
 
 
 def run_on_dask(
@@ -36,7 +36,7 @@ def run_on_dask(
     settings = settings.model_copy(update={"now": now})  # one embargo clock for every date
     remote = _for_workers(settings)
     first_id = history.last_run_id() + 1  # the id the first date's run will be recorded under
-    window = max(2, IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info(n_workers=-1)["workers"])))
+    window = max(2, IN_FLIGHT_PER_WORKER * sum(client.nthreads().values()))  # dates in flight
     futures: dict[int, object] = {}
 
     def submit(k: int) -> None:
