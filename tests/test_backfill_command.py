@@ -20,6 +20,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,7 @@ def backfilled(tmp_path_factory, common) -> dict[str, Path]:
     outs = {}
     monkeypatch = pytest.MonkeyPatch()
     cluster = LocalCluster(
-        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, silence_logs=50
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=50
     )
     try:
         for executor, more in (("local", ()), ("dask", ("--scheduler", cluster.scheduler_address))):
@@ -188,14 +189,16 @@ def test_a_killed_backfill_resumes_without_redoing_finished_dates(
 ):
     out = tmp_path / "out"
     args = backfill_args(out, executor)
+    marker = f"NEWSDESK_TEST_KILLED_BACKFILL={tmp_path.name}"  # inherited by every process it starts
     killed = subprocess.run(
         [sys.executable, "-c", KILLER, point, str(finished), *args, *common],
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        env={**os.environ, "PYTHONWARNINGS": "ignore", marker.split("=")[0]: tmp_path.name},
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert _still_running(marker) == []  # its workers (forked, or the LocalCluster's) died with it
     journals = {
         day: json.loads((out / "desk" / "runs" / f"{day}.history.json").read_text())["token"]
         for day in DAYS[:finished]
@@ -210,6 +213,22 @@ def test_a_killed_backfill_resumes_without_redoing_finished_dates(
     assert all(len(tokens[day]) == 1 for day in DAYS)  # each date run once in all
     assert output_files(out) == output_files(oracle)
     assert history_rows(out) == history_rows(oracle)
+
+
+def _still_running(marker: str, wait: float = 10.0) -> list[int]:
+    """Processes whose environment holds `marker`, after giving them `wait` seconds to end."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for environ in Path("/proc").glob("[0-9]*/environ"):
+            try:
+                if marker.encode() in environ.read_bytes().split(b"\0"):
+                    found.append(int(environ.parent.name))
+            except OSError:  # ended meanwhile, or not ours to read
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def test_a_finished_backfill_run_again_does_nothing(backfilled, common, monkeypatch, capsys):

@@ -34,7 +34,7 @@ def require_dask() -> None:
 @contextlib.contextmanager
 def dask_client(scheduler: str | None, *, workers: int, timeout: float) -> Iterator[Client]:
     """A client of the scheduler at `scheduler` (tcp://host:8786), else of a LocalCluster of
-    `workers` single-threaded worker processes on loopback (no dashboard), closed on the way out."""
+    `workers` single-threaded worker processes, every port on loopback; closed on the way out."""
     require_dask()
     from distributed import Client, LocalCluster
 
@@ -49,7 +49,9 @@ def dask_client(scheduler: str | None, *, workers: int, timeout: float) -> Itera
         threads_per_worker=1,  # a date is one task in one thread; dates run side by side
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        # The scheduler serves its status pages even without a dashboard, by default on port 8787
+        # (and warns when that is taken): on a free loopback port instead.
+        dashboard_address="127.0.0.1:0",
         silence_logs=logging.CRITICAL,  # a task's error reaches the client, which says it once
     )
     with cluster, Client(cluster, set_as_default=False) as client:
