@@ -573,9 +573,13 @@ def import_(
 @click.option("--out", required=True, type=_any_path, help="Snapshot folder to write.")
 def sample(n_tickers: int, years: float, seed: int, out: Path) -> None:
     """Write a synthetic fictional universe of any size."""
-    from generator.market.sample.generate import write_sample
+    from generator.market.sample.generate import MAX_TICKERS, write_sample
     from generator.market.snapshot import check_out_folder
 
+    if n_tickers > MAX_TICKERS:
+        raise click.BadParameter(
+            f"at most {MAX_TICKERS:,} (the sample runs out of company names)", param_hint="--tickers"
+        )
     check_out_folder(out)  # before the work: a user's folder or file is never replaced
     path = write_sample(out, n_tickers=n_tickers, years=years, seed=seed)
     click.echo(f"wrote fictional snapshot of {n_tickers} tickers to {path}")

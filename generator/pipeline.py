@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -243,7 +243,7 @@ class Desk:
                 "content_hash": content_hash(checked),
             }
         )
-        return CheckedArticle(checked, sidecar, embargo, drawn)
+        return CheckedArticle(checked, sidecar, embargo, drawn, result.parsed)
 
     def _subjects(self, tickers: list[str]) -> list[Subject]:
         """Each ticker and each of their sectors once: what the story is about, for ninjs."""
@@ -282,7 +282,7 @@ def prepare(
     editorial, snapshot, facts, scores = market.editorial, market.snapshot, market.facts, market.scores
     rules_dir, scoring_rules, writing_rules = settings.rules_dir, market.scoring_rules, market.writing_rules
     cohort_window = market.cohort_window
-    data_source = _data_source(snapshot)
+    data_source = _data_source(snapshot, stocks_with_prices=market.stocks_with_prices)
     library = SourceLibrary.build((*snapshot.sources, data_source), _recent_news(snapshot, scoring_rules))
     writer = ArticleWriter(
         settings.templates_dir,
@@ -329,6 +329,7 @@ class Market:
     cohort_window: str
     facts: MarketFacts
     scores: Scores
+    stocks_with_prices: int
 
     @property
     def universe(self) -> str:
@@ -344,14 +345,25 @@ def market_of(settings: Settings, as_of: dt.date | None = None) -> Market:
     writing_rules = load_writing_rules(settings.rules_dir)
     since = editorial.desk.cohort_story.since  # None: the cohort story runs from the start of the year
     cohort_window = since_window_name(since) if since else "YTD"
+    fact_rules = load_fact_rules(settings.rules_dir)
+    # The long price table is most of a big run's memory: the panel takes it over column by
+    # column, and the panel goes once facts and scores are computed (articles need figures, not
+    # history), so workers forked later neither inherit nor touch either.
+    panel = PricePanel.from_snapshot(snapshot, fact_rules, take_prices=True)
+    snapshot = replace(snapshot, prices=snapshot.prices.head(0).copy())
+    require_history(snapshot, panel, fact_rules, since)
     facts, scores = _facts_and_scores(
-        snapshot, settings, editorial, scoring_rules, writing_rules, since, cohort_window
+        snapshot, panel, fact_rules, settings, editorial, scoring_rules, writing_rules, since, cohort_window
     )
-    return Market(editorial, snapshot, scoring_rules, writing_rules, cohort_window, facts, scores)
+    return Market(
+        editorial, snapshot, scoring_rules, writing_rules, cohort_window, facts, scores, len(panel.tickers)
+    )
 
 
 def _facts_and_scores(
     snapshot: Snapshot,
+    panel: PricePanel,
+    fact_rules: FactRules,
     settings: Settings,
     editorial: Editorial,
     scoring_rules: ScoringRules,
@@ -359,12 +371,7 @@ def _facts_and_scores(
     since: dt.date | None,
     cohort_window: str,
 ) -> tuple[MarketFacts, Scores]:
-    """Facts and scores from the price history, which is not kept: articles need figures, not
-    history, and workers forked later neither inherit nor touch it (most of a big run's memory)."""
     rules_dir = settings.rules_dir
-    fact_rules = load_fact_rules(rules_dir)
-    panel = PricePanel.from_snapshot(snapshot, fact_rules)
-    require_history(snapshot, panel, fact_rules, since)
     facts = compute_facts(
         snapshot,
         panel,
@@ -681,7 +688,7 @@ def _recent_news(snapshot: Snapshot, scoring_rules: ScoringRules) -> pd.DataFram
     return snapshot.news[snapshot.news["published"] >= cutoff]
 
 
-def _data_source(snapshot: Snapshot) -> SourceDocument:
+def _data_source(snapshot: Snapshot, *, stocks_with_prices: int) -> SourceDocument:
     """The snapshot itself as a named source: every figure in every article comes from it."""
     manifest = snapshot.manifest
     identifier = f"snapshot-{slugify(manifest.name, 60)}"
@@ -701,7 +708,7 @@ def _data_source(snapshot: Snapshot) -> SourceDocument:
         f"currency {manifest.currency}.\n"
         f"{past}"
         f"Fictional data: {'yes' if manifest.fictional else 'no'}.\n"
-        f"Stocks with prices: {snapshot.prices['ticker'].nunique()}; without prices: "
+        f"Stocks with prices: {stocks_with_prices}; without prices: "
         f"{', '.join(manifest.missing_tickers) or 'none'}.\n\n"
         f"Provenance, from the snapshot manifest:\n{provenance}\n"
     )
@@ -730,36 +737,45 @@ def session_rows(facts: MarketFacts, scores: Scores) -> tuple[list[ScoreRow], li
     """The scores and key facts of every stock a run records: what the next date's stories
     compare with (generator.history.PreviousRun)."""
     table = scores.table
-    signals = table.signals.reindex(columns=list(SIGNALS))
-    stocks = facts.stocks
+    tickers = table.composite.index
+    signals = table.signals.reindex(index=tickers, columns=list(SIGNALS))
+    # Whole columns to Python lists first: per-cell pandas lookups cost seconds at 50,000 tickers.
+    signal_values = {name: signals[name].tolist() for name in SIGNALS}
+    available = table.available.reindex(tickers, fill_value=0).tolist()
+    capped = table.capped.reindex(tickers, fill_value=False).tolist()
     score_rows = [
         ScoreRow(
             ticker=str(ticker),
-            score=_whole(table.composite.get(ticker)),
-            **{name: _whole(signals.at[ticker, name]) for name in SIGNALS},
-            available=int(table.available.get(ticker, 0)),
-            capped=bool(table.capped.get(ticker, False)),
+            score=_whole(composite),
+            **{name: _whole(signal_values[name][i]) for name in SIGNALS},
+            available=int(available[i]),
+            capped=bool(capped[i]),
         )
-        for ticker in table.composite.index
+        for i, (ticker, composite) in enumerate(zip(tickers, table.composite.tolist(), strict=True))
     ]
+    stocks = facts.stocks
     priced = stocks[stocks["close"].notna()]
-    returns = priced[col.windowed(col.RETURN, "1D")] if "1D" in facts.windows else None
+    return_1d = col.windowed(col.RETURN, "1D")
+    returns = (priced[return_1d] * 100).tolist() if "1D" in facts.windows else [None] * len(priced)
     stock_rows = [
         StockRow(
             ticker=str(ticker),
-            close=_number(row["close"]),
-            return_1d=None if returns is None else _number(returns.at[ticker] * 100),
-            volume_ratio=_number(row["volume_ratio"]),
-            up_streak=_whole(row["up_streak"]),
-            down_streak=_whole(row["down_streak"]),
-            closing_high_52w=bool(row["closing_high_52w_new"]),
-            closing_low_52w=bool(row["closing_low_52w_new"]),
-            ma_cross=_whole(row["ma_cross"]) or 0,
+            close=_number(close),
+            return_1d=_number(change),
+            volume_ratio=_number(volume_ratio),
+            up_streak=_whole(up),
+            down_streak=_whole(down),
+            closing_high_52w=bool(high),
+            closing_low_52w=bool(low),
+            ma_cross=_whole(cross) or 0,
         )
-        for ticker, row in priced[
-            ["close", "volume_ratio", "up_streak", "down_streak", "closing_high_52w_new",
-             "closing_low_52w_new", "ma_cross"]
-        ].iterrows()
+        for ticker, change, (close, volume_ratio, up, down, high, low, cross) in zip(
+            priced.index,
+            returns,
+            priced[["close", "volume_ratio", "up_streak", "down_streak", "closing_high_52w_new",
+                    "closing_low_52w_new", "ma_cross"]].itertuples(index=False, name=None),
+            strict=True,
+        )
     ]  # fmt: skip
     return score_rows, stock_rows
 

@@ -29,8 +29,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    from generator.checks.document import ParsedBody
 
 from generator.catalog import IndexEntry, read_index, render_index
 from generator.changeset import Changeset, prepare_output, require_current_layout, staging_folder, write_new
@@ -68,6 +72,7 @@ class CheckedArticle:
     sidecar: Sidecar  # with verdict, findings, tables dropped and content hash
     embargo_until: dt.datetime | None = None
     charts: Mapping[str, str] = field(default_factory=dict)  # chart file name -> its SVG
+    parsed: ParsedBody | None = field(default=None, compare=False, repr=False)  # the checker's parse
 
     @property
     def slug(self) -> str:
@@ -180,6 +185,7 @@ def place_article(
             date=sidecar.date,
             title=sidecar.title,
             body=without_title_heading(article.body),  # the page shows the title once, in its header
+            parsed=article.parsed,
             summary=article.summary,
             tickers=sidecar.tickers,
             sources=sidecar.sources,

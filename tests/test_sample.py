@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from command_line import run_cli
 
 from generator.market.sample import generate
 from generator.market.sample.generate import build_sample, write_sample
@@ -368,3 +369,24 @@ def test_big_universes_default_to_parquet_prices(tmp_path, monkeypatch):
     written = write_sample(tmp_path / "parquet", n_tickers=20, years=1.5)
     assert (written / "prices.parquet").is_file() and not (written / "prices.csv.gz").exists()
     assert load_snapshot(written).prices["ticker"].nunique() == 20
+
+
+def test_a_sector_that_uses_up_its_names_draws_second_tier_ones_never_a_repeat():
+    sector = "Utilities"
+    first_tier = generate._name_pool(sector, np.random.default_rng(1))
+    pool = list(first_tier)
+    taken: set[str] = set()
+    names = [generate._next_name(pool, taken, sector)[0] for _ in range(len(first_tier) + 10)]
+    assert len(set(names)) == len(names)
+    starts = tuple(generate.u.MORE_NAME_STARTS)
+    # 30 starts x 20 ends x 5 suffixes = 3,000 first-tier names, then the second tier begins
+    assert len(first_tier) == 3000
+    assert not any(name.startswith(starts) for name in names[:3000])
+    assert all(name.startswith(starts) for name in names[3000:])
+
+
+def test_a_universe_bigger_than_the_names_allow_is_refused_with_one_line(tmp_path, monkeypatch, capsys):
+    code, _, err = run_cli(monkeypatch, capsys, "sample", "--tickers", "55001", "--out", str(tmp_path / "u"))
+    assert code == 2
+    assert err.count("\n") == 1 and "--tickers" in err and "55,000" in err
+    assert not (tmp_path / "u").exists()

@@ -11,6 +11,7 @@ to hold the words against.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -144,7 +145,8 @@ class Phrases:
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Found]:
         end = len(text) if end is None else end
-        tokens = [token for token in _tokens(text) if start <= token[1] and token[2] <= end]
+        words, starts, ends = _tokens(text)
+        tokens = words[bisect.bisect_left(starts, start) : bisect.bisect_right(ends, end)]
         found = []
         index = 0
         while index < len(tokens):
@@ -164,9 +166,11 @@ class Phrases:
 
 
 @lru_cache(maxsize=512)
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """A text's words, lower-cased, with their offsets: computed once however many lists look."""
-    return [(m.group(0).lower(), m.start(), m.end()) for m in Phrases._WORD.finditer(text)]
+def _tokens(text: str) -> tuple[list[tuple[str, int, int]], list[int], list[int]]:
+    """A text's words, lower-cased, with their offsets, and the start and end offsets on their own
+    (in order, for bisecting a sentence's words out): computed once however many lists look."""
+    words = [(m.group(0).lower(), m.start(), m.end()) for m in Phrases._WORD.finditer(text)]
+    return words, [word[1] for word in words], [word[2] for word in words]
 
 
 def _spells(text: str, tokens: list[tuple[str, int, int]], index: int, words: tuple[str, ...]) -> bool:

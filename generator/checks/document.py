@@ -72,6 +72,15 @@ class MetaProblem:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedBody:
+    """An article body and markdown-it's tokens for exactly that text: the checker's parse, which
+    the site renders HTML from instead of parsing the body again (generator/site/token_html.py)."""
+
+    text: str
+    tokens: list[Token]
+
+
 @dataclass(slots=True)
 class Document:
     text: str
@@ -86,6 +95,7 @@ class Document:
     comments: list[Comment]
     title: Block | None = None  # the front-matter title, unless the body opens with it as a heading
     too_deep_line: int | None = None  # file line where nesting reaches what markdown-it reads
+    body: ParsedBody | None = None  # the body as markdown-it parsed it
 
     @property
     def prose(self) -> list[Block]:
@@ -152,6 +162,7 @@ class Parser:
             comments=comments,
             title=_title_block(meta, key_lines, blocks),
             too_deep_line=None if deep is None else deep + meta_end + 1,
+            body=ParsedBody(body, tokens),
         )
 
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from generator.checks.base import Article, Hit, Rule
 from generator.checks.config import Rules
-from generator.checks.document import Document, Parser
+from generator.checks.document import Document, ParsedBody, Parser
 from generator.checks.registry import RULES
 from generator.checks.selection import RuleSelection
 from generator.checks.source_files import SourceRoots
@@ -32,6 +32,7 @@ from generator.rulefiles import describe
 class CheckResult:
     report: ArticleReport
     fixed_text: str  # the article without its low-information tables; otherwise byte-identical
+    parsed: ParsedBody | None = None  # the parse of fixed_text's body, when no table was removed
 
 
 def verdict_of(findings: tuple[Finding, ...]) -> Verdict:
@@ -108,7 +109,9 @@ class Checker:
         report = ArticleReport(
             path=path, verdict=verdict_of(findings), findings=findings, tables_dropped=drops
         )
-        return CheckResult(report, remove_lines(text, drops) if drops else text)
+        if drops:
+            return CheckResult(report, remove_lines(text, drops))
+        return CheckResult(report, text, document.body)
 
     def check_file(
         self, path: Path, *, source_roots: SourceRoots | None = None, text: str | None = None

@@ -52,7 +52,10 @@ class PricePanel:
     benchmark: pd.DataFrame  # date x benchmark ticker, closes carried forward like `filled`
 
     @classmethod
-    def from_snapshot(cls, snapshot: Snapshot, rules: FactRules) -> PricePanel:
+    def from_snapshot(cls, snapshot: Snapshot, rules: FactRules, *, take_prices: bool = False) -> PricePanel:
+        """The panel of the snapshot's prices. With `take_prices` each price column leaves
+        `snapshot.prices` once its matrix is built (the caller gives the long table up): a big
+        universe's run cannot afford to hold both whole."""
         prices = snapshot.prices
         date_codes, dates = pd.factorize(prices["date"], sort=True)
         ticker_codes, tickers = pd.factorize(prices["ticker"], sort=True)
@@ -61,12 +64,13 @@ class PricePanel:
 
         def matrix(column: str) -> np.ndarray:
             out = np.full(shape, np.nan)
-            out[date_codes, ticker_codes] = prices[column].to_numpy(dtype="float64", na_value=np.nan)
+            source = prices.pop(column) if take_prices else prices[column]
+            out[date_codes, ticker_codes] = source.to_numpy(dtype="float64", na_value=np.nan)
             return out
 
         close, high, low, volume = matrix("close"), matrix("high"), matrix("low"), matrix("volume")
-        high = np.where(np.isnan(high), close, high)
-        low = np.where(np.isnan(low), close, low)
+        np.copyto(high, close, where=np.isnan(high))  # in place: a big universe's matrices are large
+        np.copyto(low, close, where=np.isnan(low))
         basis = snapshot.manifest.prices_adjusted
         applied: list[Split] = []
         if basis not in ADJUSTED and len(snapshot.actions):
@@ -93,6 +97,23 @@ class PricePanel:
     def benchmark_close(self) -> np.ndarray:
         """The primary benchmark's closes, aligned to `dates`."""
         return self.benchmark.iloc[:, 0].to_numpy(dtype=float)
+
+    def columns(self, start: int, stop: int) -> PricePanel:
+        """The panel of the tickers in [start, stop): views of the same matrices, not copies."""
+        tickers = self.tickers[start:stop]
+        within = set(tickers)
+        return PricePanel(
+            self.dates,
+            tickers,
+            self.close[:, start:stop],
+            self.filled[:, start:stop],
+            self.high[:, start:stop],
+            self.low[:, start:stop],
+            self.volume[:, start:stop],
+            self.basis,
+            tuple(split for split in self.splits if split.ticker in within),
+            self.benchmark,
+        )
 
     def suspected(self) -> list[Split]:
         return [s for s in self.splits if s.suspected]

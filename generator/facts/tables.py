@@ -23,6 +23,7 @@ from generator.market.snapshot import Snapshot
 from generator.slugs import slugify
 
 UNIVERSE = "universe"
+TICKERS_AT_ONCE = 2048  # a chunk's history temporaries stay a few tens of MB
 _MONEY_SCALE = {
     "usd": 1.0,
     "usd bn": 1e9,
@@ -52,20 +53,57 @@ def stock_table(
     cap_unit: str,
     fundamentals_as_of: dt.date,
 ) -> pd.DataFrame:
-    """Fundamentals joined with every price figure a story may state about one stock."""
+    """Fundamentals joined with every price figure a story may state about one stock.
+
+    The price figures are computed for `TICKERS_AT_ONCE` stocks at a time: each is the stock's own,
+    and their whole-history temporaries would otherwise cost a big universe several times its panel.
+    """
+    width = len(panel.tickers)
+    stocks = pd.concat(
+        [
+            _price_figures(panel.columns(start, start + TICKERS_AT_ONCE), windows, rules)
+            for start in range(0, max(width, 1), TICKERS_AT_ONCE)
+        ]
+    )
+    stocks = fundamentals.join(stocks.reindex(fundamentals.index))
+    stocks["share_factor"] = share_factor(panel, stocks, fundamentals_as_of, rules)
+    scale = _MONEY_SCALE.get(cap_unit.strip().lower())
+    if "market_cap" in stocks and scale:
+        # Shares from the fundamentals' own market value and price, restated to today's share count
+        # (a split since then multiplies them), valued at the latest close.
+        reference_price = stocks["price"] if "price" in stocks else stocks["close"]
+        shares = stocks["market_cap"] * scale / reference_price.where(reference_price > 0)
+        shares = shares * stocks["share_factor"]
+        stocks["shares"] = shares
+        stocks["market_cap_usd"] = shares * stocks["close"]
+    else:
+        stocks["shares"] = np.nan
+        stocks["market_cap_usd"] = np.nan
+    for name in windows:
+        flag = col.windowed(col.SUSPECT, name)
+        stocks[flag] = stocks[flag].fillna(False).astype(bool)
+    for name in ("high_52w", "low_52w", "closing_high_52w", "closing_low_52w"):
+        for flag in (f"{name}_today", f"{name}_new"):
+            stocks[flag] = stocks[flag].fillna(False).astype(bool)
+    stocks.index.name = "ticker"
+    return stocks
+
+
+def _price_figures(panel: PricePanel, windows: dict[str, Window], rules: FactRules) -> pd.DataFrame:
+    """Every figure the price history gives for each of the panel's stocks, indexed by ticker."""
     filled, end = panel.filled, len(panel.dates) - 1
-    suspect_days = np.zeros(filled.shape, dtype=bool)
-    column_of = {ticker: i for i, ticker in enumerate(panel.tickers)}
-    row_of = {day.date(): i for i, day in enumerate(panel.dates)}
-    for split in panel.suspected():
-        suspect_days[row_of[split.date], column_of[split.ticker]] = True
-    suspect_count = np.cumsum(suspect_days, axis=0)
     columns: dict[str, np.ndarray] = {"close": filled[end]}
+    row_of = {day.date(): i for i, day in enumerate(panel.dates)}
+    column_of = {ticker: i for i, ticker in enumerate(panel.tickers)}
+    suspects = [(row_of[split.date], column_of[split.ticker]) for split in panel.suspected()]
     for name, w in windows.items():
         base = filled[w.start_row]
         columns[col.windowed(col.BASE, name)] = base
         columns[col.windowed(col.RETURN, name)] = filled[end] / base - 1
-        columns[col.windowed(col.SUSPECT, name)] = (suspect_count[end] - suspect_count[w.start_row]) > 0
+        suspect = np.zeros(len(panel.tickers), dtype=bool)  # a suspected split inside the window
+        for row, column in suspects:
+            suspect[column] |= w.start_row < row <= end
+        columns[col.windowed(col.SUSPECT, name)] = suspect
 
     year_rows = panel.dates > pd.Timestamp(panel.dates[end] - pd.DateOffset(years=1))
     year_dates = panel.dates[year_rows]
@@ -136,27 +174,6 @@ def stock_table(
         stocks[f"{name}_date"] = np.where(rows >= 0, year_dates[np.maximum(rows, 0)].date, None)
     stocks["peak_date"] = np.where(has_any, panel.dates[peak_row].date, None)
     stocks["first_date"] = np.where(has_any, panel.dates[first_row].date, None)
-    stocks = fundamentals.join(stocks.reindex(fundamentals.index))
-    stocks["share_factor"] = share_factor(panel, stocks, fundamentals_as_of, rules)
-    scale = _MONEY_SCALE.get(cap_unit.strip().lower())
-    if "market_cap" in stocks and scale:
-        # Shares from the fundamentals' own market value and price, restated to today's share count
-        # (a split since then multiplies them), valued at the latest close.
-        reference_price = stocks["price"] if "price" in stocks else stocks["close"]
-        shares = stocks["market_cap"] * scale / reference_price.where(reference_price > 0)
-        shares = shares * stocks["share_factor"]
-        stocks["shares"] = shares
-        stocks["market_cap_usd"] = shares * stocks["close"]
-    else:
-        stocks["shares"] = np.nan
-        stocks["market_cap_usd"] = np.nan
-    for name in windows:
-        flag = col.windowed(col.SUSPECT, name)
-        stocks[flag] = stocks[flag].fillna(False).astype(bool)
-    for name in ("high_52w", "low_52w", "closing_high_52w", "closing_low_52w"):
-        for flag in (f"{name}_today", f"{name}_new"):
-            stocks[flag] = stocks[flag].fillna(False).astype(bool)
-    stocks.index.name = "ticker"
     return stocks
 
 

@@ -16,6 +16,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 import markdown
@@ -27,6 +28,10 @@ from generator.markdown_depth import flattened_html, too_deep
 from generator.models import Release, SourceRef, utc_stamp
 from generator.release import last_modified
 from generator.site import SiteConfig
+from generator.site.token_html import html_from_tokens
+
+if TYPE_CHECKING:
+    from generator.checks.document import ParsedBody
 
 TITLE_CHARS = 70  # longer page titles are cut in search results
 DESCRIPTION_CHARS = 160
@@ -44,14 +49,17 @@ def first_paragraph(body: str) -> str:
     return ""
 
 
-def body_html(body: str, charts: Collection[str] = ()) -> str:
+def body_html(body: str, charts: Collection[str] = (), parsed: ParsedBody | None = None) -> str:
     """Markdown body -> sanitised HTML fragment. No script, event handler or foreign image survives.
+
+    `parsed`, the checker's markdown-it parse of the same body, saves converting it again where
+    the HTML written from its tokens is python-markdown's own (generator/site/token_html.py).
 
     The only images kept are the article's own charts (`charts`: file names beside the article,
     listed in its sidecar); any other image, such as one arriving through data (a company name, a
     quote), loses its source and loads nothing. An SVG shown through <img> cannot run scripts.
     """
-    html = markdown_html(body)
+    html = markdown_html(body, parsed=parsed)
     if not charts:
         return sanitise(html, images=False)
     allowed = frozenset(charts)
@@ -72,10 +80,18 @@ def absolute_images(fragment: str, base: str) -> str:
     return _CHART_SRC.sub(lambda m: f"{m.group(1)}{base}{m.group(2)}{m.group(3)}", fragment)
 
 
-def markdown_html(text: str, *, footnotes: bool = True) -> str:
-    """Markdown -> HTML (not yet sanitised); nested too deep to render, it is shown flattened."""
+def markdown_html(text: str, *, footnotes: bool = True, parsed: ParsedBody | None = None) -> str:
+    """Markdown -> HTML (not yet sanitised); nested too deep to render, it is shown flattened.
+
+    With `parsed` (markdown-it's tokens for the same text, up to blank lines around it) the HTML
+    is written from the tokens when they stay in the subset where that is python-markdown's HTML.
+    """
     if too_deep(text):
         return flattened_html(text)
+    if parsed is not None and parsed.text.strip() == text.strip():
+        html = html_from_tokens(parsed.text, parsed.tokens)
+        if html is not None:
+            return html
     return _converter(footnotes).reset().convert(text)
 
 
@@ -133,6 +149,7 @@ class ArticlePage:
     draft: bool  # on the desk: held, blocked or embargoed
     embargo_until: dt.datetime | None = None
     charts: Sequence[str] = ()  # the article's own chart files, which the page may show
+    parsed: ParsedBody | None = None  # the checker's parse of `body`, if it has one
 
 
 def render_article_page(page: ArticlePage, config: SiteConfig) -> str:
@@ -152,7 +169,7 @@ def render_article_page(page: ArticlePage, config: SiteConfig) -> str:
             published_stamp=utc_stamp(published) if published else None,
             data_date_text=ap_date(page.date),
             embargo_text=human_time(page.embargo_until) if page.embargo_until else None,
-            body=Markup(body_html(page.body, page.charts)),
+            body=Markup(body_html(page.body, page.charts, page.parsed)),
             body_start=Markup(BODY_START),
             body_end=Markup(BODY_END),
             sources=[_source_view(source) for source in page.sources],
@@ -252,6 +269,7 @@ def render_story_list(
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent),
+        auto_reload=False,  # the package's own templates: no stat() per page
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -264,6 +264,7 @@ class ArticleWriter:
         self.rules = rules
         self.env = _Sandbox(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
+            auto_reload=False,  # templates do not change during a run: no stat() per include
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             trim_blocks=True,

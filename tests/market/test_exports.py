@@ -323,5 +323,5 @@ def test_provenance_names_files_and_hashes_never_the_users_folders(tmp_path):
         files["fundamentals"]["sha256"] == hashlib.sha256((EXPORTS / "yf_info.csv").read_bytes()).hexdigest()
     )
     assert str(EXPORTS) not in json.dumps(manifest)
-    text = _data_source(load_snapshot(path)).text
+    text = _data_source(load_snapshot(path), stocks_with_prices=2).text
     assert "yf_long.csv" in text and str(EXPORTS) not in text and str(tmp_path) not in text

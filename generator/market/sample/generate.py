@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ DEFAULT_TICKERS = 80
 DEFAULT_YEARS = 3.5
 DEFAULT_SEED = 20261120
 DEFAULT_AS_OF = dt.date(2026, 11, 20)
+# Every sector has names for its share of this many (the largest, at 14%, about 8,400 names).
+MAX_TICKERS = 55_000
 PARQUET_ABOVE_TICKERS = 500  # big universes load much faster from parquet than from gzip CSV
 
 SNAPSHOT_NAME = "newsdesk-sample"
@@ -210,13 +213,29 @@ def _name_pool(sector: str, rng: np.random.Generator) -> list[tuple[str, str]]:
     return [pool[i] for i in rng.permutation(len(pool))]
 
 
+def _more_names(sector: str) -> list[tuple[str, str]]:
+    """The sector's second-tier names, in an order of their own: drawing them takes nothing from the
+    universe's generator, so every universe small enough not to need them stays as it was."""
+    pool = [
+        (f"{start}{end} {suffix}", sub_industry)
+        for start in u.MORE_NAME_STARTS
+        for end in u.NAME_ENDS
+        for suffix, sub_industry in u.NAME_SUFFIXES[sector]
+    ]
+    order = np.random.default_rng(zlib.crc32(sector.encode())).permutation(len(pool))
+    return [pool[i] for i in order]
+
+
 def _next_name(pool: list[tuple[str, str]], taken: set[str], sector: str) -> tuple[str, str]:
-    while pool:
-        name, sub_industry = pool.pop()
-        if name not in taken:
-            taken.add(name)
-            return name, sub_industry
-    raise ValueError(f"ran out of invented {sector} company names; ask for fewer tickers")
+    for attempt in range(2):
+        while pool:
+            name, sub_industry = pool.pop()
+            if name not in taken:
+                taken.add(name)
+                return name, sub_industry
+        if attempt == 0:
+            pool.extend(_more_names(sector))
+    raise ValueError(f"ran out of invented {sector} company names")  # MAX_TICKERS is too high
 
 
 def _ticker_for(name: str, rng: np.random.Generator, taken: set[str]) -> str:

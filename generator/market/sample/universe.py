@@ -280,6 +280,13 @@ NAME_ENDS = (
     "vane", "mere", "wick", "dell", "crest", "gate", "haven", "ridge", "stead", "holt",
     "moor", "vale", "quist", "ara", "ion", "ex", "ium", "ora", "yx", "ant",
 )  # fmt: skip
+# Starts used only once a sector has used every name the ones above form (past about 20,000
+# tickers), so smaller universes keep exactly the names they always had.
+MORE_NAME_STARTS = (
+    "Am", "Bran", "Brel", "Car", "Dor", "Ev", "Fal", "Gor", "Hen", "Ist", "Jor", "Kal", "Lan", "Mel", "Nev",
+    "Ost", "Pran", "Quil", "Ren", "Sar", "Tor", "Umb", "Ver", "Wyn", "Yel", "Zor", "Aster", "Brin", "Cael",
+    "Dre", "Esk", "Fror", "Gwen", "Hest", "Irv", "Jast", "Kor", "Lind", "Mor", "Nal",
+)  # fmt: skip
 
 # ------------------------------------------------------------------------------------------------ news
 

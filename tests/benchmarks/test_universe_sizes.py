@@ -1,0 +1,76 @@
+"""Whole runs at 5,000, 20,000 and 50,000 tickers: wall time, CPU and peak memory of the process tree.
+
+    TMPDIR=/var/tmp python -m pytest tests/benchmarks/test_universe_sizes.py --benchmark-only
+
+About 15 minutes on the 2-core machine, most of it generating the universes (a 50,000-ticker one
+takes about 2 minutes and 4.5 GiB). The targets (issue 19): CPU grows in proportion to the
+tickers (each size's CPU per ticker within 15% of the 5,000-ticker run's), 50,000 tickers finish
+in under 3 minutes with the whole process tree under 4 GiB, and 5,000 in under 12 s on a quiet
+machine. CPU is user plus system time of newsdesk and every worker it ran, from the kernel's
+accounting of waited-for children; memory is TreeMemory's peak summed PSS (tests/benchmarks/
+test_scale.py).
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.market.sample.generate import write_sample
+from tests.benchmarks.test_scale import GIB, TreeMemory
+
+SIZES = (5000, 20000, 50000)
+_CPU_PER_TICKER: dict[int, float] = {}
+
+
+def run_tree(snapshot: Path, out: Path) -> tuple[float, float, TreeMemory]:
+    """Wall seconds, CPU seconds (user + system, the whole tree) and memory of one run."""
+    shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "generator", "run", "--snapshot", str(snapshot), "--jobs", "2"]
+    process = subprocess.Popen(
+        [*command, "--out", str(out), "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    with TreeMemory(process.pid) as memory:
+        _, stderr = process.communicate()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert process.returncode == 0, stderr
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, memory
+
+
+@pytest.mark.parametrize("tickers", SIZES)
+def test_run_cost_grows_with_the_universe(benchmark, tickers, tmp_path_factory):
+    universe = write_sample(tmp_path_factory.mktemp("sizes") / f"u{tickers}", n_tickers=tickers, years=3.0)
+    out = tmp_path_factory.mktemp("sizes-out") / "out"
+    measured: list[tuple[float, TreeMemory]] = []
+
+    def run() -> float:
+        wall, cpu, memory = run_tree(universe, out)
+        measured.append((cpu, memory))
+        return wall
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    cpu, memory = measured[0]
+    benchmark.extra_info.update(
+        cpu_seconds=round(cpu, 1),
+        cpu_ms_per_ticker=round(cpu / tickers * 1000, 2),
+        peak_pss_gib=round(memory.peak_pss / GIB, 2),
+        peak_parent_rss_gib=round(memory.peak_parent_rss / GIB, 2),
+    )
+    shutil.rmtree(universe.parent, ignore_errors=True)  # a 50,000-ticker universe is 1.2 GB
+    _CPU_PER_TICKER[tickers] = cpu / tickers
+    if tickers != SIZES[0] and SIZES[0] in _CPU_PER_TICKER:
+        assert cpu / tickers <= 1.15 * _CPU_PER_TICKER[SIZES[0]]
+    if tickers == 50000:
+        assert benchmark.stats["min"] < 180 and memory.peak_pss < 4 * GIB
+    if tickers == 5000:
+        assert benchmark.stats["min"] < 12
