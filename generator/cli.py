@@ -101,6 +101,97 @@ def run(
 
 
 @cli.command()
+@click.option(
+    "--snapshot", type=_existing_dir, help="Snapshot folder (default: the bundled fictional sample)."
+)
+@click.option("--from", "start", type=_DAY, required=True, help="First date (YYYY-MM-DD), inclusive.")
+@click.option("--to", "end", type=_DAY, required=True, help="Last date (YYYY-MM-DD), inclusive.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: the dates one after another in this process; dask: each date a task on a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --executor dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster "
+    "of --jobs workers on this machine).",
+)
+@click.option(
+    "--connect-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for --scheduler.",
+)
+@click.option("--out", type=_any_path, help="Output folder (default: ./output).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes per date (local), or LocalCluster workers (dask); default: number of cores.",
+)
+@_config_option
+@_isolated_option
+@click.option("--quiet", "-q", is_flag=True, default=None, help="One summary line, not one line a date.")
+@click.option("--db", "database_url", metavar="URL", help=_DB_HELP)
+@click.option(
+    "--now",
+    metavar="ISO-TIME",
+    help="Judge embargoes as of this moment, e.g. 2026-11-21T14:30:00Z (default: the clock).",
+)
+def backfill(
+    snapshot: Path | None,
+    start,
+    end,
+    executor: str,
+    scheduler: str | None,
+    connect_timeout: float,
+    out: Path | None,
+    jobs: int | None,
+    config_file: Path | None,
+    isolated: bool,
+    quiet: bool | None,
+    database_url: str | None,
+    now: str | None,
+) -> None:
+    """Run every trading day from --from to --to, as `newsdesk run --as-of DAY` would, in date order.
+
+    A rerun after an interruption skips the dates already committed. See README: Backfilling.
+    """
+    from generator.backfill import run_backfill
+    from generator.config import load_settings
+
+    settings = load_settings(
+        config_file,
+        isolated=isolated,
+        snapshot=snapshot,
+        out=out,
+        jobs=jobs,
+        quiet=quiet,
+        now=now,
+        database_url=database_url,
+    )
+    result = run_backfill(
+        settings,
+        start.date(),
+        end.date(),
+        executor=executor,
+        scheduler=scheduler,
+        connect_timeout=connect_timeout,
+        echo=None if settings.quiet else click.echo,
+    )
+    skipped = f", {len(result.skipped)} already done" if result.skipped else ""
+    here = f" ({len(result.rerun_here)} run again here)" if result.rerun_here else ""
+    click.echo(
+        f"newsdesk backfill: {len(result.done)} of {len(result.days)} dates run{here}{skipped}, "
+        f"{result.articles} articles; site {result.out_dir / 'site'}, desk {result.out_dir / 'desk'}, "
+        f"in {result.seconds:.1f} s"
+    )
+
+
+@cli.command()
 @click.argument("ticker")
 @click.option("--out", type=_any_path, help="Output folder whose history to read (default: ./output).")
 @click.option("--db", "database_url", metavar="URL", help=_DB_HELP)

@@ -39,6 +39,7 @@ from generator.facts.rules import FactRules
 from generator.facts.windows import resolve_windows, since_window_name
 from generator.history import (
     ArticleRow,
+    PreviousRun,
     RunHistory,
     RunJournal,
     ScoreRow,
@@ -156,8 +157,7 @@ class Desk:
         found = writer.previous_copy(plan.slug)
         article = self.produce(plan, Previous(*found) if found else None)
         entry = writer.write(article)
-        findings = article.sidecar.findings
-        reasons = tuple(dict.fromkeys(f.rule for f in findings if f.severity is not Severity.INFO))
+        reasons = reasons_of(article)
         approval, actions = writer.decisions_of(entry)
         carried = (approval.by, utc_stamp(approval.at)) if approval else None
         done = tuple(action_row(entry.slug, entry.date, action) for action in actions)
@@ -258,32 +258,31 @@ class Desk:
         return subjects
 
 
-def prepare(settings: Settings, as_of: dt.date | None = None, history: RunHistory | None = None) -> Desk:
+def reasons_of(article: CheckedArticle) -> tuple[str, ...]:
+    """The rule ids of an article's error and review findings, each once: why it is held."""
+    findings = article.sidecar.findings
+    return tuple(dict.fromkeys(f.rule for f in findings if f.severity is not Severity.INFO))
+
+
+def prepare(
+    settings: Settings,
+    as_of: dt.date | None = None,
+    history: RunHistory | None = None,
+    *,
+    previous: PreviousRun | None = None,
+) -> Desk:
     """Load and compute everything the articles need: facts, scores, sources, templates, rules.
 
     With `as_of`, everything is computed from the snapshot as it stood at the close of that day
     (generator.market.point_in_time), and the articles are dated that day. With `history`, stories
-    compare with the latest recorded run of an earlier date in the same universe.
+    compare with the latest recorded run of an earlier date in the same universe; without it, with
+    `previous` (a backfill's worker is given the run its date compares with, generator/backfill.py).
     """
-    editorial = load_editorial(settings.editorial_dir)
-    snapshot = load_run_snapshot(settings.snapshot, editorial, as_of)
-    rules_dir = settings.rules_dir
-    scoring_rules = load_scoring_rules(rules_dir)
-    writing_rules = load_writing_rules(rules_dir)
-    since = editorial.desk.cohort_story.since  # None: the cohort story runs from the start of the year
-    cohort_window = since_window_name(since) if since else "YTD"
-    fact_rules = load_fact_rules(rules_dir)
-    # The long price table is most of a big run's memory: the panel takes it over column by
-    # column, and the panel goes once facts and scores are computed (articles need figures, not
-    # history), so workers forked later neither inherit nor touch either.
-    panel = PricePanel.from_snapshot(snapshot, fact_rules, take_prices=True)
-    snapshot = replace(snapshot, prices=snapshot.prices.head(0).copy())
-    require_history(snapshot, panel, fact_rules, since)
-    facts, scores = _facts_and_scores(
-        snapshot, panel, fact_rules, settings, editorial, scoring_rules, writing_rules, since, cohort_window
-    )
-    data_source = _data_source(snapshot, stocks_with_prices=len(panel.tickers))
-    del panel
+    market = market_of(settings, as_of)
+    editorial, snapshot, facts, scores = market.editorial, market.snapshot, market.facts, market.scores
+    rules_dir, scoring_rules, writing_rules = settings.rules_dir, market.scoring_rules, market.writing_rules
+    cohort_window = market.cohort_window
+    data_source = _data_source(snapshot, stocks_with_prices=market.stocks_with_prices)
     library = SourceLibrary.build((*snapshot.sources, data_source), _recent_news(snapshot, scoring_rules))
     writer = ArticleWriter(
         settings.templates_dir,
@@ -293,7 +292,8 @@ def prepare(settings: Settings, as_of: dt.date | None = None, history: RunHistor
     raw_names = facts.stocks["name"].astype(str).to_dict()
     checker = Checker(load_rules(rules_dir), configured_selection(settings))  # as `newsdesk check` would
     universe = universe_of(snapshot)
-    previous = history.previous(universe, snapshot.as_of) if history is not None else None
+    if history is not None:
+        previous = history.previous(universe, snapshot.as_of)
     newsroom = Newsroom(
         facts=facts,
         scores=scores,
@@ -315,6 +315,48 @@ def prepare(settings: Settings, as_of: dt.date | None = None, history: RunHistor
     info = snapshot_info(snapshot, facts.basis)
     return Desk(
         settings, snapshot.manifest, newsroom, checker, library, info, _companies(facts, newsroom.names)
+    )
+
+
+@dataclass(frozen=True)
+class Market:
+    """A date's snapshot view with its facts and scores, and the rules they were computed under."""
+
+    editorial: Editorial
+    snapshot: Snapshot
+    scoring_rules: ScoringRules
+    writing_rules: WritingRules
+    cohort_window: str
+    facts: MarketFacts
+    scores: Scores
+    stocks_with_prices: int
+
+    @property
+    def universe(self) -> str:
+        return universe_of(self.snapshot)
+
+
+def market_of(settings: Settings, as_of: dt.date | None = None) -> Market:
+    """The snapshot as of `as_of` (see prepare()), its facts and its Alpha Scores: everything of a
+    run that depends on no earlier run."""
+    editorial = load_editorial(settings.editorial_dir)
+    snapshot = load_run_snapshot(settings.snapshot, editorial, as_of)
+    scoring_rules = load_scoring_rules(settings.rules_dir)
+    writing_rules = load_writing_rules(settings.rules_dir)
+    since = editorial.desk.cohort_story.since  # None: the cohort story runs from the start of the year
+    cohort_window = since_window_name(since) if since else "YTD"
+    fact_rules = load_fact_rules(settings.rules_dir)
+    # The long price table is most of a big run's memory: the panel takes it over column by
+    # column, and the panel goes once facts and scores are computed (articles need figures, not
+    # history), so workers forked later neither inherit nor touch either.
+    panel = PricePanel.from_snapshot(snapshot, fact_rules, take_prices=True)
+    snapshot = replace(snapshot, prices=snapshot.prices.head(0).copy())
+    require_history(snapshot, panel, fact_rules, since)
+    facts, scores = _facts_and_scores(
+        snapshot, panel, fact_rules, settings, editorial, scoring_rules, writing_rules, since, cohort_window
+    )
+    return Market(
+        editorial, snapshot, scoring_rules, writing_rules, cohort_window, facts, scores, len(panel.tickers)
     )
 
 
@@ -385,70 +427,140 @@ def build(
     settings: Settings, progress: ProgressCallback | None = None, *, as_of: dt.date | None = None
 ) -> RunResult:
     """Run the pipeline and publish; returns what was written. `as_of`: see prepare()."""
-    started = time.perf_counter()
-    started_at = dt.datetime.now(dt.UTC)
-    now = settings.now or started_at  # embargoes are judged against this moment
     layout = Layout(settings.out)
     with output_lock(settings.out):
         require_current_layout(layout)
         history = open_history(database_url(settings.database_url, settings.out))
         try:
             history.recover(layout.desk / RUNS_DIR)  # a killed run's committed output, not yet recorded
-            desk = prepare(settings, as_of, history)
-            gc.collect()
-            # The prepared data is long-lived: take it out of the cyclic GC's scans (which otherwise
-            # cost a third of rendering time) and keep forked workers from touching, and so copying,
-            # its pages.
-            gc.freeze()
-            plans = desk.newsroom.plan()
-            config = SiteConfig.from_settings(settings)
-            writer = RunWriter(
-                settings.out,
-                desk.as_of,
-                [plan.slug for plan in plans],
-                config=config,
-                now=now,
-                release_time=settings.release_time,
-                newsworthiness={plan.slug: plan.newsworthiness for plan in plans},
-            )
-            try:
-                written = write_all(desk, writer, plans, jobs=settings.jobs, progress=progress)
-            except BaseException:
-                writer.abort()
-                raise
-            index, changes = writer.stage(
-                [w.entry for w in written],
-                {w.entry.slug: w.sources for w in written},
-                _cited_sources(desk.library, written),
-            )
-            journal = run_journal(desk, written, started_at)
-            changes.put(journal_path(layout.desk / RUNS_DIR, desk.as_of), journal.to_json())
-            result = RunResult(
-                out_dir=settings.out,
-                as_of=desk.as_of,
-                snapshot_name=desk.manifest.name,
-                fictional=desk.manifest.fictional,
-                articles=tuple(_summary(settings.out, w) for w in written),
-                feed_items=min(
-                    sum(settings.feed_routine or not e.routine for e in public_entries(index)),
-                    settings.feed_max_items,
-                ),
-                seconds=time.perf_counter() - started,
-            )
-            record = _run_record(result, settings, started_at, now)
-            changes.put(*run_record_file(settings.out, desk.as_of, record))
-            # The one atomic switch: articles, index, feeds, record and the history's journal
-            # together; the database follows (recover() replays the journal if killed in between).
-            changes.commit()
-            history.record(journal)
+            result = run_session(settings, history, as_of, progress=progress)
         finally:
             history.close()
-        gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
-        if layout.review_page.exists():  # an editor uses it: keep it in step with the run
-            from generator.review import write_review_page
-
-            write_review_page(settings.out)
+        refresh_review_page(settings.out)
     return result
+
+
+def run_session(
+    settings: Settings,
+    history: RunHistory,
+    as_of: dt.date | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> RunResult:
+    """One date's run, under the output's lock with the history open and recovered: prepare,
+    write every article, commit (generator/backfill.py runs several in a row under one lock)."""
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC)
+    now = settings.now or started_at  # embargoes are judged against this moment
+    desk = prepare(settings, as_of, history)
+    gc.collect()
+    # The prepared data is long-lived: take it out of the cyclic GC's scans (which otherwise
+    # cost a third of rendering time) and keep forked workers from touching, and so copying,
+    # its pages.
+    gc.freeze()
+    try:
+        plans = desk.newsroom.plan()
+        writer = run_writer(settings, desk.as_of, plans, now)
+        try:
+            written = write_all(desk, writer, plans, jobs=settings.jobs, progress=progress)
+        except BaseException:
+            writer.abort()
+            raise
+        session = session_of(desk, written)
+        return commit_session(
+            settings, history, writer, session, written, started=started, started_at=started_at, now=now
+        )
+    finally:
+        gc.unfreeze()  # let this process collect as usual again (a caller may build more than once)
+
+
+def run_writer(
+    settings: Settings, as_of: dt.date, plans: Sequence[ArticlePlan], now: dt.datetime
+) -> RunWriter:
+    """The writer of one date's articles; call under the output's lock."""
+    return RunWriter(
+        settings.out,
+        as_of,
+        [plan.slug for plan in plans],
+        config=SiteConfig.from_settings(settings),
+        now=now,
+        release_time=settings.release_time,
+        newsworthiness={plan.slug: plan.newsworthiness for plan in plans},
+    )
+
+
+@dataclass(frozen=True)
+class Session:
+    """What committing a date's run needs besides its written articles: small and picklable, so a
+    backfill can produce it on another machine (generator/backfill.py)."""
+
+    as_of: dt.date
+    snapshot_name: str
+    fictional: bool
+    universe: str
+    scores: list[ScoreRow]
+    stocks: list[StockRow]
+    sources: dict[str, str]  # the cited sources' texts by their path relative to the article folder
+
+
+def session_of(desk: Desk, written: list[Written]) -> Session:
+    scores, stocks = session_rows(desk.newsroom.facts, desk.newsroom.scores)
+    return Session(
+        as_of=desk.as_of,
+        snapshot_name=desk.manifest.name,
+        fictional=desk.manifest.fictional,
+        universe=desk.universe,
+        scores=scores,
+        stocks=stocks,
+        sources=_cited_sources(desk.library, written),
+    )
+
+
+def commit_session(
+    settings: Settings,
+    history: RunHistory,
+    writer: RunWriter,
+    session: Session,
+    written: list[Written],
+    *,
+    started: float,
+    started_at: dt.datetime,
+    now: dt.datetime,
+) -> RunResult:
+    """Stage the index, feeds, journal and run record beside the written articles, switch them in
+    at once, then record the journal in the history."""
+    index, changes = writer.stage(
+        [w.entry for w in written], {w.entry.slug: w.sources for w in written}, session.sources
+    )
+    journal = run_journal(session, written, started_at)
+    changes.put(journal_path(Layout(settings.out).desk / RUNS_DIR, session.as_of), journal.to_json())
+    result = RunResult(
+        out_dir=settings.out,
+        as_of=session.as_of,
+        snapshot_name=session.snapshot_name,
+        fictional=session.fictional,
+        articles=tuple(_summary(settings.out, w) for w in written),
+        feed_items=min(
+            sum(settings.feed_routine or not e.routine for e in public_entries(index)),
+            settings.feed_max_items,
+        ),
+        seconds=time.perf_counter() - started,
+    )
+    record = _run_record(result, settings, started_at, now)
+    changes.put(*run_record_file(settings.out, session.as_of, record))
+    # The one atomic switch: articles, index, feeds, record and the history's journal together; the
+    # database follows (recover() replays the journal if killed in between).
+    changes.commit()
+    history.record(journal)
+    return result
+
+
+def refresh_review_page(out_dir: Path) -> None:
+    """Keep the review page in step with the run when an editor uses it (it exists)."""
+    if Layout(out_dir).review_page.exists():
+        from generator.review import write_review_page
+
+        write_review_page(out_dir)
 
 
 # ---------------------------------------------------------------------------------------------- workers
@@ -621,11 +733,10 @@ def universe_of_manifest(manifest: Manifest) -> str:
     return manifest.universe_name or manifest.name
 
 
-def run_journal(desk: Desk, written: list[Written], started_at: dt.datetime) -> RunJournal:
-    """Every row this run records in the history: scores and key facts of every stock, each
-    article's version, hash, verdict, place and approval, and the editors' actions its articles
-    carry."""
-    facts, table = desk.newsroom.facts, desk.newsroom.scores.table
+def session_rows(facts: MarketFacts, scores: Scores) -> tuple[list[ScoreRow], list[StockRow]]:
+    """The scores and key facts of every stock a run records: what the next date's stories
+    compare with (generator.history.PreviousRun)."""
+    table = scores.table
     tickers = table.composite.index
     signals = table.signals.reindex(index=tickers, columns=list(SIGNALS))
     # Whole columns to Python lists first: per-cell pandas lookups cost seconds at 50,000 tickers.
@@ -666,6 +777,13 @@ def run_journal(desk: Desk, written: list[Written], started_at: dt.datetime) -> 
             strict=True,
         )
     ]  # fmt: skip
+    return score_rows, stock_rows
+
+
+def run_journal(session: Session, written: list[Written], started_at: dt.datetime) -> RunJournal:
+    """Every row this run records in the history: scores and key facts of every stock, each
+    article's version, hash, verdict, place and approval, and the editors' actions its articles
+    carry."""
     article_rows = []
     for w in written:
         entry = w.entry
@@ -686,16 +804,15 @@ def run_journal(desk: Desk, written: list[Written], started_at: dt.datetime) -> 
                 triggers=",".join(entry.triggers),
             )
         )
-    manifest = desk.manifest
     return RunJournal.build(
         token=uuid.uuid4().hex,
-        as_of=desk.as_of,
-        universe=desk.universe,
-        snapshot=manifest.name,
+        as_of=session.as_of,
+        universe=session.universe,
+        snapshot=session.snapshot_name,
         generator_version=__version__,
         started_at=started_at,
-        scores=score_rows,
-        stocks=stock_rows,
+        scores=session.scores,
+        stocks=session.stocks,
         articles=article_rows,
         actions=[row for w in written for row in w.actions],
     )

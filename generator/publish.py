@@ -373,6 +373,55 @@ def release_embargoes(
 # -------------------------------------------------------------------------------------- a run
 
 
+class Placement:
+    """Where each of a date's articles goes and how it is stamped, from what the date's previous
+    copies had (none for a new date): what `RunWriter.write` decides before it writes. Needs no
+    output folder, so a backfill's worker places a new date's articles (generator/backfill.py).
+    """
+
+    def __init__(
+        self,
+        as_of: dt.date,
+        slugs: Iterable[str],
+        *,
+        config: SiteConfig,
+        now: dt.datetime,
+        release_time: dt.time,
+        newsworthiness: Mapping[str, float] | None = None,
+        previous: Mapping[str, IndexEntry] | None = None,
+        decided: Mapping[str, Sidecar] | None = None,
+    ) -> None:
+        self.config = config
+        self.now = now
+        self.base = release_moment(as_of, release_time)
+        self.previous = dict(previous or {})  # slug -> the date's current entry this run replaces
+        self.decided = dict(decided or {})  # slug -> sidecar of a current article an editor decided on
+        # The most newsworthy story gets the latest stamp, so newest-first feeds and pages lead with
+        # it; stories of equal newsworthiness read A to Z.
+        weight = newsworthiness or {}
+        ordered = sorted(set(slugs), key=lambda slug: (-weight.get(slug, 0.0), slug))
+        self._ranks = {slug: len(ordered) - 1 - i for i, slug in enumerate(ordered)}
+
+    def place(self, article: CheckedArticle) -> tuple[IndexEntry, dict[str, str]]:
+        """The article's index entry and files (suffix -> text), decisions on its previous copy carried."""
+        slug = article.slug
+        previous = self.previous.get(slug)
+        article = carry_decisions(article, self.decided.get(slug))
+        approval = article.sidecar.approval
+        release = next_release(
+            previous.release if previous else None,
+            previous.content_hash if previous else None,
+            article.content_hash,
+            base=max(self.base, article.embargo_until or self.base),
+            rank=self._ranks.get(slug, 0),
+            now=self.now,
+        )
+        public = is_public(article.verdict, approval, article.embargo_until, self.now)
+        if public:
+            release = go_public(release, approval)
+        return place_article(article, approval=approval, release=release, public=public, config=self.config)
+
+
 class RunWriter:
     """One run's articles in the making: staged beside `site/<date>/` and `desk/<date>/`.
 
@@ -399,44 +448,39 @@ class RunWriter:
         self.date = as_of.isoformat()
         self.config = config
         self.now = now
-        self.base = release_moment(as_of, release_time)
         prepare_output(self.layout)
         self._entries = read_index(self.layout)
         self._previous = {e.slug: e for e in self._entries if e.date == self.date}
         self._decided = _previous_decisions(self.layout, self._previous.values())
-        # The most newsworthy story gets the latest stamp, so newest-first feeds and pages lead with
-        # it; stories of equal newsworthiness read A to Z.
-        weight = newsworthiness or {}
-        ordered = sorted(set(slugs), key=lambda slug: (-weight.get(slug, 0.0), slug))
-        self._ranks = {slug: len(ordered) - 1 - i for i, slug in enumerate(ordered)}
+        self.placement = Placement(
+            as_of,
+            slugs,
+            config=config,
+            now=now,
+            release_time=release_time,
+            newsworthiness=newsworthiness,
+            previous=self._previous,
+            decided=self._decided,
+        )
         self.staging = {place: staging_folder(self.layout, f"{place}-{self.date}") for place in (SITE, DESK)}
+
+    @property
+    def replaces(self) -> bool:
+        """Whether the date has articles already, which this run replaces."""
+        return bool(self._previous)
 
     def write(self, article: CheckedArticle) -> IndexEntry:
         """Stage one article's files where it belongs; a second article with its slug fails."""
-        slug = article.slug
-        final = self.layout.date_folder(DESK, self.date)
-        _check_slug(slug, final)
-        previous = self._previous.get(slug)
-        article = carry_decisions(article, self._decided.get(slug))
-        approval = article.sidecar.approval
-        release = next_release(
-            previous.release if previous else None,
-            previous.content_hash if previous else None,
-            article.content_hash,
-            base=max(self.base, article.embargo_until or self.base),
-            rank=self._ranks.get(slug, 0),
-            now=self.now,
-        )
-        public = is_public(article.verdict, approval, article.embargo_until, self.now)
-        if public:
-            release = go_public(release, approval)
-        entry, files = place_article(
-            article, approval=approval, release=release, public=public, config=self.config
-        )
-        staging = self.staging[entry.place]
-        for suffix, text in files.items():
-            write_new(staging / f"{slug}{suffix}", text, self.layout.date_folder(entry.place, self.date))
+        entry, files = self.placement.place(article)
+        self.store(entry, files)
         return entry
+
+    def store(self, entry: IndexEntry, files: Mapping[str, str]) -> None:
+        """Stage an article's files as `Placement.place` gave them; a second article with its slug fails."""
+        _check_slug(entry.slug, self.layout.date_folder(DESK, self.date))
+        staging, final = self.staging[entry.place], self.layout.date_folder(entry.place, self.date)
+        for suffix, text in files.items():
+            write_new(staging / f"{entry.slug}{suffix}", text, final)
 
     def previous_copy(self, slug: str) -> tuple[str, Sidecar] | None:
         """The copy of `slug` this run replaces, as its folder holds it (text without publishing

@@ -223,6 +223,26 @@ class RunHistory:
                 stocks={r["ticker"]: _row(StockRow, r) for r in stock_rows},
             )
 
+    def dates(self, universe: str) -> set[dt.date]:
+        """Every date with a recorded run in `universe`."""
+        from sqlalchemy import select
+
+        from generator.history.schema import runs
+
+        with self._transaction("read its runs") as connection:
+            query = select(runs.c.as_of).where(runs.c.universe == universe).distinct()
+            return set(connection.execute(query).scalars())
+
+    def last_run_id(self) -> int:
+        """The highest run id recorded (0 in an empty history): with one writer, the next run's id is
+        the one after it, which a backfill counts on to prepare dates ahead (and checks)."""
+        from sqlalchemy import func, select
+
+        from generator.history.schema import runs
+
+        with self._transaction("read its runs") as connection:
+            return int(connection.execute(select(func.max(runs.c.id))).scalar() or 0)
+
     def ticker_history(self, ticker: str, universe: str | None = None) -> list[dict]:
         """One row per recorded date (its latest run) for a ticker: score, signals, key facts."""
         from sqlalchemy import and_, func, literal, select
