@@ -18,9 +18,10 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -427,17 +428,24 @@ def build(
     settings: Settings, progress: ProgressCallback | None = None, *, as_of: dt.date | None = None
 ) -> RunResult:
     """Run the pipeline and publish; returns what was written. `as_of`: see prepare()."""
+    with writing_output(settings) as history:
+        return run_session(settings, history, as_of, progress=progress)
+
+
+@contextmanager
+def writing_output(settings: Settings) -> Iterator[RunHistory]:
+    """The output folder locked for this writer, its run history open with a killed run's committed
+    output recorded first; afterwards the review page, if an editor uses one, is brought up to date."""
     layout = Layout(settings.out)
     with output_lock(settings.out):
         require_current_layout(layout)
         history = open_history(database_url(settings.database_url, settings.out))
         try:
             history.recover(layout.desk / RUNS_DIR)  # a killed run's committed output, not yet recorded
-            result = run_session(settings, history, as_of, progress=progress)
+            yield history
         finally:
             history.close()
         refresh_review_page(settings.out)
-    return result
 
 
 def run_session(

@@ -126,32 +126,22 @@ def _backfill(
     rest here or on the cluster (started, or connected to, only when there is a date to run)."""
     from generator import pipeline
     from generator.backfill.days import finished_days
-    from generator.changeset import output_lock, require_current_layout
-    from generator.history import database_url, open_history
-    from generator.layout import RUNS_DIR, Layout
+    from generator.layout import Layout
 
-    layout = Layout(settings.out)
-    with output_lock(settings.out):
-        require_current_layout(layout)
-        history = open_history(database_url(settings.database_url, settings.out))
-        try:
-            history.recover(layout.desk / RUNS_DIR)  # a killed run's committed output, not yet recorded
-            finished = finished_days(layout, history, universe, result.days)
-            result.skipped = [day for day in result.days if day in finished]
-            todo = [day for day in result.days if day not in finished]
-            if result.skipped:
-                say(f"{len(result.skipped)} of {len(result.days)} dates already done, skipped")
-            if executor == "local":
-                _run_locally(settings, history, todo, result, say)
-            elif todo:
-                from generator.backfill.cluster import dask_client
-                from generator.backfill.on_dask import run_on_dask
+    with pipeline.writing_output(settings) as history:
+        finished = finished_days(Layout(settings.out), history, universe, result.days)
+        result.skipped = [day for day in result.days if day in finished]
+        todo = [day for day in result.days if day not in finished]
+        if result.skipped:
+            say(f"{len(result.skipped)} of {len(result.days)} dates already done, skipped")
+        if executor == "local":
+            _run_locally(settings, history, todo, result, say)
+        elif todo:
+            from generator.backfill.cluster import dask_client
+            from generator.backfill.on_dask import run_on_dask
 
-                with dask_client(scheduler, workers=settings.jobs, timeout=connect_timeout) as client:
-                    run_on_dask(client, settings, history, universe, todo, result, say)
-        finally:
-            history.close()
-        pipeline.refresh_review_page(settings.out)
+            with dask_client(scheduler, workers=settings.jobs, timeout=connect_timeout) as client:
+                run_on_dask(client, settings, history, universe, todo, result, say)
 
 
 def _run_locally(settings: Settings, history, todo: list[dt.date], result: BackfillResult, say: Echo) -> None:
