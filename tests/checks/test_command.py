@@ -744,3 +744,8 @@ def test_rules_table_is_titled_on_the_left_with_its_three_columns(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"Rules ({resource_dir('rules')})")
     assert re.split(r"\W+", lines[2].strip(" ┃│"))[:3] == ["rule", "severity", "checks"]
+
+
+def test_a_selector_mistake_on_the_command_line_names_the_flag(publishable):
+    with pytest.raises(NewsdeskError, match=r"^command line select: unknown rule or family 'nope' "):
+        check([publishable()], select=["nope"])
