@@ -735,7 +735,7 @@ def score_change():
     [
         ("score.name", {"score": score_change}, None),  # a record's field
         ("story.items", {"story": lambda: {"items": "three items"}}, None),  # a key wins over a dict method
-        ("score.missing", {"score": score_change}, r"has no attribute 'missing'"),
+        ("score.missing", {"score": score_change}, r"Change object' has no attribute 'missing'"),
         ("score.__class__", {"score": score_change}, r"__class__"),  # underscores take the checked path
         ("'{0.__class__}'.format(score)", {"score": score_change}, r"access to attribute '__class__'"),
     ],
@@ -763,14 +763,19 @@ def test_a_fragment_by_name_from_a_record_and_errors_outside_any_template_file(t
 
 
 def test_the_article_record_carries_what_it_was_given(tmp_path):
-    from generator.models import SourceRef
+    from generator.models import Chart, SourceRef
 
     writer = writer_with(tmp_path, "# T\n\nShares {{ a|fig }}.\n")
     stated, plotted = fact(3.2), fact(9.9, fact_id="stock:T:close:chart")
     sources = [SourceRef(id="release", title="Release", path="sources/release.txt")]
+    chart = Chart(
+        file="moves.svg", kind="bar", title="Moves", alt="Bar chart of moves.", unit=Unit.PERCENT,
+        series=[], digest="0" * 64,
+    )  # fmt: skip
     article = writer.render(
         kind="story", slug="s", date=DAY, tickers=["T", "U"], sources=sources, scores=[],
-        context={"a": stated}, charts=[], chart_facts=[stated, plotted],
+        context={"a": stated}, charts=[chart], chart_facts=[stated, plotted],
     )  # fmt: skip
     assert article.front_matter.tickers == ["T", "U"] and article.front_matter.sources == sources
+    assert article.charts == [chart]
     assert [f.id for f in article.facts] == [stated.id, plotted.id]  # each once, stated first

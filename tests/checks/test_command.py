@@ -611,12 +611,14 @@ def test_a_walk_outside_the_project_matches_excludes_from_the_folder_it_started_
     (tmp_path / "project").mkdir()
     monkeypatch.chdir(tmp_path / "project")  # no configuration: the project root is here
     outside = tmp_path / "elsewhere"
-    for name, folder in [("kept", outside), ("x", outside / "drafts"), ("y", outside / "drafts" / "old")]:
+    for name, folder in [("kept", outside), ("x", outside / "drafts"), ("y", outside / "drafts" / "old"),
+                         ("z", outside / "drafts" / "old")]:  # fmt: skip
         folder.mkdir(parents=True, exist_ok=True)
         publishable(name=name, folder=folder)
     check([outside], exclude=["drafts/x.md", "drafts/old/"], verbose=True)
     captured = capsys.readouterr()
     assert [a["path"] for a in json.loads(captured.out)["articles"]] == [str(outside / "kept.md")]
+    # drafts/x.md and the folder drafts/old/, which is not walked (its two articles are not counted)
     assert captured.err.splitlines()[-1] == "newsdesk check: 2 file(s) or folder(s) excluded by configuration"
 
 
@@ -749,3 +751,38 @@ def test_rules_table_is_titled_on_the_left_with_its_three_columns(capsys):
 def test_a_selector_mistake_on_the_command_line_names_the_flag(publishable):
     with pytest.raises(NewsdeskError, match=r"^command line select: unknown rule or family 'nope' "):
         check([publishable()], select=["nope"])
+
+
+def test_a_folder_named_on_the_command_line_is_excluded_by_its_own_configuration(
+    publishable, tmp_path, monkeypatch, capsys
+):
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")  # no configuration here
+    arts = tmp_path / "arts"
+    (arts / "old").mkdir(parents=True)
+    (arts / "newsdesk.toml").write_text('[check]\nextend-exclude = ["old/"]\n')
+    publishable(name="a", folder=arts)
+    publishable(name="b", folder=arts / "old")
+    check([arts / "old", arts / "a.md"], force_exclude=True, verbose=True)
+    captured = capsys.readouterr()
+    assert [a["path"] for a in json.loads(captured.out)["articles"]] == [str(arts / "a.md")]
+    assert captured.err.splitlines()[-1] == "newsdesk check: 1 file(s) or folder(s) excluded by configuration"
+
+
+def test_stdin_reads_sources_from_the_project_root_of_its_file_name(tmp_path, monkeypatch, capsys):
+    """A stdin article named articles/x.md in a project may quote ../sources/, inside the project
+    root (the configuration's folder), though outside the article's own folder."""
+    (tmp_path / "newsdesk.toml").write_text("[check]\n")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "release.txt").write_text(SOURCE["release"], encoding="utf-8")
+    (tmp_path / "articles").mkdir()
+    monkeypatch.chdir(tmp_path)
+    text = (
+        '---\ntitle: "Helix results"\nslug: helix\ndate: 2026-11-20\nkind: alpha_brief\n'
+        'sources:\n  - id: release\n    title: "Release"\n    path: "../sources/release.txt"\n---\n'
+        "“Revenue rose sharply in the quarter,” the company said.\n"
+    )
+    monkeypatch.setattr(sys, "stdin", _Stdin(text.encode()))
+    check(["-"], stdin_filename="articles/x.md")
+    rules = [f["rule"] for f in json.loads(capsys.readouterr().out)["articles"][0]["findings"]]
+    assert not [rule for rule in rules if rule.startswith(("sources.", "quotes."))], rules
