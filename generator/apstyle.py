@@ -5,7 +5,8 @@ through filters, so the text an article prints is exactly the text the checker t
 conventions (cents under a dollar, no ".00" on whole dollars, words for millions and up, numerals from
 10) are applied on top of locale number formatting.
 
-Numbers are grouped with babel's en_US symbols and rounded correctly from the stored value, which is
+Numbers are grouped as Python's format() groups them, which is en_US's (tests/test_apstyle.py checks it
+against babel's en_US pattern), and rounded correctly from the stored value, which is
 what an editor recomputing a figure with Python or a spreadsheet gets; babel itself rounds the decimal
 text half-even, which differs on exact half-cent ties (38.005). Formatting through babel also costs
 ~30 µs a number against ~1 µs here, and a run formats hundreds of thousands. tests/test_apstyle.py
@@ -25,8 +26,6 @@ from babel.numbers import get_currency_symbol
 from generator.models import Unit
 
 _LOCALE = Locale.parse("en_US")
-_SYMBOLS = _LOCALE.number_symbols["latn"]
-_GROUP, _DECIMAL = _SYMBOLS["group"], _SYMBOLS["decimal"]
 _DOLLAR = get_currency_symbol("USD", locale=_LOCALE)
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 # AP abbreviates these months before a day; March to July are always spelled out.
@@ -51,16 +50,14 @@ def number(value: float, decimals: int = 1, *, optional: bool = False) -> str:
 
     The value is rounded as stored, correctly (as Python's round() and format() do, and as anyone
     recomputing a figure from the data gets): a price of 38.005, stored just below it, shows as
-    "38.00". Grouping follows babel's en_US symbols. A value that rounds to zero prints without a
-    sign: never "-0.0".
+    "38.00". Grouping is en_US's: "," between thousands, "." before decimals. A value that rounds
+    to zero prints without a sign: never "-0.0".
     """
     text = f"{float(value):,.{decimals}f}"
     if text.startswith("-") and not text.strip("-0.,"):
         text = text[1:]
     if optional and "." in text:
         text = text.rstrip("0").rstrip(".")
-    if (_GROUP, _DECIMAL) != (",", "."):
-        text = text.translate(str.maketrans({",": _GROUP, ".": _DECIMAL}))
     return text
 
 

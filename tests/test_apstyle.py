@@ -249,3 +249,21 @@ def test_defaults_and_edges_a_mutation_run_found_unpinned():
     assert apstyle.display(7.0, Unit.SCORE) == "7"  # a score is a numeral; only counts are words
     with pytest.raises(ValueError, match="no display rule for unit 'furlongs'"):
         apstyle.display(1.0, "furlongs")
+
+
+def test_ordinals_in_words_to_ninth_then_in_figures():
+    assert [apstyle.ordinal_word(v) for v in (1, 2, 2.6, 9, 9.4, 10, 21)] == [
+        "first", "second", "third", "ninth", "ninth", "10th", "21st"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Apple", "Apple's"),
+        ("ConAgra Foods", "ConAgra Foods'"),
+        ("Helix Microdevices", "Helix Microdevices'"),
+    ],
+)
+def test_possessives_take_only_an_apostrophe_after_an_s(name, expected):
+    assert apstyle.possessive(name) == expected

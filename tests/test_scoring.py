@@ -92,6 +92,9 @@ def assert_score_invariants(scores, rules):
 def test_every_sample_ticker_obeys_the_score_rules(sample_snapshot, rules):
     scores = scores_for(sample_snapshot, rules)
     assert_score_invariants(scores, rules)
+    # the record keeps the universe table and the date its value and quality inputs describe
+    assert list(scores.table.composite.index) == list(scores.by_ticker)
+    assert scores.fundamentals_as_of == dt.date(2026, 11, 20)  # the sample manifest's fundamentals_as_of
     coverage = {a.coverage for a in scores.by_ticker.values()}
     assert {"4/4", "3/4", "2/4"} <= coverage  # the sample plants every case
 
@@ -719,3 +722,29 @@ def test_money_ratios_at_the_edges_of_what_counts():
     assert np.isnan(dated.at["NOCAP", "ebitda_to_ev"])
     fresh = fundamental_metrics(frame, close, units, dated=False)
     assert fresh.at["NOCAP", "ebitda_to_ev"] == pytest.approx(20.0)  # current figures: EV as reported
+
+
+def test_momentum_on_gaps_zero_closes_and_missing_highs_warns_nothing():
+    """A stock with no closes, one whose price is 0 and one without highs give NaN or inf quietly:
+    no numpy warning reaches the user's terminal."""
+    import warnings
+
+    zero = np.full(397, 100.0)
+    zero[-1] = 0.0
+    panel = panel_of(
+        {
+            "A": steps(100, 125, 150),
+            "NONE": np.full(397, np.nan),
+            "ZERO": zero,
+            "NOHIGH": np.full(397, 100.0),
+        },
+        steps(200, 220, 242),
+    )
+    panel.high[:, 3] = np.nan
+    panel.high[:, 2] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        metrics = momentum_metrics(panel, 396)
+    assert np.isnan(metrics.at["NONE", "trend_50_200"]) and np.isnan(
+        metrics.at["NOHIGH", "distance_to_52w_high"]
+    )

@@ -185,6 +185,7 @@ def test_ap_names_at_the_edges_of_the_rules(vendor, ap):
         ("Inc.", "Inc."),  # nothing left: the name as it is
         ("The Inc.", "The"),  # only a leading "The " with its space is dropped
         ("Theranos", "Theranos"),  # "The" only as a word
+        ("SPX Corp.", "SPX"),  # only spaces and commas go with the suffix
     ],
 )
 def test_later_references_drop_one_legal_suffix_and_a_leading_the(name, short):
@@ -197,6 +198,8 @@ def test_share_class_suffixes_are_split_off(tmp_path):
     assert names.name("BF.B") == "Brown-Forman Corp." and names.company("BF.B").tickers == ("BF.A", "BF.B")
     assert (names.share_class("BF.A"), names.share_class("BF.B"), names.share_class("X")) == ("A", "B", None)
     assert names.share_class("UNKNOWN") is None
+    spaced = Names({"AX": "Acme X Class A", "AC": "Acme Corp - Class B"}, RULES, NameMap())
+    assert (spaced.name("AX"), spaced.name("AC")) == ("Acme X", "Acme Corp.")  # a dash before the class goes
 
 
 def test_the_editorial_map_is_optional_and_read_when_present(tmp_path):

@@ -18,7 +18,15 @@ from generator.errors import ConfigError, RenderError
 from generator.models import Fact, Measure, Provenance, Unit
 from generator.resources import resource_dir
 from generator.scoring import AlphaScores, ScoreFacts, load_scoring_rules, score_table
-from generator.writing.phrasing import Voice, direction, displayed_value, load_writing_rules, magnitude
+from generator.writing.phrasing import (
+    Voice,
+    WritingRules,
+    direction,
+    displayed_value,
+    load_writing_rules,
+    magnitude,
+    window_days,
+)
 from generator.writing.render import ArticleWriter, Ranking
 
 RULES = load_writing_rules(resource_dir("rules"))
@@ -541,3 +549,233 @@ def test_a_score_change_is_told_with_a_verb_its_size_bears(now, before, told):
             score(now - before, "score:T:alpha:change"), score(now), score(before, "score:T:alpha:previous")
         )
         assert phrase in told, (seed, phrase)
+
+
+def rules_with(**changes) -> WritingRules:
+    """The bundled writing rules with some sections replaced (lemmas are built afresh)."""
+    return WritingRules.model_validate({**RULES.model_dump(), **changes})
+
+
+def test_verbs_outside_the_rules_rotate_like_verbs_in_them():
+    """A phrase the rules do not list is its own lemma: four options never repeat within four
+    choices, and three options, all just used, come back oldest first."""
+    voice = Voice(RULES, "seed")
+    picked = [voice.verb(["zigged", "zagged", "zoomed", "zipped"]) for _ in range(12)]
+    assert all(len(set(picked[i : i + 4])) == 4 for i in range(9))
+    three = [voice.verb(["zig", "zag", "zoom"]) for _ in range(9)]
+    assert len(set(three[:3])) == 3 and three[3:6] == three[:3] and three[6:] == three[:3]
+    perfect = RULES.moves.bands[1].perfect  # phrases whose lemma is another word ("has risen": "rose")
+    cycle = [voice.verb(perfect) for _ in range(6)]
+    assert len(set(cycle[:3])) == 3 and cycle[3:] == cycle[:3]
+
+
+def test_a_fact_keeps_a_verb_the_rules_do_not_list_and_it_counts_as_just_used():
+    for seed in range(10):
+        voice = Voice(RULES, str(seed))
+        move = windowed(3.0, 1)
+        options = ["zigged", "zagged", "zoomed", "zipped"]
+        first = voice.verb(options, move)
+        assert [voice.verb(options, move) for _ in range(3)] == [first] * 3
+        others = [voice.verb(options), voice.verb(options)]
+        assert voice.verb(options, move) == first  # told again: now among the last three chosen
+        (left,) = set(options) - {first, *others}
+        assert voice.verb(options) == left
+
+
+def test_a_score_change_and_a_level_comparison_keep_their_verbs():
+    for seed in range(10):
+        voice = Voice(RULES, str(seed))
+        current, previous = fact(58, Unit.SCORE, "score:T:alpha"), fact(58, Unit.SCORE, "score:T:previous")
+        held = fact(0, Unit.SCORE, "score:T:change")
+        assert voice.change(held, current, previous) == voice.change(held, current, previous)
+        up = fact(14, Unit.SCORE, "score:T:change:up")
+        assert voice.change(up, current, previous) == voice.change(up, current, previous)
+        level = fact(0.0, Unit.POINTS, "stock:T:relative:1D")
+        assert voice.versus(level, "the index") == voice.versus(level, "the index")
+
+
+def test_with_no_slight_points_a_one_point_rise_is_a_rise():
+    voice = Voice(rules_with(score_changes={**RULES.score_changes.model_dump(), "slight_points": 0}), "s")
+    phrase = voice.change(fact(1, Unit.SCORE, "score:T:change"), fact(58, Unit.SCORE), fact(57, Unit.SCORE))
+    assert phrase.split(" to ")[0] in RULES.score_changes.up.past
+
+
+def test_a_window_is_at_least_one_day():
+    assert [window_days(windowed(3.0, days)) for days in (0, 1, 7)] == [1, 1, 7]
+
+
+def test_a_restored_voice_chooses_as_it_would_have_from_the_snapshot():
+    voice = Voice(RULES, "seed")
+    move, other, third = (
+        fact(3.0),
+        fact(-3.0, fact_id="stock:U:return:1D"),
+        fact(7.0, fact_id="stock:V:return:1D"),
+    )
+    told = voice.move(move)
+    state = voice.snapshot()
+    options = ["zigged", "zagged", "zoomed", "zipped"]
+    after = [voice.move(other), *(voice.verb(options) for _ in range(6)), voice.move(move)]
+    voice.move(third)
+    voice.restore(state)
+    assert [voice.move(other), *(voice.verb(options) for _ in range(6)), voice.move(move)] == after
+    assert after[-1] == told
+
+
+def test_lemmas_of_tenses_listed_unevenly_and_of_auxiliaries_alone():
+    """A present tense with fewer alternatives than the past leaves the rest without one; a phrase
+    made only of auxiliaries ("was") is its own verb."""
+    flat = {"past": ["was", "held steady"], "present": ["is"], "perfect": ["has been"]}
+    lemmas = rules_with(moves={**RULES.moves.model_dump(), "flat": flat}).lemmas
+    assert (lemmas["was"], lemmas["is"], lemmas["has been"], lemmas["held steady"]) == (
+        "was",
+        "was",
+        "was",
+        "held",
+    )
+
+
+@pytest.mark.parametrize(
+    ("display", "shown"), [("-$1,204", -1204.0), ("-$4.8 billion", -4.8), ("-65 cents", -65.0)]
+)
+def test_a_negative_amount_of_money_displays_a_negative_value(display, shown):
+    assert displayed_value(Fact("f", 1.0, Unit.USD, display, DAY, Provenance("s", "w", "f"))) == shown
+
+
+def headline_template(visible: int) -> str:
+    """A story whose first headline form shows exactly `visible` characters, with three figures
+    (each carrying a claim mark while rendering), then a short form."""
+    first = "Shares {{ a|fig }} {{ b|fig }} {{ c|fig }} "  # "Shares 3.2% 4.1% 5.0% ": 22 characters
+    return (
+        f"{{% macro long() %}}{first}{'x' * (visible - 22)}{{% endmacro %}}"
+        "{% macro short() %}Short{% endmacro %}"
+        "# {{ fit(long, short) }}\n\nBody.\n"
+    )
+
+
+def test_a_headline_is_measured_as_the_reader_sees_it_and_a_form_not_used_leaves_nothing(tmp_path):
+    figures = {"a": fact(3.2), "b": fact(4.1, fact_id="stock:U:return:1D"), "c": fact(5.0, fact_id="x")}
+    limit = RULES.headline_max_chars
+    fits = render(writer_with(tmp_path, headline_template(limit)), figures)
+    assert fits.front_matter.title == "Shares 3.2% 4.1% 5.0% " + "x" * (limit - 22)
+    assert [f.id for f in fits.facts] == ["stock:T:return:1D", "stock:U:return:1D", "x"]
+    too_long = render(writer_with(tmp_path, headline_template(limit + 1)), figures)
+    assert too_long.front_matter.title == "Short"
+    assert too_long.facts == [] and too_long.claims == []
+
+
+def test_an_article_takes_at_most_the_claims_it_can_mark(tmp_path):
+    from generator.writing import render as rendering
+
+    writer = writer_with(tmp_path, "# T\n\n{% for f in facts %}{{ f|fig }} {% endfor %}\n")
+    many = [fact(1.0, fact_id=f"f{n}") for n in range(rendering._MAX_CLAIMS)]
+    assert len(render(writer, {"facts": many}).claims) == rendering._MAX_CLAIMS
+    with pytest.raises(RenderError, match=f"more than {rendering._MAX_CLAIMS} figures in one article"):
+        render(writer, {"facts": [*many, fact(1.0, fact_id="one-more")]})
+
+
+def test_each_claim_gets_the_sentence_it_sits_in(tmp_path):
+    template = (
+        "# T\n\n{{ a|fig }} opened the day. Then {{ b|fig }} came. {{ c|fig }} was the gain."
+        "{{ ranking|ranked('') }}\n\n- Xylem added {{ a|fig }}.\n{% set quiet = b|fig %}\n"
+    )
+    a, b, c = fact(3.2), fact(4.1, fact_id="stock:U:return:1D"), fact(5.0, fact_id="x")
+    article = render(
+        writer_with(tmp_path, template), {"a": a, "b": b, "c": c, "ranking": Ranking(c, "first", (a,))}
+    )
+    line = "3.2% opened the day. Then 4.1% came. 5.0% was the gain."
+    assert [claim.sentence for claim in article.claims] == [
+        "3.2% opened the day.",
+        "Then 4.1% came.",
+        "5.0% was the gain.",
+        line,  # a mark at the very end of a line belongs to no sentence: the whole line
+        "Xylem added 3.2%.",  # the list marker goes, the X of Xylem stays
+        "",  # a claim whose text is never printed has no sentence
+    ]
+
+
+def test_tidy_trims_line_ends_collapses_blank_lines_and_keeps_nested_lists_together(tmp_path):
+    template = "# T\n\nA paragraph.   \n\n\n\nAnother.\n- one\n  - nested\n- two\n"
+    article = render(writer_with(tmp_path, template), {})
+    assert article.body == "# T\n\nA paragraph.\n\nAnother.\n\n- one\n  - nested\n- two\n"
+
+
+def test_an_included_partial_ends_its_own_line(tmp_path):
+    (tmp_path / "partial.md.j2").write_text("From the partial.\n")
+    writer = writer_with(tmp_path, "# T\n\n{% include 'partial.md.j2' %}After it.\n")
+    assert render(writer, {}).body == "# T\n\nFrom the partial.\n\nAfter it.\n"
+
+
+def test_filters_and_globals_a_template_can_use(tmp_path):
+    from generator.writing.changes import Change
+
+    template = (
+        "# T\n\n{{ 'Helix Microdevices'|possessive }} {{ streak|nth }} gain; its score {{ score|change }}.\n"
+    )
+    change = Change(
+        name="alpha", current=fact(58, Unit.SCORE, "score:T:alpha"),
+        previous=fact(58, Unit.SCORE, "score:T:previous"), change=fact(0, Unit.SCORE, "score:T:change"),
+    )  # fmt: skip
+    body = render(
+        writer_with(tmp_path, template), {"streak": fact(8, Unit.COUNT, "streak"), "score": change}
+    ).body
+    assert re.fullmatch(r"# T\n\nHelix Microdevices' eighth gain; its score (held|stayed) at 58\.\n", body)
+
+
+def score_change():
+    from generator.writing.changes import Change
+
+    return Change(
+        name="alpha", current=fact(58, Unit.SCORE, "score:T:alpha"),
+        previous=fact(51, Unit.SCORE, "score:T:previous"), change=fact(7, Unit.SCORE, "score:T:change"),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("expression", "context", "error"),
+    [
+        ("score.name", {"score": score_change}, None),  # a record's field
+        ("story.items", {"story": lambda: {"items": "three items"}}, None),  # a key wins over a dict method
+        ("score.missing", {"score": score_change}, r"Change object' has no attribute 'missing'"),
+        ("score.__class__", {"score": score_change}, r"__class__"),  # underscores take the checked path
+        ("'{0.__class__}'.format(score)", {"score": score_change}, r"access to attribute '__class__'"),
+    ],
+)
+def test_the_sandbox_reads_records_and_dicts_directly_and_nothing_else(tmp_path, expression, context, error):
+    writer = writer_with(tmp_path, f"# T\n\n{{{{ {expression} }}}}\n")
+    variables = {name: make() for name, make in context.items()}
+    if error is None:
+        assert render(writer, variables).body.split("\n")[2] in ("alpha", "three items")
+        return
+    with pytest.raises(RenderError, match=error):
+        render(writer, variables)
+
+
+def test_a_fragment_by_name_from_a_record_and_errors_outside_any_template_file(tmp_path):
+    writer = writer_with(tmp_path, "# {{ name }} {{ change|fig }}\n")
+    body, facts, _ = writer.fragment("story", score_change(), seed="s")
+    assert body == "# alpha 7\n"
+    assert [f.id for f in facts] == ["score:T:change"]
+    loose = writer.env.from_string("{{ value|fig }}")
+    with pytest.raises(RenderError, match=rf"^{re.escape(str(tmp_path / '?'))}: expected a fact"):
+        writer.fragment(loose, {"value": 3.2}, seed="s")
+    with pytest.raises(RenderError, match=rf"^{re.escape(str(tmp_path / '?'))}: TypeError: "):
+        writer.fragment(writer.env.from_string("{{ 1 + 'a' }}"), {}, seed="s")
+
+
+def test_the_article_record_carries_what_it_was_given(tmp_path):
+    from generator.models import Chart, SourceRef
+
+    writer = writer_with(tmp_path, "# T\n\nShares {{ a|fig }}.\n")
+    stated, plotted = fact(3.2), fact(9.9, fact_id="stock:T:close:chart")
+    sources = [SourceRef(id="release", title="Release", path="sources/release.txt")]
+    chart = Chart(
+        file="moves.svg", kind="bar", title="Moves", alt="Bar chart of moves.", unit=Unit.PERCENT,
+        series=[], digest="0" * 64,
+    )  # fmt: skip
+    article = writer.render(
+        kind="story", slug="s", date=DAY, tickers=["T", "U"], sources=sources, scores=[],
+        context={"a": stated}, charts=[chart], chart_facts=[stated, plotted],
+    )  # fmt: skip
+    assert article.front_matter.tickers == ["T", "U"] and article.front_matter.sources == sources
+    assert article.charts == [chart]
+    assert [f.id for f in article.facts] == [stated.id, plotted.id]  # each once, stated first

@@ -299,7 +299,7 @@ def _is_directional(fact: Fact, settings: ClaimsSettings) -> bool:
     return fact.unit in (Unit.PERCENT, Unit.POINTS)  # a person's sidecar may not say what it measures
 
 
-def _located(sentence: Sentence, figure: Figure, message: str, article: Article) -> Hit:
+def _located(sentence: Sentence, figure: Figure, message: str) -> Hit:
     """A finding on the figure as written, naming the facts the sentence states with it."""
     facts = tuple(fact.id for fact in sentence.facts.get(id(figure), ()))
     return Hit(figure.line, figure.column, message, figure.text.strip(), facts=facts)
@@ -345,7 +345,6 @@ class ClaimsMeasure(Rule):
                             figure,
                             f"{words!r} does not describe {figure.text.strip()!r}: it is "
                             f"{_what(facts)}, not {' or '.join(m.value.replace('_', ' ') for m in fits)}",
-                            article,
                         )
                         continue
                 if figure.kind == "points" and not any(f.measure in settings.points_fit for f in facts):
@@ -353,7 +352,6 @@ class ClaimsMeasure(Rule):
                         sentence,
                         figure,
                         f"{figure.text.strip()!r} is written in percentage points, but it is {_what(facts)}",
-                        article,
                     )
 
 
@@ -414,7 +412,6 @@ class ClaimsDirection(Rule):
                         sentence,
                         figure,
                         f"{words} says {figure.text.strip()!r} is a {direction}, but its fact is {shown}",
-                        article,
                     )
 
     def _after(self, text: str, figure: Figure, limit: int) -> tuple[int, str] | None:
@@ -532,7 +529,6 @@ class ClaimsStale(Rule):
                     figure,
                     f"{figure.text.strip()!r} rests on inputs dated {newest}, "
                     f"{(date - newest).days} days before the article; say so in its sentence or paragraph",
-                    article,
                 )
 
 
@@ -611,7 +607,6 @@ class ClaimsRanking(Rule):
                         figure,
                         f"{sentence.block.text[cue.start : cue.end]!r} ranks {figure.text.strip()!r} "
                         f"{'first' if top else 'last'}, but {best.id} is {best.display}",
-                        article,
                     )
 
 
@@ -776,7 +771,6 @@ class ClaimsCause(Rule):
                             figure,
                             f"the headline “{title}” points {way}, but the move it is given as the "
                             f"cause of is {shown}: do not link them",
-                            article,
                         )
                         break
 

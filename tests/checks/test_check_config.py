@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.checks.command import run_check
+from generator.checks.registry import RULES
 from generator.errors import ConfigError
 from generator.resources import resource_dir
 
@@ -303,3 +304,57 @@ def test_selectors_layer_by_specificity(tmp_path, capsys):
     (tmp_path / "newsdesk.toml").write_text('[check]\nignore = ["ALL"]\nextend-select = ["risk.legal"]\n')
     _, data = report([path], capsys)
     assert [f["rule"] for f in data["articles"][0]["findings"]] == ["risk.legal"]  # the id beats ALL
+
+
+ALL_IDS = frozenset(rule.id for rule in RULES)
+RISK = frozenset(rule_id for rule_id in ALL_IDS if rule_id.startswith("risk."))
+
+
+@pytest.mark.parametrize(
+    ("step", "enabled"),
+    [
+        # an id named twice keeps its most specific naming, whatever the order
+        ({"extend_select": ["risk.legal", "risk"], "ignore": ["risk"]}, ALL_IDS - RISK | {"risk.legal"}),
+        ({"select": ["risk.legal"], "extend_select": ["risk"], "ignore": ["risk"]}, {"risk.legal"}),
+        ({"ignore": ["ALL"]}, set()),  # ignoring ALL removes every rule ...
+        ({"extend_select": ["ALL"], "ignore": ["ALL"]}, set()),  # ... and wins the tie with ALL
+    ],
+)
+def test_a_selection_step_by_hand(step, enabled):
+    from generator.checks.selection import SelectionStep
+
+    assert SelectionStep(**step).apply(ALL_IDS) == enabled
+
+
+def test_a_selection_without_steps_enables_every_rule_and_names_per_file_ignores_in_errors(tmp_path):
+    from generator.checks.selection import RuleSelection
+
+    assert RuleSelection.build([]).enabled == ALL_IDS
+    with pytest.raises(ConfigError, match=r"^per-file-ignores '\*\.md': unknown rule or family 'nope' "):
+        RuleSelection.build([], {"*.md": ["nope"]}, root=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "path", "is_dir", "matched"),
+    [
+        ([], "a.md", False, False),  # no pattern matches nothing
+        (["drafts"], "a/drafts/x.md", False, True),  # a name matches a part anywhere
+        (["drafts"], "a/x.md", False, False),
+        (["drafts/"], "drafts", False, False),  # a trailing slash matches folders only
+        (["drafts/"], "drafts", True, True),
+        (["x.md"], "/elsewhere/x.md", False, True),  # outside the root: by its name
+        (["drafts/x.md"], "/elsewhere/drafts/x.md", False, False),
+    ],
+)
+def test_patterns_match_as_gitignore_does(tmp_path, patterns, path, is_dir, matched):
+    from generator.checks.selection import Patterns
+
+    assert Patterns(patterns, tmp_path).matches(tmp_path / path, is_dir=is_dir) is matched
+
+
+def test_patterns_are_anchored_at_a_root_whose_name_ends_in_a_space(tmp_path):
+    from generator.checks.selection import Patterns
+
+    root = tmp_path / "project "
+    assert Patterns(["drafts/x.md"], root).matches(root / "drafts" / "x.md")
+    assert not Patterns(["drafts/x.md"], root).matches(root / "x.md")

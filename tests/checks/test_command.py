@@ -8,6 +8,8 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -224,7 +226,9 @@ def test_statistics_count_findings_per_rule(publishable, write_article, capsys):
     assert counts == {"quotes.mismatch": 3, "risk.legal": 3, "risk.thin": 3, "style.disclosure": 3}
     assert lines[-1] == "4 articles: 1 publish, 0 review, 3 block"
     assert check([folder], statistics=True) == 1
-    rows = json.loads(capsys.readouterr().out)
+    text = capsys.readouterr().out
+    assert text.startswith('[\n  {\n    "rule": ') and text.endswith("\n]\n")  # indented by two
+    rows = json.loads(text)
     assert rows[0] == {
         "rule": "quotes.mismatch",
         "severity": "error",
@@ -232,7 +236,9 @@ def test_statistics_count_findings_per_rule(publishable, write_article, capsys):
         "articles": 3,
         "summary": "A direct quote does not match the text of any source the article lists.",
     }
-    with pytest.raises(NewsdeskError, match="--statistics"):
+    with pytest.raises(
+        NewsdeskError, match=r"^--statistics prints text or json; drop --format or choose one of those$"
+    ):
         check([folder], output_format="sarif", statistics=True)
 
 
@@ -442,7 +448,7 @@ def test_stdin_mistakes_are_one_line(write_article, monkeypatch):
     monkeypatch.setattr(sys, "stdin", _Stdin(b"\xff\xfe not utf-8"))
     with pytest.raises(NewsdeskError, match=r"^drafts/x\.md: standard input is not UTF-8 text$"):
         check(["-"], stdin_filename="drafts/x.md")
-    with pytest.raises(NewsdeskError, match="cannot be combined with other paths"):
+    with pytest.raises(NewsdeskError, match=r"^'-' \(standard input\) cannot be combined with other paths$"):
         check(["-", str(path)])
 
 
@@ -450,11 +456,15 @@ def test_stdin_named_as_an_excluded_file_is_skipped_only_when_forced(tmp_path, m
     (tmp_path / "newsdesk.toml").write_text('[check]\nextend-exclude = ["drafts/"]\n')
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "stdin", _Stdin(BAD.encode()))
-    assert check(["-"], stdin_filename="drafts/x.md", force_exclude=True) == 0
-    assert json.loads(capsys.readouterr().out)["summary"]["articles"] == 0
+    assert check(["-"], stdin_filename="drafts/x.md", force_exclude=True, verbose=True) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["summary"]["articles"] == 0
+    assert captured.err.splitlines()[-1] == "newsdesk check: 1 file(s) or folder(s) excluded by configuration"
     monkeypatch.setattr(sys, "stdin", _Stdin(BAD.encode()))
-    check(["-"], stdin_filename="drafts/x.md")
-    assert json.loads(capsys.readouterr().out)["summary"]["articles"] == 1
+    check(["-"], stdin_filename="drafts/x.md", verbose=True)
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["summary"]["articles"] == 1
+    assert "excluded" not in captured.err
 
 
 def test_every_format_in_process(publishable, write_article, capsys, monkeypatch, tmp_path):
@@ -507,3 +517,272 @@ def test_verbose_names_what_was_excluded(write_article, tmp_path, monkeypatch, c
         == f"newsdesk check: {tmp_path / 'newsdesk.toml'}: rules {resource_dir('rules')}, fail-on block"
     )
     assert err[-1] == "newsdesk check: 1 file(s) or folder(s) excluded by configuration"
+
+
+ANSI = re.compile(r"\x1b\[([0-9;]*)m")
+# The colour of each kind of line, as rich writes the styles of _emit_lines in the standard palette.
+LINE_COLOURS = {
+    ("finding", "error"): "31", ("finding", "review"): "33", ("finding", "info"): "36",
+    ("verdict", "block"): "1;31", ("verdict", "review"): "1;33", ("verdict", "publish"): "1;32",
+    ("summary", "articles:"): "1",
+}  # fmt: skip
+
+
+def test_colour_marks_each_kind_of_line_and_changes_nothing_else(
+    publishable, write_article, monkeypatch, capsys
+):
+    """Findings by severity, verdicts by verdict, the summary bold; with the escapes removed, the
+    coloured report is the plain one, line for line (never wrapped, even when the terminal is narrow
+    or says it cannot show colour)."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("COLUMNS", "40")
+    paths = [
+        publishable(name="clean"),
+        write_article(LONG + "It faces a lawsuit.\n" + DISCLOSURE, sources=SOURCE, name="held"),
+        write_article(LONG + "| a | b |\n|---|---|\n| - | - |\n" + DISCLOSURE, sources=SOURCE, name="table"),
+        write_article(BAD, sources=SOURCE, name="blocked"),
+    ]
+    check(paths, output_format="text", verbose=True, color="never")
+    plain = capsys.readouterr().out.splitlines()
+    check(paths, output_format="text", verbose=True, color="always")
+    coloured = capsys.readouterr().out.splitlines()
+    assert [ANSI.sub("", line) for line in coloured] == plain
+    colours = {}
+    for line in coloured:
+        (code,) = {m.group(1) for m in ANSI.finditer(line)} - {"0"}
+        assert line.startswith(f"\x1b[{code}m") and line.endswith("\x1b[0m")
+        words = ANSI.sub("", line).split()
+        kind = "summary" if line is coloured[-1] else "finding" if words[0].count(":") == 3 else "verdict"
+        colours.setdefault((kind, words[1]), set()).add(code)
+    assert colours == {kind: {code} for kind, code in LINE_COLOURS.items()}
+
+
+def test_with_fix_on_stdin_the_coloured_report_goes_to_stderr(write_article, monkeypatch, capsys):
+    path = write_article(BAD, sources=SOURCE, name="on-disk")
+    text = path.read_text(encoding="utf-8").replace(BAD, "| a | b |\n|---|---|\n| - | - |\n")
+    monkeypatch.setattr(sys, "stdin", _Stdin(text.encode()))
+    assert check(["-"], stdin_filename=str(path), fix=True, output_format="text", color="always") == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("---\n") and "\x1b[" not in captured.out
+    assert "\x1b[36m" in captured.err and "tables.low_information" in captured.err
+
+
+def excluded_count(capsys) -> str:
+    return capsys.readouterr().err.splitlines()[-1]
+
+
+def test_force_exclude_counts_every_excluded_file_and_folder_a_glob_names(
+    publishable, tmp_path, monkeypatch, capsys
+):
+    """In glob order: a.md (excluded file), b-old/ (excluded folder), c.md (excluded), d.md, and e/,
+    whose old/ subfolder is excluded while walking it: four exclusions, two articles."""
+    (tmp_path / "newsdesk.toml").write_text('[check]\nextend-exclude = ["a.md", "b-old/", "c.md", "old/"]\n')
+    arts = tmp_path / "arts"
+    for name, folder in [("a", arts), ("z", arts / "b-old"), ("c", arts), ("d", arts), ("x", arts / "e"),
+                         ("y", arts / "e" / "old")]:  # fmt: skip
+        (folder).mkdir(parents=True, exist_ok=True)
+        publishable(name=name, folder=folder)
+    monkeypatch.chdir(tmp_path)
+    check([str(arts / "*")], force_exclude=True, verbose=True)
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[-1] == "newsdesk check: 4 file(s) or folder(s) excluded by configuration"
+    paths = [a["path"] for a in json.loads(captured.out)["articles"]]
+    assert paths == [str(arts / "d.md"), str(arts / "e" / "x.md")]
+    check([str(arts / "*")], verbose=True)  # without force-exclude, what the glob names is checked
+    captured = capsys.readouterr()  # ... but walking b-old/ skips its z.md and sources/, and e/ its old/
+    assert captured.err.splitlines()[-1] == "newsdesk check: 3 file(s) or folder(s) excluded by configuration"
+    assert len(json.loads(captured.out)["articles"]) == 4  # a, c, d and e/x
+
+
+def test_globs_are_recursive_and_a_glob_of_empty_folders_finds_no_article(publishable, tmp_path, capsys):
+    publishable(name="top", folder=tmp_path / "arts")
+    (tmp_path / "arts" / "empty").mkdir()
+    assert check([str(tmp_path / "arts" / "**" / "top.md")]) == 0  # ** matches no folder too
+    assert json.loads(capsys.readouterr().out)["summary"]["articles"] == 1
+    with pytest.raises(NewsdeskError, match=r"^no article \(\*\.md\) found in the given paths$"):
+        check([str(tmp_path / "arts" / "emp*")])
+
+
+def test_a_walk_outside_the_project_matches_excludes_from_the_folder_it_started_in(
+    publishable, tmp_path, monkeypatch, capsys
+):
+    (tmp_path / "project").mkdir()
+    monkeypatch.chdir(tmp_path / "project")  # no configuration: the project root is here
+    outside = tmp_path / "elsewhere"
+    for name, folder in [("kept", outside), ("x", outside / "drafts"), ("y", outside / "drafts" / "old"),
+                         ("z", outside / "drafts" / "old")]:  # fmt: skip
+        folder.mkdir(parents=True, exist_ok=True)
+        publishable(name=name, folder=folder)
+    check([outside], exclude=["drafts/x.md", "drafts/old/"], verbose=True)
+    captured = capsys.readouterr()
+    assert [a["path"] for a in json.loads(captured.out)["articles"]] == [str(outside / "kept.md")]
+    # drafts/x.md and the folder drafts/old/, which is not walked (its two articles are not counted)
+    assert captured.err.splitlines()[-1] == "newsdesk check: 2 file(s) or folder(s) excluded by configuration"
+
+
+def test_an_output_folder_is_walked_through_its_site_and_desk_links(publishable, tmp_path, capsys):
+    out = tmp_path / "out"
+    current = out / ".newsdesk" / "current"
+    publishable(name="published", folder=current / "site")
+    publishable(name="held", folder=current / "desk")
+    publishable(name="note", folder=out / "notes")  # walked after the links are found
+    (out / "site").symlink_to(Path(".newsdesk") / "current" / "site")
+    (out / "desk").symlink_to(Path(".newsdesk") / "current" / "desk")
+    (out / "elsewhere").symlink_to(current / "site")  # an absolute link is not an output link
+    assert check([out]) == 0
+    paths = [a["path"] for a in json.loads(capsys.readouterr().out)["articles"]]
+    assert paths == [
+        str(out / "desk" / "held.md"),
+        str(out / "notes" / "note.md"),
+        str(out / "site" / "published.md"),
+    ]
+
+
+class _InProcessPool:
+    """Stands in for ProcessPoolExecutor: records how the pool was asked for, maps in-process."""
+
+    made: ClassVar[list[dict]] = []
+
+    def __init__(self, **kwargs) -> None:
+        self.made.append(kwargs)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def map(self, function, *iterables):
+        return map(function, *iterables)
+
+
+@pytest.mark.parametrize(("cpus", "files", "workers"), [(8, 5, 3), (8, 4, None), (None, 5, None), (2, 5, 2)])
+def test_the_pool_takes_a_worker_per_chunk_up_to_the_cpus(
+    publishable, write_article, tmp_path, monkeypatch, capsys, cpus, files, workers
+):
+    """With POOL_MIN_FILES 5 and CHUNK_FILES 2: five files are three chunks, so three workers on
+    eight cores, two on two; four files, or an unknown number of cores, are checked in-process."""
+    from multiprocessing import get_context
+
+    from generator.checks.project import CommandLine
+
+    monkeypatch.setattr(command, "POOL_MIN_FILES", 5)
+    monkeypatch.setattr(command, "CHUNK_FILES", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(command, "ProcessPoolExecutor", _InProcessPool)
+    monkeypatch.setattr(_InProcessPool, "made", [])
+    publishable(name="a0")
+    write_article(LONG + "It faces a lawsuit.\n" + DISCLOSURE, sources=SOURCE, name="a1")
+    for n in range(2, files):
+        write_article(BAD, sources=SOURCE, name=f"a{n}")
+    assert check([tmp_path]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"] == {
+        "articles": files, "publish": 1, "review": 1, "block": files - 2
+    }  # fmt: skip
+    if workers is None:
+        assert _InProcessPool.made == []
+        return
+    (made,) = _InProcessPool.made
+    assert made["max_workers"] == workers and type(made["max_workers"]) is int
+    assert made["mp_context"] is get_context("fork")
+    assert made["initializer"] is command._init_worker
+    command_line, configs = made["initargs"]
+    assert isinstance(command_line, CommandLine) and command_line.fail_on == "block"
+    assert configs == [None]  # one project, without a configuration file
+
+
+def test_a_worker_builds_its_projects_unless_it_inherited_them(tmp_path, monkeypatch):
+    from generator.checks.project import CommandLine
+
+    config = tmp_path / "newsdesk.toml"
+    config.write_text("[check]\nfail-on = 'review'\n")
+    monkeypatch.setattr(command, "_projects", [])
+    command._init_worker(CommandLine(fail_on="publish"), [None, config])
+    assert [p.config_file for p in command._projects] == [None, config]
+    assert [p.fail_on for p in command._projects] == ["publish", "publish"]  # the command line wins
+    inherited = [object()]
+    monkeypatch.setattr(command, "_projects", inherited)
+    command._init_worker(CommandLine(), [None])
+    assert command._projects is inherited
+
+
+def test_fix_keeps_the_files_permissions(write_article, capsys):
+    path = write_article(LONG + "| a | b |\n|---|---|\n| - | - |\n" + DISCLOSURE, sources=SOURCE)
+    path.chmod(0o640)
+    check([path], fix=True)
+    assert "| - | - |" not in path.read_text(encoding="utf-8")
+    assert path.stat().st_mode & 0o7777 == 0o640
+    capsys.readouterr()
+
+
+def test_quiet_keeps_notes_and_coloured_statistics_end_with_a_bold_summary(write_article, capsys):
+    table = write_article(LONG + "| a | b |\n|---|---|\n| - | - |\n" + DISCLOSURE, sources=SOURCE, name="t")
+    check([table], output_format="text", quiet=True)
+    (line,) = capsys.readouterr().out.splitlines()
+    assert " info tables.low_information " in line
+    check([table], output_format="text", statistics=True, color="always")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "\x1b[1m1 article: 1 publish, 0 review, 0 block\x1b[0m"
+    assert "\x1b[" not in "".join(lines[:-1])  # the rows themselves are plain
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_no_color_turns_colour_off_on_a_terminal(monkeypatch):
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert command.use_color("auto", _Terminal())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not command.use_color("auto", _Terminal())
+
+
+def test_rules_table_is_titled_on_the_left_with_its_three_columns(capsys):
+    print_rules(None)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"Rules ({resource_dir('rules')})")
+    assert re.split(r"\W+", lines[2].strip(" ┃│"))[:3] == ["rule", "severity", "checks"]
+
+
+def test_a_selector_mistake_on_the_command_line_names_the_flag(publishable):
+    with pytest.raises(NewsdeskError, match=r"^command line select: unknown rule or family 'nope' "):
+        check([publishable()], select=["nope"])
+
+
+def test_a_folder_named_on_the_command_line_is_excluded_by_its_own_configuration(
+    publishable, tmp_path, monkeypatch, capsys
+):
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")  # no configuration here
+    arts = tmp_path / "arts"
+    (arts / "old").mkdir(parents=True)
+    (arts / "newsdesk.toml").write_text('[check]\nextend-exclude = ["old/"]\n')
+    publishable(name="a", folder=arts)
+    publishable(name="b", folder=arts / "old")
+    check([arts / "old", arts / "a.md"], force_exclude=True, verbose=True)
+    captured = capsys.readouterr()
+    assert [a["path"] for a in json.loads(captured.out)["articles"]] == [str(arts / "a.md")]
+    assert captured.err.splitlines()[-1] == "newsdesk check: 1 file(s) or folder(s) excluded by configuration"
+
+
+def test_stdin_reads_sources_from_the_project_root_of_its_file_name(tmp_path, monkeypatch, capsys):
+    """A stdin article named articles/x.md in a project may quote ../sources/, inside the project
+    root (the configuration's folder), though outside the article's own folder."""
+    (tmp_path / "newsdesk.toml").write_text("[check]\n")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "release.txt").write_text(SOURCE["release"], encoding="utf-8")
+    (tmp_path / "articles").mkdir()
+    monkeypatch.chdir(tmp_path)
+    text = (
+        '---\ntitle: "Helix results"\nslug: helix\ndate: 2026-11-20\nkind: alpha_brief\n'
+        'sources:\n  - id: release\n    title: "Release"\n    path: "../sources/release.txt"\n---\n'
+        "“Revenue rose sharply in the quarter,” the company said.\n"
+    )
+    monkeypatch.setattr(sys, "stdin", _Stdin(text.encode()))
+    check(["-"], stdin_filename="articles/x.md")
+    rules = [f["rule"] for f in json.loads(capsys.readouterr().out)["articles"][0]["findings"]]
+    assert not [rule for rule in rules if rule.startswith(("sources.", "quotes."))], rules

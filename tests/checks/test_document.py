@@ -257,3 +257,32 @@ def test_column_and_find_line_at_their_bounds():
     assert document.find_line("kind", 1, 4) is None
     assert document.find_line("absent", 0, 99) is None  # an end past the file is the file's end
     assert document.find_line("b a", 0, 99) == 8
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "line", "message"),
+    [
+        ("title: [unclosed\n", 2, None),  # not YAML: the parser's own message
+        ('title: "T"\nslug: t\ndate: 2026-11-20\n', 1, "front matter: missing required key 'kind'"),
+        (
+            'title: "T"\nslug: t\ndate: 2026-11-20\nkind: alpha_brief\nsources:\n  - title: "R"\n',
+            6,
+            "front matter: missing required key 'sources.0.id'",
+        ),
+        (
+            'title: "T"\nslug: t\ndate: 2026-11-20\nkind: alpha_brief\ntickers: [[1]]\n',
+            6,
+            "front matter: key 'tickers.0': Input should be a valid string",
+        ),
+    ],
+)
+def test_front_matter_findings_start_at_the_first_column_and_name_nested_keys(
+    checker, front_matter, line, message
+):
+    text = f"---\n{front_matter}---\nBody.\n"
+    found = [
+        f for f in checker.check(text, path="a.md").report.findings if f.rule == "structure.front_matter"
+    ]
+    assert found and all(f.column == 1 for f in found)
+    if message is not None:
+        assert (found[0].line, found[0].message) == (line, message)

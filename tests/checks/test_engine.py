@@ -132,3 +132,27 @@ def test_rules_folder_mistakes_name_the_folder_and_the_rule(tmp_path):
     sources = (rules / "sources.yaml").read_text()
     assert "settings" not in sources  # a family without settings gets its empty model
     assert type(load_rules(resource_dir("rules")).settings["sources"]).__name__ == "NoSettings"
+
+
+def test_an_article_reads_only_plain_names_beside_it(tmp_path):
+    from generator.checks.base import Article
+    from generator.checks.document import Parser
+
+    (tmp_path / "chart.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / ".hidden").write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.svg").write_text("y", encoding="utf-8")
+
+    def article(**read):
+        return Article(
+            Parser().parse(""), path=str(tmp_path / "a.md"), sidecar=None, sidecar_problem=None, settings={},
+            load_source=lambda ref: None, **read,
+        )  # fmt: skip
+
+    refused = ("", "sub/c.svg", "sub\\c.svg", ".hidden", "../a.md")
+    on_disk = article()
+    assert on_disk.read_file("chart.svg") == "<svg/>" and on_disk.read_file("missing.svg") is None
+    assert [on_disk.read_file(name) for name in refused] == [None] * len(refused)
+    given = article(read_file=lambda name: f"read {name}")
+    assert given.read_file("chart.svg") == "read chart.svg"
+    assert [given.read_file(name) for name in refused] == [None] * len(refused)

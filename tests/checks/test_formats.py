@@ -437,3 +437,69 @@ def test_sarif_messages_are_sentences():
     assert _sentence("done") == "done." and _sentence("done.") == "done."
     assert _sentence("really?") == "really?" and _sentence("stop!") == "stop!"
     assert _sentence(" two\n lines ") == "two lines."
+
+
+def test_more_than_ten_notices_keep_one_back_for_the_summary(tmp_path):
+    """Eleven notices alone: nine annotated, two left out as plain lines (paths relative to the
+    root), and the tenth notice says so."""
+    many = _many(errors=0, warnings=0, notices=11)
+    article = many.articles[0].model_copy(update={"path": str(tmp_path / "a.md")})
+    lines = render_github(_report(article), root=tmp_path).splitlines()
+    notices = [line for line in lines if line.startswith("::notice")]
+    assert len(notices) == 10 and notices[-1].startswith(
+        "::notice title=newsdesk check::2 more findings (2 notice)"
+    )
+    assert [line for line in lines if not line.startswith("::")][:2] == [
+        "a.md:10:1: info quotes.mismatch m9",
+        "a.md:11:1: info quotes.mismatch m10",
+    ]
+
+
+def test_junit_lists_every_finding_of_a_failing_article_on_its_own_line():
+    blocked = ArticleReport(
+        path="a.md",
+        verdict=Verdict.BLOCK,
+        findings=(_finding("bad quote"), _finding("thin", "risk.thin", "review", 8)),
+    )
+    root = etree.fromstring(render_junit(_report(blocked), lambda article: True).encode())
+    assert root.find(".//failure").text == "3:5: error quotes.mismatch bad quote\n8:5: review risk.thin thin"
+
+
+def test_sarif_outside_the_root_uses_a_file_uri_and_a_region_needs_both_ends(rules, tmp_path):
+    half = Finding(rule="quotes.mismatch", severity="error", line=2, column=3, message="m", end_line=2)
+    outside = tmp_path / "elsewhere" / "a.md"
+    article = ArticleReport(path=str(outside), verdict=Verdict.BLOCK, findings=(half,))
+    log = json.loads(render_sarif(_report(article), described(rules), root=tmp_path / "repo"))
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": outside.as_uri()}
+    assert location["region"] == {"startLine": 2, "startColumn": 3}
+
+
+def test_text_and_json_by_hand():
+    from generator.checks.formats import finding_line
+
+    finding = Finding(rule="risk.thin", severity="review", line=3, column=5, message="thin  story:\n 8 words")
+    assert finding_line("a.md", finding) == "a.md:3:5: review risk.thin thin story: 8 words"
+    text = render_json(_report(ArticleReport(path="a.md", verdict=Verdict.PUBLISH)))
+    assert text.startswith('{\n  "version": 1,\n  "summary": {\n    "articles": 1,') and text.endswith("}\n")
+
+
+def test_statistics_put_the_most_frequent_rule_first_whatever_its_name(rules):
+    a = ArticleReport(
+        path="a.md", verdict=Verdict.REVIEW, findings=(_finding("t", "risk.thin", "review"),) * 2
+    )
+    b = ArticleReport(path="b.md", verdict=Verdict.BLOCK, findings=(_finding(),))
+    assert [row["rule"] for row in statistics(_report(a, b), described(rules))] == [
+        "risk.thin",
+        "quotes.mismatch",
+    ]
+
+
+def test_reports_are_relative_to_the_repository_holding_the_working_folder(tmp_path, monkeypatch):
+    from generator.checks.formats import report_root
+
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "articles").mkdir()
+    monkeypatch.chdir(tmp_path / "articles")
+    assert report_root() == tmp_path

@@ -178,3 +178,27 @@ def test_displays_without_unit_words_and_dates_first():
     assert ids("1,204 stocks") == ["many"]
     assert ids("7 stocks") == ["few"]
     assert ids("8 stocks") == []
+
+
+def test_a_figure_shown_by_several_values_traces_to_each_in_article_order():
+    """4.8% displayed by neither: by value (4.75 to 4.85) it is both facts, listed as the article
+    lists them, not by size."""
+    facts = [fact("later", 4.84, Unit.PERCENT, "4.84%"), fact("earlier", 4.76, Unit.PERCENT, "4.76%")]
+    [figure] = list(parse_figures("4.8%", SETTINGS))
+    assert [f.id for f in FactIndex(facts, SETTINGS).trace(figure)] == ["later", "earlier"]
+    shown = [fact("b", 4.8, Unit.PERCENT, "4.8%"), fact("a", 4.8, Unit.PERCENTILE, "4.8%")]
+    assert [f.id for f in FactIndex(shown, SETTINGS).trace(figure)] == ["b"]  # a percent is no percentile
+
+
+def test_displays_without_unit_words_are_indexed_by_their_leading_number():
+    facts = [fact("members", 1204, Unit.COUNT, "1,204"), fact("words", 7, Unit.COUNT, "seven")]
+    index = FactIndex(facts, SETTINGS)
+    [figure] = list(parse_figures("1,204 shares", SETTINGS))
+    assert [f.id for f in index.any_unit(figure)] == ["members"]
+
+
+def test_a_kind_the_settings_do_not_trace_traces_to_nothing():
+    settings = SETTINGS.model_copy(update={"kinds": {"percent": [Unit.PERCENT]}})
+    index = FactIndex([fact("members", 30, Unit.COUNT, "30 stocks")], settings)
+    [figure] = list(parse_figures("30 stocks", settings))
+    assert index.trace(figure) == []

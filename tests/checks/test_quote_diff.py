@@ -20,3 +20,10 @@ def test_neighbouring_changed_words_form_one_range():
     assert [quoted[a:b] for a, b in in_quote] == ["quick", "a"]
     assert [passage[a:b] for a, b in in_passage] == ["fast", "the"]
     assert changed_ranges("one two three", "one four five three") == (((4, 7),), ((4, 13),))
+
+
+def test_curly_apostrophes_and_a_first_capital_are_no_change():
+    assert changed_ranges("We don’t expect", "we don't expect") == ((), ())
+    quoted, passage = "The quarter", "in the quarter"  # the first word is matched without its capital
+    in_quote, in_passage = changed_ranges(quoted, passage)
+    assert in_quote == () and [passage[a:b] for a, b in in_passage] == ["in"]

@@ -60,6 +60,14 @@ def test_matching(quote, verified):
     assert matches(quote) is verified
 
 
+def test_an_insertion_after_a_figure_or_a_one_letter_word():
+    index = SourceIndex("Shipments rose 15% in the quarter, and I think a recovery is near.")
+    assert matches("15% [in] the quarter", index)
+    assert matches("I [believe] a recovery is near", index)
+    assert matches("and I think [that] a", index)
+    assert not matches("I [believe] a recovery is nea", index)
+
+
 def test_an_insertion_touching_a_word_stands_for_part_of_it():
     index = SourceIndex("Analysts said the company's revenue rose sharply.")
     assert matches("[T]he company's revenue rose sharply", index)
@@ -151,12 +159,20 @@ def test_each_source_file_is_read_and_indexed_once_per_process(rules, write_arti
     assert len(built) == 1  # the same file by another relative path is the same source
 
 
-def test_in_memory_sources_are_indexed_once_by_text(rules, default_front_matter):
+def test_in_memory_sources_are_indexed_once_by_text(rules, default_front_matter, monkeypatch):
     """The pipeline passes read_source; the same text is indexed once however many articles use it."""
     from generator.checks import Checker
 
     checker = Checker(rules)
     reads: list[str] = []
+    built: list[str] = []
+    original = sources_module.SourceIndex.__init__
+
+    def counting(self, raw):
+        built.append(raw)
+        original(self, raw)
+
+    monkeypatch.setattr(sources_module.SourceIndex, "__init__", counting)
 
     def read_source(ref):
         reads.append(ref.id)
@@ -172,7 +188,7 @@ def test_in_memory_sources_are_indexed_once_by_text(rules, default_front_matter)
             "sources.missing"
         ]
     assert reads == ["release", "gone"] * 3
-    assert len(checker._sources._by_text) == 1
+    assert len(built) == 1
 
 
 def test_a_mismatch_finding_carries_the_closest_passage(checker, default_front_matter):
@@ -183,6 +199,42 @@ def test_a_mismatch_finding_carries_the_closest_passage(checker, default_front_m
     [finding] = [f for f in report.findings if f.rule == "quotes.mismatch"]
     assert finding.passage.rstrip(",") == "Revenue rose sharply in the quarter"
     assert f'"{finding.passage}"' in finding.message
+    assert finding.message.startswith(
+        "this quote does not match the listed sources; closest passage in release ("
+    )
+
+
+def test_the_closest_passage_is_taken_from_the_source_most_like_the_quote(checker, write_article):
+    sources = {
+        "notes": "Margins were under some pressure in the period.\n",
+        "release": "Revenue rose sharply in the quarter. Margins held firm, the company said.\n",
+    }
+    path = write_article("“Margins held steady, the company said,” a report noted.\n", sources=sources)
+    [finding] = [f for f in checker.check_file(path).report.findings if f.rule == "quotes.mismatch"]
+    assert finding.source == "release" and finding.passage.startswith("Margins held firm")
+
+
+def test_parts_found_out_of_order_say_so(checker, write_article):
+    source = {"release": "Revenue rose sharply in the quarter. Margins held firm, the company said.\n"}
+    path = write_article("“Margins held firm … revenue rose sharply,” it said.\n", sources=source)
+    [finding] = [f for f in checker.check_file(path).report.findings if f.rule == "quotes.mismatch"]
+    assert finding.message == (
+        "every part of this quote is in the listed sources, but not in this order in one source"
+    )
+
+
+@pytest.mark.parametrize(
+    ("between", "quoted"),
+    [(" … [sic] … ", "margins held steady,"), (" … , … ", "margins held steady")],
+)
+def test_the_quoted_words_of_a_failing_part_are_shown_as_written(checker, write_article, between, quoted):
+    """The failing part as the article wrote it when its parts line up with the written ones (a
+    part that is only an insertion is no part); as normalised when they do not."""
+    source = {"release": "Revenue rose sharply in the quarter. Margins held firm, the company said.\n"}
+    path = write_article(f"“Revenue rose sharply{between}margins held steady,” it said.\n", sources=source)
+    [finding] = [f for f in checker.check_file(path).report.findings if f.rule == "quotes.mismatch"]
+    assert finding.message.startswith("part 2 of 2 of this quote")
+    assert finding.quoted == quoted
 
 
 def test_closest_passage_in_a_long_source_is_found_by_its_word_pairs():
@@ -222,7 +274,59 @@ def test_a_misquote_names_the_part_that_fails_and_the_closest_passage(checker, w
         ("Revenue rose sharp[ly] in the quarter", True),
         ("Revenue ros[x] in the quarter", True),  # the rest of a word and the words after it
         ("Revenue [x] the year", False),  # the words after it must follow
+        ("Revenue [up] sharp[ly]", True),  # a closing insertion touching a word ends it
+        ("Revenue [up] sharp", False),  # without one, the last word must end where the source's does
+        ("Revenue [up] sharp [in]", False),  # ... as when the insertion is a word apart
+        ("venue [up] sharply", False),  # the first word must start where the source's does
+        ("Revenue [up] sharply [in] the quarter", True),
     ],
 )
 def test_insertions_at_the_edges_and_side_by_side(quote, verified):
     assert matches(quote) is verified
+
+
+def test_a_listed_path_is_located_once_and_each_load_keeps_its_reference(tmp_path, monkeypatch):
+    from generator.models import SourceRef
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "release.txt").write_text("Revenue rose sharply.\n", encoding="utf-8")
+    (tmp_path / "sources" / "broken.pdf").write_bytes(b"not a PDF at all")
+    located, roots = [], []
+    locate, of = sources_module.locate, SourceRoots.of
+    monkeypatch.setattr(sources_module, "locate", lambda *args: located.append(args) or locate(*args))
+    monkeypatch.setattr(SourceRoots, "of", lambda *args: roots.append(args) or of(*args))
+    cache = sources_module.SourceCache()
+    release = SourceRef(id="release", title="Release", path="sources/release.txt")
+    first = cache.load(release, article_path=str(tmp_path / "a.md"), read_source=None)
+    second = cache.load(release, article_path=str(tmp_path / "b.md"), read_source=None)
+    assert first.ref is release and first.problem is None and second.index is first.index
+    assert len(located) == 1 and len(roots) == 1  # one folder: its roots and the path are worked out once
+    web = SourceRef(id="web", title="Web", url="https://example.com/release")
+    assert cache.load(
+        web, article_path=str(tmp_path / "a.md"), read_source=None
+    ) == sources_module.LoadedSource(web, None)
+    broken = SourceRef(id="broken", title="Broken", path="sources/broken.pdf")
+    unreadable = cache.load(broken, article_path=str(tmp_path / "a.md"), read_source=None)
+    assert unreadable.ref is broken and unreadable.index is None and unreadable.problem
+
+
+@pytest.mark.parametrize(
+    ("error", "problem"),
+    [(OSError(5, "Input/output error"), "Input/output error"), (OSError(), "cannot be read")],
+)
+@pytest.mark.parametrize("failing", ["locate", "read_regular_file"])
+def test_a_source_the_system_cannot_read_says_why_in_one_line(tmp_path, monkeypatch, error, problem, failing):
+    from generator.models import SourceRef
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "release.txt").write_text("Revenue rose sharply.\n", encoding="utf-8")
+
+    def fail(*args):
+        raise error
+
+    monkeypatch.setattr(sources_module, failing, fail)
+    cache = sources_module.SourceCache()
+    release = SourceRef(id="release", title="Release", path="sources/release.txt")
+    for _ in range(2):  # the reason is remembered as it was
+        loaded = cache.load(release, article_path=str(tmp_path / "a.md"), read_source=None)
+        assert (loaded.ref, loaded.index, loaded.problem) == (release, None, problem)

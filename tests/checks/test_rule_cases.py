@@ -6,7 +6,9 @@ or `fail_str` (at least one; `lines` pins their lines, `message` a phrase every 
 `sources` (id -> text; null lists a file that does not exist); then `lines` count from the first
 body line. `unlisted` writes source files the article does not list; `files` writes files beside
 the article (name -> text, such as a chart); `sidecar` writes <stem>.json from a short spec (see
-conftest.sidecar_json), `sidecar_raw` writes it verbatim.
+conftest.sidecar_json), `sidecar_raw` writes it verbatim. `findings` pins every finding of the
+rule, in order, exactly: each a mapping of the fields it gives (`line`, `column`, `end` as
+[line, column], `message`, `excerpt`), lines counted as for `lines`, written by hand from the rule.
 
 `configs` overrides settings of rules/*.yaml for the case, family by family, as sqlfluff's cases
 do (`configs: {quotes: {min_words: 6}}`; a word list given replaces the file's). `boundary` names
@@ -28,7 +30,7 @@ from generator.resources import resource_dir
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 _CASE_KEYS = {"rule", "pass_str", "fail_str", "lines", "message", "fix_str", "sources", "unlisted", "sidecar",
-              "sidecar_raw", "files", "configs", "boundary"}  # fmt: skip
+              "sidecar_raw", "files", "configs", "boundary", "findings"}  # fmt: skip
 # Numeric settings that are not thresholds (so need no boundary cases), and why.
 NOT_THRESHOLDS = {
     "numbers.scale_words": "factors that convert 'billion' or 'bn' to a number; the tracing cases use them",
@@ -94,10 +96,27 @@ def test_rule_case(case, checker, rules, write_article, default_front_matter):
     if "message" in case:
         for finding in found:
             assert case["message"] in finding.message
+    if "findings" in case:
+        given = [f.model_dump(exclude_defaults=True) for f in found]
+        assert len(found) == len(case["findings"]), given
+        pairs = zip(found, case["findings"], strict=True)
+        assert [_given_fields(f, wanted, offset) for f, wanted in pairs] == case["findings"], given
     if "fix_str" in case:
         assert result.fixed_text.splitlines(keepends=True)[offset:] == case["fix_str"].splitlines(
             keepends=True
         )
+
+
+def _given_fields(finding, expected: dict, offset: int) -> dict:
+    """The fields of `finding` that a case's `findings` entry gives, lines counted from the body."""
+    fields = {
+        "line": finding.line - offset,
+        "column": finding.column,
+        "end": None if finding.end_line is None else [finding.end_line - offset, finding.end_column],
+        "message": finding.message,
+        "excerpt": finding.excerpt,
+    }
+    return {key: fields[key] for key in expected}
 
 
 def test_every_rule_is_documented_and_has_pass_and_fail_cases():

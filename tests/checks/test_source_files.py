@@ -122,9 +122,11 @@ def test_a_symlink_within_the_roots_is_followed(repo, capsys):
 
 def test_absolute_paths_and_folders_are_refused(repo, capsys):
     absolute = findings(article(repo / "articles" / "e.md", str(repo / "sources" / "y.txt")), capsys)
-    assert "absolute paths are not read" in absolute[0]["message"]
+    assert absolute[0]["message"].endswith(
+        ": absolute paths are not read; list the source relative to the article"
+    )
     folder = findings(article(repo / "articles" / "f.md", "../sources"), capsys)
-    assert "a folder, so it is not read" in folder[0]["message"]
+    assert folder[0]["message"].endswith(": a folder, so it is not read")
 
 
 @pytest.mark.subprocess
@@ -250,7 +252,7 @@ def test_html_charsets_and_xml_declarations():
     assert "Déjà vu" in source_text(Path("a.xhtml"), xhtml.encode())
     declared = b'<?xml version="1.0"?><html><head><meta charset="utf-8"></head><body><p>ok</p></body></html>'
     assert "ok" in source_text(Path("a.html"), declared)
-    with pytest.raises(UnreadableSource, match="not UTF-8"):
+    with pytest.raises(UnreadableSource, match=r"^not UTF-8 text$"):
         source_text(Path("a.html"), b"<p>caf\xe9</p>")
     with pytest.raises(UnreadableSource, match="no text in this HTML"):
         source_text(Path("a.html"), b"   ")
@@ -289,7 +291,9 @@ def test_pdf_pages_are_read_in_order_and_locked_ones_refused():
     assert "Owner-locked only." in opened  # no user password: readable
     with pytest.raises(UnreadableSource, match=r"^an encrypted PDF$"):
         source_text(Path("c.pdf"), _pdf_pages("Secret.", owner="o", user="u"))
-    with pytest.raises(UnreadableSource, match=r"a PDF without extractable text \(a scan needs OCR first\)"):
+    with pytest.raises(
+        UnreadableSource, match=r"^a PDF without extractable text \(a scan needs OCR first\)$"
+    ):
         source_text(Path("d.pdf"), _pdf_pages("", ""))
 
 
@@ -320,9 +324,12 @@ def test_the_source_cache_reads_through_a_reader_or_the_disk(tmp_path):
     assert bad.index is None and "UTF-8" in bad.problem
 
 
-def test_a_malformed_pdf_is_reported_once_not_logged(caplog):
+def test_a_malformed_pdf_is_reported_once_not_logged(caplog, monkeypatch):
     """pypdf logs its own warnings about a broken file; the checker's one line is the report."""
     import logging
+
+    monkeypatch.setattr(logging.getLogger("pypdf"), "level", logging.NOTSET)  # as in a fresh process
+    monkeypatch.setattr(logging.getLogger(), "level", logging.WARNING)
 
     from generator.checks.source_formats import UnreadableSource, source_text
 
@@ -330,3 +337,49 @@ def test_a_malformed_pdf_is_reported_once_not_logged(caplog):
     with caplog.at_level(logging.WARNING), pytest.raises(UnreadableSource):
         source_text(Path("x.pdf"), broken + b"garbage")
     assert [r for r in caplog.records if r.name.startswith("pypdf")] == []
+    assert logging.getLogger().level == logging.WARNING  # only pypdf's logger is quietened
+
+
+def test_a_markdown_source_is_read_in_a_fresh_process(monkeypatch):
+    from generator.checks import source_formats
+
+    monkeypatch.setattr(source_formats, "_parser", None)  # no parser made yet
+    assert (
+        source_formats.source_text(Path("a.md"), b"# Results\n\nRevenue rose.\n")
+        == "Results\n\nRevenue rose."
+    )
+
+
+def test_xml_declarations_comments_and_instructions_in_html_sources():
+    from generator.checks.source_formats import source_text
+
+    page = (
+        '\n<?xml version="1.0" encoding="utf-8"?>\n<html><body><!-- a comment -->'
+        "<p>Revenue rose.</p><?page-break?><p>Margins held.</p></body></html>"
+    )
+    text = source_text(Path("a.xhtml"), page.encode())
+    assert [line for line in text.splitlines() if line.strip()] == ["Revenue rose.", "Margins held."]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_source_refusals_by_hand(tmp_path):
+    from generator.checks.source_files import SourceRefused, SourceRoots, locate, read_regular_file
+
+    roots = SourceRoots.of(tmp_path)
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    os.mkfifo(tmp_path / "pipe.txt")
+    with pytest.raises(SourceRefused, match=r"^a symlink loop$"):
+        locate("loop", tmp_path, roots)
+    with pytest.raises(
+        SourceRefused, match=r"^not a regular file \(a pipe, socket or device\), so it is not read$"
+    ):
+        locate("pipe.txt", tmp_path, roots)
+    with pytest.raises(
+        SourceRefused, match=r"^not a regular file \(a pipe, socket or device\), so it is not read$"
+    ):
+        read_regular_file(tmp_path / "pipe.txt")  # swapped in after locate looked
+    outside = tmp_path.parent / "elsewhere.txt"
+    assert roots.refusal(outside) == (
+        f"it resolves to {outside}, outside the project root {roots.folders[0]}; to allow it, add its folder "
+        "to `sources-root` in a [check] table in newsdesk.toml (or [tool.newsdesk.check] in pyproject.toml)"
+    )

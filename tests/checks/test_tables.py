@@ -54,3 +54,17 @@ def test_a_dropped_table_keeps_its_text_for_the_review_page(checker, default_fro
     report = checker.check(text, path="a.md").report
     [drop] = report.tables_dropped
     assert drop.text == table
+
+
+def test_a_table_repeating_one_row_is_dropped_with_the_reason(checker, default_front_matter):
+    head = default_front_matter()
+    start = head.count("\n") + 1
+    text = head + "| Sector | Rating |\n|---|---|\n| Energy | Hold |\n| Energy | Hold |\n"
+    [finding] = [
+        f for f in checker.check(text, path="a.md").report.findings if f.rule == "tables.low_information"
+    ]
+    assert (finding.line, finding.column) == (start, 1)
+    assert finding.message == (
+        f"low-information table (lines {start}-{start + 3}) removed from the published copy: "
+        "no column varies across rows"
+    )
