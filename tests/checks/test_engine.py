@@ -156,3 +156,27 @@ def test_an_article_reads_only_plain_names_beside_it(tmp_path):
     given = article(read_file=lambda name: f"read {name}")
     assert given.read_file("chart.svg") == "read chart.svg"
     assert [given.read_file(name) for name in refused] == [None] * len(refused)
+
+
+def test_a_check_hands_on_its_parse_of_the_body_it_checked(checker):
+    """The site writes the page from this parse (generator/site/token_html.py), so it must be of
+    exactly the body checked."""
+    from generator.site.token_html import html_from_tokens
+
+    text = "---\ntitle: Acme rises\n---\n\nAcme rose 2%.\n\n- **Momentum:** strong\n"
+    result = checker.check(text, path="/x/acme.md")
+    assert result.fixed_text == text
+    assert result.parsed is not None
+    assert result.parsed.text == "\nAcme rose 2%.\n\n- **Momentum:** strong\n"
+    html = html_from_tokens(result.parsed.text, result.parsed.tokens)
+    assert html == "<p>Acme rose 2%.</p>\n<ul>\n<li><strong>Momentum:</strong> strong</li>\n</ul>"
+
+
+def test_phrases_are_found_only_inside_the_span_asked_for():
+    from generator.checks.claims import Phrases
+
+    phrases = Phrases({"rising": ["rose"], "falling": ["fell"]})
+    text = "Shares fell. Shares rose."  # the second sentence starts at offset 13
+    assert [found.kind for found in phrases.find(text, 0, 12)] == ["falling"]
+    assert [found.kind for found in phrases.find(text, 13)] == ["rising"]
+    assert [(found.start, found.end) for found in phrases.find(text)] == [(7, 11), (20, 24)]
