@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -468,7 +468,7 @@ def run_session(
     gc.freeze()
     try:
         plans = desk.newsroom.plan()
-        writer = run_writer(settings, desk.as_of, plans, now)
+        writer = run_writer(settings, desk.as_of, {plan.slug: plan.newsworthiness for plan in plans}, now)
         try:
             written = write_all(desk, writer, plans, jobs=settings.jobs, progress=progress)
         except BaseException:
@@ -483,17 +483,18 @@ def run_session(
 
 
 def run_writer(
-    settings: Settings, as_of: dt.date, plans: Sequence[ArticlePlan], now: dt.datetime
+    settings: Settings, as_of: dt.date, newsworthiness: Mapping[str, float], now: dt.datetime
 ) -> RunWriter:
-    """The writer of one date's articles; call under the output's lock."""
+    """The writer of one date's articles (`newsworthiness`: every planned slug's); call under the
+    output's lock."""
     return RunWriter(
         settings.out,
         as_of,
-        [plan.slug for plan in plans],
+        newsworthiness,
         config=SiteConfig.from_settings(settings),
         now=now,
         release_time=settings.release_time,
-        newsworthiness={plan.slug: plan.newsworthiness for plan in plans},
+        newsworthiness=newsworthiness,
     )
 
 

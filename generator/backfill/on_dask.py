@@ -17,8 +17,6 @@ from generator.backfill import BackfillResult, Echo, note_done
 from generator.backfill.tasks import Produced, market_rows, produce_date
 from generator.config import Settings
 from generator.history import RunHistory
-from generator.publish import RunWriter
-from generator.site import SiteConfig
 
 IN_FLIGHT_PER_WORKER = 2  # dates submitted ahead per worker thread: enough to keep it busy
 
@@ -88,15 +86,7 @@ def _commit(
     the history's previous run is not the one it compared with, or the output holds the date."""
     if history.previous(universe, day) != produced.previous:
         return None
-    writer = RunWriter(
-        settings.out,
-        day,
-        produced.newsworthiness,
-        config=SiteConfig.from_settings(settings),
-        now=now,
-        release_time=settings.release_time,
-        newsworthiness=produced.newsworthiness,
-    )
+    writer = pipeline.run_writer(settings, day, produced.newsworthiness, now)
     if writer.replaces:
         writer.abort()
         return None
