@@ -70,9 +70,7 @@ class SourceLibrary:
                 self._by_ticker[ticker].append(document)
         self._quotes = {d.id: _quotes(d) for d in documents}
         self._texts = {ref_path(d): d.text for d in documents}
-        self._news = {
-            f"{SOURCES_DIR}/{_news_identifier(h.item)}.txt": h for items in headlines.values() for h in items
-        }
+        self._news = {_path(_news_filename(h.item)): h for items in headlines.values() for h in items}
 
     @classmethod
     def build(cls, sources: tuple[SourceDocument, ...], news: pd.DataFrame) -> SourceLibrary:
@@ -100,7 +98,12 @@ class SourceLibrary:
 
 
 def ref_path(document: SourceDocument) -> str:
-    return f"{SOURCES_DIR}/{document.filename}"
+    return _path(document.filename)
+
+
+def _path(filename: str) -> str:
+    """Where an article finds a source file: beside it, in its folder's sources/."""
+    return f"{SOURCES_DIR}/{filename}"
 
 
 def source_ref(document: SourceDocument) -> SourceRef:
@@ -137,6 +140,10 @@ def _news_identifier(item) -> str:
     return f"news-{slugify(str(item.ticker), 20)}-{key}"
 
 
+def _news_filename(item) -> str:
+    return f"{_news_identifier(item)}.txt"
+
+
 def _news_document(item) -> SourceDocument:
     """A news item as a source file: headline as title, then publisher/url/published headers, summary."""
     identifier = _news_identifier(item)
@@ -154,7 +161,7 @@ def _news_document(item) -> SourceDocument:
         title=str(item.title).strip(),
         text=text,
         body=summary or "",
-        filename=f"{identifier}.txt",
+        filename=_news_filename(item),
         tickers=(str(item.ticker),),
         url=headers["url"],
         published=headers["published"],
