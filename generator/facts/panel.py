@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from generator.facts.rules import FactRules
-from generator.market.snapshot import Snapshot
+from generator.market.snapshot import Snapshot, uses_every_category
 from generator.models import PriceBasis
 
 ADJUSTED: tuple[PriceBasis, ...] = ("splits", "splits_and_dividends")
@@ -123,12 +123,12 @@ def _ticker_codes(tickers: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Each row's ticker as a column number, tickers in order. A snapshot's tickers are a
     categorical with sorted categories (market.snapshot), whose codes already are the numbers
     when every category has rows; hashing millions of rows again is only the fallback."""
-    if isinstance(tickers.dtype, pd.CategoricalDtype) and tickers.cat.categories.is_monotonic_increasing:
-        codes = tickers.cat.codes.to_numpy()
-        used = np.zeros(len(tickers.cat.categories), dtype=bool)
-        used[codes[codes >= 0]] = True
-        if used.all() and (codes >= 0).all():
-            return codes, tickers.cat.categories
+    if (
+        isinstance(tickers.dtype, pd.CategoricalDtype)
+        and tickers.cat.categories.is_monotonic_increasing
+        and uses_every_category(tickers)
+    ):
+        return tickers.cat.codes.to_numpy(), tickers.cat.categories
     codes, uniques = pd.factorize(tickers, sort=True)
     return codes, pd.Index(uniques)
 

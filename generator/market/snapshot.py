@@ -329,7 +329,15 @@ def _clean_categorical(tickers: pd.Series) -> bool:
     cleaned = pd.Index(categories.astype(str).str.strip().str.upper())
     if not cleaned.equals(pd.Index(categories.astype(str))) or (cleaned == "").any():
         return False
-    return bool(np.bincount(tickers.cat.codes.to_numpy(), minlength=len(categories)).all())
+    return uses_every_category(tickers)
+
+
+def uses_every_category(column: pd.Series) -> bool:
+    """Whether every row of a categorical column has a category and every category has a row."""
+    codes = column.cat.codes.to_numpy()
+    if (codes < 0).any():
+        return False
+    return bool(np.bincount(codes, minlength=len(column.cat.categories)).all())
 
 
 def _read_prices(path: Path, as_of: dt.date) -> pd.DataFrame:
