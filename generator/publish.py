@@ -33,9 +33,6 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-if TYPE_CHECKING:
-    from generator.checks.document import ParsedBody
-
 from generator.catalog import IndexEntry, read_index, render_index
 from generator.changeset import Changeset, prepare_output, require_current_layout, staging_folder, write_new
 from generator.errors import PublishError
@@ -54,6 +51,9 @@ from generator.site.pages import (
     first_paragraph,
     render_article_page,
 )
+
+if TYPE_CHECKING:
+    from generator.checks.document import ParsedBody
 
 CHART_SUFFIX = ".svg"  # an article's chart is <slug>.svg beside it
 # the files one article has in its folder

@@ -313,11 +313,7 @@ def _insert_new_actions(connection: Connection, rows: list[ActionRow]) -> int:
     for start in range(0, len(keys), 500):  # bounded IN lists for any database
         chunk = keys[start : start + 500]
         known |= {tuple(k) for k in connection.execute(select(*columns).where(tuple_(*columns).in_(chunk)))}
-    new = [
-        r
-        for r in dict(zip(keys, rows, strict=True)).values()
-        if (r.slug, r.date, r.at, r.action) not in known
-    ]
+    new = [row for key, row in dict(zip(keys, rows, strict=True)).items() if key not in known]
     if new:
         now = _now()
         connection.execute(insert(table), [{**asdict(r), "recorded_at": now} for r in new])
