@@ -133,6 +133,10 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
             problems.append(f"{name}: a headline's plural subject with a singular verb: {sidecar['title']}")
         if NEGATIVE_FIGURE.search(sidecar["title"]):
             problems.append(f"{name}: a headline gives a fall as a negative number: {sidecar['title']}")
+        for fact in facts.values():  # the most since the session before is no rarity
+            day = facts.get(fact["id"].replace(":biggest_move_since_date", ":return:1D"))
+            if fact["id"].endswith(":biggest_move_since_date") and day and fact["start"] == day["start"]:
+                problems.append(f"{name}: 'the most since' the session before: {sidecar['title']}")
         for phrase in PROCESS_TALK:
             if phrase in body:
                 problems.append(f"{name}: reader copy describes internal process ({phrase!r})")

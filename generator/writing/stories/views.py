@@ -227,8 +227,14 @@ class SessionView(View):
 
     @property
     def biggest_since(self) -> Fact | None:
-        """The last earlier session with a move as large the same way."""
-        return self._figure("biggest_move_since_date") if self.day else None
+        """The last earlier session with a move as large the same way; None when that is the
+        session before: "the most since Nov. 9" of a Nov. 10 fall reads as a rarity when all it
+        says is that the day before fell further."""
+        day = self.day
+        since = self._figure("biggest_move_since_date") if day else None
+        if since is None or since.start == day.start:  # the 1D return starts at the session before
+            return None
+        return since
 
     @property
     def streak(self) -> Fact | None:
