@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import PublishError
-from generator.files import DIR_MODE, RETIRED_SUFFIX, write_temporary
+from generator.files import DIR_MODE, RETIRED_SUFFIX, create_file, create_or_link, write_temporary
 from generator.layout import AREAS, CURRENT, HISTORY_DIR, SOURCES_DIR, Layout
 
 STAGING_MARK = ".staging."
@@ -368,10 +368,14 @@ def remove_if_empty(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_new(path: Path, text: str, final: Path) -> None:
-    """Create a file that must not exist yet: never overwrite silently."""
+def write_new(path: Path, text: str, final: Path, *, twin: Path | None = None) -> None:
+    """Create a file that must not exist yet: never overwrite silently. With `twin` (the copy it
+    replaces), the file is a hard link to it when their bytes are the same."""
+    data = text.encode("utf-8")
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        if twin is None:
+            create_file(path, data)
+        else:
+            create_or_link(path, data, twin)
     except FileExistsError:
         raise PublishError(f"{final / path.name}: two articles in one run share this name") from None

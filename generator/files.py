@@ -31,6 +31,8 @@ DIR_MODE = 0o777 & ~UMASK
 RETIRED_SUFFIX = ".retired"
 # Opening a named pipe for reading waits for a writer; O_NONBLOCK returns at once so it can be refused.
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_CREATE_FLAGS |= getattr(os, "O_BINARY", 0)  # Windows would otherwise write "\r\n" for "\n"
 
 
 class NotRegularFile(OSError):
@@ -120,6 +122,54 @@ def write_temporary(path: Path, text: str, *, mode: int = FILE_MODE) -> Path:
         Path(name).unlink(missing_ok=True)
         raise
     return Path(name)
+
+
+def create_file(path: Path, data: bytes) -> None:
+    """Create `path`, which must not exist (FileExistsError otherwise), holding `data`.
+
+    A run stages four files an article this way, so it is one open, one write and one close: no
+    text layer or buffer objects, and no temporary (the staging folder it writes into is the
+    temporary). A short write (a signal, a full disk) is continued or raised, never ignored.
+    """
+    handle = os.open(path, _CREATE_FLAGS, 0o666)  # the umask applies, as for any new file
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
+
+
+def create_or_link(path: Path, data: bytes, twin: Path) -> bool:
+    """`create_file`, or a hard link to `twin` when that is a regular file holding exactly `data`;
+    returns whether it linked.
+
+    A rerun stages every file of its date again, and most are byte for byte the files they
+    replace. A link creates no inode and writes nothing, and the copy it shares is not freed when
+    the old generation goes: on ext4 without a journal, creating files soon after thousands were
+    freed is several times slower, so the churn would tax the next run too.
+    """
+    if _holds(twin, data):
+        try:
+            os.link(twin, path, follow_symlinks=False)
+            return True
+        except FileExistsError:
+            raise
+        except OSError:
+            pass  # a file system without hard links: write the bytes
+    create_file(path, data)
+    return False
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` is a regular file (not a link to one) whose bytes are `data`."""
+    try:
+        handle = os.open(path, _READ_FLAGS | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    with open(handle, "rb") as stream:  # noqa: PTH123 (a descriptor, opened without following links)
+        info = os.fstat(handle)
+        return stat.S_ISREG(info.st_mode) and info.st_size == len(data) and stream.read() == data
 
 
 def retired_path(final: Path) -> Path:

@@ -165,7 +165,9 @@ def without_title_heading(body: str) -> str:
 
 
 def sidecar_json(sidecar: Sidecar) -> str:
-    return sidecar.model_dump_json(indent=2) + "\n"
+    """The sidecar on one line, like a story's ninjs document: it is the largest file an article
+    has (a group figure lists every member), and indenting it made it half as large again."""
+    return sidecar.model_dump_json() + "\n"
 
 
 def place_article(
@@ -476,11 +478,15 @@ class RunWriter:
         return entry
 
     def store(self, entry: IndexEntry, files: Mapping[str, str]) -> None:
-        """Stage an article's files as `Placement.place` gave them; a second article with its slug fails."""
+        """Stage an article's files as `Placement.place` gave them; a second article with its slug
+        fails. A file the same as the one it replaces is a hard link to it."""
         _check_slug(entry.slug, self.layout.date_folder(DESK, self.date))
         staging, final = self.staging[entry.place], self.layout.date_folder(entry.place, self.date)
+        previous = self._previous.get(entry.slug)
+        replaced = (self.layout.out / previous.path).parent if previous else None
         for suffix, text in files.items():
-            write_new(staging / f"{entry.slug}{suffix}", text, final)
+            name = f"{entry.slug}{suffix}"
+            write_new(staging / name, text, final, twin=replaced / name if replaced else None)
 
     def previous_copy(self, slug: str) -> tuple[str, Sidecar] | None:
         """The copy of `slug` this run replaces, as its folder holds it (text without publishing
@@ -532,7 +538,8 @@ class RunWriter:
                     (staging / SOURCES_DIR).mkdir()
                 for path in paths:
                     _check_source_path(path, final)
-                    write_new(staging / path, sources[path], final)
+                    twin = final / path if self.replaces else None  # the copy a rerun replaces
+                    write_new(staging / path, sources[path], final, twin=twin)
                 changes.folders[final] = staging if here else None
                 if not here:
                     shutil.rmtree(staging, ignore_errors=True)

@@ -1,9 +1,9 @@
 """Golden end-to-end test over the bundled sample (fixed as-of date 2026-11-20).
 
-An article of every kind and of every verdict is kept verbatim in tests/golden/ — its markdown and
-its sidecar, with the fields that change from version to version or run to run normalised
-(`generator_version`) — so a change to any of them is a readable diff in
-review. The sample publishes every kind and holds briefs for review; it blocks nothing, so the
+An article of every kind and of every verdict is kept in tests/golden/ — its markdown verbatim and
+its sidecar indented (it is written on one line), with the fields that change from version to
+version or run to run normalised (`generator_version`) — so a change to any of them is a readable
+diff in review. The sample publishes every kind and holds briefs for review; it blocks nothing, so the
 blocked example is a published brief an editor re-checks after misquoting its source
 (`newsdesk recheck`). Every other output file is pinned by its SHA-256 in tests/golden/manifest.json,
 hashed after the same normalisation, so a version bump changes no golden file at all.
@@ -63,7 +63,7 @@ def kept_whole() -> list[tuple[str, str]]:
 # Volatile text, as the generator writes it: its version, in sidecars and the Atom feed. (The
 # editor's recheck runs at a fixed `now`, so its actions and release stamps are pinned as written.)
 _VOLATILE = (
-    (re.compile(r'("generator_version": )"[^"]*"'), rf'\1"{VERSION}"'),
+    (re.compile(r'("generator_version": ?)"[^"]*"'), rf'\1"{VERSION}"'),
     (re.compile(r'(<generator\b[^>]*\bversion=)"[^"]*"'), rf'\1"{VERSION}"'),
 )
 
@@ -115,8 +115,16 @@ def example_files(sample_run, blocked_out) -> dict[str, bytes]:
         folder = out / ("site" if verdict == "publish" else "desk") / DATE
         for suffix in (".md", ".json"):
             name = f"{slug}{suffix}"
-            files[f"{verdict}/{name}"] = normalised(name, (folder / name).read_bytes())
+            files[f"{verdict}/{name}"] = indented(name, normalised(name, (folder / name).read_bytes()))
     return files
+
+
+def indented(name: str, data: bytes) -> bytes:
+    """A sidecar indented, so that a change is a readable diff (the manifest pins it as written:
+    on one line)."""
+    if not name.endswith(".json"):
+        return data
+    return (json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def test_examples_match_golden(sample_run, blocked_out, update_golden):
@@ -135,12 +143,12 @@ def test_examples_match_golden(sample_run, blocked_out, update_golden):
 
 
 def test_every_other_output_file_matches_the_manifest(sample_run, update_golden):
-    """The rest of the run's output, hashed after normalisation (the examples are compared whole)."""
+    """The rest of the run's output, hashed after normalisation (the examples' markdown is compared
+    whole; their sidecars both ways, since the kept copies are indented)."""
     compared_whole = {
-        f"{'site' if verdict == 'publish' else 'desk'}/{DATE}/{slug}{suffix}"
+        f"{'site' if verdict == 'publish' else 'desk'}/{DATE}/{slug}.md"
         for verdict, slug in kept_whole()
         if verdict != "block"
-        for suffix in (".md", ".json")
     }
     hashes = {
         name: hashlib.sha256(normalised(name, data)).hexdigest()
@@ -178,10 +186,11 @@ def test_the_examples_have_the_kind_and_verdict_they_stand_for(sample_run, block
 
 
 def test_a_new_version_changes_no_golden_file():
-    sidecar = json.dumps({"generator_version": __version__, "slug": "x"}, indent=2)
-    assert VERSION in normalised("x.json", sidecar.encode()).decode()
-    bumped = sidecar.replace(__version__, "99.0.0")
-    assert normalised("x.json", sidecar.encode()) == normalised("x.json", bumped.encode())
+    for indent in (None, 2):  # a sidecar as written, and as kept readable
+        sidecar = json.dumps({"generator_version": __version__, "slug": "x"}, indent=indent)
+        assert VERSION in normalised("x.json", sidecar.encode()).decode()
+        bumped = sidecar.replace(__version__, "99.0.0")
+        assert normalised("x.json", sidecar.encode()) == normalised("x.json", bumped.encode())
     atom = f'<generator version="{__version__}">newsdesk</generator>'
     assert normalised("atom.xml", atom.encode()) == normalised(
         "atom.xml", atom.replace(__version__, "9").encode()

@@ -141,3 +141,18 @@ def test_stocks_with_prices_but_no_fundamentals_are_written_up_by_ticker(tmp_pat
     check_articles(tmp_path / "out")
     brief = next(a for a in result.articles if a.kind == "alpha_brief" and "hlxm" in a.slug)
     assert brief.path.read_text().count("HLXM (HLXM)") == 1  # named by its ticker, sector unknown
+
+
+@pytest.mark.parametrize(("plans", "jobs"), [(5003, 2), (100, 2), (7, 4), (20000, 8)])
+def test_work_goes_out_in_order_in_chunks_that_shrink_towards_the_end(plans, jobs):
+    from generator.pipeline import _chunks
+
+    chunks = _chunks(list(range(plans)), jobs)
+    assert [plan for chunk in chunks for plan in chunk] == list(range(plans))
+    sizes = [len(chunk) for chunk in chunks]
+    assert max(sizes) <= 200 and sizes == sorted(sizes, reverse=True)
+    # an eighth of what is left for each worker, never under 10: the last chunks are small
+    assert sizes[-1] <= 10 and all(size >= 10 for size in sizes[:-1])
+    if plans == 5003:
+        assert sizes[0] == 200 and sizes[9] == (5003 - 9 * 200) // 16  # 3,203 left: 200
+        assert sizes[10] == (5003 - 10 * 200) // 16  # 3,003 left: 187

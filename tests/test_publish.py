@@ -175,6 +175,62 @@ def test_reruns_are_byte_identical_in_one_folder_and_across_folders(tmp_path):
     assert (tmp_path / "a" / "desk" / "runs" / f"{DAY}.json").is_file()  # run metadata lives apart
 
 
+def _inodes(folder: Path) -> dict[str, int]:
+    """Each article file and cited source of a date folder by name, with its inode number (not the
+    date's story list, which every run builds again)."""
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != "index.html"
+    }
+
+
+def test_a_rerun_links_what_is_unchanged_and_writes_what_is_not(tmp_path):
+    """A rerun's unchanged files are hard links to the copies they replace (no new inode, nothing
+    freed), a file whose bytes differ is written anew, and a link planted where an article's file
+    was is never followed: the output is byte for byte a first run's either way."""
+    out = tmp_path / "out"
+    run(out)
+    expected = files(out)
+    folder = out / "site" / DAY
+    tampered = next(folder.glob("*-alpha-score-*.html"))
+    tampered.unlink()
+    tampered.write_text("an edited page", "utf-8")
+    elsewhere = tmp_path / "elsewhere.md"
+    planted = next(p for p in sorted(folder.glob("*-alpha-score-*.md")) if p.stem != tampered.stem)
+    elsewhere.write_bytes(planted.read_bytes())  # the same bytes, outside the output
+    planted.unlink()
+    planted.symlink_to(elsewhere)
+    before = _inodes(folder)
+    assert len(before) > 300 and any(name.startswith("sources/") for name in before)
+
+    run(out)
+
+    after = _inodes(folder)
+    assert files(out) == expected
+    assert tampered.read_text("utf-8") == expected[f"site/{DAY}/{tampered.name}"].decode("utf-8")
+    assert not planted.is_symlink() and planted.stat().st_ino != elsewhere.stat().st_ino
+    rewritten = {name for name in after if after[name] != before.get(name)}
+    assert rewritten == {tampered.name, planted.name}
+
+
+def test_a_new_file_is_written_whole_through_short_writes(tmp_path, monkeypatch):
+    from generator import files as files_module
+
+    real_write = os.write
+    monkeypatch.setattr(files_module.os, "write", lambda fd, data: real_write(fd, bytes(data)[:3]))
+    path = tmp_path / "x.md"
+    files_module.create_file(path, "déjà vu\n".encode())
+    assert path.read_bytes() == "déjà vu\n".encode()
+    with pytest.raises(FileExistsError):
+        files_module.create_file(path, b"again")
+    assert not files_module.create_or_link(tmp_path / "y.md", b"other bytes", path)  # differs: written
+    assert (tmp_path / "y.md").read_bytes() == b"other bytes"
+    assert files_module.create_or_link(tmp_path / "z.md", "déjà vu\n".encode(), path)
+    assert (tmp_path / "z.md").stat().st_ino == path.stat().st_ino
+    assert not files_module.create_or_link(tmp_path / "w.md", b"no twin", tmp_path / "missing.md")
+
+
 def test_files_are_readable_as_the_umask_allows(sample_run):
     mask = os.umask(0o022)
     os.umask(mask)
