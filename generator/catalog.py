@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -17,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from generator.errors import PublishError
 from generator.layout import DESK, SITE, Layout, Place
-from generator.models import Release, Verdict
+from generator.models import Release, Verdict, is_slug
 from generator.rulefiles import describe
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,14 @@ class IndexEntry:
     newsworthiness: float | None = None
     triggers: tuple[str, ...] = ()
     routine: bool = False  # a brief no trigger fired for: on the site, not in the feeds by default
+
+    def __post_init__(self) -> None:
+        # Readers open `path` under the output folder, so it must be where the layout puts the
+        # article: an index edited to point elsewhere is refused, never followed.
+        if not (is_slug(self.slug) and _DATE.fullmatch(self.date)):
+            raise ValueError(f"not an article's slug and date: {self.slug!r}, {self.date!r}")
+        if self.path != f"{self.place}/{self.date}/{self.slug}.md":
+            raise ValueError(f"{self.slug}: path {self.path!r}, not {self.place}/{self.date}/{self.slug}.md")
 
     @property
     def released(self) -> bool:

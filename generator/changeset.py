@@ -22,10 +22,10 @@ the first time a writer takes it over; readers see it unchanged.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,13 +33,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import PublishError
-from generator.files import DIR_MODE, RETIRED_SUFFIX, create_file, create_or_link, write_temporary
+from generator.files import (
+    DIR_MODE,
+    NO_HARD_LINKS,
+    RETIRED_SUFFIX,
+    create_file,
+    create_or_link,
+    write_temporary,
+)
 from generator.layout import AREAS, CURRENT, HISTORY_DIR, SOURCES_DIR, Layout
 
 STAGING_MARK = ".staging."
 _GENERATION = re.compile(r"^g(\d{6,})$")
 _TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}$")  # what tempfile.mkstemp(prefix=".<name>.") makes
-_NO_HARD_LINKS = (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP)
 
 
 @contextmanager
@@ -86,6 +92,25 @@ def current_generation(layout: Layout) -> Path | None:
         return None
     folder = layout.state / target
     return folder if _GENERATION.match(target) and folder.is_dir() else None
+
+
+def own_folder(layout: Layout, *parts: str) -> Path | None:
+    """`<current generation>/<parts...>` when every step is a real folder, not a link; else None.
+
+    Where a rerun looks for the copies it replaces: a link planted in the output (a date folder
+    pointing elsewhere, say) is never followed to read, or hard-link, a file from outside.
+    """
+    folder = current_generation(layout)
+    for part in parts:
+        if folder is None:
+            return None
+        folder = folder / part
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return None
+        except OSError:
+            return None
+    return folder
 
 
 def prepare_output(layout: Layout) -> None:
@@ -220,7 +245,7 @@ def _link_file(source: str, destination: str) -> None:
     try:
         os.link(source, destination)
     except OSError as exc:
-        if exc.errno not in _NO_HARD_LINKS:
+        if exc.errno not in NO_HARD_LINKS:
             raise
         shutil.copy2(source, destination)
 
@@ -368,14 +393,14 @@ def remove_if_empty(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_new(path: Path, text: str, final: Path, *, twin: Path | None = None) -> None:
-    """Create a file that must not exist yet: never overwrite silently. With `twin` (the copy it
-    replaces), the file is a hard link to it when their bytes are the same."""
+def write_new(path: Path, text: str, final: Path, *, replaced: Path | None = None) -> None:
+    """Create a file that must not exist yet: never overwrite silently. With `replaced` (the copy
+    it replaces), the file is a hard link to that copy when their bytes are the same."""
     data = text.encode("utf-8")
     try:
-        if twin is None:
+        if replaced is None:
             create_file(path, data)
         else:
-            create_or_link(path, data, twin)
+            create_or_link(path, data, replaced)
     except FileExistsError:
         raise PublishError(f"{final / path.name}: two articles in one run share this name") from None

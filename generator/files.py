@@ -33,6 +33,8 @@ RETIRED_SUFFIX = ".retired"
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 _CREATE_FLAGS |= getattr(os, "O_BINARY", 0)  # Windows would otherwise write "\r\n" for "\n"
+# link() errors that mean "no hard links here" (another file system, a limit): copy or write instead.
+NO_HARD_LINKS = (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP)
 
 
 class NotRegularFile(OSError):
@@ -135,41 +137,62 @@ def create_file(path: Path, data: bytes) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(handle, view) :]
+            written = os.write(handle, view)
+            if not written:
+                raise OSError(errno.EIO, "nothing written", str(path))
+            view = view[written:]
     finally:
         os.close(handle)
 
 
-def create_or_link(path: Path, data: bytes, twin: Path) -> bool:
-    """`create_file`, or a hard link to `twin` when that is a regular file holding exactly `data`;
-    returns whether it linked.
+def create_or_link(path: Path, data: bytes, replaced: Path) -> None:
+    """`create_file`, or a hard link to `replaced` when that is a regular file holding exactly
+    `data` (it keeps that file's permissions, which the same umask gave it).
 
     A rerun stages every file of its date again, and most are byte for byte the files they
     replace. A link creates no inode and writes nothing, and the copy it shares is not freed when
     the old generation goes: on ext4 without a journal, creating files soon after thousands were
-    freed is several times slower, so the churn would tax the next run too.
+    freed is several times slower, so the churn would tax the next run too. The caller makes sure
+    `replaced`'s folder is the output's own (no link on the way); a link found at `replaced`
+    itself, or put there after it was compared, is never what ends up at `path`.
     """
-    if _holds(twin, data):
+    identity = _identity_if_holding(replaced, data)
+    if identity is not None:
         try:
-            os.link(twin, path, follow_symlinks=False)
-            return True
+            os.link(replaced, path, follow_symlinks=False)
         except FileExistsError:
             raise
-        except OSError:
-            pass  # a file system without hard links: write the bytes
+        except OSError as exc:
+            if exc.errno not in NO_HARD_LINKS:
+                raise
+        else:
+            linked = os.lstat(path)
+            if (linked.st_dev, linked.st_ino) == identity:
+                return
+            path.unlink()  # `replaced` changed after it was compared: write the bytes
     create_file(path, data)
-    return False
 
 
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether `path` is a regular file (not a link to one) whose bytes are `data`."""
+def _identity_if_holding(path: Path, data: bytes) -> tuple[int, int] | None:
+    """(device, inode) of `path` when it is a regular file, not a link, whose bytes are `data`."""
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # where O_NOFOLLOW is missing (Windows), too
+            return None
         handle = os.open(path, _READ_FLAGS | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
-        return False
-    with open(handle, "rb") as stream:  # noqa: PTH123 (a descriptor, opened without following links)
+        return None
+    try:
         info = os.fstat(handle)
-        return stat.S_ISREG(info.st_mode) and info.st_size == len(data) and stream.read() == data
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return None
+        held = bytearray()
+        while len(held) <= len(data) and (chunk := os.read(handle, len(data) + 1 - len(held))):
+            held += chunk
+        return (info.st_dev, info.st_ino) if held == data else None
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
 
 
 def retired_path(final: Path) -> Path:

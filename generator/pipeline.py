@@ -668,11 +668,12 @@ def _write_chunk(job: tuple[int, list[ArticlePlan]]) -> tuple[int, list[Written]
 
 def _chunks(plans: Sequence[ArticlePlan], jobs: int) -> list[list[ArticlePlan]]:
     """Chunks big enough to amortise IPC that shrink towards the end, so that no worker is left
-    with a large last chunk while the others wait (each is an eighth of what is left for each
-    worker, from 200 plans down to 10)."""
+    with a large last chunk while the others wait: each is an eighth of what is left for each
+    worker, at most 200 plans and at least 10, or a worker's share when fewer are left."""
     chunks, start = [], 0
     while start < len(plans):
-        size = max(10, min(200, (len(plans) - start) // (jobs * 8)))
+        left = len(plans) - start
+        size = max(min(10, -(-left // jobs)), min(200, left // (jobs * 8)))
         chunks.append(list(plans[start : start + size]))
         start += size
     return chunks

@@ -34,7 +34,14 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from generator.catalog import IndexEntry, read_index, render_index
-from generator.changeset import Changeset, prepare_output, require_current_layout, staging_folder, write_new
+from generator.changeset import (
+    Changeset,
+    own_folder,
+    prepare_output,
+    require_current_layout,
+    staging_folder,
+    write_new,
+)
 from generator.errors import PublishError
 from generator.layout import DESK, SITE, SOURCES_DIR, Layout, Place
 from generator.models import Approval, EditorAction, Release, Sidecar, Verdict, is_slug
@@ -395,6 +402,7 @@ class Placement:
     ) -> None:
         self.config = config
         self.now = now
+        self.date = as_of.isoformat()
         self.base = release_moment(as_of, release_time)
         self.previous = dict(previous or {})  # slug -> the date's current entry this run replaces
         self.decided = dict(decided or {})  # slug -> sidecar of a current article an editor decided on
@@ -407,6 +415,7 @@ class Placement:
     def place(self, article: CheckedArticle) -> tuple[IndexEntry, dict[str, str]]:
         """The article's index entry and files (suffix -> text), decisions on its previous copy carried."""
         slug = article.slug
+        _check_slug(slug, self.date)  # before an index entry is made of it
         previous = self.previous.get(slug)
         article = carry_decisions(article, self.decided.get(slug))
         approval = article.sidecar.approval
@@ -465,6 +474,9 @@ class RunWriter:
             decided=self._decided,
         )
         self.staging = {place: staging_folder(self.layout, f"{place}-{self.date}") for place in (SITE, DESK)}
+        # The date's folders as they are now, where a rerun's unchanged files are linked from
+        # (found from the layout, never from the index's paths, and through no planted link).
+        self._replaced = {place: own_folder(self.layout, place, self.date) for place in (SITE, DESK)}
 
     @property
     def replaces(self) -> bool:
@@ -483,10 +495,10 @@ class RunWriter:
         _check_slug(entry.slug, self.layout.date_folder(DESK, self.date))
         staging, final = self.staging[entry.place], self.layout.date_folder(entry.place, self.date)
         previous = self._previous.get(entry.slug)
-        replaced = (self.layout.out / previous.path).parent if previous else None
+        folder = self._replaced.get(previous.place) if previous else None
         for suffix, text in files.items():
             name = f"{entry.slug}{suffix}"
-            write_new(staging / name, text, final, twin=replaced / name if replaced else None)
+            write_new(staging / name, text, final, replaced=folder / name if folder else None)
 
     def previous_copy(self, slug: str) -> tuple[str, Sidecar] | None:
         """The copy of `slug` this run replaces, as its folder holds it (text without publishing
@@ -536,10 +548,11 @@ class RunWriter:
                 paths = sorted({path for e in here for path in cited.get(e.slug, ()) if path in sources})
                 if paths:
                     (staging / SOURCES_DIR).mkdir()
+                replaced = own_folder(self.layout, place, self.date, SOURCES_DIR) if self.replaces else None
                 for path in paths:
                     _check_source_path(path, final)
-                    twin = final / path if self.replaces else None  # the copy a rerun replaces
-                    write_new(staging / path, sources[path], final, twin=twin)
+                    copy = replaced / path.split("/")[1] if replaced else None
+                    write_new(staging / path, sources[path], final, replaced=copy)
                 changes.folders[final] = staging if here else None
                 if not here:
                     shutil.rmtree(staging, ignore_errors=True)
@@ -593,7 +606,7 @@ def carry_decisions(article: CheckedArticle, previous: Sidecar | None) -> Checke
     return replace(article, sidecar=sidecar)
 
 
-def _check_slug(slug: str, folder: Path) -> None:
+def _check_slug(slug: str, folder: Path | str) -> None:
     """The last line of defence: a slug is a file name, so it must be [a-z0-9-] and bounded."""
     if not is_slug(slug):
         raise PublishError(f"{folder}: refusing to write article with unsafe slug {slug!r}")

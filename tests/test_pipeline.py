@@ -143,16 +143,24 @@ def test_stocks_with_prices_but_no_fundamentals_are_written_up_by_ticker(tmp_pat
     assert brief.path.read_text().count("HLXM (HLXM)") == 1  # named by its ticker, sector unknown
 
 
-@pytest.mark.parametrize(("plans", "jobs"), [(5003, 2), (100, 2), (7, 4), (20000, 8)])
+@pytest.mark.parametrize(("plans", "jobs"), [(5003, 2), (100, 2), (30, 4), (7, 4), (20000, 8)])
 def test_work_goes_out_in_order_in_chunks_that_shrink_towards_the_end(plans, jobs):
     from generator.pipeline import _chunks
 
     chunks = _chunks(list(range(plans)), jobs)
     assert [plan for chunk in chunks for plan in chunk] == list(range(plans))
     sizes = [len(chunk) for chunk in chunks]
-    assert max(sizes) <= 200 and sizes == sorted(sizes, reverse=True)
-    # an eighth of what is left for each worker, never under 10: the last chunks are small
-    assert sizes[-1] <= 10 and all(size >= 10 for size in sizes[:-1])
-    if plans == 5003:
-        assert sizes[0] == 200 and sizes[9] == (5003 - 9 * 200) // 16  # 3,203 left: 200
-        assert sizes[10] == (5003 - 10 * 200) // 16  # 3,003 left: 187
+    assert max(sizes) <= 200 and sizes == sorted(sizes, reverse=True) and sizes[-1] <= 10
+    assert len(chunks) >= jobs  # every worker gets some
+    expected = {
+        # an eighth of what is left for each worker: 5,003 // 16 and 3,203 // 16 are over 200,
+        # 3,003 // 16 = 187; at the end, chunks of 10 until a worker's share is less
+        5003: [200] * 10 + [187],
+        # 100 // 16 is under 10: chunks of 10 until 10 are left, then half of what is left
+        100: [10] * 9 + [5, 3, 1, 1],
+        30: [8, 6, 4, 3, 3, 2, 1, 1, 1, 1],  # a quarter of what is left, rounded up
+        7: [2, 2, 1, 1, 1],
+    }.get(plans)
+    if expected:
+        assert sizes[: len(expected)] == expected
+    assert _chunks([], jobs) == []

@@ -187,20 +187,23 @@ def _inodes(folder: Path) -> dict[str, int]:
 
 def test_a_rerun_links_what_is_unchanged_and_writes_what_is_not(tmp_path):
     """A rerun's unchanged files are hard links to the copies they replace (no new inode, nothing
-    freed), a file whose bytes differ is written anew, and a link planted where an article's file
-    was is never followed: the output is byte for byte a first run's either way."""
+    freed); a file whose bytes differ is written anew, and so is one where a link or a folder was
+    planted: the output is byte for byte a first run's either way."""
     out = tmp_path / "out"
     run(out)
     expected = files(out)
     folder = out / "site" / DAY
-    tampered = next(folder.glob("*-alpha-score-*.html"))
+    tampered, planted, occupied = sorted(folder.glob("*-alpha-score-*.md"))[:3]
+    tampered = tampered.with_suffix(".html")
     tampered.unlink()
     tampered.write_text("an edited page", "utf-8")
     elsewhere = tmp_path / "elsewhere.md"
-    planted = next(p for p in sorted(folder.glob("*-alpha-score-*.md")) if p.stem != tampered.stem)
     elsewhere.write_bytes(planted.read_bytes())  # the same bytes, outside the output
     planted.unlink()
     planted.symlink_to(elsewhere)
+    occupied = occupied.with_suffix(".ninjs.json")
+    occupied.unlink()
+    occupied.mkdir()  # a folder where a file was
     before = _inodes(folder)
     assert len(before) > 300 and any(name.startswith("sources/") for name in before)
 
@@ -208,27 +211,81 @@ def test_a_rerun_links_what_is_unchanged_and_writes_what_is_not(tmp_path):
 
     after = _inodes(folder)
     assert files(out) == expected
-    assert tampered.read_text("utf-8") == expected[f"site/{DAY}/{tampered.name}"].decode("utf-8")
     assert not planted.is_symlink() and planted.stat().st_ino != elsewhere.stat().st_ino
     rewritten = {name for name in after if after[name] != before.get(name)}
-    assert rewritten == {tampered.name, planted.name}
+    assert rewritten == {tampered.name, planted.name, occupied.name}
+
+
+def test_a_rerun_links_nothing_through_a_planted_folder_link_or_an_edited_index(tmp_path):
+    """Copies are looked for in the output's own folders: a date's sources/ turned into a link to
+    an outside copy, or an index entry pointing outside, never makes an output file share an
+    outside file's inode."""
+    out = tmp_path / "out"
+    run(out)
+    expected = files(out)
+    sources = out / "site" / DAY / "sources"
+    outside = tmp_path / "outside-sources"
+    shutil.copytree(sources, outside)
+    shutil.rmtree(sources)
+    sources.symlink_to(outside, target_is_directory=True)
+    outside_inodes = {p.stat().st_ino for p in outside.iterdir()}
+    run(out)
+    assert files(out) == expected
+    assert not sources.is_symlink()
+    assert not {p.stat().st_ino for p in sources.iterdir()} & outside_inodes
+
+    index = out / "desk" / "index.json"
+    data = json.loads(index.read_text("utf-8"))
+    data["articles"][0]["path"] = str(tmp_path / "elsewhere.md")
+    index.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(PublishError, match=r"unreadable index .*elsewhere\.md.*, not (site|desk)/"):
+        run(out)
 
 
 def test_a_new_file_is_written_whole_through_short_writes(tmp_path, monkeypatch):
     from generator import files as files_module
 
-    real_write = os.write
-    monkeypatch.setattr(files_module.os, "write", lambda fd, data: real_write(fd, bytes(data)[:3]))
+    class ShortWrites:
+        """The os module as files.py sees it, but writing three bytes at a time."""
+
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        @staticmethod
+        def write(handle, data):
+            return os.write(handle, bytes(data)[:3])
+
+    monkeypatch.setattr(files_module, "os", ShortWrites())
     path = tmp_path / "x.md"
     files_module.create_file(path, "déjà vu\n".encode())
     assert path.read_bytes() == "déjà vu\n".encode()
     with pytest.raises(FileExistsError):
         files_module.create_file(path, b"again")
-    assert not files_module.create_or_link(tmp_path / "y.md", b"other bytes", path)  # differs: written
-    assert (tmp_path / "y.md").read_bytes() == b"other bytes"
-    assert files_module.create_or_link(tmp_path / "z.md", "déjà vu\n".encode(), path)
-    assert (tmp_path / "z.md").stat().st_ino == path.stat().st_ino
-    assert not files_module.create_or_link(tmp_path / "w.md", b"no twin", tmp_path / "missing.md")
+
+
+def test_a_copy_is_linked_only_when_its_bytes_are_the_same(tmp_path, monkeypatch):
+    from generator import files as files_module
+
+    copy = tmp_path / "copy.md"
+    copy.write_bytes("déjà vu\n".encode())
+    files_module.create_or_link(tmp_path / "same.md", "déjà vu\n".encode(), copy)
+    assert (tmp_path / "same.md").stat().st_ino == copy.stat().st_ino
+    for name, data in (("longer.md", "déjà vu\n!".encode()), ("other.md", "déjà vU\n".encode())):
+        files_module.create_or_link(tmp_path / name, data, copy)  # a byte more; the same length
+        assert (tmp_path / name).read_bytes() == data
+        assert (tmp_path / name).stat().st_ino != copy.stat().st_ino
+    files_module.create_or_link(tmp_path / "new.md", b"no copy", tmp_path / "missing.md")
+    assert (tmp_path / "new.md").read_bytes() == b"no copy"
+    with pytest.raises(FileExistsError):
+        files_module.create_or_link(tmp_path / "same.md", "déjà vu\n".encode(), copy)
+
+    def no_hard_links(*args, **kwargs):
+        raise OSError(18, "Invalid cross-device link")  # EXDEV: another file system
+
+    monkeypatch.setattr(files_module.os, "link", no_hard_links)
+    files_module.create_or_link(tmp_path / "written.md", "déjà vu\n".encode(), copy)
+    assert (tmp_path / "written.md").read_bytes() == "déjà vu\n".encode()
+    assert (tmp_path / "written.md").stat().st_ino != copy.stat().st_ino
 
 
 def test_files_are_readable_as_the_umask_allows(sample_run):
