@@ -95,7 +95,8 @@ def current_generation(layout: Layout) -> Path | None:
 
 
 def own_folder(layout: Layout, *parts: str) -> Path | None:
-    """`<current generation>/<parts...>` when every step is a real folder, not a link; else None.
+    """`<current generation>/<parts...>` when every step below the generation (which `current`
+    names, checked by `current_generation`) is a real folder, not a link; else None.
 
     Where a rerun looks for the copies it replaces: a link planted in the output (a date folder
     pointing elsewhere, say) is never followed to read, or hard-link, a file from outside.

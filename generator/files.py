@@ -162,6 +162,8 @@ def create_or_link(path: Path, data: bytes, replaced: Path) -> None:
             os.link(replaced, path, follow_symlinks=False)
         except FileExistsError:
             raise
+        except FileNotFoundError:
+            pass  # the copy went after it was compared: write the bytes
         except OSError as exc:
             if exc.errno not in NO_HARD_LINKS:
                 raise

@@ -186,6 +186,7 @@ def place_article(
     config: SiteConfig,
 ) -> tuple[IndexEntry, dict[str, str]]:
     """The article's index entry and files (suffix -> text) for the place it goes to."""
+    _check_slug(article.slug, article.sidecar.date.isoformat())  # before an index entry is made of it
     sidecar = article.sidecar.model_copy(update={"approval": approval, "release": release})
     place: Place = SITE if public else DESK
     page = render_article_page(
@@ -402,7 +403,6 @@ class Placement:
     ) -> None:
         self.config = config
         self.now = now
-        self.date = as_of.isoformat()
         self.base = release_moment(as_of, release_time)
         self.previous = dict(previous or {})  # slug -> the date's current entry this run replaces
         self.decided = dict(decided or {})  # slug -> sidecar of a current article an editor decided on
@@ -415,7 +415,6 @@ class Placement:
     def place(self, article: CheckedArticle) -> tuple[IndexEntry, dict[str, str]]:
         """The article's index entry and files (suffix -> text), decisions on its previous copy carried."""
         slug = article.slug
-        _check_slug(slug, self.date)  # before an index entry is made of it
         previous = self.previous.get(slug)
         article = carry_decisions(article, self.decided.get(slug))
         approval = article.sidecar.approval
@@ -606,10 +605,10 @@ def carry_decisions(article: CheckedArticle, previous: Sidecar | None) -> Checke
     return replace(article, sidecar=sidecar)
 
 
-def _check_slug(slug: str, folder: Path | str) -> None:
+def _check_slug(slug: str, where: Path | str) -> None:
     """The last line of defence: a slug is a file name, so it must be [a-z0-9-] and bounded."""
     if not is_slug(slug):
-        raise PublishError(f"{folder}: refusing to write article with unsafe slug {slug!r}")
+        raise PublishError(f"{where}: refusing to write article with unsafe slug {slug!r}")
 
 
 def is_source_path(relative_path: str) -> bool:

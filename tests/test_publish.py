@@ -261,6 +261,9 @@ def test_a_new_file_is_written_whole_through_short_writes(tmp_path, monkeypatch)
     assert path.read_bytes() == "déjà vu\n".encode()
     with pytest.raises(FileExistsError):
         files_module.create_file(path, b"again")
+    ShortWrites.write = staticmethod(lambda handle, data: 0)  # a device that takes nothing
+    with pytest.raises(OSError, match="nothing written"):
+        files_module.create_file(tmp_path / "stuck.md", b"never")
 
 
 def test_a_copy_is_linked_only_when_its_bytes_are_the_same(tmp_path, monkeypatch):
