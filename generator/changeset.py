@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,10 +105,7 @@ def own_folder(layout: Layout, *parts: str) -> Path | None:
         if folder is None:
             return None
         folder = folder / part
-        try:
-            if not stat.S_ISDIR(os.lstat(folder).st_mode):
-                return None
-        except OSError:
+        if not _is_real_folder(folder):
             return None
     return folder
 

@@ -41,14 +41,14 @@ class NotRegularFile(OSError):
     """A named pipe, socket, device or folder where a file belongs."""
 
 
-def read_regular_bytes(path: Path) -> bytes:
+def read_regular_bytes(path: Path, *, follow_links: bool = True) -> bytes:
     """The bytes of a regular file, opened without blocking; OSError (NotRegularFile for a named
-    pipe, socket, device or folder) otherwise.
+    pipe, socket, device or folder; ELOOP for a link, with `follow_links=False`) otherwise.
 
     Reading a named pipe waits for a writer forever, and a device may never end (/dev/zero), so
     anything but a regular file is refused at once, unread.
     """
-    fd = os.open(path, _READ_FLAGS)
+    fd = os.open(path, _READ_FLAGS if follow_links else _READ_FLAGS | getattr(os, "O_NOFOLLOW", 0))
     with open(fd, "rb") as handle:  # noqa: PTH123 (a descriptor, opened without blocking)
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -176,25 +176,18 @@ def create_or_link(path: Path, data: bytes, replaced: Path) -> None:
 
 
 def _identity_if_holding(path: Path, data: bytes) -> tuple[int, int] | None:
-    """(device, inode) of `path` when it is a regular file, not a link, whose bytes are `data`."""
+    """(device, inode) of `path` when it is a regular file, not a link, whose bytes are `data`.
+
+    Were the file swapped after the `lstat`, the inode linked would not be this one, and
+    `create_or_link` writes the bytes instead."""
     try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):  # where O_NOFOLLOW is missing (Windows), too
-            return None
-        handle = os.open(path, _READ_FLAGS | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(handle)
+        info = os.lstat(path)  # not a link, also where O_NOFOLLOW is missing (Windows)
         if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
             return None
-        held = bytearray()
-        while len(held) <= len(data) and (chunk := os.read(handle, len(data) + 1 - len(held))):
-            held += chunk
-        return (info.st_dev, info.st_ino) if held == data else None
+        same = read_regular_bytes(path, follow_links=False) == data
     except OSError:
         return None
-    finally:
-        os.close(handle)
+    return (info.st_dev, info.st_ino) if same else None
 
 
 def retired_path(final: Path) -> Path:
