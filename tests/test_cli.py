@@ -26,6 +26,33 @@ def test_version():
     assert newsdesk("--version").stdout.strip() == f"newsdesk, version {__version__}"
 
 
+_HUGE_PAGES_AFTER_A_COMMAND = """
+import atexit, sys
+sys.argv = ["newsdesk", "--version"]
+from generator import cli
+
+@atexit.register
+def report():
+    import numpy
+    print("huge pages:", numpy._core.multiarray._get_madvise_hugepage())
+
+cli.main()
+"""
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, "False"), ("1", "True")])
+def test_numpy_asks_for_no_huge_pages_unless_the_user_says_so(monkeypatch, setting, expected):
+    """A run's arrays are touched a few times each: zeroing huge pages costs more than they save."""
+    if setting is None:
+        monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    else:
+        monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", setting)
+    done = subprocess.run(
+        [sys.executable, "-c", _HUGE_PAGES_AFTER_A_COMMAND], capture_output=True, text=True, check=False
+    )
+    assert done.stdout.strip().splitlines()[-1] == f"huge pages: {expected}"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -119,6 +119,30 @@ def test_short_gap_is_bridged_but_long_gap_and_late_listing_are_unknown(rules):
     assert np.isnan(facts.value("OLD", "ret_1D")) and np.isnan(facts.value("OLD", "close"))
 
 
+def test_gaps_are_carried_forward_alike_in_every_block_of_tickers(rules, monkeypatch):
+    """The panel carries closes forward a block of tickers at a time; a block edge changes nothing."""
+    from generator.facts import panel as panel_module
+
+    monkeypatch.setattr(panel_module, "_BLOCK", 2)  # five tickers: blocks of 2, 2 and 1
+    dates = business_days(AS_OF, 10)
+    limit = rules.max_fill_days
+    gap = limit + 1  # one session more than may be bridged
+    short = [10.0, None, None, 13.0] + [14.0] * 6  # two missing sessions: both bridged with 10
+    long_ = [20.0] + [None] * gap + [30.0] * (9 - gap)  # the last session past the limit stays blank
+    full = [50.0] * 10  # keeps every date in the panel
+    closes = {"AAA": short, "BBB": long_, "CCC": short, "DDD": long_, "EEE": full}
+    panel = PricePanel.from_snapshot(make_snapshot(closes, dates), rules)
+    assert list(panel.tickers) == ["AAA", "BBB", "CCC", "DDD", "EEE"]
+    assert panel.filled[:, 4].tolist() == full  # the last block, of one ticker
+    for column in (0, 2):
+        assert panel.filled[:4, column].tolist() == [10.0, 10.0, 10.0, 13.0]
+        assert np.isnan(panel.close[1, column])  # the close itself stays unknown
+    for column in (1, 3):
+        assert panel.filled[1 : limit + 1, column].tolist() == [20.0] * limit
+        assert np.isnan(panel.filled[gap, column])
+        assert panel.filled[gap + 1, column] == 30.0
+
+
 def test_group_returns_equal_and_cap_weighted(rules):
     dates = business_days(AS_OF, 30)
     up = [100.0] * 29 + [110.0]  # +10% on the day

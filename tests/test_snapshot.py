@@ -225,6 +225,33 @@ def test_a_parquet_file_with_nullable_columns_and_a_saved_index_reads_as_the_csv
     assert again.prices["volume"].astype(float).fillna(-1).tolist() == expected.fillna(-1).tolist()
 
 
+def test_parquet_numbers_read_in_batches_keep_their_values_blanks_and_types(tmp_path, monkeypatch):
+    """Numeric columns stream in batches (here of 2 rows): the values, blanks (NaN, NaT) and dtypes
+    come out as written; an integer column with a blank is read whole, as floats; a time zone too."""
+    from generator.market import snapshot as snapshot_module
+
+    monkeypatch.setattr(snapshot_module, "_BATCH_ROWS", 2)
+    written = pd.DataFrame(
+        {
+            "close": [1.5, None, 3.25, 4.0, 5.0],
+            "volume": pd.array([10, 20, 30, 40, 50], dtype="int64"),
+            "shares": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+            "date": pd.to_datetime(["2026-01-02", None, "2026-01-06", "2026-01-07", "2026-01-08"]),
+            "stamp": pd.to_datetime(["2026-01-02T10:00Z"] * 5),
+        }
+    )
+    path = tmp_path / "prices.parquet"
+    written.to_parquet(path)
+    read = snapshot_module._read_parquet(path)
+    assert read["close"].fillna(-1).tolist() == [1.5, -1, 3.25, 4.0, 5.0]
+    assert read["volume"].dtype == np.int64 and read["volume"].tolist() == [10, 20, 30, 40, 50]
+    assert read["shares"].dtype == np.float64 and read["shares"].fillna(-1).tolist() == [1, -1, 3, 4, 5]
+    assert read["date"].dtype == written["date"].dtype
+    assert read["date"].isna().tolist() == [False, True, False, False, False]
+    assert str(read["date"].iloc[2].date()) == "2026-01-06"
+    assert str(read["stamp"].dt.tz) == "UTC"
+
+
 @pytest.mark.parametrize(
     "categories",
     [

@@ -147,21 +147,19 @@ class Phrases:
         end = len(text) if end is None else end
         words, starts, ends = _tokens(text)
         tokens = words[bisect.bisect_left(starts, start) : bisect.bisect_right(ends, end)]
+        first = self._first
         found = []
-        index = 0
-        while index < len(tokens):
-            matched = None
-            for words, kind in self._first.get(tokens[index][0], ()):
+        resume = 0  # the word after the last phrase found: phrases do not overlap
+        for index in [i for i, token in enumerate(tokens) if token[0] in first]:
+            if index < resume:
+                continue
+            for words, kind in first[tokens[index][0]]:
                 last = index + len(words) - 1
                 if last < len(tokens) and _spells(text, tokens, index, words):
-                    matched = (kind, tokens[index][1], tokens[last][2], last)
+                    begin, final = tokens[index][1], tokens[last][2]
+                    found.append(Found(kind, begin, final, text[begin:final]))
+                    resume = last + 1
                     break
-            if matched is None:
-                index += 1
-                continue
-            kind, first, final, last = matched
-            found.append(Found(kind, first, final, text[first:final]))
-            index = last + 1
         return found
 
 

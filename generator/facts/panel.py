@@ -12,6 +12,8 @@ is read depends on the basis of the prices (manifest `prices_adjusted`):
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +24,8 @@ from generator.market.snapshot import Snapshot, uses_every_category
 from generator.models import PriceBasis
 
 ADJUSTED: tuple[PriceBasis, ...] = ("splits", "splits_and_dividends")
+_THREADS = 2  # for the whole-matrix steps, which release the GIL
+_BLOCK = 1024  # tickers per block of carrying forward
 _LARGEST_SPLIT_STEP = 0.25  # no split ratio moves a price by less than this; cheaper to test few cells
 
 
@@ -62,22 +66,28 @@ class PricePanel:
         dates, tickers = pd.DatetimeIndex(dates), pd.Index(tickers)
         shape = (len(dates), len(tickers))
 
+        taking = threading.Lock()
+
         def matrix(column: str) -> np.ndarray:
+            with taking:  # the long table gives up one column per matrix under construction
+                source = prices.pop(column) if take_prices else prices[column]
             out = np.full(shape, np.nan)
-            source = prices.pop(column) if take_prices else prices[column]
             out[date_codes, ticker_codes] = source.to_numpy(dtype="float64", na_value=np.nan)
             return out
 
-        close, high, low, volume = matrix("close"), matrix("high"), matrix("low"), matrix("volume")
-        np.copyto(high, close, where=np.isnan(high))  # in place: a big universe's matrices are large
-        np.copyto(low, close, where=np.isnan(low))
-        basis = snapshot.manifest.prices_adjusted
-        applied: list[Split] = []
-        if basis not in ADJUSTED and len(snapshot.actions):
-            basis = "splits"  # the vendor's own list of actions is the answer, not a guess
-            splits = snapshot.actions.dropna(subset=["split_ratio"])
-            applied = _apply_splits(splits, dates, tickers, close, high, low, volume)
-        filled = _carry_forward(close, rules.max_fill_days)
+        # NumPy releases the GIL on whole-array work: two threads use the core a run otherwise
+        # leaves idle while it prepares, and hold one more long column than one thread would.
+        with ThreadPoolExecutor(_THREADS) as pool:
+            close, high, low, volume = pool.map(matrix, ("close", "high", "low", "volume"))
+            np.copyto(high, close, where=np.isnan(high))  # in place: a big universe's matrices are large
+            np.copyto(low, close, where=np.isnan(low))
+            basis = snapshot.manifest.prices_adjusted
+            applied: list[Split] = []
+            if basis not in ADJUSTED and len(snapshot.actions):
+                basis = "splits"  # the vendor's own list of actions is the answer, not a guess
+                splits = snapshot.actions.dropna(subset=["split_ratio"])
+                applied = _apply_splits(splits, dates, tickers, close, high, low, volume)
+            filled = _carry_forward(close, rules.max_fill_days, pool)
         suspected = (
             _suspected_splits(filled, dates, tickers, rules.split_ratios(), rules.splits.tolerance)
             if basis not in ADJUSTED
@@ -133,8 +143,20 @@ def _ticker_codes(tickers: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(uniques)
 
 
-def _carry_forward(close: np.ndarray, limit: int) -> np.ndarray:
-    return pd.DataFrame(close).ffill(limit=limit).to_numpy() if limit else close
+def _carry_forward(close: np.ndarray, limit: int, pool: ThreadPoolExecutor) -> np.ndarray:
+    """Closes carried forward over gaps of up to `limit` sessions, a block of tickers per task:
+    small temporaries the allocator reuses instead of whole-matrix copies of fresh memory."""
+    if not limit:
+        return close
+    filled = np.empty_like(close)
+
+    def carry(start: int) -> None:
+        block = slice(start, start + _BLOCK)
+        filled[:, block] = pd.DataFrame(close[:, block]).ffill(limit=limit).to_numpy()
+
+    for _ in pool.map(carry, range(0, close.shape[1], _BLOCK)):
+        pass
+    return filled
 
 
 def _apply_splits(
