@@ -153,9 +153,9 @@ class Phrases:
         for index in [i for i, token in enumerate(tokens) if token[0] in first]:
             if index < resume:
                 continue
-            for words, kind in first[tokens[index][0]]:
-                last = index + len(words) - 1
-                if last < len(tokens) and _spells(text, tokens, index, words):
+            for phrase, kind in first[tokens[index][0]]:
+                last = index + len(phrase) - 1
+                if last < len(tokens) and _spells(text, tokens, index, phrase):
                     begin, final = tokens[index][1], tokens[last][2]
                     found.append(Found(kind, begin, final, text[begin:final]))
                     resume = last + 1
