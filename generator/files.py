@@ -160,12 +160,10 @@ def create_or_link(path: Path, data: bytes, replaced: Path) -> None:
     if identity is not None:
         try:
             os.link(replaced, path, follow_symlinks=False)
-        except FileExistsError:
-            raise
         except FileNotFoundError:
             pass  # the copy went after it was compared: write the bytes
         except OSError as exc:
-            if exc.errno not in NO_HARD_LINKS:
+            if exc.errno not in NO_HARD_LINKS:  # FileExistsError among them: a name taken twice
                 raise
         else:
             linked = os.lstat(path)

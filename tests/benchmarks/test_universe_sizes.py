@@ -17,16 +17,13 @@ from __future__ import annotations
 
 import resource
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from generator.market.sample.generate import write_sample
-from tests.benchmarks.test_scale import GIB, TreeMemory
+from tests.benchmarks.test_scale import GIB, TreeMemory, timed_run
 
 SIZES = (5000, 20000, 50000)
 _CPU_PER_TICKER: dict[int, float] = {}
@@ -35,18 +32,9 @@ _CPU_PER_TICKER: dict[int, float] = {}
 def run_tree(snapshot: Path, out: Path) -> tuple[float, float, TreeMemory]:
     """Wall seconds, CPU seconds (user + system, the whole tree) and memory of one run into a new
     folder `out`."""
-    assert not out.exists()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    command = [sys.executable, "-m", "generator", "run", "--snapshot", str(snapshot), "--jobs", "2"]
-    process = subprocess.Popen(
-        [*command, "--out", str(out), "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    with TreeMemory(process.pid) as memory:
-        _, stderr = process.communicate()
-    wall = time.perf_counter() - started
+    wall, memory = timed_run(["run", "--snapshot", str(snapshot), "--jobs", "2"], out)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    assert process.returncode == 0, stderr
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, memory
 
