@@ -53,6 +53,19 @@ _RISING = {v for b in _MOVES.bands if b.above is not None and b.above >= 0 for v
 _FALLING = {v for b in _MOVES.bands if b.above is None or b.above < 0 for v in b.past}
 
 
+# "X reported Nov. 14, 2026, under the headline ... The shares slipped 0.8% that session.": a move
+# of "that session" must be of the session the report is dated, which a Saturday's is not.
+REPORTED = re.compile(
+    r"reported (?P<month>[A-Z][a-z]+\.?) (?P<day>\d{1,2}), (?P<year>\d{4}), under the headline"
+)
+_MONTHS = {"Jan.": 1, "Feb.": 2, "March": 3, "April": 4, "May": 5, "June": 6, "July": 7, "Aug.": 8,
+           "Sept.": 9, "Oct.": 10, "Nov.": 11, "Dec.": 12}  # fmt: skip
+
+
+# "3.1 times the usual volume.Its Class B stock ...": two sentences run together by a template.
+RUN_TOGETHER = re.compile(r"[a-z0-9%)]\.[A-Z][a-z]")
+
+
 def _verbs(verbs: set[str]) -> str:
     return "|".join(sorted(map(re.escape, verbs), key=len, reverse=True))
 
@@ -125,6 +138,16 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
                 problems.append(f"{name}: opposite moves joined by 'and': {sentence}")
             if PLURAL_SUBJECT_SINGULAR_VERB.search(sentence):
                 problems.append(f"{name}: a plural subject with a singular verb: {sentence}")
+        for line in body.splitlines():
+            if RUN_TOGETHER.search(line) and "](" not in line and "://" not in line:
+                problems.append(f"{name}: two sentences run together: {line}")
+        sessions = {f["end"] for f in facts.values() if ":return:session:" in f["id"]}
+        for paragraph in body.split("\n\n"):
+            reported = REPORTED.search(paragraph)
+            if reported and "that session" in paragraph:
+                day = dt.date(int(reported["year"]), _MONTHS[reported["month"]], int(reported["day"]))
+                if day.isoformat() not in sessions or day.weekday() >= 5:
+                    problems.append(f"{name}: a move of 'that session' is not the report's day: {paragraph}")
         if sidecar["kind"] == "cohort_performance":
             for paragraph in body.split("\n\n"):
                 if UNNAMED_GROUP.match(paragraph.strip()):
@@ -183,6 +206,21 @@ def test_sample_sentences_are_free_of_the_copy_desks_defects(sample_run):
 @pytest.mark.shared_data
 def test_sp500_sentences_are_free_of_the_copy_desks_defects(sp500_run):
     assert check_run(sp500_run.out_dir, has_news=False) == []
+
+
+@pytest.mark.shared_data
+def test_sp500_movers_say_which_sector_was_too_small_to_rank(sp500_run):
+    """Telecommunications Services has four stocks on 2017-11-10 (CTL 0.0%, FTR -14.9%, T +0.6%,
+    VZ -0.4%: -3.7% on average), under the eight a ranked sector needs (rules/writing.yaml). Health
+    Care's -0.8% is the worst only among the sectors ranked, and the article says so."""
+    [(_, body, sidecar)] = [a for a in articles(sp500_run.out_dir) if a[2]["kind"] == "market_movers"]
+    assert "Among sectors large enough to rank, " in body
+    assert "Telecommunications Services, with four stocks, is too small to rank: its average stock" in body
+    assert re.search(r"too small to rank: its average stock \w+ 3\.7%", body)
+    telecom = "group:sector:telecommunications-services:return_ew:1D"
+    rankings = [c for c in sidecar["claims"] if c["predicate"] in ("ranks_first", "ranks_last")]
+    sector_rankings = [c for c in rankings if c["facts"][0].startswith("group:sector:")]
+    assert len(sector_rankings) == 2 and all(c["left_out"] == [telecom] for c in sector_rankings)
 
 
 @pytest.mark.shared_data

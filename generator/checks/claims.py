@@ -646,12 +646,25 @@ def _ranking_problem(ranked: Fact, claim: Claim, facts: dict[str, Fact], text: s
         return f"{claim.text!r} ranks {ranked.display} {place}, but {best.id} is {best.display}"
     for fact in (facts[i] for i in claim.left_out if i in facts):
         outranks = fact.value > ranked.value if first else fact.value < ranked.value
-        if outranks and fact.subject and fact.subject not in text:
+        if outranks and fact.subject and not _names(fact.subject, text):
             return (
                 f"{claim.text!r} ranks {ranked.display} {place} only because {fact.subject} "
                 f"({fact.display}) was left out, and the article does not say so"
             )
     return None
+
+
+def _names(subject: str, text: str) -> bool:
+    """Whether the text names a subject: by its id, or a group by the name its id spells,
+    capitalised as a name is ("sector:telecommunications-services" is named by "Telecommunications
+    Services, with four stocks, is too small to rank")."""
+    if subject in text:
+        return True
+    slug = subject.partition(":")[2]
+    if not slug:
+        return False
+    spelled = r"\W+".join(re.escape(word) for word in slug.split("-"))
+    return any(m.group(0)[0].isupper() for m in re.finditer(rf"(?<!\w){spelled}(?!\w)", text, re.IGNORECASE))
 
 
 def _find(article: Article, words: str) -> tuple[int, int]:

@@ -42,6 +42,10 @@ class MarketMovers:
         left_out = tuple(desk.returns(facts.left_out(UNIVERSE, "1D"), "1D"))
         sectors = desk.ranked_groups("sector", "1D", minimum_size=rules.min_sector_members)
         sector_moves = tuple(s.move for s in sectors)
+        ranked = {s.id for s in sectors}
+        # Too few members to rank (one stock's move would be the sector's): said so, never left unsaid.
+        unranked = [g for g in desk.ranked_groups("sector", "1D") if g.id not in ranked]
+        unranked_moves = tuple(g.move for g in unranked)
         several = len(sectors) > 1
         gains = [self._mover(t) for t in leaders]
         falls = [self._mover(t) for t in laggards]
@@ -69,9 +73,14 @@ class MarketMovers:
             decliners=facts.group_count(UNIVERSE, col.FELL, "1D"),
             counted=facts.group_count(UNIVERSE, col.COUNTED, "1D"),
             best_sector=sectors[0] if sectors else None,
-            best_sector_rank=Ranking(sectors[0].move, "first", sector_moves) if several else None,
+            best_sector_rank=(
+                Ranking(sectors[0].move, "first", sector_moves, unranked_moves) if several else None
+            ),
             worst_sector=sectors[-1] if several else None,
-            worst_sector_rank=Ranking(sectors[-1].move, "last", sector_moves) if several else None,
+            worst_sector_rank=(
+                Ranking(sectors[-1].move, "last", sector_moves, unranked_moves) if several else None
+            ),
+            unranked_sectors=unranked if several else [],
             excluded=desk.exclusions(UNIVERSE, "1D"),
             decline_first=decline_first,
             chart=chart_view(chart),

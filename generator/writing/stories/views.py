@@ -339,6 +339,7 @@ class MoversContext(Common):
     best_sector_rank: Ranking | None
     worst_sector: GroupView | None
     worst_sector_rank: Ranking | None
+    unranked_sectors: list[GroupView]  # sectors with a move but too few members to rank
     excluded: Exclusions | None
     decline_first: bool  # the biggest decline is a larger move than the biggest gain: it leads
     chart: ChartView | None
