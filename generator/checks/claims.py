@@ -544,7 +544,8 @@ class ClaimsRanking(Rule):
     "The biggest gain", "the strongest sector", "led" claim first place. The sidecar's claims list
     the facts each ranking compared (`among`) and the members it left out (`left_out`): the ranked
     figure must be the highest (or lowest) among them, and a left-out member that would have ranked
-    above it must be named in the article. Without such a claim, a ranking word beside a figure is
+    above it must be named in the article (a stock by its ticker, a group by its id or by the name
+    its id spells, capitalised). Without such a claim, a ranking word beside a figure is
     checked against the sidecar's other facts of the same measure, window and kind of subject.
 
     Bad (another sector in the sidecar rose 4.1% over the same window)::

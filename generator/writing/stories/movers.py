@@ -40,11 +40,11 @@ class MarketMovers:
         )
         among = tuple(desk.returns(field, "1D"))
         left_out = tuple(desk.returns(facts.left_out(UNIVERSE, "1D"), "1D"))
-        sectors = desk.ranked_groups("sector", "1D", minimum_size=rules.min_sector_members)
+        # A sector with too few members to rank (one stock's move would be its average) is said so.
+        every_sector = desk.ranked_groups("sector", "1D")
+        sectors = [g for g in every_sector if g.size.value >= rules.min_sector_members]
+        unranked = [g for g in every_sector if g.size.value < rules.min_sector_members]
         sector_moves = tuple(s.move for s in sectors)
-        ranked = {s.id for s in sectors}
-        # Too few members to rank (one stock's move would be the sector's): said so, never left unsaid.
-        unranked = [g for g in desk.ranked_groups("sector", "1D") if g.id not in ranked]
         unranked_moves = tuple(g.move for g in unranked)
         several = len(sectors) > 1
         gains = [self._mover(t) for t in leaders]
