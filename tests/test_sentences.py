@@ -62,6 +62,8 @@ _MONTHS = {"Jan.": 1, "Feb.": 2, "March": 3, "April": 4, "May": 5, "June": 6, "J
            "Sept.": 9, "Oct.": 10, "Nov.": 11, "Dec.": 12}  # fmt: skip
 
 
+# "Alphabet Inc. (GOOGL, GOOG) closed at $1,044.15": one class's price given for both classes.
+SEVERAL_TICKERS_ONE_FIGURE = re.compile(r"\((?:[A-Z][A-Z.]*, )+[A-Z][A-Z.]*\)[^.]*?\d")
 # "3.1 times the usual volume.Its Class B stock ...": two sentences run together by a template.
 RUN_TOGETHER = re.compile(r"[a-z0-9%)]\.[A-Z][a-z]")
 
@@ -136,6 +138,8 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
                 problems.append(f"{name}: a comparison hangs on the wrong noun: {sentence}")
             if OPPOSITE_MOVES_WITH_AND.search(sentence):
                 problems.append(f"{name}: opposite moves joined by 'and': {sentence}")
+            if SEVERAL_TICKERS_ONE_FIGURE.search(sentence):
+                problems.append(f"{name}: one figure for several share classes: {sentence}")
             if PLURAL_SUBJECT_SINGULAR_VERB.search(sentence):
                 problems.append(f"{name}: a plural subject with a singular verb: {sentence}")
         for line in body.splitlines():
@@ -221,6 +225,15 @@ def test_sp500_movers_say_which_sector_was_too_small_to_rank(sp500_run):
     rankings = [c for c in sidecar["claims"] if c["predicate"] in ("ranks_first", "ranks_last")]
     sector_rankings = [c for c in rankings if c["facts"][0].startswith("group:sector:")]
     assert len(sector_rankings) == 2 and all(c["left_out"] == [telecom] for c in sector_rankings)
+
+
+@pytest.mark.shared_data
+def test_sp500_ledes_give_a_price_for_the_share_class_it_is_of(sp500_run):
+    """Alphabet closed at $1,044.15 (GOOGL) and $1,028.07 (GOOG) on 2017-11-10: the brief on GOOGL
+    names the Class A stock before its price, and gives the Class C stock's price as its own."""
+    [body] = [b for p, b, s in articles(sp500_run.out_dir) if p.name.startswith("alphabet-inc-alpha-score")]
+    assert body.lstrip().startswith("Alphabet Inc.'s Class A stock (GOOGL) closed at $1,044.15 on Nov. 10")
+    assert "Its Class C stock (GOOG) edged down 0.3% to $1,028.07." in body
 
 
 @pytest.mark.shared_data

@@ -16,6 +16,7 @@ from typing import ClassVar, Protocol
 
 import pandas as pd
 
+from generator.apstyle import possessive
 from generator.facts import MarketFacts
 from generator.facts import columns as col
 from generator.facts.selections import ranked_groups
@@ -175,6 +176,11 @@ class StoryDesk:
             # how a company with several share classes names the one a figure is about
             shares=(f"Class {share_class} stock" if share_class else f"{ticker} stock") if classes else None,
             share_class=share_class if classes else None,
+            called=(
+                f"{possessive(company.name)} Class {share_class} stock"
+                if classes and share_class
+                else company.name
+            ),
             name=company.name,
             short=company.short,
             sector=sector,

@@ -33,7 +33,10 @@ class StockView(View):
     tickers: str  # every ticker of the company, for its first mention ("GOOGL, GOOG")
     shares: str | None  # "Class A stock" when the company has several classes, else None
     share_class: str | None
-    name: str  # first reference, AP style
+    # First reference before a figure: the company, or of a company with several share classes the
+    # class the figure is of ("Alphabet Inc.'s Class A stock"), never both tickers before one price.
+    called: str
+    name: str  # the company's first reference, AP style
     short: str  # later references
     sector: str | None
     sub_industry: str | None
