@@ -101,7 +101,8 @@ def test_sp500_gets_a_brief_per_scored_ticker_a_movers_and_a_sector_story(sp500_
     alphabet = (
         sp500_run.out_dir / "site" / "2017-11-10" / "alphabet-inc-alpha-score-2017-11-10.md"
     ).read_text()
-    assert "Alphabet Inc. (GOOGL, GOOG)" in alphabet and "Its Class C stock (GOOG)" in alphabet
+    # the lede's price is the Class A stock's, so it names that class alone (the Class C has its own line)
+    assert "Alphabet Inc.'s Class A stock (GOOGL)" in alphabet and "Its Class C stock (GOOG)" in alphabet
     assert briefs["BRK.B"] is None and briefs["BF.B"] is None  # held: too few signals
     cohort = (sp500_run.out_dir / "site" / "2017-11-10" / "cohort-performance-2017-11-10.md").read_text()
     assert "Information Technology" in cohort and "sector" in cohort
