@@ -143,6 +143,30 @@ def test_gaps_are_carried_forward_alike_in_every_block_of_tickers(rules, monkeyp
         assert panel.filled[gap + 1, column] == 30.0
 
 
+def test_the_panel_is_built_alike_some_rows_and_sessions_at_a_time(rules, monkeypatch):
+    """Long rows are scattered 2 at a time and blank highs and lows filled 2 sessions at a time:
+    every cell lands where one pass puts it, a missing row stays blank, a blank high is the close."""
+    from generator.facts import panel as panel_module
+
+    monkeypatch.setattr(panel_module, "_ROWS", 2)
+    monkeypatch.setattr(panel_module, "_DAYS", 2)
+    dates = business_days(AS_OF, 5)
+    closes = {"AAA": [1.0, 2.0, 3.0, 4.0, 5.0], "BBB": [10.0, None, 30.0, 40.0, 50.0]}
+    highs = {"AAA": [1.5, np.nan, 3.5, 4.5, np.nan], "BBB": [11.0, None, 31.0, np.nan, 51.0]}
+    lows = {"AAA": [0.5, 1.5, np.nan, 3.5, 4.5], "BBB": [np.nan, None, 29.0, 39.0, 49.0]}
+    volumes = {"AAA": [100.0, 200.0, 300.0, 400.0, 500.0], "BBB": [1.0, None, 3.0, 4.0, 5.0]}
+    snapshot = make_snapshot(closes, dates, highs=highs, lows=lows, volumes=volumes)
+    panel = PricePanel.from_snapshot(snapshot, rules)
+
+    def shown(matrix):
+        return [[None if np.isnan(v) else float(v) for v in row] for row in matrix]
+
+    assert shown(panel.close) == [[1.0, 10.0], [2.0, None], [3.0, 30.0], [4.0, 40.0], [5.0, 50.0]]
+    assert shown(panel.high) == [[1.5, 11.0], [2.0, None], [3.5, 31.0], [4.5, 40.0], [5.0, 51.0]]
+    assert shown(panel.low) == [[0.5, 10.0], [1.5, None], [3.0, 29.0], [3.5, 39.0], [4.5, 49.0]]
+    assert shown(panel.volume) == [[100.0, 1.0], [200.0, None], [300.0, 3.0], [400.0, 4.0], [500.0, 5.0]]
+
+
 def test_group_returns_equal_and_cap_weighted(rules):
     dates = business_days(AS_OF, 30)
     up = [100.0] * 29 + [110.0]  # +10% on the day

@@ -130,6 +130,80 @@ def test_bad_cells_are_named_by_file_line_and_column(folder, file, line, text, m
         load_snapshot(folder)
 
 
+def _as_parquet(folder: Path, change) -> None:
+    """The folder's prices as newsdesk writes parquet (tickers categorical), changed in place by
+    `change` or replaced by what it returns."""
+    prices = pd.read_csv(folder / "prices.csv", parse_dates=["date"])
+    prices["ticker"] = prices["ticker"].astype("category")
+    changed = change(prices)
+    prices = prices if changed is None else changed
+    prices.to_parquet(folder / "prices.parquet", index=False)
+    (folder / "prices.csv").unlink()
+
+
+def _set(column, value, row=4):
+    def change(prices):
+        prices[column] = prices[column].astype(object) if value is None else prices[column]
+        prices.loc[row, column] = value
+        if column == "date":
+            prices[column] = pd.to_datetime(prices[column])
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_set("close", 0.0), r"line 6, column 'close': '0.0' is not a positive price"),
+        (_set("low", -1.0), r"line 6, column 'low': '-1.0' is not a positive price"),
+        (_set("volume", -5), r"line 6, column 'volume': '-5.0' is negative"),
+        (_set("high", 19.0), r"line 6, column 'high': '19.0' is below the low of the same row"),
+        (_set("close", float("inf")), r"line 6, column 'close': 'inf' is not a finite number"),
+        (_set("close", float("nan")), r"line 6, column 'close': blank is required"),
+        (_set("date", pd.Timestamp("2026-01-08")), r"line 6, column 'date': .* after the snapshot's as_of"),
+        (_set("date", pd.NaT), r"line 6, column 'date': blank is required"),
+        (_set("date", pd.Timestamp("2026-01-05")), r"line 6, column 'date': .* repeats a date"),
+        (_set("ticker", None), r"line 6, column 'ticker': blank is required"),
+    ],
+)
+def test_bad_parquet_cells_are_found_in_any_block_of_rows(folder, monkeypatch, change, message):
+    """Long columns are checked some rows at a time (here 2): a bad cell in the third block is
+    named by its own line, as in one block."""
+    monkeypatch.setattr(snapshot_module, "_BATCH_ROWS", 2)
+    _as_parquet(folder, change)
+    with pytest.raises(SnapshotError, match=message):
+        load_snapshot(folder)
+
+
+def test_good_parquet_checked_in_blocks_reads_whole(folder, monkeypatch):
+    monkeypatch.setattr(snapshot_module, "_BATCH_ROWS", 2)
+    _as_parquet(folder, lambda prices: None)
+    snap = load_snapshot(folder)
+    assert snap.prices["close"].tolist() == [10.5, 11, 11.5, 20, 20.2, 20.8]
+    assert list(snap.prices["ticker"]) == ["AAA"] * 3 + ["BBB"] * 3
+
+
+def test_one_day_of_parquet_prices_is_refused(folder, monkeypatch):
+    monkeypatch.setattr(snapshot_module, "_BATCH_ROWS", 2)
+    _as_parquet(folder, lambda prices: prices.drop(index=[1, 2, 4, 5]))
+    with pytest.raises(SnapshotError, match=r"holds prices for one day only \(2026-01-05\)"):
+        load_snapshot(folder)
+
+
+@pytest.mark.parametrize(
+    ("rows", "categories", "every"),
+    [
+        (["A", "A", "B", "B", "C"], ["A", "B", "C"], True),  # C only in the last block
+        (["A", "A", "B", "B", "C"], ["A", "B", "C", "D"], False),  # D in no block
+        (["A", "A", "B", None, "C"], ["A", "B", "C"], False),  # a row without a category
+    ],
+)
+def test_every_category_is_counted_over_all_blocks(monkeypatch, rows, categories, every):
+    monkeypatch.setattr(snapshot_module, "_BATCH_ROWS", 2)
+    column = pd.Series(pd.Categorical(rows, categories=categories))
+    assert snapshot_module.uses_every_category(column) is every
+
+
 def test_unordered_rows_are_sorted_and_duplicates_found_anywhere(folder):
     prices = folder / "prices.csv"
     lines = prices.read_text().splitlines()

@@ -20,12 +20,14 @@ import numpy as np
 import pandas as pd
 
 from generator.facts.rules import FactRules
-from generator.market.snapshot import Snapshot, uses_every_category
+from generator.market.snapshot import Snapshot, category_codes, uses_every_category
 from generator.models import PriceBasis
 
 ADJUSTED: tuple[PriceBasis, ...] = ("splits", "splits_and_dividends")
 _THREADS = 2  # for the whole-matrix steps, which release the GIL
 _BLOCK = 1024  # tickers per block of carrying forward
+_ROWS = 1 << 20  # long-table rows scattered into a matrix at a time
+_DAYS = 16  # matrix rows (sessions) whose blank highs and lows are filled at a time
 _LARGEST_SPLIT_STEP = 0.25  # no split ratio moves a price by less than this; cheaper to test few cells
 
 
@@ -71,16 +73,20 @@ class PricePanel:
         def matrix(column: str) -> np.ndarray:
             with taking:  # the long table gives up one column per matrix under construction
                 source = prices.pop(column) if take_prices else prices[column]
+            values = source.to_numpy(dtype="float64", na_value=np.nan)
             out = np.full(shape, np.nan)
-            out[date_codes, ticker_codes] = source.to_numpy(dtype="float64", na_value=np.nan)
+            # Some rows at a time: the index arrays' whole-column temporaries would be fresh memory.
+            for start in range(0, len(values), _ROWS):
+                rows = slice(start, start + _ROWS)
+                out[date_codes[rows], ticker_codes[rows]] = values[rows]
             return out
 
         # NumPy releases the GIL on whole-array work: two threads use the core a run otherwise
         # leaves idle while it prepares, and hold one more long column than one thread would.
         with ThreadPoolExecutor(_THREADS) as pool:
             close, high, low, volume = pool.map(matrix, ("close", "high", "low", "volume"))
-            np.copyto(high, close, where=np.isnan(high))  # in place: a big universe's matrices are large
-            np.copyto(low, close, where=np.isnan(low))
+            _fill_blanks(high, close)  # a blank high or low is the close
+            _fill_blanks(low, close)
             basis = snapshot.manifest.prices_adjusted
             applied: list[Split] = []
             if basis not in ADJUSTED and len(snapshot.actions):
@@ -138,9 +144,17 @@ def _ticker_codes(tickers: pd.Series) -> tuple[np.ndarray, pd.Index]:
         and tickers.cat.categories.is_monotonic_increasing
         and uses_every_category(tickers)
     ):
-        return tickers.cat.codes.to_numpy(), tickers.cat.categories
+        return category_codes(tickers), tickers.cat.categories
     codes, uniques = pd.factorize(tickers, sort=True)
     return codes, pd.Index(uniques)
+
+
+def _fill_blanks(matrix: np.ndarray, values: np.ndarray) -> None:
+    """Fill the matrix's blanks from `values` in place, some sessions at a time: a whole-matrix mask
+    of a big universe is fresh memory, a block's is reused."""
+    for start in range(0, matrix.shape[0], _DAYS):
+        days = slice(start, start + _DAYS)
+        np.copyto(matrix[days], values[days], where=np.isnan(matrix[days]))
 
 
 def _carry_forward(close: np.ndarray, limit: int, pool: ThreadPoolExecutor) -> np.ndarray:

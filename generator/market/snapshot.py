@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,7 +204,7 @@ def _read_manifest(path: Path) -> Manifest:
         raise SnapshotError(f"{path}: {describe(exc)}") from None
 
 
-_BATCH_ROWS = 1 << 20  # rows of a numeric parquet column decoded at a time
+_BATCH_ROWS = 1 << 20  # rows of a long column decoded or checked at a time
 
 
 def _read_table(path: Path, required: Iterable[str], text_columns: Iterable[str]) -> pd.DataFrame:
@@ -290,12 +290,29 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _bad_line(path: Path, frame: pd.DataFrame, mask: pd.Series, column: str, problem: str) -> SnapshotError:
-    """Error for the first row where `mask` holds; CSV line = data row + 2 (1-based, after the header)."""
-    position = int(mask.to_numpy().argmax())
+def _bad_line(
+    path: Path, frame: pd.DataFrame, where: pd.Series | int, column: str, problem: str
+) -> SnapshotError:
+    """Error for row `where`, or the first row where the mask `where` holds; CSV line = data row
+    + 2 (1-based, after the header)."""
+    position = where if isinstance(where, int) else int(where.to_numpy().argmax())
     value = frame[column].iloc[position]
     shown = "blank" if pd.isna(value) else repr(str(value))
     return SnapshotError(located(path, f"{shown} {problem}", line=position + 2, column=column))
+
+
+def _first_row(test: Callable[..., np.ndarray], *columns: np.ndarray) -> int | None:
+    """The first row at which `test` of the columns' values holds, or None if it holds at none.
+
+    Tested a block of rows at a time: a whole-column mask of a 50,000-stock history is larger than
+    the C allocator recycles, so every check would take fresh memory from the kernel, and fresh
+    memory costs more than the check (README, Performance). Blocks are reused memory.
+    """
+    for start in range(0, len(columns[0]), _BATCH_ROWS):
+        hits = test(*(column[start : start + _BATCH_ROWS] for column in columns))
+        if hits.any():
+            return start + int(hits.argmax())
+    return None
 
 
 def _no_constant(name: str) -> None:
@@ -311,11 +328,10 @@ def _numeric(path: Path, frame: pd.DataFrame, column: str, *, required: bool) ->
         if bad.any():
             raise _bad_line(path, frame, bad, column, "is not a number")
     values = values.astype("float64")
-    infinite = np.isinf(values.to_numpy())
-    if infinite.any():
-        raise _bad_line(path, frame, pd.Series(infinite, index=frame.index), column, "is not a finite number")
-    if required and values.isna().any():
-        raise _bad_line(path, frame, values.isna(), column, "is required")
+    if (row := _first_row(np.isinf, values.to_numpy())) is not None:
+        raise _bad_line(path, frame, row, column, "is not a finite number")
+    if required and (row := _first_row(np.isnan, values.to_numpy())) is not None:
+        raise _bad_line(path, frame, row, column, "is required")
     return values
 
 
@@ -323,13 +339,15 @@ def _dates(path: Path, frame: pd.DataFrame, as_of: dt.date) -> pd.Series:
     raw = frame["date"]
     if pd.api.types.is_datetime64_any_dtype(raw):
         dates = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) else raw
+        if (row := _first_row(np.isnat, dates.to_numpy())) is not None:
+            raise _bad_line(path, frame, row, "date", "is required")
     else:
         dates = pd.to_datetime(raw.astype("string").str.strip(), format="%Y-%m-%d", errors="coerce")
         if dates.isna().any():
             raise _bad_line(path, frame, dates.isna(), "date", "is not a date (expected YYYY-MM-DD)")
-    late = dates > pd.Timestamp(as_of)
-    if late.any():
-        raise _bad_line(path, frame, late, "date", f"is after the snapshot's as_of date {as_of}")
+    last = np.datetime64(as_of, "D")
+    if (row := _first_row(lambda day: day > last, dates.to_numpy())) is not None:
+        raise _bad_line(path, frame, row, "date", f"is after the snapshot's as_of date {as_of}")
     return dates.astype("datetime64[ns]")
 
 
@@ -339,10 +357,10 @@ def _tickers(path: Path, frame: pd.DataFrame) -> pd.Series:
     Cleaning runs once per distinct ticker, not once per row: a 5,000-stock history has millions of rows.
     """
     raw = frame["ticker"]
-    if raw.isna().any():
-        raise _bad_line(path, frame, raw.isna(), "ticker", "is required")
+    if (row := _first_blank(raw)) is not None:
+        raise _bad_line(path, frame, row, "ticker", "is required")
     if _clean_categorical(raw):
-        return pd.Series(raw.array, index=frame.index)  # as newsdesk writes parquet: nothing to redo
+        return pd.Series(raw.array, index=frame.index, copy=False)  # as newsdesk writes parquet
     codes, uniques = pd.factorize(raw)
     cleaned = pd.Index(uniques).astype(str).str.strip().str.upper()
     blank = np.flatnonzero(cleaned == "")
@@ -352,6 +370,14 @@ def _tickers(path: Path, frame: pd.DataFrame) -> pd.Series:
         )
     final_codes, categories = pd.factorize(cleaned, sort=True)
     return pd.Series(pd.Categorical.from_codes(final_codes[codes], categories=categories), index=frame.index)
+
+
+def _first_blank(column: pd.Series) -> int | None:
+    """The first blank row of a column: of a categorical, a row without a category."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return _first_row(lambda codes: codes < 0, category_codes(column))
+    blank = column.isna()
+    return int(blank.to_numpy().argmax()) if blank.any() else None
 
 
 def _clean_categorical(tickers: pd.Series) -> bool:
@@ -370,30 +396,36 @@ def _clean_categorical(tickers: pd.Series) -> bool:
 
 def uses_every_category(column: pd.Series) -> bool:
     """Whether every row of a categorical column has a category and every category has a row."""
-    codes = column.cat.codes.to_numpy()
-    if (codes < 0).any():
+    if _first_blank(column) is not None:
         return False
-    return bool(np.bincount(codes, minlength=len(column.cat.categories)).all())
+    codes, categories = category_codes(column), len(column.cat.categories)
+    rows = np.zeros(categories, np.int64)
+    for start in range(0, len(codes), _BATCH_ROWS):  # bincount's index copy of a block, not a column
+        rows += np.bincount(codes[start : start + _BATCH_ROWS], minlength=categories)
+    return bool(rows.all())
+
+
+def category_codes(column: pd.Series) -> np.ndarray:
+    """A categorical column's codes as they are stored (`.cat.codes` copies them: fresh memory)."""
+    return column.array.codes
 
 
 def _read_prices(path: Path, as_of: dt.date) -> pd.DataFrame:
     frame = _read_table(path, PRICE_COLUMNS, ("ticker",))
-    out = pd.DataFrame({"date": _dates(path, frame, as_of), "ticker": _tickers(path, frame)})
+    out = pd.DataFrame({"date": _dates(path, frame, as_of), "ticker": _tickers(path, frame)}, copy=False)
     for column in ("open", "high", "low", "close", "volume"):
         out[column] = _numeric(path, frame, column, required=column == "close")
-    for column in ("open", "high", "low", "close"):
-        nonpositive = out[column] <= 0  # a blank (unknown) open, high or low is allowed
-        if nonpositive.any():
-            raise _bad_line(path, frame, nonpositive, column, "is not a positive price")
-    negative_volume = out["volume"] < 0
-    if negative_volume.any():
-        raise _bad_line(path, frame, negative_volume, "volume", "is negative")
-    inverted = out["high"] < out["low"]
-    if inverted.any():
-        raise _bad_line(path, frame, inverted, "high", "is below the low of the same row")
+    for column in ("open", "high", "low", "close"):  # a blank (unknown) open, high or low is allowed
+        if (row := _first_row(lambda price: price <= 0, out[column].to_numpy())) is not None:
+            raise _bad_line(path, frame, row, column, "is not a positive price")
+    if (row := _first_row(lambda volume: volume < 0, out["volume"].to_numpy())) is not None:
+        raise _bad_line(path, frame, row, "volume", "is negative")
+    if (row := _first_row(np.less, out["high"].to_numpy(), out["low"].to_numpy())) is not None:
+        raise _bad_line(path, frame, row, "high", "is below the low of the same row")
     if out.empty:
         raise SnapshotError(f"{path}: holds no prices")
-    if out["date"].nunique() < 2:
+    days = out["date"].to_numpy()
+    if _first_row(lambda day: day != days[0], days) is None:
         raise SnapshotError(
             f"{path}: holds prices for one day only ({out['date'].iloc[0].date()}); a snapshot needs at "
             "least two trading days, since every move is measured from one close to another"
@@ -407,10 +439,9 @@ def _sorted_unique(path: Path, frame: pd.DataFrame, out: pd.DataFrame) -> pd.Dat
     Files written by newsdesk are already in that order, which one vectorised comparison proves;
     only an unordered file pays for a sort. A repeated (ticker, date) names its second line.
     """
-    tickers = out["ticker"].cat.codes.to_numpy()
+    tickers = category_codes(out["ticker"])
     dates = out["date"].to_numpy().view("i8")
-    ordered = (tickers[1:] > tickers[:-1]) | ((tickers[1:] == tickers[:-1]) & (dates[1:] > dates[:-1]))
-    if ordered.all():
+    if _first_row(_not_after, tickers[:-1], dates[:-1], tickers[1:], dates[1:]) is None:
         return out
     order = np.lexsort((np.arange(len(out)), dates, tickers))
     repeated = (tickers[order][1:] == tickers[order][:-1]) & (dates[order][1:] == dates[order][:-1])
@@ -419,6 +450,13 @@ def _sorted_unique(path: Path, frame: pd.DataFrame, out: pd.DataFrame) -> pd.Dat
         mask.iloc[order[1:][repeated][0]] = True
         raise _bad_line(path, frame, mask, "date", "repeats a date already given for this ticker")
     return out.iloc[order].reset_index(drop=True)
+
+
+def _not_after(
+    ticker: np.ndarray, date: np.ndarray, next_ticker: np.ndarray, next_date: np.ndarray
+) -> np.ndarray:
+    """Rows whose next row is not a later date of the same ticker or a later ticker."""
+    return (next_ticker < ticker) | ((next_ticker == ticker) & (next_date <= date))
 
 
 def _read_benchmark(path: Path, as_of: dt.date) -> pd.DataFrame:
