@@ -690,7 +690,7 @@ class ClaimsAbsence(Rule):
 
     Good::
 
-        The data behind this article includes no news feed.
+        News coverage is not tracked for this report.
     """
 
     id = "claims.absence"
