@@ -620,6 +620,25 @@ def main() -> None:
         _fail(f"{culprit}{exc.strerror or exc}")
 
 
+def entry() -> None:
+    """The `newsdesk` command: main(), then exit without the interpreter's teardown.
+
+    Tearing down frees a run's heap object by object, a quarter of a second after a 5,000-ticker
+    run (README, Performance), while the kernel takes a finished process's memory back at once.
+    The exit handlers (logging, locks, pools, finalizers) still run, and output is flushed; an
+    error exits the ordinary way.
+    """
+    import atexit
+    import contextlib
+
+    main()
+    atexit._run_exitfuncs()  # what the interpreter runs at exit, before the teardown skipped here
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
+            stream.flush()
+    os._exit(0)
+
+
 def _fail(message: str) -> None:
     click.echo(f"newsdesk: error: {' '.join(message.split())}", err=True)
     sys.exit(USAGE_ERROR)

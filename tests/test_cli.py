@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -51,6 +52,36 @@ def test_numpy_asks_for_no_huge_pages_unless_the_user_says_so(monkeypatch, setti
         [sys.executable, "-c", _HUGE_PAGES_AFTER_A_COMMAND], capture_output=True, text=True, check=False
     )
     assert done.stdout.strip().splitlines()[-1] == f"huge pages: {expected}"
+
+
+_EXIT_HANDLER_AFTER_A_COMMAND = """
+import atexit, sys
+sys.argv = ["newsdesk", "sample", "--tickers", "10", "--years", "1.2", "--out", sys.argv[1]]
+from generator import cli
+
+atexit.register(lambda: print("exit handler ran"))  # buffered: stdout is a pipe
+cli.entry()
+print("after entry")
+"""
+
+
+def test_the_command_runs_exit_handlers_and_flushes_then_skips_the_teardown(tmp_path):
+    """`newsdesk` ends with os._exit after a command that succeeds: exit handlers still run and
+    their buffered output still arrives; nothing after the command runs."""
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [sys.executable, "-c", _EXIT_HANDLER_AFTER_A_COMMAND, str(tmp_path / "universe")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=buffered,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("wrote fictional snapshot of 10 tickers")
+    assert lines[-1] == "exit handler ran"
+    assert "after entry" not in done.stdout
+    assert (tmp_path / "universe" / "manifest.json").is_file()
 
 
 @pytest.mark.parametrize(
