@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from generator.errors import ConfigError
 from generator.facts import (
     CORPORATE_ACTION,
     UNIVERSE,
@@ -18,6 +20,7 @@ from generator.facts import (
 )
 from generator.facts import columns as col
 from generator.facts.selections import movers
+from generator.facts.tables import news_sessions
 from generator.market.snapshot import ACTION_COLUMNS, Cohort, Manifest, Snapshot
 from generator.models import Measure, Unit
 from generator.resources import resource_dir
@@ -391,3 +394,54 @@ def test_the_panel_numbers_tickers_alike_whatever_the_column_type(rules, categor
     assert list(panel.tickers) == ["AAA", "BBB"]
     assert np.array_equal(panel.close[:, 0], [10, np.nan, 12, 13, 14], equal_nan=True)
     assert panel.close[:, 1].tolist() == [20, 21, 22, 23, 24]
+
+
+@pytest.mark.parametrize(
+    ("published", "reported", "first"),
+    [
+        ("2026-10-26T19:59:00Z", "2026-10-26", "2026-10-26"),  # 3:59 p.m. in New York (EDT): that session
+        ("2026-10-26T20:00:00Z", "2026-10-26", "2026-10-27"),  # 4:00 p.m., the close: the next day's
+        ("2026-10-26T21:06:00Z", "2026-10-26", "2026-10-27"),  # 5:06 p.m.
+        ("2026-10-27T02:00:00Z", "2026-10-26", "2026-10-27"),  # 10 p.m. on the 26th, already the 27th in UTC
+        ("2026-11-20T20:30:00Z", "2026-11-20", "2026-11-20"),  # 3:30 p.m. EST (UTC-5 after Nov. 1)
+        ("2026-11-20T21:00:00Z", "2026-11-20", "2026-11-21"),  # 4:00 p.m. EST
+    ],
+)
+def test_a_headline_after_the_close_first_moves_the_next_day(rules, published, reported, first):
+    """rules/facts.yaml: the market closes at 16:00 in New York; news at or after it is the next day's."""
+    moment = pd.Timestamp(published).to_pydatetime()
+    assert rules.market_close.local_date(moment) == dt.date.fromisoformat(reported)
+    assert rules.market_close.first_day(moment) == dt.date.fromisoformat(first)
+    column = pd.Series([pd.Timestamp(published)])
+    assert rules.market_close.first_days(column)[0] == pd.Timestamp(first)
+
+
+def test_a_headline_after_the_close_is_measured_against_the_next_session(rules):
+    """Before the close a headline meets its own session's move; after it, the next session's:
+    Friday 11 a.m. meets Friday's, Friday 5 p.m. Monday's, Monday 5:06 p.m. Tuesday's."""
+    dates = pd.DatetimeIndex(["2026-10-22", "2026-10-23", "2026-10-26", "2026-10-27"])
+    snapshot = make_snapshot({"AAA": [10.0, 20.0, 16.0, 20.0]}, dates)
+    panel = PricePanel.from_snapshot(snapshot, rules)
+    news = pd.DataFrame(
+        {
+            "ticker": ["AAA", "AAA", "AAA"],
+            "published": pd.to_datetime(
+                ["2026-10-23T15:00:00Z", "2026-10-23T21:00:00Z", "2026-10-26T21:06:00Z"], utc=True
+            ),
+        }
+    )
+    sessions = news_sessions(panel, news, rules.market_close)
+    assert sessions == {
+        ("AAA", dt.date(2026, 10, 23)): (pytest.approx(1.0), dt.date(2026, 10, 22)),  # 10 -> 20
+        ("AAA", dt.date(2026, 10, 26)): (pytest.approx(-0.2), dt.date(2026, 10, 23)),  # 20 -> 16, Monday
+        ("AAA", dt.date(2026, 10, 27)): (pytest.approx(0.25), dt.date(2026, 10, 26)),  # 16 -> 20
+    }
+
+
+def test_a_market_close_in_an_unknown_zone_is_refused(tmp_path):
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(resource_dir("rules"), rules_dir)
+    facts_file = rules_dir / "facts.yaml"
+    facts_file.write_text(facts_file.read_text().replace("zone: America/New_York", "zone: Mars/Olympus_Mons"))
+    with pytest.raises(ConfigError, match=r"Mars/Olympus_Mons.* is not a time zone"):
+        load_fact_rules(rules_dir)

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from generator.models import Sidecar
 
 DAY, PREVIOUS = dt.date(2026, 11, 20), dt.date(2026, 11, 19)
+NEW_YORK = ZoneInfo("America/New_York")
 UP = {"beats", "raises", "upgrade", "lifts", "surge", "wins", "record", "gains", "strengthens", "climbs"}
 DOWN = {"misses", "cuts", "downgraded", "plunge", "warns", "lawsuit", "probe", "weakens", "slows", "recall"}
 
@@ -41,6 +43,13 @@ def move(close: pd.DataFrame, ticker: str, start: dt.date, end: dt.date) -> floa
     return float(series.loc[: pd.Timestamp(end)].iloc[-1] / series.loc[: pd.Timestamp(start)].iloc[-1] - 1)
 
 
+def first_day(published: str) -> dt.date:
+    """The first day a headline can move (rules/facts.yaml's market_close): its date in New York,
+    the next day's when it ran at or after the 4 p.m. close."""
+    local = dt.datetime.fromisoformat(published.replace("Z", "+00:00")).astimezone(NEW_YORK)
+    return local.date() + dt.timedelta(days=local.time() >= dt.time(16))
+
+
 def session_of(close: pd.DataFrame, day: dt.date) -> tuple[dt.date, dt.date]:
     """(the session before, the session) a headline published on `day` is measured over."""
     dates = [d.date() for d in close.index]
@@ -61,7 +70,7 @@ def test_every_brief_with_agreeing_news_on_its_day_leads_with_it(sample_run, raw
     written = briefs(sample_run.out_dir)
     leading = 0
     for item in news:
-        published = dt.date.fromisoformat(item["published"][:10])
+        published = first_day(item["published"])
         if published not in (DAY, PREVIOUS) or item["ticker"] not in written:
             continue
         start = session_of(close, PREVIOUS)[0] if published == PREVIOUS else PREVIOUS
@@ -89,7 +98,7 @@ def test_no_article_cites_a_headline_its_prices_contradict(sample_run, raw):
             item = by_title.get(source.title)
             if item is None:
                 continue
-            published = dt.date.fromisoformat(item["published"][:10])
+            published = first_day(item["published"])
             if published == DAY:
                 span = (PREVIOUS, DAY)
             elif published == PREVIOUS:
@@ -126,7 +135,7 @@ def leading_news(out: Path, news: list[dict]) -> list[tuple[dict, dt.date, Sidec
     written = briefs(out)
     found = []
     for item in news:
-        published = dt.date.fromisoformat(item["published"][:10])
+        published = first_day(item["published"])
         if published not in (DAY, PREVIOUS) or item["ticker"] not in written:
             continue
         sidecar, body = written[item["ticker"]]

@@ -68,6 +68,7 @@ def compute_facts(
         volume_days=rules.volume_average_days,
         moving_average_days=rules.moving_average_days,
         whole_number_measures=whole_number_measures,
-        news_sessions=news_sessions(panel, snapshot.news),
+        news_sessions=news_sessions(panel, snapshot.news, rules.market_close),
+        market_close=rules.market_close,
         paths=group_paths(panel, groups, windows, path_windows),
     )

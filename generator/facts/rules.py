@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generator.facts.windows import WindowSpec
 from generator.rulefiles import load_rule_file
@@ -19,6 +22,39 @@ class SplitRules(BaseModel):
     forward: list[float] = Field(min_length=1)  # k-for-1 splits: 2 means two-for-one
     reverse: list[float] = Field(min_length=1)  # 1-for-k reverse splits: 10 means one-for-ten
     tolerance: float = Field(gt=0, lt=1)  # the day's price ratio, times the split ratio, within 1 ± this
+
+
+class MarketClose(BaseModel):
+    """When the market closes: the session a headline can first move depends on it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    time: dt.time
+    zone: str
+
+    @field_validator("zone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{zone!r} is not a time zone (e.g. America/New_York)") from None
+        return zone
+
+    def local_date(self, moment: dt.datetime) -> dt.date:
+        """The market's date at `moment` (aware): the date a report is dated."""
+        return moment.astimezone(ZoneInfo(self.zone)).date()
+
+    def first_day(self, moment: dt.datetime) -> dt.date:
+        """The first date whose session can move on news of `moment`: its own, before the close."""
+        local = moment.astimezone(ZoneInfo(self.zone))
+        return local.date() + dt.timedelta(days=local.time() >= self.time)
+
+    def first_days(self, moments: pd.Series) -> pd.DatetimeIndex:
+        """`first_day` of each of a column of aware timestamps, as midnights."""
+        local = moments.dt.tz_convert(self.zone)
+        late = pd.to_timedelta((local.dt.time >= self.time).astype(int), unit="D")
+        return pd.DatetimeIndex(local.dt.tz_localize(None).dt.normalize() + late)
 
 
 class FactRules(BaseModel):
@@ -35,6 +71,7 @@ class FactRules(BaseModel):
     min_volatility_observations: int = Field(ge=2)
     volume_average_days: int = Field(ge=1)
     moving_average_days: int = Field(ge=2)  # the long moving average closes are compared with
+    market_close: MarketClose
     windows: dict[str, WindowSpec]
 
     def split_ratios(self) -> list[float]:

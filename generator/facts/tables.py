@@ -17,7 +17,7 @@ import pandas as pd
 
 from generator.facts import columns as col
 from generator.facts.panel import ADJUSTED, PricePanel
-from generator.facts.rules import FactRules
+from generator.facts.rules import FactRules, MarketClose
 from generator.facts.windows import Window
 from generator.market.snapshot import Snapshot
 from generator.slugs import slugify
@@ -310,15 +310,18 @@ def group_paths(
     return paths
 
 
-def news_sessions(panel: PricePanel, news: pd.DataFrame) -> dict[tuple[str, dt.date], tuple[float, dt.date]]:
+def news_sessions(
+    panel: PricePanel, news: pd.DataFrame, close: MarketClose
+) -> dict[tuple[str, dt.date], tuple[float, dt.date]]:
     """(ticker, session) -> (that session's return, the session before) for every news item.
 
-    A headline's session is the first one on or after its publication date (UTC): what a story
-    measures an older headline against, so it never cites one its own day's tape contradicts.
+    A headline's session is the first one it can move: on or after its date in the market's time
+    zone, the next one when it ran at or after the close. What a story measures an older headline
+    against, so it never cites one its own session's tape contradicts.
     """
     if news.empty or len(panel.dates) < 2:
         return {}
-    days = pd.DatetimeIndex(news["published"].dt.tz_convert(None).dt.normalize())
+    days = close.first_days(news["published"])
     rows = panel.dates.searchsorted(days, side="left")
     column_of = {ticker: i for i, ticker in enumerate(panel.tickers)}
     found = {}

@@ -20,6 +20,7 @@ import pandas as pd
 from generator import apstyle
 from generator.facts import columns as col
 from generator.facts.panel import Split
+from generator.facts.rules import MarketClose
 from generator.facts.store import FactStore
 from generator.facts.tables import UNIVERSE
 from generator.facts.windows import Window
@@ -189,12 +190,15 @@ class MarketFacts(FactStore):
         *,
         whole_number_measures: Collection[Measure] = (),
         news_sessions: dict[tuple[str, dt.date], tuple[float, dt.date]] | None = None,
+        market_close: MarketClose | None = None,
         paths: dict[tuple[str, str], tuple[tuple[dt.date, float], ...]] | None = None,
         **store: Any,
     ) -> None:
         super().__init__(**store)
         self.whole_number_measures = frozenset(whole_number_measures)
         self.news_sessions = news_sessions or {}  # (ticker, session) -> (return, session before)
+        # None: news is dated in UTC and may move the session of its date (facts built by hand)
+        self.market_close = market_close
         self._news_days: dict[str, list[dt.date]] | None = None
         self.paths = paths or {}  # (group id or "benchmark:<ticker>", window) -> (date, percent)...
 
@@ -224,6 +228,14 @@ class MarketFacts(FactStore):
             formula=f"close {w.end} ({end_close}) / close {w.start} ({start_close}) - 1",
             flagged=bool(self.value(ticker, col.windowed(col.SUSPECT, window))),
         )
+
+    def news_date(self, moment: dt.datetime) -> dt.date:
+        """The date a headline published at `moment` is reported as: the market's own."""
+        return self.market_close.local_date(moment) if self.market_close else moment.date()
+
+    def news_first_day(self, moment: dt.datetime) -> dt.date:
+        """The first date whose session can move on a headline of `moment` (see MarketClose)."""
+        return self.market_close.first_day(moment) if self.market_close else moment.date()
 
     def news_session(self, ticker: str, day: dt.date) -> dt.date | None:
         """The first session on or after `day` that a news item of the ticker's is measured on."""

@@ -203,7 +203,7 @@ class AlphaBrief:
             title=title,
             title_end="" if title[-1] in ".!?" else ".",
             publisher=item.publisher or "One outlet",
-            date=item.published.date(),
+            date=self.desk.facts.news_date(item.published),
             session=linked.session,
             move=linked.move,
             causal=linked.causal,
