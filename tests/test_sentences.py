@@ -231,6 +231,28 @@ def test_sp500_movers_say_which_sector_was_too_small_to_rank(sp500_run):
 
 
 @pytest.mark.shared_data
+def test_sp500_cohort_story_ranks_only_sectors_large_enough_to_rank(sp500_run):
+    """Over 2017 to Nov. 10 Telecommunications Services' four stocks averaged -35.6% (closes of
+    2016-12-30 and 2017-11-10: CTL 22.146 -> 15.48, FTR 45.119 -> 6.77, T 40.502 -> 34.22,
+    VZ 50.905 -> 44.88), the lowest of any sector but, as in the movers story, too few stocks to
+    rank: Energy (-9.6%) brings up the rear of the ten ranked, and the article says why."""
+    [(_, body, sidecar)] = [a for a in articles(sp500_run.out_dir) if a[2]["kind"] == "cohort_performance"]
+    assert "the strongest of the 10 sectors large enough to rank" in body
+    assert "Energy brought up the rear: it has slipped 9.6%" in body
+    assert re.search(
+        r"Telecommunications Services, with four stocks, is too small to rank: "
+        r"its average stock has \w+ 35\.6%",
+        body,
+    )
+    assert "| Telecommunications Services |" not in body
+    assert "- Energy is the weakest sector large enough to rank over the same period." in body
+    telecom = "group:sector:telecommunications-services:return_ew:YTD"
+    rankings = [c for c in sidecar["claims"] if c["predicate"] in ("ranks_first", "ranks_last")]
+    sector_rankings = [c for c in rankings if c["facts"][0].startswith("group:sector:")]
+    assert sector_rankings and all(c["left_out"] == [telecom] for c in sector_rankings)
+
+
+@pytest.mark.shared_data
 def test_sp500_ledes_give_a_price_for_the_share_class_it_is_of(sp500_run):
     """Alphabet closed at $1,044.15 (GOOGL) and $1,028.07 (GOOG) on 2017-11-10: the brief on GOOGL
     names the Class A stock before its price, and gives the Class C stock's price as its own."""

@@ -34,17 +34,26 @@ class CohortPerformance:
         return [ArticlePlan(self.kind, slug, "", (), newsworthiness=weight)]
 
     def cohorts(self) -> list[GroupView]:
-        """The groups the story compares, best first: cohorts, or sectors when there are none."""
+        """The groups the story ranks, best first: cohorts, or sectors when there are none."""
+        return self._groups()[0]
+
+    def _groups(self) -> tuple[list[GroupView], list[GroupView]]:
+        """The groups ranked, best first, and the sectors too small to rank (as in the movers
+        story: with a handful of members one stock's move would be the sector's)."""
         desk = self.desk
         kind = "cohort" if desk.has_cohorts else "sector"
         minimum = desk.editorial.desk.cohort_story.min_group_size
-        return desk.ranked_groups(kind, desk.cohort_window, minimum_size=minimum)
+        groups = desk.ranked_groups(kind, desk.cohort_window, minimum_size=minimum)
+        if desk.has_cohorts:
+            return groups, []
+        smallest = desk.writer.rules.min_sector_members
+        return [g for g in groups if g.size.value >= smallest], [g for g in groups if g.size.value < smallest]
 
     def draft(self, plan: ArticlePlan) -> Draft:
         desk = self.desk
         facts, window = desk.facts, desk.cohort_window
         story = desk.editorial.desk.cohort_story
-        cohorts = self.cohorts()
+        cohorts, unranked = self._groups()
         leader = cohorts[0]
         if desk.has_cohorts:
             parts = [desk.group(g, window) for g in facts.subgroups(leader.id)]
@@ -59,12 +68,13 @@ class CohortPerformance:
         if not story.subgroups_of_leader:
             parts = []
         cohort_moves = tuple(c.move for c in cohorts)
+        unranked_moves = tuple(g.move for g in unranked)
         field = desk.field(leader.id, window)
         member_moves = tuple(desk.returns(field, window))
         left_out = tuple(desk.returns(facts.left_out(leader.id, window), window))
         top, _ = movers(facts, window, 3, field, company_of=desk.names.company_key)
         laggard = cohorts[-1] if len(cohorts) > 1 else None
-        chart, plotted = self._chart(plan, cohorts)
+        chart, plotted = self._chart(plan, [*cohorts, *unranked])
         context = CohortContext(
             **desk.common(),
             grouping="cohort" if desk.has_cohorts else "sector",
@@ -75,10 +85,11 @@ class CohortPerformance:
             chart=chart_view(chart),
             cohorts=cohorts,
             cohort_count=facts.count("cohorts:count", len(cohorts), "groups compared in the story"),
+            unranked=unranked,
             leader=leader,
-            leader_rank=Ranking(leader.move, "first", cohort_moves),
+            leader_rank=Ranking(leader.move, "first", cohort_moves, unranked_moves),
             laggard=laggard,
-            laggard_rank=Ranking(laggard.move, "last", cohort_moves) if laggard else None,
+            laggard_rank=Ranking(laggard.move, "last", cohort_moves, unranked_moves) if laggard else None,
             parts=parts,
             parts_rank=Ranking(parts[0].move, "first", tuple(p.move for p in parts)) if parts else None,
             parts_ahead=[p for p in parts if p.relative is not None and displayed_value(p.relative) > 0],

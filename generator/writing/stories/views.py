@@ -364,6 +364,7 @@ class CohortContext(Common):
     chart: ChartView | None
     cohorts: list[GroupView]
     cohort_count: Fact
+    unranked: list[GroupView]  # sectors too small to rank, said so
     leader: GroupView
     leader_rank: Ranking
     laggard: GroupView | None
