@@ -168,3 +168,50 @@ def test_news_of_the_session_before_is_headlined_over_both_sessions_and_the_day_
         day = move(close, item["ticker"], PREVIOUS, DAY) * 100
         assert f"{abs(day):.1f}% on Nov. 20, closing at" in body, (item["ticker"], day)
     assert len(led) >= 3
+
+
+def test_news_is_placed_by_the_session_it_can_first_move():
+    """As of Tuesday Oct. 27 (sessions Fri 23, Mon 26, Tue 27): Monday's 5 p.m. headline is
+    Tuesday's news, measured on Tuesday's move; Friday's 5 p.m. headline is Monday's, measured over
+    the two sessions; Friday's 11 a.m. headline is earlier news, with Friday's own move."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from generator.facts import load_fact_rules
+    from generator.headlines import HeadlineWords
+    from generator.resources import resource_dir
+    from generator.writing.news import earlier_news, news_of_the_day
+    from generator.writing.sources import Headline
+    from tests.test_facts import facts_of, make_snapshot
+
+    dates = pd.bdate_range(end="2026-10-27", periods=30)
+    closes = [100.0] * 27 + [110.0, 99.0, 108.9]  # Fri +10%, Mon -10%, Tue +10%
+    stamps = ["2026-10-26T21:00:00Z", "2026-10-23T21:00:00Z", "2026-10-23T15:00:00Z"]
+    news = pd.DataFrame({"ticker": ["AAA"] * 3, "published": pd.to_datetime(stamps, utc=True)})
+    snapshot = replace(make_snapshot({"AAA": closes}, dates), news=news)
+    facts = facts_of(snapshot, load_fact_rules(resource_dir("rules")))
+
+    def headline(title: str, stamp: str) -> Headline:
+        return Headline(title, "Wire", pd.Timestamp(stamp), item=None)
+
+    library = SimpleNamespace(
+        headlines={
+            "AAA": [  # newest first, as the library keeps them
+                headline("Aaa Corp shares surge on record orders", stamps[0]),
+                headline("Aaa Corp warns of slower growth", stamps[1]),
+                headline("Aaa Corp wins a large contract", stamps[2]),
+            ]
+        }
+    )
+    words = HeadlineWords(rising=["surge", "wins"], falling=["warns"])
+    found = news_of_the_day(library, facts, "AAA", words)
+    assert [(h.headline.title.split()[2], h.session) for h in found] == [
+        ("shares", "same"),
+        ("warns", "previous"),
+    ]
+    same, previous = found
+    assert same.move.value == pytest.approx(10.0)  # Tuesday: 99 -> 108.9
+    assert previous.move.value == pytest.approx(-1.0)  # Monday and Tuesday: 110 -> 108.9
+    earlier = earlier_news(library, facts, "AAA", words)
+    assert earlier is not None and earlier.headline.title == "Aaa Corp wins a large contract"
+    assert earlier.move.value == pytest.approx(10.0)  # Friday: 100 -> 110

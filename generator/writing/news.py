@@ -1,13 +1,13 @@
 """The day's news for a ticker, linked to the move it may explain — when the tape agrees.
 
-A headline published on the session's date (or after the previous session's) is measured against
-the session's move; one published on the previous session's date against the move over both
-sessions (the `2D` window), since it may have moved either; an older one against the move of the
-session it ran on. Which way a headline points comes from
-generator/headlines.py, the same reading the checker's `claims.cause` applies: a headline that points
-the other way from its move is never given as its cause, and a story does not cite it at all. Only
-the session's and the previous session's news can lead a brief; an older headline may be cited as
-earlier news, with its own day's move.
+A headline's session is the first one it can move (news at or after the market's close moves the
+next: `market_close` in rules/facts.yaml). One of the last session is measured against that
+session's move; one of the previous session against the move over both sessions (the `2D`
+window), since it may have moved either; an older one against the move of its own session.
+Which way a headline points comes from generator/headlines.py, the same reading the checker's
+`claims.cause` applies: a headline that points the other way from its move is never given as its
+cause, and a story does not cite it at all. Only the session's and the previous session's news can
+lead a brief; an older headline may be cited as earlier news, with its own day's move.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def news_of_the_day(
             continue
         if published > session.start:
             which = "same"
-        elif published == session.start and published > previous:
+        elif previous < published <= session.start:  # a weekend's news is Monday's, for one
             which = "previous"
         else:
             continue
@@ -81,13 +81,14 @@ def earlier_news(
     library: SourceLibrary, facts: MarketFacts, ticker: str, words: HeadlineWords
 ) -> LinkedHeadline | None:
     """The newest older headline (within the library's lookback) that the move of the session it
-    ran on does not contradict: what a brief may still cite as recent news, with that day's move."""
+    ran on does not contradict: what a brief may still cite as recent news, with that day's move.
+    Older is of the session before the previous one or earlier: news_of_the_day has the rest."""
     if "1D" not in facts.windows:
         return None
     before = facts.windows["2D"].start if "2D" in facts.windows else facts.windows["1D"].start
     for item in library.headlines.get(ticker, ()):
         published = facts.news_first_day(item.published)
-        if published >= before or len(item.title.split()) < MIN_HEADLINE_WORDS:
+        if published > before or len(item.title.split()) < MIN_HEADLINE_WORDS:
             continue
         session = facts.news_session(ticker, published)
         move = _unflagged(facts.session_return(ticker, session)) if session else None
