@@ -625,17 +625,20 @@ def entry() -> None:
 
     Tearing down frees a run's heap object by object, a quarter of a second after a 5,000-ticker
     run (README, Performance), while the kernel takes a finished process's memory back at once.
-    The exit handlers (logging, locks, pools, finalizers) still run, and output is flushed; an
-    error exits the ordinary way.
+    The atexit handlers (logging, file locks, multiprocessing, finalizers) still run and output is
+    flushed; thread and process pools were shut by their `with` blocks. Output that cannot be
+    flushed (a full disk, a closed pipe) exits 120, as the interpreter's own exit would; an error
+    exits the ordinary way.
     """
     import atexit
-    import contextlib
 
     main()
     atexit._run_exitfuncs()  # what the interpreter runs at exit, before the teardown skipped here
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
+        try:
             stream.flush()
+        except (OSError, ValueError):
+            os._exit(120)
     os._exit(0)
 
 

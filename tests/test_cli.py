@@ -84,6 +84,29 @@ def test_the_command_runs_exit_handlers_and_flushes_then_skips_the_teardown(tmp_
     assert (tmp_path / "universe" / "manifest.json").is_file()
 
 
+_FULL_DISK_UNDER_STDOUT = """
+import sys
+from generator import cli
+
+class FullDisk:
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        raise OSError(28, "No space left on device")
+
+cli.main = lambda: None  # a command that succeeded, its output still buffered
+sys.stdout = FullDisk()
+cli.entry()
+"""
+
+
+def test_output_that_cannot_be_flushed_exits_120():
+    """As Python's own exit does: 0 would tell a pipeline that all went well."""
+    done = subprocess.run([sys.executable, "-c", _FULL_DISK_UNDER_STDOUT], capture_output=True, check=False)
+    assert done.returncode == 120
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -438,10 +438,21 @@ def test_a_headline_after_the_close_is_measured_against_the_next_session(rules):
     }
 
 
-def test_a_market_close_in_an_unknown_zone_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ('{time: "16:00", zone: Mars/Olympus_Mons}', r"'Mars/Olympus_Mons' is not a time zone"),
+        ('{time: "16:00", zone: America}', r"'America' is not a time zone"),  # a folder of zones
+        ("{time: 16:00, zone: America/New_York}", r'give the time in quotes, as "16:00"'),  # YAML: 960
+    ],
+)
+def test_a_market_close_that_is_not_a_time_in_a_zone_is_refused(tmp_path, written, message):
     rules_dir = tmp_path / "rules"
     shutil.copytree(resource_dir("rules"), rules_dir)
     facts_file = rules_dir / "facts.yaml"
-    facts_file.write_text(facts_file.read_text().replace("zone: America/New_York", "zone: Mars/Olympus_Mons"))
-    with pytest.raises(ConfigError, match=r"Mars/Olympus_Mons.* is not a time zone"):
+    text = facts_file.read_text()
+    default = '{time: "16:00", zone: America/New_York}'
+    assert default in text
+    facts_file.write_text(text.replace(default, written))
+    with pytest.raises(ConfigError, match=message):
         load_fact_rules(rules_dir)

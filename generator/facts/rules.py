@@ -32,12 +32,19 @@ class MarketClose(BaseModel):
     time: dt.time
     zone: str
 
+    @field_validator("time", mode="before")
+    @classmethod
+    def _quoted_time(cls, value: object) -> object:
+        if not isinstance(value, str | dt.time):  # YAML reads an unquoted 16:00 as the number 960
+            raise ValueError('give the time in quotes, as "16:00"')
+        return value
+
     @field_validator("zone")
     @classmethod
     def _known_zone(cls, zone: str) -> str:
         try:
             ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", a folder of zones
             raise ValueError(f"{zone!r} is not a time zone (e.g. America/New_York)") from None
         return zone
 

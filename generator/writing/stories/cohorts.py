@@ -86,6 +86,10 @@ class CohortPerformance:
             cohorts=cohorts,
             cohort_count=facts.count("cohorts:count", len(cohorts), "groups compared in the story"),
             unranked=unranked,
+            unranked_lead=any(
+                g.move.value > leader.move.value or (g.relative is not None and g.relative.value >= 0)
+                for g in unranked
+            ),
             leader=leader,
             leader_rank=Ranking(leader.move, "first", cohort_moves, unranked_moves),
             laggard=laggard,

@@ -365,6 +365,7 @@ class CohortContext(Common):
     cohorts: list[GroupView]
     cohort_count: Fact
     unranked: list[GroupView]  # sectors too small to rank, said so
+    unranked_lead: bool  # one of them did better than the leader, or kept up with the universe
     leader: GroupView
     leader_rank: Ranking
     laggard: GroupView | None
