@@ -151,6 +151,13 @@ def _set(column, value, row=4):
     return change
 
 
+def _blank_category(row):
+    def change(prices):
+        prices["ticker"] = prices["ticker"].where(prices.index != row)  # stays categorical
+
+    return change
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -163,7 +170,8 @@ def _set(column, value, row=4):
         (_set("date", pd.Timestamp("2026-01-08")), r"line 6, column 'date': .* after the snapshot's as_of"),
         (_set("date", pd.NaT), r"line 6, column 'date': blank is required"),
         (_set("date", pd.Timestamp("2026-01-05")), r"line 6, column 'date': .* repeats a date"),
-        (_set("ticker", None), r"line 6, column 'ticker': blank is required"),
+        (_set("ticker", None), r"line 6, column 'ticker': blank is required"),  # text tickers
+        (_blank_category(4), r"line 6, column 'ticker': blank is required"),  # categorical
     ],
 )
 def test_bad_parquet_cells_are_found_in_any_block_of_rows(folder, monkeypatch, change, message):

@@ -38,7 +38,7 @@ _FIGURES = {
     "low_52w": "the 52-week low",
     "closing_high_52w": "the 52-week closing high",
     "closing_low_52w": "the 52-week closing low",
-    "pct_from_high": "the distance from the 52-week high",
+    "pct_from_high": "the distance from the 52-week intraday high",
     "volume": "the session's volume",
     "volume_ratio": "volume against its average",
     "move_multiple": "the move against the stock's typical day",
