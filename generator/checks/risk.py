@@ -111,8 +111,9 @@ def _phrase_hits(article: Article, kind: str, what: str) -> Iterable[Hit]:
 class RiskThin(Rule):
     """The story is thin: too few words of body text, or no sources listed.
 
-    Words are counted in the body's prose: front matter, tables and code do not count. The minimum
-    can differ per article kind (`thin_min_words_by_kind`).
+    Words are counted in the body's prose: front matter, tables and code do not count, nor the
+    headline where the body repeats it as a heading (a site's `title_heading`), so a story is as
+    thin with it as without. The minimum can differ per article kind (`thin_min_words_by_kind`).
 
     Bad::
 
@@ -127,7 +128,12 @@ class RiskThin(Rule):
     def check(self, article: Article) -> Iterable[Hit]:
         doc = article.document
         minimum = self.settings.thin_min_words_by_kind.get(article.kind or "", self.settings.thin_min_words)
-        words = sum(word_count(block.text) for block in doc.blocks if block.kind != "cell")
+        title = str(doc.meta.get("title", "")).strip()
+        words = sum(
+            word_count(block.text)
+            for block in doc.blocks
+            if block.kind != "cell" and not (block.kind == "heading" and block.text.strip() == title)
+        )
         if words < minimum:
             yield Hit(doc.body_line, 1, f"thin story: {words} words of body text (minimum {minimum})")
         if not article.listed_sources:
