@@ -39,6 +39,8 @@ PROCESS_TALK = (
     "in the data", "the data behind", "the data has", "news feed", "the model's", "data snapshot",
 )  # fmt: skip
 QUOTED = re.compile(r"“[^”]*”")  # a source's own words, which may say anything
+YARDSTICK = re.compile(r"group:sector:[^:]+:return_ew:1M$")  # a brief's sector month
+SMALLEST_SECTOR = 5  # rules/writing.yaml min_yardstick_members
 # "after the shares was barely changed", "shares falls 4.3%": a plural subject with a singular verb
 # (the singular present forms come from rules/writing.yaml, as the writer reads them).
 _SINGULAR = {"was", "has", "is"} | {p.split()[0] for p in LEMMAS if p.split()[0].endswith("s")}
@@ -162,6 +164,11 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
             problems.append(f"{name}: a headline's plural subject with a singular verb: {sidecar['title']}")
         if NEGATIVE_FIGURE.search(sidecar["title"]):
             problems.append(f"{name}: a headline gives a fall as a negative number: {sidecar['title']}")
+        if sidecar["kind"] == "alpha_brief":  # a sector of a handful of stocks is no yardstick
+            for claim in sidecar["claims"]:
+                for fact in (facts[i] for i in claim["facts"] if i in facts):
+                    if YARDSTICK.match(fact["id"]) and len(fact.get("members") or ()) < SMALLEST_SECTOR:
+                        problems.append(f"{name}: a stock measured against {fact['id']}: {claim['sentence']}")
         for fact in facts.values():  # the most since the session before is no rarity
             day = facts.get(fact["id"].replace(":biggest_move_since_date", ":return:1D"))
             if fact["id"].endswith(":biggest_move_since_date") and day and fact["start"] == day["start"]:

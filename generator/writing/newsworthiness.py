@@ -122,7 +122,7 @@ def assess_stock(
     has_news: bool,
     score: int | None,
     score_change: int | None,
-    min_sector_members: int,
+    min_yardstick_members: int,
 ) -> Assessment:
     """The triggers that fire for one stock's brief, from its facts, the news and its score change."""
     value = facts.value
@@ -145,7 +145,7 @@ def assess_stock(
         angle = "routine_range"
     elif not flagged_year and abs(gap - benchmark) * 100 >= routine.year_gap:  # NaN compares false
         angle = "routine_trend"
-    elif abs(_month_gap(facts, ticker, min_sector_members)) * 100 >= routine.month_gap:
+    elif abs(_month_gap(facts, ticker, min_yardstick_members)) * 100 >= routine.month_gap:
         angle = "routine_sector"
     elif score >= routine.strong_score or score <= routine.weak_score:
         angle = "routine_score"
@@ -197,16 +197,16 @@ def _fires(
     return False
 
 
-def _month_gap(facts: MarketFacts, ticker: str, min_sector_members: int) -> float:
+def _month_gap(facts: MarketFacts, ticker: str, min_yardstick_members: int) -> float:
     """The stock's month return minus its sector's average (NaN when either is unknown, and when
-    fewer than `min_sector_members` stocks make the average: rules/writing.yaml)."""
+    fewer than `min_yardstick_members` stocks make the average: rules/writing.yaml)."""
     if "1M" not in facts.windows:
         return math.nan
     sector = facts.value(ticker, "sector")
     group = f"sector:{slugify(sector)}" if isinstance(sector, str) else None
     if group not in facts.group_members or bool(facts.value(ticker, col.windowed(col.SUSPECT, "1M"))):
         return math.nan
-    if len(facts.counted(group, "1M")) < min_sector_members:
+    if len(facts.counted(group, "1M")) < min_yardstick_members:
         return math.nan
     mine = _number(facts.value(ticker, col.windowed(col.RETURN, "1M")))
     return mine - _number(facts.group_value(group, col.windowed(col.EQUAL_WEIGHTED, "1M")))

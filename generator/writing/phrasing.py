@@ -125,6 +125,7 @@ class WritingRules(_Rules):
     notable_volume_ratio: float = Field(gt=0)
     movers_per_side: int = Field(ge=1)
     min_sector_members: int = Field(ge=1)
+    min_yardstick_members: int = Field(ge=1)
 
 
 def load_writing_rules(rules_dir: Path) -> WritingRules:

@@ -100,7 +100,7 @@ class AlphaBrief:
             has_news=self._lead_news(ticker) is not None,
             score=score,
             score_change=desk.history.points(ticker, score),
-            min_sector_members=desk.writer.rules.min_sector_members,
+            min_yardstick_members=desk.writer.rules.min_yardstick_members,
         )
 
     def _lead_news(self, ticker: str) -> LinkedHeadline | None:
@@ -131,11 +131,11 @@ class AlphaBrief:
         moves = Lazy(BRIEF_WINDOWS, lambda w: unflagged(facts.stock_return(ticker, w)))
         sector_id = desk.sector_id(ticker)
         sector_return = facts.group_return(sector_id, "1M") if sector_id else None
-        # A sector of a handful of stocks is no yardstick: one stock's move, often this one's, is its average.
+        # A sector of a handful of stocks is no yardstick: this stock's own move is much of its average.
+        smallest = desk.writer.rules.min_yardstick_members
+        yardstick = sector_return and len(facts.counted(sector_id, "1M")) >= smallest
         sector_month = (
-            SectorMove(name=facts.group_members[sector_id].name, move=sector_return)
-            if sector_return and len(facts.counted(sector_id, "1M")) >= desk.writer.rules.min_sector_members
-            else None
+            SectorMove(name=facts.group_members[sector_id].name, move=sector_return) if yardstick else None
         )
         context = BriefContext(
             **desk.common(),
