@@ -197,16 +197,23 @@ def _fires(
     return False
 
 
-def _month_gap(facts: MarketFacts, ticker: str, min_yardstick_members: int) -> float:
-    """The stock's month return minus its sector's average (NaN when either is unknown, and when
-    fewer than `min_yardstick_members` stocks make the average: rules/writing.yaml)."""
+def yardstick_sector(facts: MarketFacts, ticker: str, min_yardstick_members: int) -> str | None:
+    """The sector whose month a stock's month is set beside: its own, when at least
+    `min_yardstick_members` stocks make its average (rules/writing.yaml); else None. Of a handful
+    of stocks, the stock's own move is much of the average."""
     if "1M" not in facts.windows:
-        return math.nan
+        return None
     sector = facts.value(ticker, "sector")
     group = f"sector:{slugify(sector)}" if isinstance(sector, str) else None
-    if group not in facts.group_members or bool(facts.value(ticker, col.windowed(col.SUSPECT, "1M"))):
-        return math.nan
-    if len(facts.counted(group, "1M")) < min_yardstick_members:
+    if group not in facts.group_members or len(facts.counted(group, "1M")) < min_yardstick_members:
+        return None
+    return group
+
+
+def _month_gap(facts: MarketFacts, ticker: str, min_yardstick_members: int) -> float:
+    """The stock's month return minus its yardstick sector's average (NaN when either is unknown)."""
+    group = yardstick_sector(facts, ticker, min_yardstick_members)
+    if group is None or bool(facts.value(ticker, col.windowed(col.SUSPECT, "1M"))):
         return math.nan
     mine = _number(facts.value(ticker, col.windowed(col.RETURN, "1M")))
     return mine - _number(facts.group_value(group, col.windowed(col.EQUAL_WEIGHTED, "1M")))

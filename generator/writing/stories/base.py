@@ -230,6 +230,14 @@ class StoryDesk:
         """Groups of a kind with a known return, best first."""
         return [self.group(g, window) for g in ranked_groups(self.facts, kind, window, minimum_size)]
 
+    def ranked_sectors(self, window: str, minimum_size: int = 1) -> tuple[list[GroupView], list[GroupView]]:
+        """Sectors with a known return, best first, split into those large enough to rank
+        (rules/writing.yaml `min_sector_members`) and those too small, which a story names instead:
+        with a handful of members one stock's move would be the sector's."""
+        groups = self.ranked_groups("sector", window, minimum_size)
+        smallest = self.writer.rules.min_sector_members
+        return [g for g in groups if g.size.value >= smallest], [g for g in groups if g.size.value < smallest]
+
     def sector_id(self, ticker: str) -> str | None:
         sector = self.facts.value(ticker, "sector")
         group_id = f"sector:{slugify(sector)}" if isinstance(sector, str) else None

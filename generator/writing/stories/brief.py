@@ -15,7 +15,13 @@ from generator.writing.changes import Change
 from generator.writing.context import Lazy
 from generator.writing.names import Company
 from generator.writing.news import LinkedHeadline, earlier_news, lead_news, news_of_the_day
-from generator.writing.newsworthiness import ROUTINE_ANGLES, TRIGGERS, Assessment, assess_stock
+from generator.writing.newsworthiness import (
+    ROUTINE_ANGLES,
+    TRIGGERS,
+    Assessment,
+    assess_stock,
+    yardstick_sector,
+)
 from generator.writing.render import Ranking
 from generator.writing.sources import source_ref
 from generator.writing.stories.base import (
@@ -129,13 +135,12 @@ class AlphaBrief:
         news_sources = [source_ref(item.headline.source) for item in (linked, earlier) if item]
         changes = desk.history.changes(ticker, figures)
         moves = Lazy(BRIEF_WINDOWS, lambda w: unflagged(facts.stock_return(ticker, w)))
-        sector_id = desk.sector_id(ticker)
+        sector_id = yardstick_sector(facts, ticker, desk.writer.rules.min_yardstick_members)
         sector_return = facts.group_return(sector_id, "1M") if sector_id else None
-        # A sector of a handful of stocks is no yardstick: this stock's own move is much of its average.
-        smallest = desk.writer.rules.min_yardstick_members
-        yardstick = sector_return and len(facts.counted(sector_id, "1M")) >= smallest
         sector_month = (
-            SectorMove(name=facts.group_members[sector_id].name, move=sector_return) if yardstick else None
+            SectorMove(name=facts.group_members[sector_id].name, move=sector_return)
+            if sector_return
+            else None
         )
         context = BriefContext(
             **desk.common(),

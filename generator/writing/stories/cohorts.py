@@ -38,16 +38,12 @@ class CohortPerformance:
         return self._groups()[0]
 
     def _groups(self) -> tuple[list[GroupView], list[GroupView]]:
-        """The groups ranked, best first, and the sectors too small to rank (as in the movers
-        story: with a handful of members one stock's move would be the sector's)."""
+        """The groups ranked, best first, and the sectors too small to rank (none of cohorts)."""
         desk = self.desk
-        kind = "cohort" if desk.has_cohorts else "sector"
         minimum = desk.editorial.desk.cohort_story.min_group_size
-        groups = desk.ranked_groups(kind, desk.cohort_window, minimum_size=minimum)
         if desk.has_cohorts:
-            return groups, []
-        smallest = desk.writer.rules.min_sector_members
-        return [g for g in groups if g.size.value >= smallest], [g for g in groups if g.size.value < smallest]
+            return desk.ranked_groups("cohort", desk.cohort_window, minimum_size=minimum), []
+        return desk.ranked_sectors(desk.cohort_window, minimum_size=minimum)
 
     def draft(self, plan: ArticlePlan) -> Draft:
         desk = self.desk

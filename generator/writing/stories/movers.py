@@ -40,10 +40,7 @@ class MarketMovers:
         )
         among = tuple(desk.returns(field, "1D"))
         left_out = tuple(desk.returns(facts.left_out(UNIVERSE, "1D"), "1D"))
-        # A sector with too few members to rank (one stock's move would be its average) is said so.
-        every_sector = desk.ranked_groups("sector", "1D")
-        sectors = [g for g in every_sector if g.size.value >= rules.min_sector_members]
-        unranked = [g for g in every_sector if g.size.value < rules.min_sector_members]
+        sectors, unranked = desk.ranked_sectors("1D")
         sector_moves = tuple(s.move for s in sectors)
         unranked_moves = tuple(g.move for g in unranked)
         several = len(sectors) > 1
