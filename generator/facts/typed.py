@@ -188,17 +188,16 @@ class MarketFacts(FactStore):
     def __init__(
         self,
         *,
+        market_close: MarketClose,
         whole_number_measures: Collection[Measure] = (),
         news_sessions: dict[tuple[str, dt.date], tuple[float, dt.date]] | None = None,
-        market_close: MarketClose | None = None,
         paths: dict[tuple[str, str], tuple[tuple[dt.date, float], ...]] | None = None,
         **store: Any,
     ) -> None:
         super().__init__(**store)
         self.whole_number_measures = frozenset(whole_number_measures)
         self.news_sessions = news_sessions or {}  # (ticker, session) -> (return, session before)
-        # None: news is dated in UTC and may move the session of its date (facts built by hand)
-        self.market_close = market_close
+        self.market_close = market_close  # which session a headline can first move
         self._news_days: dict[str, list[dt.date]] | None = None
         self.paths = paths or {}  # (group id or "benchmark:<ticker>", window) -> (date, percent)...
 
@@ -231,11 +230,11 @@ class MarketFacts(FactStore):
 
     def news_date(self, moment: dt.datetime) -> dt.date:
         """The date a headline published at `moment` is reported as: the market's own."""
-        return self.market_close.local_date(moment) if self.market_close else moment.date()
+        return self.market_close.local_date(moment)
 
     def news_first_day(self, moment: dt.datetime) -> dt.date:
         """The first date whose session can move on a headline of `moment` (see MarketClose)."""
-        return self.market_close.first_day(moment) if self.market_close else moment.date()
+        return self.market_close.first_day(moment)
 
     def news_session(self, ticker: str, day: dt.date) -> dt.date | None:
         """The first session on or after `day` that a news item of the ticker's is measured on."""
