@@ -284,7 +284,8 @@ def prepare(
     rules_dir, scoring_rules, writing_rules = settings.rules_dir, market.scoring_rules, market.writing_rules
     cohort_window = market.cohort_window
     data_source = _data_source(snapshot, stocks_with_prices=market.stocks_with_prices)
-    library = SourceLibrary.build((*snapshot.sources, data_source), _recent_news(snapshot, scoring_rules))
+    news = _recent_news(snapshot, scoring_rules)
+    library = SourceLibrary.build((*snapshot.sources, data_source), news, facts.market_close)
     writer = ArticleWriter(
         settings.templates_dir,
         writing_rules,

@@ -192,7 +192,8 @@ def test_news_is_placed_by_the_session_it_can_first_move():
     facts = facts_of(snapshot, load_fact_rules(resource_dir("rules")))
 
     def headline(title: str, stamp: str) -> Headline:
-        return Headline(title, "Wire", pd.Timestamp(stamp), item=None)
+        reported = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(NEW_YORK).date()
+        return Headline(title, "Wire", pd.Timestamp(stamp), reported, first_day(stamp), item=None)
 
     library = SimpleNamespace(
         headlines={

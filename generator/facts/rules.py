@@ -48,17 +48,14 @@ class MarketClose(BaseModel):
             raise ValueError(f"{zone!r} is not a time zone (e.g. America/New_York)") from None
         return zone
 
-    def local_date(self, moment: dt.datetime) -> dt.date:
-        """The market's date at `moment` (aware): the date a report is dated."""
-        return moment.astimezone(ZoneInfo(self.zone)).date()
-
-    def first_day(self, moment: dt.datetime) -> dt.date:
-        """The first date whose session can move on news of `moment`: its own, before the close."""
-        local = moment.astimezone(ZoneInfo(self.zone))
-        return local.date() + dt.timedelta(days=local.time() >= self.time)
+    def local_dates(self, moments: pd.Series) -> pd.DatetimeIndex:
+        """The market's date at each of a column of aware timestamps (as midnights): the date a
+        report is dated."""
+        return pd.DatetimeIndex(moments.dt.tz_convert(self.zone).dt.tz_localize(None).dt.normalize())
 
     def first_days(self, moments: pd.Series) -> pd.DatetimeIndex:
-        """`first_day` of each of a column of aware timestamps, as midnights."""
+        """The first date whose session can move on news of each of a column of aware timestamps
+        (as midnights): its own date before the close, the next after it."""
         local = moments.dt.tz_convert(self.zone)
         late = pd.to_timedelta((local.dt.time >= self.time).astype(int), unit="D")
         return pd.DatetimeIndex(local.dt.tz_localize(None).dt.normalize() + late)

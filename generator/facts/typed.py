@@ -228,14 +228,6 @@ class MarketFacts(FactStore):
             flagged=bool(self.value(ticker, col.windowed(col.SUSPECT, window))),
         )
 
-    def news_date(self, moment: dt.datetime) -> dt.date:
-        """The date a headline published at `moment` is reported as: the market's own."""
-        return self.market_close.local_date(moment)
-
-    def news_first_day(self, moment: dt.datetime) -> dt.date:
-        """The first date whose session can move on a headline of `moment` (see MarketClose)."""
-        return self.market_close.first_day(moment)
-
     def news_session(self, ticker: str, day: dt.date) -> dt.date | None:
         """The first session on or after `day` that a news item of the ticker's is measured on."""
         if self._news_days is None:

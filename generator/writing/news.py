@@ -62,7 +62,7 @@ def news_of_the_day(
 
     found = []
     for item in library.headlines.get(ticker, ()):
-        published = facts.news_first_day(item.published)
+        published = item.first_day
         if published > session.end or len(item.title.split()) < MIN_HEADLINE_WORDS:
             continue
         if published > session.start:
@@ -87,7 +87,7 @@ def earlier_news(
         return None
     before = facts.windows["2D"].start if "2D" in facts.windows else facts.windows["1D"].start
     for item in library.headlines.get(ticker, ()):
-        published = facts.news_first_day(item.published)
+        published = item.first_day
         if published > before or len(item.title.split()) < MIN_HEADLINE_WORDS:
             continue
         session = facts.news_session(ticker, published)

@@ -7,6 +7,7 @@ become small source documents (headline, publisher, link, summary) for the same 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from generator.attribution import attributed_quotes
+from generator.facts.rules import MarketClose
 from generator.market.snapshot import SourceDocument
 from generator.models import SourceRef
 from generator.slugs import slugify
@@ -42,15 +44,19 @@ class Quote:
 
 @dataclass(frozen=True)
 class Headline:
-    """A recent news item about a ticker, as a quotable source.
+    """A recent news item about a ticker, as a quotable source, with the market's dates for it.
 
     Its document is built when an article first cites it: a big universe's news runs to tens of
-    thousands of items, and a brief cites one or two.
+    thousands of items, and a brief cites one or two. Its dates are computed for the whole news
+    table at once (MarketClose): converting one timestamp's time zone costs more than a brief's
+    other use of it.
     """
 
     title: str
     publisher: str | None
     published: pd.Timestamp
+    date: dt.date  # the market's date when it ran: the date a report is dated
+    first_day: dt.date  # the first date whose session it can move (the next one after the close)
     item: Any = field(repr=False, compare=False)  # the news row (snapshot.news)
 
     @cached_property
@@ -73,10 +79,20 @@ class SourceLibrary:
         self._news = {_path(_news_filename(h.item)): h for items in headlines.values() for h in items}
 
     @classmethod
-    def build(cls, sources: tuple[SourceDocument, ...], news: pd.DataFrame) -> SourceLibrary:
+    def build(
+        cls, sources: tuple[SourceDocument, ...], news: pd.DataFrame, close: MarketClose
+    ) -> SourceLibrary:
+        """The library of `sources` and `news`, each headline dated by the market that `close` ends."""
         headlines: dict[str, list[Headline]] = defaultdict(list)
-        for item in news.sort_values(["published", "title"], ascending=[False, True]).itertuples(index=False):
-            headlines[item.ticker].append(Headline(item.title, _text(item.publisher), item.published, item))
+        if news.empty:  # a snapshot without news may not even type its columns
+            return cls(list(sources), {})
+        news = news.sort_values(["published", "title"], ascending=[False, True])
+        dates, first_days = close.local_dates(news["published"]), close.first_days(news["published"])
+        for item, date, first_day in zip(news.itertuples(index=False), dates, first_days, strict=True):
+            headline = Headline(
+                item.title, _text(item.publisher), item.published, date.date(), first_day.date(), item
+            )
+            headlines[item.ticker].append(headline)
         return cls(list(sources), dict(headlines))
 
     def for_ticker(self, ticker: str) -> list[SourceDocument]:

@@ -210,7 +210,7 @@ class AlphaBrief:
             title=title,
             title_end="" if title[-1] in ".!?" else ".",
             publisher=item.publisher or "One outlet",
-            date=self.desk.facts.news_date(item.published),
+            date=item.date,
             session=linked.session,
             move=linked.move,
             causal=linked.causal,
