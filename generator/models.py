@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import re
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -503,21 +503,50 @@ class Article(BaseModel):
         if fm.sources:
             lines.append("sources:")
             for source in fm.sources:
-                lines.append(f"    - id: {_quoted(source.id)}")
-                lines.extend(
-                    f"      {key}: {_quoted(value)}"
-                    for key, value in (
-                        ("title", source.title),
-                        ("url", source.url),
-                        ("path", source.path),
-                        ("text_url", source.text_url),
-                    )
-                    if value is not None
-                )
+                (_, first), *rest = _source_fields(source)
+                lines.append(f"    - id: {_quoted(first)}")
+                lines.extend(f"      {key}: {_quoted(value)}" for key, value in rest)
         else:
             lines.append("sources: []")
         lines.append("---")
         return "\n".join(lines) + "\n" + self.body
+
+    def front_matter_as_read(self) -> dict[str, Any] | None:
+        """What a YAML reader gets from `to_markdown`'s front matter, without reading it; None
+        where only reading tells (an embargo's timestamp; a slug or kind YAML might read as
+        another type than a string).
+
+        The run hands it to the checker with the text it wrote: reading the header back cost a
+        twentieth of an article's time. The title reads back as itself (`yaml_string`), tickers
+        and sources are quoted strings; tests hold this equal to reading the text.
+        """
+        fm = self.front_matter
+        if fm.embargo_until is not None or not (_PLAIN_WORD.match(fm.slug) and _PLAIN_WORD.match(fm.kind)):
+            return None
+        return {
+            "title": fm.title,
+            "slug": fm.slug,
+            "date": fm.date,
+            "kind": fm.kind,
+            "tickers": list(fm.tickers),
+            "sources": [dict(_source_fields(source)) for source in fm.sources],
+        }
+
+
+def _source_fields(source: SourceRef) -> list[tuple[str, str]]:
+    """A front-matter source's keys and values in the order they are written, id first."""
+    fields = (
+        ("title", source.title),
+        ("url", source.url),
+        ("path", source.path),
+        ("text_url", source.text_url),
+    )
+    return [("id", source.id), *((key, value) for key, value in fields if value is not None)]
+
+
+# A letter, then letters, digits, hyphens and underscores with at least one of the last two: no
+# YAML 1.1 boolean, null, number or date is spelled like that, so it is read as this string.
+_PLAIN_WORD = re.compile(r"[a-z][a-z0-9]*[-_][a-z0-9_-]*\Z")
 
 
 # What YAML does not allow in a document (outside its printable set) or reads as a line break.

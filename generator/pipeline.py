@@ -232,7 +232,12 @@ class Desk:
         drawn = draw_charts(article.charts)
         path = self.article_dir / f"{plan.slug}.md"
         result = self.checker.check(
-            draft, path=str(path), sidecar=sidecar, read_source=self.library.text_for, read_file=drawn.get
+            draft,
+            path=str(path),
+            sidecar=sidecar,
+            read_source=self.library.text_for,
+            read_file=drawn.get,
+            front_matter=article.front_matter_as_read(),
         )
         report = result.report
         checked = result.fixed_text

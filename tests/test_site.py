@@ -34,7 +34,7 @@ from output_tree import readable
 from generator.catalog import read_index
 from generator.config import load_settings
 from generator.layout import Layout
-from generator.models import Sidecar, Verdict, yaml_string
+from generator.models import Article, FrontMatter, Sidecar, SourceRef, Verdict, yaml_string
 from generator.pipeline import build
 from generator.publish import split_front_matter
 from generator.resources import resource_dir
@@ -227,6 +227,99 @@ def test_any_title_reads_back_as_the_same_string(title):
 def test_headline_like_titles_read_back_the_same_whether_plain_or_quoted(title):
     text = yaml_string(title)
     assert yaml.safe_load(f"title: {text}\n") == {"title": title}
+
+
+def read_front_matter(text: str) -> object:
+    """The front matter as any YAML reader gets it (the safe loader, as Jekyll, Hugo and Pelican)."""
+    header = text.split("\n---\n", 1)[0].removeprefix("---\n")
+    return yaml.safe_load(header)
+
+
+_OPTIONAL = st.none() | st.text(max_size=30)
+_SOURCES = st.lists(
+    st.builds(
+        SourceRef,
+        id=st.text(min_size=1, max_size=20),
+        title=st.text(max_size=40),
+        url=_OPTIONAL,
+        path=_OPTIONAL,
+    ),
+    max_size=3,
+)
+
+
+@given(
+    title=st.text(min_size=1, max_size=60),
+    slug=st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True),
+    kind=st.from_regex(r"[a-z_]{1,20}", fullmatch=True),
+    tickers=st.lists(st.text(max_size=8), max_size=3),
+    sources=_SOURCES,
+    date=st.dates(),
+)
+def test_the_front_matter_a_run_hands_its_checker_is_what_reading_the_file_gives(
+    title, slug, kind, tickers, sources, date
+):
+    """The run gives the checker the front matter it wrote instead of reading it back; that must be
+    exactly what YAML reads (values and their types), or None where it cannot say."""
+    matter = FrontMatter(title=title, slug=slug, date=date, kind=kind, tickers=tickers, sources=sources)
+    article = Article(front_matter=matter, body="The first paragraph.\n")
+    known = article.front_matter_as_read()
+    if known is not None:
+        read = read_front_matter(article.to_markdown())
+        assert known == read
+        assert type(known["date"]) is type(read["date"]) is dt.date  # a datetime would compare unequal anyway
+
+
+def test_a_slug_or_kind_yaml_reads_as_another_type_is_read_from_the_text():
+    for slug, kind in [
+        ("yes", "alpha_brief"),
+        ("2026-11-20", "alpha_brief"),
+        ("a-story", "null"),
+        ("1e3", "x_y"),
+    ]:
+        matter = FrontMatter(title="A story", slug=slug, date=dt.date(2026, 11, 20), kind=kind)
+        assert Article(front_matter=matter, body="").front_matter_as_read() is None, (slug, kind)
+    embargoed = FrontMatter(
+        title="A story",
+        slug="a-story",
+        date=dt.date(2026, 11, 20),
+        kind="thematic",
+        embargo_until=dt.datetime(2026, 11, 21, 14, 30, tzinfo=dt.UTC),
+    )
+    assert Article(front_matter=embargoed, body="").front_matter_as_read() is None
+
+
+def test_a_generated_front_matter_is_handed_over_as_read():
+    """A brief's front matter, with a source of every field, is known without reading it."""
+    source = SourceRef(
+        id="hlxm-q3", title="Helix: results", url="https://example.invalid/q3", path="sources/q3.txt"
+    )
+    matter = FrontMatter(
+        title="Helix Microdevices earns moderate Alpha Score of 65",
+        slug="helix-microdevices-alpha-score-2026-11-20",
+        date=dt.date(2026, 11, 20),
+        kind="alpha_brief",
+        tickers=["HLXM", "BRK.B"],
+        sources=[source, SourceRef(id="data", title="Snapshot")],
+    )
+    known = Article(front_matter=matter, body="").front_matter_as_read()
+    assert known == {
+        "title": "Helix Microdevices earns moderate Alpha Score of 65",
+        "slug": "helix-microdevices-alpha-score-2026-11-20",
+        "date": dt.date(2026, 11, 20),
+        "kind": "alpha_brief",
+        "tickers": ["HLXM", "BRK.B"],
+        "sources": [
+            {
+                "id": "hlxm-q3",
+                "title": "Helix: results",
+                "url": "https://example.invalid/q3",
+                "path": "sources/q3.txt",
+            },
+            {"id": "data", "title": "Snapshot"},
+        ],
+    }
+    assert known == read_front_matter(Article(front_matter=matter, body="").to_markdown())
 
 
 def test_ordinary_headlines_are_written_without_quote_marks():

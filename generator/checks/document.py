@@ -140,9 +140,11 @@ class Parser:
     def __init__(self) -> None:
         self._md = MarkdownIt("commonmark").enable("table")
 
-    def parse(self, text: str) -> Document:
+    def parse(self, text: str, front_matter: dict[str, Any] | None = None) -> Document:
+        """`text` as rules read it. `front_matter`, when given, is what reading the text's front
+        matter gives (the run that wrote it knows: Article.front_matter_as_read), so it is not read."""
         lines = NEWLINE.split(text)
-        meta, problem, key_lines, meta_end, body = _split_front_matter(lines)
+        meta, problem, key_lines, meta_end, body = _split_front_matter(lines, front_matter)
         tokens = self._md.parse(body)
         blocks, tables, comments = _walk(tokens, offset=meta_end)
         deep = deepest_line(tokens)
@@ -186,9 +188,9 @@ def _title_block(meta: dict[str, Any], key_lines: dict[str, int], blocks: list[B
 
 
 def _split_front_matter(
-    lines: list[str],
+    lines: list[str], known: dict[str, Any] | None
 ) -> tuple[dict[str, Any], MetaProblem | None, dict[str, int], int, str]:
-    """Return (meta, problem, key lines, last front matter line, body text)."""
+    """Return (meta, problem, key lines, last front matter line, body text); `known` is the meta."""
     if not lines or lines[0].removeprefix("\ufeff").rstrip() != "---":
         return (
             {},
@@ -199,18 +201,22 @@ def _split_front_matter(
         )
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
-            meta, problem, key_lines = _read_meta("\n".join(lines[1:index]))
+            meta, problem, key_lines = _read_meta("\n".join(lines[1:index]), known)
             return meta, problem, key_lines, index + 1, "\n".join(lines[index + 1 :])
     problem = MetaProblem(1, "front matter opened on line 1 is never closed with '---'")
     return {}, problem, {}, 0, "\n".join(lines)
 
 
-def _read_meta(header: str) -> tuple[dict[str, Any], MetaProblem | None, dict[str, int]]:
+def _read_meta(
+    header: str, known: dict[str, Any] | None
+) -> tuple[dict[str, Any], MetaProblem | None, dict[str, int]]:
     key_lines: dict[str, int] = {}
     for number, raw in enumerate(header.split("\n"), start=2):
         match = _TOP_KEY.match(raw)
         if match:
             key_lines.setdefault(match.group(1), number)
+    if known is not None:
+        return known, None, key_lines
     try:
         data = load_yaml(header)
     except YamlProblem as problem:

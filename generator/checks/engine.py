@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -68,14 +69,16 @@ class Checker:
         sidecar_problem: str | None = None,
         source_roots: SourceRoots | None = None,
         read_file: Callable[[str], str | None] | None = None,
+        front_matter: dict[str, Any] | None = None,
     ) -> CheckResult:
         """Check one article held in memory.
 
         Without `read_source`, each listed source's `path` is read relative to the folder of
         `path`, and only inside `source_roots` (default: that folder); without `read_file` so is
         each chart. `sidecar_problem` reports a sidecar that exists but could not be loaded.
+        `front_matter` is what reading the text's front matter gives, when the caller knows.
         """
-        document = self._parser.parse(text)
+        document = self._parser.parse(text, front_matter)
         article = Article(
             document,
             path=path,
