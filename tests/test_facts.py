@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -271,6 +272,48 @@ def test_actions_csv_splits_adjust_as_traded_prices_instead_of_guessing(rules):
     assert facts.value("SPL", "avg_volume") == pytest.approx(4000.0)  # old volumes x 4
     [(split_event, move)] = facts.split_moves("SPL")
     assert not split_event.suspected and move.flags == () and move.display == "-72.5%"
+
+
+def _share_factors(
+    rules, prices: dict[str, float], yields: dict[str, float], *, jump_on_the_day: float = 1.0
+):
+    """Share factors read off back-adjusted prices: every stock closes at 100 until the session before
+    the fundamentals' date (dates[100]) and at 100 * `jump_on_the_day` from then on; `prices` are the
+    fundamentals' prices, `yields` their dividend yields in percent."""
+    dates = business_days(AS_OF, 300)
+    closes = {t: [100.0] * 100 + [100.0 * jump_on_the_day] * 200 for t in prices}
+    snapshot = make_snapshot(
+        closes, dates, basis="splits_and_dividends", fundamentals={"price": prices, "dividend_yield": yields}
+    )
+    manifest = snapshot.manifest.model_copy(update={"fundamentals_as_of": dates[100].date()})
+    facts = facts_of(replace(snapshot, manifest=manifest), rules)
+    return facts.stocks["share_factor"], dates
+
+
+def test_a_split_since_the_fundamentals_is_read_off_back_adjusted_prices_net_of_dividends(rules):
+    """A 2-for-1 split: the fundamentals' price is twice the adjusted close, times what a 3% yield
+    paid since (dividends lower past adjusted prices). A spin-off's gap of 1.5 x 1.04 (Tegna spun
+    off Cars.com in 2017) fits no split once the yield is known, so the stock's per-share ratios
+    are unknown; the old 12% allowance for dividends read it as a 3-for-2 split. With no yield the
+    allowance stays (8% above 1 is dividends)."""
+    dates = business_days(AS_OF, 300)
+    years = (dates[-1] - dates[100]).days / 365.25
+    paid = 1 + 0.03 * years
+    prices = {"SPL": 200.0 * paid, "SPN": 150.0 * 1.04 * paid, "ONE": 100.0 * paid, "NOY": 108.0}
+    factors, _ = _share_factors(rules, prices, {"SPL": 3.0, "SPN": 3.0, "ONE": 3.0})
+    assert factors["SPL"] == 2.0 and factors["ONE"] == 1.0 and factors["NOY"] == 1.0
+    assert np.isnan(factors["SPN"])
+
+
+def test_fundamentals_priced_at_the_session_before_their_date_are_read_against_it(rules):
+    """The S&P 500 file of 2017-03-08 (taken before that day's open) carries the 2017-03-07 closes.
+    Here every stock closes 6% higher on the fundamentals' date than the session before, and the
+    fundamentals' prices are the session before's: reading them against their own date's closes
+    would find no split ratio within the 3% tolerance for any of them (100 / 106), and no stock
+    split."""
+    prices = {"AAA": 100.0, "BBB": 100.0, "CCC": 100.0}
+    factors, _ = _share_factors(rules, prices, {"AAA": 0.0, "BBB": 0.0, "CCC": 0.0}, jump_on_the_day=1.06)
+    assert factors.to_dict() == {"AAA": 1.0, "BBB": 1.0, "CCC": 1.0}
 
 
 def test_52_week_range_volatility_and_volume(rules):

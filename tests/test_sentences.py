@@ -223,6 +223,26 @@ def test_sp500_sentences_are_free_of_the_copy_desks_defects(sp500_run):
 
 
 @pytest.mark.shared_data
+def test_sp500_value_ratios_use_the_closes_the_fundamentals_were_priced_at(sp500_run):
+    """fundamentals.csv (taken before the open on 2017-03-08) has the 2017-03-07 closes: TRIP 41.31
+    against an adjusted 41.31 that day (43.83 on 2017-03-08), PPG 100.78 against 99.60 (105.57).
+    Read against the 2017-03-08 closes, no split ratio fit and their value signals went unscored.
+    TGNA's 25.82 against 16.281 is 1.586 times: 1.5 (a 3-for-2 split) times 1.057, well above the
+    1.015 its 2.16% yield paid in eight months. Tegna spun off Cars.com instead, so its per-share
+    value ratios are unknown, and the brief says why rather than that its fundamentals are missing."""
+    briefs = {sidecar["tickers"][0]: (body, sidecar) for _, body, sidecar in articles(sp500_run.out_dir)
+              if sidecar["kind"] == "alpha_brief"}  # fmt: skip
+    for ticker in ("TRIP", "PPG"):
+        [score] = briefs[ticker][1]["scores"]
+        assert score["signals"]["value"] is not None, ticker
+    body, sidecar = briefs["TGNA"]
+    [score] = sidecar["scores"]
+    assert score["signals"]["value"] is None
+    assert "- **Value: not scored.** Its valuation ratios cannot be restated at the latest price" in body
+    assert "such as a spin-off or a special dividend" in body and "needs are not available" not in body
+
+
+@pytest.mark.shared_data
 def test_sp500_movers_say_which_sector_was_too_small_to_rank(sp500_run):
     """Telecommunications Services has four stocks on 2017-11-10 (CTL 0.0%, FTR -14.9%, T +0.6%,
     VZ -0.4%: -3.7% on average), under the eight a ranked sector needs (rules/writing.yaml). Health

@@ -47,8 +47,7 @@ def compute_facts(
     # its sector stays unknown.
     fundamentals["name"] = fundamentals["name"].fillna(fundamentals.index.to_series())
     fundamentals_as_of = snapshot.manifest.fundamentals_as_of or snapshot.as_of
-    market_cap_unit = snapshot.manifest.unit("market_cap")
-    stocks = stock_table(panel, fundamentals, windows, rules, market_cap_unit, fundamentals_as_of)
+    stocks = stock_table(panel, fundamentals, windows, rules, snapshot.manifest.unit, fundamentals_as_of)
     groups = groups_of(snapshot, stocks, baskets or {})
     manifest = snapshot.manifest
     benchmarks = benchmark_table(panel, windows)

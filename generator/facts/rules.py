@@ -68,7 +68,8 @@ class FactRules(BaseModel):
 
     splits: SplitRules
     # On back-adjusted prices, how far dividends may have lowered the adjusted price on the
-    # fundamentals' date below what traded that day (0.12: 12%) when reading off a split since then.
+    # fundamentals' date below what traded that day (0.12: 12%) when reading off a split since then,
+    # for a stock whose dividend yield is unknown.
     max_dividend_adjustment: float = Field(ge=0, lt=1)
     max_fill_days: int = Field(ge=0)
     volatility_days: int = Field(ge=2)

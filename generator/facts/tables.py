@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +50,7 @@ def stock_table(
     fundamentals: pd.DataFrame,
     windows: dict[str, Window],
     rules: FactRules,
-    cap_unit: str,
+    unit: Callable[[str], str],
     fundamentals_as_of: dt.date,
 ) -> pd.DataFrame:
     """Fundamentals joined with every price figure a story may state about one stock.
@@ -66,8 +66,8 @@ def stock_table(
         ]
     )
     stocks = fundamentals.join(stocks.reindex(fundamentals.index))
-    stocks["share_factor"] = share_factor(panel, stocks, fundamentals_as_of, rules)
-    scale = _MONEY_SCALE.get(cap_unit.strip().lower())
+    stocks["share_factor"] = share_factor(panel, stocks, fundamentals_as_of, rules, unit("dividend_yield"))
+    scale = _MONEY_SCALE.get(unit("market_cap").strip().lower())
     if "market_cap" in stocks and scale:
         # Shares from the fundamentals' own market value and price, restated to today's share count
         # (a split since then multiplies them), valued at the latest close.
@@ -338,18 +338,24 @@ def news_sessions(
 
 
 def share_factor(
-    panel: PricePanel, stocks: pd.DataFrame, fundamentals_as_of: dt.date, rules: FactRules
+    panel: PricePanel, stocks: pd.DataFrame, fundamentals_as_of: dt.date, rules: FactRules, yield_unit: str
 ) -> pd.Series:
     """New shares per old between the fundamentals' date and today's share basis of the prices.
 
     Per-share fundamentals (earnings, book and sales per share) and share counts describe the share
     count of their own date; a split since then changes it. Where the snapshot lists splits (or they
     are suspected), the factor is their product after the fundamentals' date. On back-adjusted prices
-    with no list, it is read from the fundamentals' own price against the adjusted close that day:
-    the nearest split ratio (or 1), once dividends — which only ever lower past adjusted prices, by
-    at most `max_dividend_adjustment` — and a day's price noise (the split tolerance) are allowed
-    for. A gap no split explains (a spin-off) is unknown: NaN, so what depends on it is missing
-    rather than wrong.
+    with no list, it is read from the fundamentals' own price against the adjusted close of the
+    session it is the close of: the nearest split ratio (or 1) once dividends are allowed for.
+    Dividends lower past adjusted prices by about the stock's dividend yield over the time since
+    (`dividend_yield`, in `yield_unit`); where that is unknown, by at most `max_dividend_adjustment`.
+    What remains may differ from 1 by a day's price noise (the split tolerance) and no more. A gap
+    no split explains (a spin-off) is unknown: NaN, so what depends on it is missing rather than
+    wrong.
+
+    A fundamentals file taken before its date's close carries the session before's closes (the
+    S&P 500 snapshot of 2017-03-08 has the 2017-03-07 closes): of the two sessions, the one whose
+    closes the prices match more closely is read.
     """
     factor = pd.Series(1.0, index=stocks.index)
     if fundamentals_as_of >= panel.dates[-1].date():
@@ -363,18 +369,37 @@ def share_factor(
     row = int(panel.dates.searchsorted(pd.Timestamp(fundamentals_as_of), side="right")) - 1
     if row < 0:
         return factor * np.nan
-    adjusted_then = pd.Series(panel.filled[row], index=panel.tickers).reindex(stocks.index)
-    observed = stocks["price"].where(stocks["price"] > 0) / adjusted_then
+    years = (panel.dates[-1] - panel.dates[row]).days / 365.25
+    dividends = np.full(len(stocks), np.nan)
+    if "dividend_yield" in stocks and yield_unit.strip().lower() == "percent":
+        dividends = 1 + stocks["dividend_yield"].to_numpy(dtype=float) / 100 * years
+    price = stocks["price"].where(stocks["price"] > 0).to_numpy(dtype=float)
+    read = [
+        _read_off_splits(panel, stocks.index, price, dividends, r, rules) for r in (row, row - 1) if r >= 0
+    ]
+    inferred, _ = min(read, key=lambda found: found[1])
+    return pd.Series(inferred, index=stocks.index)
+
+
+def _read_off_splits(
+    panel: PricePanel, tickers: pd.Index, price: np.ndarray, dividends: np.ndarray, row: int, rules: FactRules
+) -> tuple[np.ndarray, float]:
+    """Each stock's split factor read off `price` against the adjusted closes of session `row` (NaN
+    where none fits, 1 where either is missing), and the median gap left where one fits: how well
+    the session fits."""
+    adjusted = pd.Series(panel.filled[row], index=panel.tickers).reindex(tickers).to_numpy(dtype=float)
     candidates = np.array([1.0, *rules.split_ratios()])
+    tolerance = rules.splits.tolerance
+    known = ~np.isnan(dividends)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = observed.to_numpy(dtype=float)[:, None] / candidates[None, :]
-        # a day's price noise either way (the split tolerance), plus dividends above
-        low, high = 1 - rules.splits.tolerance, 1 + rules.max_dividend_adjustment
-        gap = np.where((ratio >= low) & (ratio <= high), np.abs(np.log(ratio)), np.inf)
+        ratio = (price / np.where(known, dividends, 1.0) / adjusted)[:, None] / candidates[None, :]
+        high = np.where(known, 1 + tolerance, 1 + rules.max_dividend_adjustment)[:, None]
+        gap = np.where((ratio >= 1 - tolerance) & (ratio <= high), np.abs(np.log(ratio)), np.inf)
     best = np.argmin(gap, axis=1)
-    fits = np.isfinite(gap[np.arange(len(best)), best])
-    inferred = np.where(fits, candidates[best], np.nan)
-    return pd.Series(np.where(np.isnan(observed), 1.0, inferred), index=stocks.index)
+    closest = gap[np.arange(len(best)), best]
+    fits = np.isfinite(closest)
+    inferred = np.where(np.isnan(price) | np.isnan(adjusted), 1.0, np.where(fits, candidates[best], np.nan))
+    return inferred, float(np.median(closest[fits])) if fits.any() else np.inf
 
 
 def groups_of(

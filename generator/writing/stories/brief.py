@@ -245,7 +245,7 @@ class AlphaBrief:
             return SignalView(
                 name=name,
                 missing=True,
-                reason=self._missing_reason(name),
+                reason=self._missing_reason(alpha.ticker, name),
                 score=None,
                 label=None,
                 drivers=[],
@@ -270,10 +270,12 @@ class AlphaBrief:
             dated=name in FUNDAMENTAL_SIGNALS and self.desk.fundamentals_date is not None,
         )
 
-    def _missing_reason(self, signal: str) -> str:
+    def _missing_reason(self, ticker: str, signal: str) -> str:
         """Why a signal has no score, in the terms the template words it."""
         if signal == "sentiment":
             return "no_recent_news" if self.desk.has_news else "no_news_feed"
+        if signal == "value" and pd.isna(self.desk.facts.value(ticker, "share_factor")):
+            return "share_basis"  # per-share inputs there, but not on today's share count (facts/tables.py)
         return "no_history" if signal == "momentum" else "no_inputs"
 
     def _peers(self, peer_group: str) -> str:
