@@ -33,6 +33,10 @@ DANGLING_COMPARISON = re.compile(r"the average [^,]* stock [^,]*, well (?:ahead 
 # "as Industrials averages -1.5%": a headline says which way with a verb, never with a minus sign.
 NEGATIVE_FIGURE = re.compile(r"(?<![\w-])-\d")
 # How the desk works is not news: no reader copy speaks of editors' steps or of newsdesk's runs.
+# "Value is the strongest of its signals, at 61, and momentum the weakest, at 12."
+STRONGEST_AND_WEAKEST = re.compile(
+    r"(\w[\w ,]*?) (?:is|are) the strongest of its signals, at (\d+), and ([\w ,]+?) the weakest, at (\d+)"
+)
 PROCESS_TALK = (
     "may reflect a stock split", "need an editor", "editor's check", "await an editor",
     "both runs", "recorded run", "previous run", "earlier run", "this run",
@@ -173,6 +177,9 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
             day = facts.get(fact["id"].replace(":biggest_move_since_date", ":return:1D"))
             if fact["id"].endswith(":biggest_move_since_date") and day and fact["start"] == day["start"]:
                 problems.append(f"{name}: 'the most since' the session before: {sidecar['title']}")
+        for strongest, best, weakest, worst in STRONGEST_AND_WEAKEST.findall(body):
+            if strongest.lower() == weakest.lower() or best == worst:
+                problems.append(f"{name}: signals ranked against themselves: {strongest} / {weakest}")
         unquoted = QUOTED.sub("", body)
         for phrase in PROCESS_TALK:
             if phrase in unquoted:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -424,6 +425,37 @@ def test_the_score_sentence_records_the_figures_it_states(tmp_path):
     assert claim.facts == tuple(f"score:T9:{k}" for k in ("alpha", "available", "total", "cap")) + tuple(
         f"score:T9:signal.{name}" for name in ("momentum", "value", "quality")
     )
+
+
+@pytest.mark.parametrize(
+    ("scored", "names", "sentence"),
+    [
+        (3, "momentum, value and quality", "Momentum, value and quality all score 34."),
+        (2, "value and quality", "Value and quality both score 34."),
+    ],
+)
+def test_signals_that_all_score_the_same_are_not_ranked(tmp_path, scored, names, sentence):
+    """An S&P brief once read 'Momentum, value and quality are the strongest of its signals, at 34,
+    and momentum, value and quality the weakest, at 34.' When every scored signal ties, the brief's
+    sentence (templates/alpha_brief/parts.md.j2) says so, and ranks nothing."""
+    templates = tmp_path / "templates"
+    shutil.copytree(resource_dir("templates"), templates)
+    (templates / "story.md.j2").write_text(
+        "# T\n\n{% from 'alpha_brief/parts.md.j2' import best_and_worst with context %}"
+        "{{ best_and_worst() }}\n"
+    )
+    score = fact(34.0, Unit.SCORE, "score:T:signal.value")
+    context = {
+        "best": {"name": names.split(", ")[0].split(" and ")[0], "score": score},
+        "best_rank": None,
+        "worst_rank": None,
+        "best_many": True,
+        "best_names": names,
+        "signals": [{"missing": i >= scored} for i in range(4)],
+    }
+    article = render(ArticleWriter(templates, PLAIN, {}), context)
+    assert article.body == f"# T\n\n{sentence}\n"
+    assert [f.id for f in article.facts] == ["score:T:signal.value"]
 
 
 @pytest.mark.parametrize(

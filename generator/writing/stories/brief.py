@@ -127,6 +127,7 @@ class AlphaBrief:
         among = tuple(s.score for s in present_signals)
         leading = [s.name for s in ranked if s.score.value == ranked[0].score.value]
         trailing = [s.name for s in ranked if s.score.value == ranked[-1].score.value]
+        ranks = len(ranked) > 1 and len(leading) < len(ranked)  # not when every signal scores the same
         quote, quote_sources = self._company_quote(ticker)
         linked = self._lead_news(ticker)
         news = self._news_view(linked, desk.names.company(ticker)) if linked else None
@@ -150,11 +151,11 @@ class AlphaBrief:
             score_facts=figures,
             signals=signals,
             best=ranked[0] if ranked else None,
-            best_rank=Ranking(ranked[0].score, "first", among) if len(ranked) > 1 else None,
+            best_rank=Ranking(ranked[0].score, "first", among) if ranks else None,
             best_names=apstyle.join(leading) if leading else None,
             best_many=len(leading) > 1,
             worst=ranked[-1] if ranked else None,
-            worst_rank=Ranking(ranked[-1].score, "last", among) if len(ranked) > 1 else None,
+            worst_rank=Ranking(ranked[-1].score, "last", among) if ranks else None,
             worst_names=apstyle.join(trailing) if trailing else None,
             worst_many=len(trailing) > 1,
             fundamental_signals=any(s.name in FUNDAMENTAL_SIGNALS for s in present_signals),
