@@ -250,6 +250,16 @@ def test_sp500_value_ratios_use_the_closes_the_fundamentals_were_priced_at(sp500
 
 
 @pytest.mark.shared_data
+def test_sp500_movers_name_the_share_class_of_a_company_with_two(sp500_run):
+    """On Nov. 10, 2017 News Corp.'s Class B stock (NWS) rose 5.4% (14.75 -> 15.55), its Class A
+    (NWSA) 5.2%, which has a brief of its own ("News Corp. soars 5.2% ..."): the movers' takeaway
+    names the class, so the two stories do not give News Corp. two different gains."""
+    [(_, body, _)] = [a for a in articles(sp500_run.out_dir) if a[2]["kind"] == "market_movers"]
+    assert "- News Corp.'s Class B stock jumped 5.4%, the day's biggest gain." in body
+    assert "- News Corp. jumped" not in body
+
+
+@pytest.mark.shared_data
 def test_sp500_movers_say_which_sector_was_too_small_to_rank(sp500_run):
     """Telecommunications Services has four stocks on 2017-11-10 (CTL 0.0%, FTR -14.9%, T +0.6%,
     VZ -0.4%: -3.7% on average), under the eight a ranked sector needs (rules/writing.yaml). Health

@@ -181,6 +181,11 @@ class StoryDesk:
                 if classes and share_class
                 else company.name
             ),
+            called_again=(
+                f"{possessive(company.short)} Class {share_class} stock"
+                if classes and share_class
+                else company.short
+            ),
             name=company.name,
             short=company.short,
             sector=sector,

@@ -36,6 +36,7 @@ class StockView(View):
     # First reference before a figure: the company, or of a company with several share classes the
     # class the figure is of ("Alphabet Inc.'s Class A stock"), never both tickers before one price.
     called: str
+    called_again: str  # `called` in later references: "News Corp.'s Class B stock", "Nvidia"
     name: str  # the company's first reference, AP style
     short: str  # later references
     sector: str | None
