@@ -229,6 +229,23 @@ def test_sp500_sentences_are_free_of_the_copy_desks_defects(sp500_run):
     assert check_run(sp500_run.out_dir, has_news=False) == []
 
 
+def test_an_earlier_headline_that_points_nowhere_is_not_set_beside_the_move(sample_run):
+    """ "Reelhouse Media to present at industry conference" (Nov. 12) says nothing of which way the
+    stock would go; followed by "The shares surged 7.9% that session." it read as the cause. An
+    earlier headline is given with its session's move only when its words point the way it went
+    (Helix's "cuts full-year outlook" and a 0.5% decline)."""
+    bodies = {
+        s["tickers"][0]: body for _, body, s in articles(sample_run.out_dir) if s["kind"] == "alpha_brief"
+    }
+    reelhouse = bodies["RLHS"].split("## Earlier in the news", 1)[1].split("\n## ", 1)[0]
+    assert "under the headline “Reelhouse Media to present at industry conference.”" in reelhouse
+    assert "that session" not in reelhouse
+    helix = bodies["HLXM"].split("## Earlier in the news", 1)[1]
+    assert (
+        "“Helix Microdevices cuts full-year outlook, citing softer demand.” The shares declined 0.5%" in helix
+    )
+
+
 @pytest.mark.shared_data
 def test_sp500_value_ratios_use_the_closes_the_fundamentals_were_priced_at(sp500_run):
     """fundamentals.csv (taken before the open on 2017-03-08) has the 2017-03-07 closes: TRIP 41.31
