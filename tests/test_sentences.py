@@ -37,6 +37,9 @@ NEGATIVE_FIGURE = re.compile(r"(?<![\w-])-\d")
 STRONGEST_AND_WEAKEST = re.compile(
     r"(\w[\w ,]*?) (?:is|are) the strongest of its signals, at (\d+), and ([\w ,]+?) the weakest, at (\d+)"
 )
+# "Trading in The Walt Disney Co. ran to ...": a company's "The" inside a sentence (AP lowercases
+# it, and names.yaml drops it before a legal suffix).
+MID_SENTENCE_THE = re.compile(r"(?<=[a-z,]) The [A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*)* (?:Co|Cos|Corp|Inc)\.")
 PROCESS_TALK = (
     "may reflect a stock split", "need an editor", "editor's check", "await an editor",
     "both runs", "recorded run", "previous run", "earlier run", "this run",
@@ -181,6 +184,8 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
             if strongest.lower() == weakest.lower() or best == worst:
                 problems.append(f"{name}: signals ranked against themselves: {strongest} / {weakest}")
         unquoted = QUOTED.sub("", body)
+        for match in MID_SENTENCE_THE.finditer(unquoted):
+            problems.append(f"{name}: 'The' capitalised inside a sentence: {match.group(0)!r}")
         for phrase in PROCESS_TALK:
             if phrase in unquoted:
                 problems.append(f"{name}: reader copy describes internal process ({phrase!r})")

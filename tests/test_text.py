@@ -124,6 +124,9 @@ def test_reading_attributions_takes_linear_time_on_hostile_text(text):
         ("3M Company", "3M Co.", "3M"),
         ("C. H. Robinson Worldwide", "C.H. Robinson Worldwide", "C.H. Robinson Worldwide"),
         ("U.S. Bancorp", "U.S. Bancorp", "U.S. Bancorp"),
+        ("The Walt Disney Company", "Walt Disney Co.", "Walt Disney"),  # never "Trading in The Walt ..."
+        ("The Cooper Companies", "Cooper Cos.", "Cooper"),
+        ("The Travelers Companies Inc.", "Travelers Companies Inc.", "Travelers Companies"),
     ],
 )
 def test_vendor_names_in_ap_style_by_rule(vendor, ap, short):
@@ -166,7 +169,8 @@ def test_split_ratios_in_ap_figures(ratio, words):
         ("Smith (A B C D) Corp", "Smith Corp."),  # four words are not a given name: dropped
         ("Acme () Co", "Acme Co."),  # nothing inside: dropped
         ("Acme (Holding) Ltd", "Acme Ltd."),
-        ("Acme (The) Plc", "The Acme PLC"),
+        ("Acme (The) Plc", "Acme PLC"),  # "The" moves to the front, then goes before a legal suffix
+        ("Acme (The)", "The Acme"),  # no suffix: kept
         ("Acme   Widgets   Incorporated", "Acme Widgets Inc."),  # spaces collapsed
         ("Corporation", "Corp."),
         ("", ""),

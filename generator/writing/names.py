@@ -29,6 +29,7 @@ class NameRules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     suffixes: dict[str, str]
+    leading_articles: list[str]
     legal_suffixes: list[str]
     not_a_given_name: list[str]
     share_class_pattern: str
@@ -142,7 +143,8 @@ def _class_order(
 
 def ap_name(raw: str, rules: NameRules) -> str:
     """A vendor's company name in AP style: parenthetical moved or dropped, suffix abbreviated,
-    initials closed up ("C. H. Robinson" -> "C.H. Robinson")."""
+    initials closed up ("C. H. Robinson" -> "C.H. Robinson"), a leading "The" dropped before a
+    legal suffix ("The Mosaic Company" -> "Mosaic Co.")."""
     name = " ".join(raw.replace(", Inc", " Inc").split())
     name = _SPACED_INITIALS.sub(lambda m: m.group(0).replace(" ", ""), name)
     match = _TRAILING_PARENTHETICAL.match(name)
@@ -154,6 +156,8 @@ def ap_name(raw: str, rules: NameRules) -> str:
     words = name.split()
     if words and words[-1] in rules.suffixes:
         words[-1] = rules.suffixes[words[-1]]
+    if len(words) > 2 and words[0] in rules.leading_articles and words[-1] in rules.legal_suffixes:
+        words = words[1:]
     return " ".join(words)
 
 
