@@ -1,10 +1,12 @@
 """Which way a news headline points, read the same way by the writer and by the checker.
 
 A headline that says a stock plunged, or that a company missed estimates, points down; one that
-says it beat them, or that shares surged, points up. The writer only links a headline to a move
-it does not contradict, and the checker's `claims.cause` flags an article that gives a headline as
-the cause of a move the other way; both read the word lists in rules/claims.yaml through here, so
-they cannot disagree. A headline with words of both directions, or of neither, points nowhere.
+says it beat them, or that shares surged, points up. The writer gives a headline as a move's
+cause only when it points the same way (the session's other news is reported with a contrast word,
+never one about the shares themselves), and the checker's `claims.cause` flags an article that
+gives a headline as the cause of a move the other way; both read the word lists in
+rules/claims.yaml through here, so they cannot disagree. A headline with words of both directions,
+or of neither, points nowhere.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class HeadlineWords(BaseModel):
 
     rising: list[str] = Field(min_length=1)
     falling: list[str] = Field(min_length=1)
+    price_words: list[str] = Field(default_factory=list)  # "shares": a headline about the price itself
 
     @cached_property
     def _tables(self) -> dict[str, list[tuple[str, ...]]]:
@@ -34,6 +37,11 @@ class HeadlineWords(BaseModel):
                 if words:
                     tables.setdefault(words[0], []).append((*words, f"\0{name}"))
         return tables
+
+    def about_the_price(self, title: str) -> bool:
+        """Whether the headline reports the stock's own move ("... lifts Zenithal shares")."""
+        price_words = {w.lower() for w in self.price_words}
+        return any(m.group(0).lower() in price_words for m in _WORD.finditer(title))
 
     def direction(self, title: str) -> int:
         """+1 when the headline's words point up, -1 down, 0 for both or neither."""

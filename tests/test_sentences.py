@@ -156,7 +156,11 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
         for line in body.splitlines():
             if RUN_TOGETHER.search(line) and "](" not in line and "://" not in line:
                 problems.append(f"{name}: two sentences run together: {line}")
-        sessions = {f["end"] for f in facts.values() if ":return:session:" in f["id"]}
+        sessions = {
+            f["end"]
+            for f in facts.values()
+            if ":return:session:" in f["id"] or f["id"].endswith(":return:1D")
+        }
         for paragraph in body.split("\n\n"):
             reported = REPORTED.search(paragraph)
             if reported and "that session" in paragraph:
@@ -249,6 +253,24 @@ def test_an_earlier_headline_that_points_nowhere_is_not_set_beside_the_move(samp
     assert (
         "“Helix Microdevices cuts full-year outlook, citing softer demand.” The shares declined 0.5%" in helix
     )
+
+
+def test_the_sessions_news_the_tape_contradicts_is_reported_with_a_contrast(sample_run):
+    """Auralis Group cut its full-year outlook at 9:11 a.m. in New York on Nov. 20, and its shares
+    still rose 1.5% that session (624.2908 -> 633.5680). Not the move's cause, but the day's news:
+    the brief reported only a Nov. 12 debt offering. Now it leads the brief's news section, with
+    "still" (a contrast word) before the move."""
+    [body] = [
+        b
+        for _, b, s in articles(sample_run.out_dir)
+        if s["kind"] == "alpha_brief" and s["tickers"] == ["ARLS"]
+    ]
+    section = body.split("## In the news\n\n", 1)[1].split("\n", 1)[0]
+    assert section == (
+        "Tickerline reported Nov. 20, 2026, under the headline “Auralis Group cuts full-year outlook, "
+        "citing softer demand.” The shares still added 1.5% that session."
+    )
+    assert "Earlier in the news" not in body
 
 
 @pytest.mark.shared_data

@@ -100,6 +100,20 @@ def earlier_news(
     return None
 
 
+def contrary_news(items: list[LinkedHeadline], words: HeadlineWords) -> LinkedHeadline | None:
+    """The session's newest headline that points the other way from the stock's move (an outlook
+    cut on a day the shares rose): never the move's cause, but news a brief must not leave out.
+    Not one about the price itself ("... lifts Zenithal shares" on a day they fell): that is wrong."""
+    return next(
+        (
+            item
+            for item in items
+            if item.session == "same" and not item.agrees and not words.about_the_price(item.headline.title)
+        ),
+        None,
+    )
+
+
 def lead_news(items: list[LinkedHeadline]) -> LinkedHeadline | None:
     """The headline a brief leads with: the session's newest one the tape agrees with, then the
     previous session's; a headline that points the way the stock moved before one that points

@@ -14,7 +14,7 @@ from generator.slugs import GENERATED_SLUG_LENGTH, slugify
 from generator.writing.changes import Change
 from generator.writing.context import Lazy
 from generator.writing.names import Company
-from generator.writing.news import LinkedHeadline, earlier_news, lead_news, news_of_the_day
+from generator.writing.news import LinkedHeadline, contrary_news, earlier_news, lead_news, news_of_the_day
 from generator.writing.newsworthiness import (
     ROUTINE_ANGLES,
     TRIGGERS,
@@ -103,17 +103,17 @@ class AlphaBrief:
             desk.facts,
             ticker,
             desk.trigger_rules,
-            has_news=self._lead_news(ticker) is not None,
+            has_news=lead_news(self._day_news(ticker)) is not None,
             score=score,
             score_change=desk.history.points(ticker, score),
             min_yardstick_members=desk.writer.rules.min_yardstick_members,
         )
 
-    def _lead_news(self, ticker: str) -> LinkedHeadline | None:
+    def _day_news(self, ticker: str) -> list[LinkedHeadline]:
         desk = self.desk
         if ticker not in desk.library.headlines:
-            return None
-        return lead_news(news_of_the_day(desk.library, desk.facts, ticker, desk.headline_words))
+            return []
+        return news_of_the_day(desk.library, desk.facts, ticker, desk.headline_words)
 
     def draft(self, plan: ArticlePlan) -> Draft:
         desk = self.desk
@@ -129,9 +129,13 @@ class AlphaBrief:
         trailing = [s.name for s in ranked if s.score.value == ranked[-1].score.value]
         ranks = len(ranked) > 1 and len(leading) < len(ranked)  # not when every signal scores the same
         quote, quote_sources = self._company_quote(ticker)
-        linked = self._lead_news(ticker)
+        day_news = self._day_news(ticker)
+        linked = lead_news(day_news)
         news = self._news_view(linked, desk.names.company(ticker)) if linked else None
-        earlier = earlier_news(desk.library, desk.facts, ticker, desk.headline_words)
+        # with nothing the tape agrees with, the session's news it contradicts comes before older news
+        earlier = (None if linked else contrary_news(day_news, desk.headline_words)) or earlier_news(
+            desk.library, desk.facts, ticker, desk.headline_words
+        )
         earlier_view = self._news_view(earlier, desk.names.company(ticker)) if earlier else None
         news_sources = [source_ref(item.headline.source) for item in (linked, earlier) if item]
         changes = desk.history.changes(ticker, figures)
@@ -215,6 +219,7 @@ class AlphaBrief:
             session=linked.session,
             move=linked.move,
             causal=linked.causal,
+            contradicted=not linked.agrees,
             topic=topic,
             topic_short=short if short != topic else None,
         )

@@ -174,9 +174,10 @@ class NewsView(View):
     title_end: str  # "." unless the title ends in its own punctuation
     publisher: str  # "One outlet" when the item names none
     date: dt.date
-    session: str  # "same" | "previous"
+    session: str  # "same" | "previous" | "earlier"
     move: Fact  # the session's return, or the two sessions' for the previous session's news
     causal: bool  # the headline points the way the stock moved: it may be given as the cause
+    contradicted: bool  # it points the other way: the move came in spite of it
     topic: str | None  # the headline without the company's name, when it starts with it ("misses ...")
     topic_short: str | None  # its first clause ("misses quarterly estimates")
 
