@@ -493,8 +493,9 @@ def _alpha_score(
     cap = rules.coverage.caps.get(available)
     sentences = rules.sentences
     if np.isnan(composite):
+        count = apstyle.count  # one to nine in words, as AP writes them
         summary = sentences.unscored.format(
-            available=available, total=total, minimum=rules.coverage.min_signals
+            available=count(available), total=count(total), minimum=count(rules.coverage.min_signals)
         )
         score = profile = None
     else:

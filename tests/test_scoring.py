@@ -68,7 +68,7 @@ def assert_score_invariants(scores, rules):
             by_score.append((signal.score, LABELS.index(signal.label)))
         if len(present) < 3:
             assert alpha.score is None and alpha.profile is None
-            assert alpha.summary.startswith("Only ")
+            assert alpha.summary.startswith("It has scores for only ")
             continue
         # a weighted mean lies between its smallest and largest part (the cap only lowers it)
         low, high = min(s.score for s in present.values()), max(s.score for s in present.values())
@@ -198,7 +198,7 @@ def test_two_signals_have_no_score_and_say_why(rules):
     assert table.composite.isna().all() and (table.available == 2).all() and not table.capped.any()
     alpha = AlphaScores(table, rules)["T9"]
     assert (alpha.score, alpha.profile, alpha.capped, alpha.coverage) == (None, None, False, "2/4")
-    assert alpha.summary == "Only 2 of its 4 signals can be measured, and an Alpha Score needs at least 3."
+    assert alpha.summary == "It has scores for only two of its four signals, and an Alpha Score needs at least three."
 
 
 @pytest.mark.parametrize(
