@@ -316,6 +316,25 @@ def test_fundamentals_priced_at_the_session_before_their_date_are_read_against_i
     assert factors.to_dict() == {"AAA": 1.0, "BBB": 1.0, "CCC": 1.0}
 
 
+@pytest.mark.parametrize(("sessions_back", "said"), [(1, False), (5, False), (19, False), (21, True)])
+def test_the_most_since_is_said_of_a_bigger_move_at_least_four_weeks_back(rules, sessions_back, said):
+    """A 5% fall on the last session after a 20% fall `sessions_back` sessions earlier: "its largest
+    one-day fall since" that date is news only when it is 28 days or more before (rules/writing.yaml),
+    not of Frontier's Nov. 10, 2017 fall a week after a bigger one."""
+    from generator.writing.stories.views import SessionView
+
+    dates = business_days(AS_OF, 300)
+    closes = [100.0] * 300
+    closes[-1 - sessions_back :] = [80.0] * (sessions_back + 1)  # -20% on dates[-1 - sessions_back]
+    closes[-1] = 76.0  # -5% on the last session
+    facts = facts_of(make_snapshot({"AAA": closes}, dates), rules)
+    since = facts.stock_figure("AAA", "biggest_move_since_date")
+    assert since.start == dates[-1 - sessions_back].date()
+    session = SessionView(facts=facts, ticker="AAA", ma_days=None, ma_cross=0, min_days_since=28)
+    assert (session.biggest_since is not None) is said
+    assert (AS_OF - since.start).days >= 28 if said else (AS_OF - since.start).days < 28
+
+
 def test_52_week_range_volatility_and_volume(rules):
     dates = business_days(AS_OF, 300)
     closes = [100.0] * 300

@@ -198,7 +198,10 @@ def test_two_signals_have_no_score_and_say_why(rules):
     assert table.composite.isna().all() and (table.available == 2).all() and not table.capped.any()
     alpha = AlphaScores(table, rules)["T9"]
     assert (alpha.score, alpha.profile, alpha.capped, alpha.coverage) == (None, None, False, "2/4")
-    assert alpha.summary == "It has scores for only two of its four signals, and an Alpha Score needs at least three."
+    assert (
+        alpha.summary
+        == "It has scores for only two of its four signals, and an Alpha Score needs at least three."
+    )
 
 
 @pytest.mark.parametrize(

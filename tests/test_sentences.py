@@ -180,10 +180,10 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
                 for fact in (facts[i] for i in claim["facts"] if i in facts):
                     if YARDSTICK.match(fact["id"]) and len(fact.get("members") or ()) < SMALLEST_SECTOR:
                         problems.append(f"{name}: a stock measured against {fact['id']}: {claim['sentence']}")
-        for fact in facts.values():  # the most since the session before is no rarity
+        for fact in facts.values():  # the most since a week ago is no rarity (rules/writing.yaml: 28 days)
             day = facts.get(fact["id"].replace(":biggest_move_since_date", ":return:1D"))
-            if fact["id"].endswith(":biggest_move_since_date") and day and fact["start"] == day["start"]:
-                problems.append(f"{name}: 'the most since' the session before: {sidecar['title']}")
+            if fact["id"].endswith(":biggest_move_since_date") and day and _days_between(fact, day) < 28:
+                problems.append(f"{name}: 'the most since' {fact['start']}, {day['end']}: {sidecar['title']}")
         for strongest, best, weakest, worst in STRONGEST_AND_WEAKEST.findall(body):
             if strongest.lower() == weakest.lower() or best == worst:
                 problems.append(f"{name}: signals ranked against themselves: {strongest} / {weakest}")
@@ -221,6 +221,10 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
                     f"{name}: {claim['text']!r} rests on inputs of {stale[0]['inputs_as_of']}, undated"
                 )
     return problems
+
+
+def _days_between(since: dict, day: dict) -> int:
+    return (dt.date.fromisoformat(day["end"]) - dt.date.fromisoformat(since["start"])).days
 
 
 def _days_old(fact: dict, article_date: str) -> int:

@@ -126,6 +126,7 @@ class WritingRules(_Rules):
     movers_per_side: int = Field(ge=1)
     min_sector_members: int = Field(ge=1)
     min_yardstick_members: int = Field(ge=1)
+    min_days_since_bigger_move: int = Field(ge=1)
 
 
 def load_writing_rules(rules_dir: Path) -> WritingRules:

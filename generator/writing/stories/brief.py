@@ -243,7 +243,13 @@ class AlphaBrief:
     def _session(self, ticker: str) -> SessionView:
         cross = self.desk.facts.value(ticker, "ma_cross")  # a NumPy integer, or a float NaN when unknown
         cross = 0 if cross is None or pd.isna(cross) else int(cross)
-        return SessionView(facts=self.desk.facts, ticker=ticker, ma_days=self.desk.ma_days, ma_cross=cross)
+        return SessionView(
+            facts=self.desk.facts,
+            ticker=ticker,
+            ma_days=self.desk.ma_days,
+            ma_cross=cross,
+            min_days_since=self.desk.writer.rules.min_days_since_bigger_move,
+        )
 
     def _signal(self, name: str, alpha: AlphaScore, figures: ScoreFacts) -> SignalView:
         signal = alpha.signals.get(name)

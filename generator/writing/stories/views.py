@@ -204,6 +204,7 @@ class SessionView(View):
     ticker: str
     ma_days: Fact  # sessions in the long average (rules/facts.yaml)
     ma_cross: int  # +1 first close above it, -1 below, 0 neither
+    min_days_since: int  # the least gap "the most since <date>" is worth saying (rules/writing.yaml)
     memo: dict = dataclasses.field(default_factory=dict, repr=False)
 
     def _once(self, key: str, build):
@@ -232,12 +233,12 @@ class SessionView(View):
 
     @property
     def biggest_since(self) -> Fact | None:
-        """The last earlier session with a move as large the same way; None when that is the
-        session before: "the most since Nov. 9" of a Nov. 10 fall reads as a rarity when all it
-        says is that the day before fell further."""
+        """The last earlier session with a move as large the same way; None when that is less than
+        `min_days_since` days before: "the most since Nov. 3" of a Nov. 10 fall reads as a rarity
+        when all it says is that the stock fell further a week earlier."""
         day = self.day
         since = self._figure("biggest_move_since_date") if day else None
-        if since is None or since.start == day.start:  # the 1D return starts at the session before
+        if since is None or (day.end - since.start).days < self.min_days_since:
             return None
         return since
 
