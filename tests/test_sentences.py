@@ -33,6 +33,10 @@ DANGLING_COMPARISON = re.compile(r"the average [^,]* stock [^,]*, well (?:ahead 
 # "as Industrials averages -1.5%": a headline says which way with a verb, never with a minus sign.
 NEGATIVE_FIGURE = re.compile(r"(?<![\w-])-\d")
 # How the desk works is not news: no reader copy speaks of editors' steps or of newsdesk's runs.
+# "Its value and quality readings rest on company fundamentals dated ...": of a stock with both scored.
+BOTH_ON_FUNDAMENTALS = re.compile(
+    r"(?i)(value and quality|quality and value)[\w ,]* (rest on|use|draw on) company"
+)
 # "Value is the strongest of its signals, at 61, and momentum the weakest, at 12."
 STRONGEST_AND_WEAKEST = re.compile(
     r"(\w[\w ,]*?) (?:is|are) the strongest of its signals, at (\d+), and ([\w ,]+?) the weakest, at (\d+)"
@@ -184,6 +188,14 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
             day = facts.get(fact["id"].replace(":biggest_move_since_date", ":return:1D"))
             if fact["id"].endswith(":biggest_move_since_date") and day and _days_between(fact, day) < 28:
                 problems.append(f"{name}: 'the most since' {fact['start']}, {day['end']}: {sidecar['title']}")
+        unscored = {
+            name
+            for score in sidecar.get("scores", [])
+            for name, signal in score["signals"].items()
+            if signal is None
+        }
+        if unscored & {"value", "quality"} and BOTH_ON_FUNDAMENTALS.search(body):
+            problems.append(f"{name}: value and quality both said to rest on fundamentals, one unscored")
         for strongest, best, weakest, worst in STRONGEST_AND_WEAKEST.findall(body):
             if strongest.lower() == weakest.lower() or best == worst:
                 problems.append(f"{name}: signals ranked against themselves: {strongest} / {weakest}")
@@ -295,6 +307,32 @@ def test_sp500_value_ratios_use_the_closes_the_fundamentals_were_priced_at(sp500
     assert score["signals"]["value"] is None
     assert "- **Value: not scored.** Its valuation ratios cannot be restated at the latest price" in body
     assert "such as a spin-off or a special dividend" in body and "needs are not available" not in body
+
+
+@pytest.mark.shared_data
+def test_sp500_briefs_say_when_a_split_restated_their_prices(sp500_run):
+    """Frontier's fundamentals price of 2017-03-07 is 1/15 of the adjusted close that day: the
+    1-for-15 reverse split of 2017 (ratio 0.0667). Its "52-week high of $50.99" is a price it never
+    traded at, restated for that split, and the brief says so."""
+    briefs = {s["tickers"][0]: b for _, b, s in articles(sp500_run.out_dir) if s["kind"] == "alpha_brief"}
+    assert "below its split- and dividend-adjusted 52-week high of $50.99" in briefs["FTR"]
+    assert "split-" not in briefs["AAPL"]  # no split since March 2017
+
+
+@pytest.mark.shared_data
+def test_sp500_an_unscored_brief_compares_its_two_signals_and_dates_only_the_one_on_fundamentals(sp500_run):
+    """Huntington Bancshares has scores for momentum (19) and value (36) only: the two are "the
+    stronger" and "the weaker", not the strongest and weakest of four, and only value rests on the
+    March 8, 2017 fundamentals (its quality has no score)."""
+    [(_, body, sidecar)] = [
+        a
+        for a in articles(sp500_run.out_dir)
+        if a[2]["kind"] == "alpha_brief" and a[2]["tickers"] == ["HBAN"]
+    ]
+    [score] = sidecar["scores"]
+    assert {n for n, signal in score["signals"].items() if signal is not None} == {"momentum", "value"}
+    assert "Value is the stronger of the two, at 36, and momentum the weaker, at 19." in body
+    assert "The value score rests on company fundamentals dated March 8, 2017" in body
 
 
 @pytest.mark.shared_data

@@ -140,6 +140,7 @@ class AlphaBrief:
         news_sources = [source_ref(item.headline.source) for item in (linked, earlier) if item]
         changes = desk.history.changes(ticker, figures)
         moves = Lazy(BRIEF_WINDOWS, lambda w: unflagged(facts.stock_return(ticker, w)))
+        share_factor = facts.value(ticker, "share_factor")  # not 1: a split since the fundamentals' date
         sector_id = yardstick_sector(facts, ticker, desk.writer.rules.min_yardstick_members)
         sector_return = facts.group_return(sector_id, "1M") if sector_id else None
         sector_month = (
@@ -150,6 +151,7 @@ class AlphaBrief:
         context = BriefContext(
             **desk.common(),
             stock=desk.stock(ticker),
+            split_adjusted=bool(pd.notna(share_factor) and share_factor != 1),
             other_classes=[desk.share_class(t) for t in plan.tickers[1:]],
             score=alpha,
             score_facts=figures,
@@ -162,7 +164,7 @@ class AlphaBrief:
             worst_rank=Ranking(ranked[-1].score, "last", among) if ranks else None,
             worst_names=apstyle.join(trailing) if trailing else None,
             worst_many=len(trailing) > 1,
-            fundamental_signals=any(s.name in FUNDAMENTAL_SIGNALS for s in present_signals),
+            fundamental_signals=[s.name for s in present_signals if s.name in FUNDAMENTAL_SIGNALS],
             moves=moves,
             relative_1y=unflagged(facts.stock_relative(ticker, "1Y")),
             figures=Lazy(BRIEF_FIGURES, lambda c: facts.stock_figure(ticker, c)),

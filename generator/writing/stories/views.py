@@ -289,6 +289,7 @@ class SectorMove(View):
 @record
 class BriefContext(Common):
     stock: StockView
+    split_adjusted: bool  # its prices before a split since the fundamentals' date are restated for it
     other_classes: list[ShareClassView]
     score: AlphaScore
     score_facts: ScoreFacts
@@ -301,7 +302,7 @@ class BriefContext(Common):
     worst_rank: Ranking | None
     worst_names: str | None
     worst_many: bool
-    fundamental_signals: bool
+    fundamental_signals: list[str]  # the scored signals that rest on fundamentals: value, quality
     moves: Mapping[str, Fact]  # window -> the stock's return, for the windows known and unflagged
     relative_1y: Fact | None
     figures: Mapping[str, Fact]  # close, 52-week highs and lows, volume... for those known
