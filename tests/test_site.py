@@ -322,6 +322,25 @@ def test_a_generated_front_matter_is_handed_over_as_read():
     assert known == read_front_matter(Article(front_matter=matter, body="").to_markdown())
 
 
+def test_a_run_that_reads_every_front_matter_back_checks_and_writes_the_same(
+    tmp_path, sample_run, monkeypatch
+):
+    """Handing the checker the front matter it wrote is only a shortcut: with it turned off (each
+    header read back from the text, as `newsdesk check` reads a file) a run writes the same
+    articles with the same verdicts and findings."""
+    monkeypatch.setattr(Article, "front_matter_as_read", lambda self: None)
+    out = tmp_path / "out"
+    run(out)
+    written = sorted(p.relative_to(out) for p in out.glob("*/2026-11-20/*.md"))
+    assert written == sorted(
+        p.relative_to(sample_run.out_dir) for p in sample_run.out_dir.glob("*/2026-11-20/*.md")
+    )
+    for path in written:
+        assert (out / path).read_text("utf-8") == (sample_run.out_dir / path).read_text("utf-8"), path
+        read_back, shortcut = sidecar_of(out / path), sidecar_of(sample_run.out_dir / path)
+        assert (read_back.verdict, read_back.findings) == (shortcut.verdict, shortcut.findings), path
+
+
 def test_ordinary_headlines_are_written_without_quote_marks():
     for title in ("Helix Microdevices earns moderate Alpha Score of 65", "Apple’s shares jump 4.8%"):
         assert yaml_string(title) == title
