@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from generator import apstyle
@@ -254,6 +255,45 @@ def test_sp500_sentences_are_free_of_the_copy_desks_defects(sp500_run):
     assert check_run(sp500_run.out_dir, has_news=False) == []
 
 
+def test_a_sector_too_small_to_rank_that_beat_the_leader_qualifies_the_cohort_headline(tmp_path):
+    """Three sectors over 2026 to March 31: eight Industrials up 10.0% to 10.7% (10.35% on average),
+    eight Utilities up 5.0% to 5.7% (5.35%), and four Telecom stocks up 30.0% to 30.3% (30.15%), too
+    few to rank (rules/writing.yaml: eight). Industrials leads only the sectors large enough to
+    rank, and the headline says so; of two ranked sectors it is "the stronger", not the strongest,
+    and the story's closed period reads in the past tense throughout."""
+    from generator.config import load_settings
+    from generator.market.snapshot import write_snapshot
+    from generator.pipeline import build
+    from tests.test_facts import business_days, make_snapshot
+
+    dates = business_days(dt.date(2026, 3, 31), 300)
+    start = list(dates).index(pd.Timestamp("2025-12-31"))
+
+    def path(ytd: float) -> list[float]:  # flat to the year's start, then compounding to `ytd`
+        span = len(dates) - 1 - start
+        return [100.0 * (1 + ytd) ** (max(0, i - start) / span) for i in range(len(dates))]
+
+    closes, sectors = {}, {}
+    for sector, size, ytd in (("Industrials", 8, 0.10), ("Utilities", 8, 0.05), ("Telecom", 4, 0.30)):
+        for k in range(size):
+            closes[f"{sector[:2].upper()}{k}"] = path(ytd + k * 0.001)
+            sectors[f"{sector[:2].upper()}{k}"] = sector
+    snapshot = make_snapshot(closes, dates, sectors=sectors, market_caps=dict.fromkeys(closes, 10.0))
+    out = tmp_path / "out"
+    build(
+        load_settings(snapshot=write_snapshot(snapshot, tmp_path / "snapshot"), out=out, jobs=1, quiet=True)
+    )
+    [path_] = list(out.glob("*/2026-03-31/cohort-performance-2026-03-31.md"))
+    text = path_.read_text("utf-8")
+    assert "title: Industrials leads the sectors large enough to rank this year" in text
+    assert "the Industrials sector rose 10.4%, the stronger of the two sectors large enough to rank." in text
+    assert "Telecom, with four stocks, is too small to rank: its average stock surged 30.2%." in text
+    assert "- Industrials was the stronger of the two sectors large enough to rank" in text
+    assert "- Utilities was the weaker of the two sectors large enough to rank over the same period." in text
+    assert "Industrials' best performer was IN7 Corp. (IN7), which advanced 10.7%" in text
+    assert " has " not in text.split("\n---\n", 1)[1]
+
+
 def test_an_earlier_headline_that_points_nowhere_is_not_set_beside_the_move(sample_run):
     """ "Reelhouse Media to present at industry conference" (Nov. 12) says nothing of which way the
     stock would go; followed by "The shares surged 7.9% that session." it read as the cause. An
@@ -375,7 +415,7 @@ def test_sp500_cohort_story_ranks_only_sectors_large_enough_to_rank(sp500_run):
         body,
     )
     assert "| Telecommunications Services |" not in body
-    assert "- Energy is the weakest sector large enough to rank over the same period." in body
+    assert "- Energy was the weakest sector large enough to rank over the same period." in body
     telecom = "group:sector:telecommunications-services:return_ew:YTD"
     rankings = [c for c in sidecar["claims"] if c["predicate"] in ("ranks_first", "ranks_last")]
     sector_rankings = [c for c in rankings if c["facts"][0].startswith("group:sector:")]
