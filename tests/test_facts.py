@@ -295,14 +295,44 @@ def test_a_split_since_the_fundamentals_is_read_off_back_adjusted_prices_net_of_
     paid since (dividends lower past adjusted prices). A spin-off's gap of 1.5 x 1.04 (Tegna spun
     off Cars.com in 2017) fits no split once the yield is known, so the stock's per-share ratios
     are unknown; the old 12% allowance for dividends read it as a 3-for-2 split. With no yield the
-    allowance stays (8% above 1 is dividends)."""
+    allowance stays (8% above 1 is dividends); with no price nothing can be read, and the factor is
+    unknown, not 1."""
     dates = business_days(AS_OF, 300)
     years = (dates[-1] - dates[100]).days / 365.25
     paid = 1 + 0.03 * years
-    prices = {"SPL": 200.0 * paid, "SPN": 150.0 * 1.04 * paid, "ONE": 100.0 * paid, "NOY": 108.0}
+    prices = {
+        "SPL": 200.0 * paid,
+        "SPN": 150.0 * 1.04 * paid,
+        "ONE": 100.0 * paid,
+        "NOY": 108.0,
+        "NOP": np.nan,
+    }
     factors, _ = _share_factors(rules, prices, {"SPL": 3.0, "SPN": 3.0, "ONE": 3.0})
     assert factors["SPL"] == 2.0 and factors["ONE"] == 1.0 and factors["NOY"] == 1.0
     assert np.isnan(factors["SPN"])
+    assert np.isnan(factors["NOP"])  # no price (BF.B in the S&P file): no split can be ruled out
+
+
+@pytest.mark.parametrize(
+    ("price", "eps", "reason"),
+    [(25.82, 1.99, "share_basis"), (np.nan, 2.96, "no_reference_price"), (np.nan, np.nan, "no_inputs")],
+)
+def test_a_value_signal_left_out_for_an_unknown_share_count_says_why(price, eps, reason):
+    """Tegna (a price that fits no split: a spin-off), Brown-Forman (earnings per share but no price
+    to check a split against) and a stock with no value inputs at all each get their own reason
+    (templates/alpha_brief/parts.md.j2), never "the fundamentals are not available" for the first two."""
+    from types import SimpleNamespace
+
+    from generator.writing.stories.brief import AlphaBrief
+
+    cells = {"share_factor": np.nan, "price": price, "eps": eps}
+    facts = SimpleNamespace(
+        value=lambda ticker, column: cells[column], stocks=pd.DataFrame(columns=list(cells))
+    )
+    brief = AlphaBrief(SimpleNamespace(facts=facts, has_news=False))
+    assert brief._missing_reason("X", "value") == reason
+    template = (resource_dir("templates") / "alpha_brief" / "parts.md.j2").read_text("utf-8")
+    assert reason == "no_inputs" or f'signal.reason == "{reason}"' in template
 
 
 def test_fundamentals_priced_at_the_session_before_their_date_are_read_against_it(rules):

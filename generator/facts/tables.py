@@ -385,8 +385,8 @@ def _read_off_splits(
     panel: PricePanel, tickers: pd.Index, price: np.ndarray, dividends: np.ndarray, row: int, rules: FactRules
 ) -> tuple[np.ndarray, float]:
     """Each stock's split factor read off `price` against the adjusted closes of session `row` (NaN
-    where none fits, 1 where either is missing), and the median gap left where one fits: how well
-    the session fits."""
+    where none fits, or where either is missing: a blank price rules out no split), and the median
+    gap left where one fits: how well the session fits."""
     adjusted = pd.Series(panel.filled[row], index=panel.tickers).reindex(tickers).to_numpy(dtype=float)
     candidates = np.array([1.0, *rules.split_ratios()])
     tolerance = rules.splits.tolerance
@@ -398,7 +398,7 @@ def _read_off_splits(
     best = np.argmin(gap, axis=1)
     closest = gap[np.arange(len(best)), best]
     fits = np.isfinite(closest)
-    inferred = np.where(np.isnan(price) | np.isnan(adjusted), 1.0, np.where(fits, candidates[best], np.nan))
+    inferred = np.where(fits, candidates[best], np.nan)
     return inferred, float(np.median(closest[fits])) if fits.any() else np.inf
 
 

@@ -288,8 +288,13 @@ class AlphaBrief:
         """Why a signal has no score, in the terms the template words it."""
         if signal == "sentiment":
             return "no_recent_news" if self.desk.has_news else "no_news_feed"
-        if signal == "value" and pd.isna(self.desk.facts.value(ticker, "share_factor")):
-            return "share_basis"  # per-share inputs there, but not on today's share count (facts/tables.py)
+        facts = self.desk.facts
+        if signal == "value" and pd.isna(facts.value(ticker, "share_factor")):
+            # per-share inputs there, but not known on today's share count (facts/tables.py)
+            if pd.notna(facts.value(ticker, "price")):
+                return "share_basis"
+            if "eps" in facts.stocks and pd.notna(facts.value(ticker, "eps")):
+                return "no_reference_price"
         return "no_history" if signal == "momentum" else "no_inputs"
 
     def _peers(self, peer_group: str) -> str:
