@@ -15,6 +15,7 @@ from generator.facts.panel import Split
 from generator.facts.tables import Group
 from generator.facts.windows import Window
 from generator.models import PriceBasis
+from generator.slugs import slugify
 
 
 class FactStore:
@@ -108,6 +109,12 @@ class FactStore:
                 t for t in members if self.value(t, flag) and not pd.isna(self.value(t, ret))
             ]
         return self._left_out[key]
+
+    def sector_of(self, ticker: str) -> str | None:
+        """The id of the ticker's sector group ("sector:energy"), or None when it has none."""
+        sector = self.value(ticker, "sector")
+        group_id = f"sector:{slugify(sector)}" if isinstance(sector, str) else None
+        return group_id if group_id in self.group_members else None
 
     def subgroups(self, group_id: str) -> list[str]:
         return [g.id for g in self.group_members.values() if g.parent == group_id]

@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from generator.facts import MarketFacts
 from generator.facts import columns as col
 from generator.rulefiles import load_rule_file
-from generator.slugs import slugify
 
 TRIGGERS = (
     "news",
@@ -203,9 +202,8 @@ def yardstick_sector(facts: MarketFacts, ticker: str, min_yardstick_members: int
     of stocks, the stock's own move is much of the average."""
     if "1M" not in facts.windows:
         return None
-    sector = facts.value(ticker, "sector")
-    group = f"sector:{slugify(sector)}" if isinstance(sector, str) else None
-    if group not in facts.group_members or len(facts.counted(group, "1M")) < min_yardstick_members:
+    group = facts.sector_of(ticker)
+    if group is None or len(facts.counted(group, "1M")) < min_yardstick_members:
         return None
     return group
 

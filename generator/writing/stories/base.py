@@ -24,7 +24,6 @@ from generator.headlines import HeadlineWords
 from generator.history import PreviousRun
 from generator.models import AlphaScore, Chart, Fact, SourceRef
 from generator.scoring import ScoreFacts, Scores, ScoringRules
-from generator.slugs import slugify
 from generator.writing.changes import ScoreHistory
 from generator.writing.editorial import Editorial
 from generator.writing.names import Company, Names
@@ -242,11 +241,6 @@ class StoryDesk:
         groups = self.ranked_groups("sector", window, minimum_size)
         smallest = self.writer.rules.min_sector_members
         return [g for g in groups if g.size.value >= smallest], [g for g in groups if g.size.value < smallest]
-
-    def sector_id(self, ticker: str) -> str | None:
-        sector = self.facts.value(ticker, "sector")
-        group_id = f"sector:{slugify(sector)}" if isinstance(sector, str) else None
-        return group_id if group_id in self.facts.group_members else None
 
     def field(self, group_id: str, window: str) -> list[str]:
         """The members a ranking over `window` compares: those with a return, suspected splits out."""

@@ -60,7 +60,7 @@ class Thematic:
         ]
         members.sort(key=lambda m: (m.score.score is None, -(m.score.score or 0), m.stock.name))
         scored = [m for m in members if m.score.score is not None]
-        sector_ids = dict.fromkeys(desk.sector_id(m.stock.ticker) for m in members if m.stock.sector)
+        sector_ids = dict.fromkeys(desk.facts.sector_of(m.stock.ticker) for m in members if m.stock.sector)
         sectors = [desk.group(g, "1Y") for g in sector_ids if g is not None]
         sectors = sorted((s for s in sectors if s.move is not None), key=lambda s: -s.move.value)
         quote, quote_sources = self._theme_quote(theme)
