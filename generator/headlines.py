@@ -38,10 +38,13 @@ class HeadlineWords(BaseModel):
                     tables.setdefault(words[0], []).append((*words, f"\0{name}"))
         return tables
 
+    @cached_property
+    def _price_words(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.price_words)
+
     def about_the_price(self, title: str) -> bool:
         """Whether the headline reports the stock's own move ("... lifts Zenithal shares")."""
-        price_words = {w.lower() for w in self.price_words}
-        return any(m.group(0).lower() in price_words for m in _WORD.finditer(title))
+        return any(m.group(0).lower() in self._price_words for m in _WORD.finditer(title))
 
     def direction(self, title: str) -> int:
         """+1 when the headline's words point up, -1 down, 0 for both or neither."""
