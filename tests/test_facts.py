@@ -152,7 +152,7 @@ def test_the_panel_is_built_alike_some_rows_and_sessions_at_a_time(rules, monkey
     every cell lands where one pass puts it, a missing row stays blank, a blank high is the close."""
     from generator.facts import panel as panel_module
 
-    monkeypatch.setattr(panel_module, "_ROWS", 2)
+    monkeypatch.setattr(panel_module, "BATCH_ROWS", 2)  # its own binding of snapshot.BATCH_ROWS
     monkeypatch.setattr(panel_module, "_DAYS", 2)
     dates = business_days(AS_OF, 5)
     closes = {"AAA": [1.0, 2.0, 3.0, 4.0, 5.0], "BBB": [10.0, None, 30.0, 40.0, 50.0]}

@@ -177,14 +177,14 @@ def _blank_category(row):
 def test_bad_parquet_cells_are_found_in_any_block_of_rows(folder, monkeypatch, change, message):
     """Long columns are checked some rows at a time (here 2): a bad cell in the third block is
     named by its own line, as in one block."""
-    monkeypatch.setattr(snapshot_module, "_BATCH_ROWS", 2)
+    monkeypatch.setattr(snapshot_module, "BATCH_ROWS", 2)
     _as_parquet(folder, change)
     with pytest.raises(SnapshotError, match=message):
         load_snapshot(folder)
 
 
 def test_good_parquet_checked_in_blocks_reads_whole(folder, monkeypatch):
-    monkeypatch.setattr(snapshot_module, "_BATCH_ROWS", 2)
+    monkeypatch.setattr(snapshot_module, "BATCH_ROWS", 2)
     _as_parquet(folder, lambda prices: None)
     snap = load_snapshot(folder)
     assert snap.prices["close"].tolist() == [10.5, 11, 11.5, 20, 20.2, 20.8]
@@ -192,7 +192,7 @@ def test_good_parquet_checked_in_blocks_reads_whole(folder, monkeypatch):
 
 
 def test_one_day_of_parquet_prices_is_refused(folder, monkeypatch):
-    monkeypatch.setattr(snapshot_module, "_BATCH_ROWS", 2)
+    monkeypatch.setattr(snapshot_module, "BATCH_ROWS", 2)
     _as_parquet(folder, lambda prices: prices.drop(index=[1, 2, 4, 5]))
     with pytest.raises(SnapshotError, match=r"holds prices for one day only \(2026-01-05\)"):
         load_snapshot(folder)
@@ -207,7 +207,7 @@ def test_one_day_of_parquet_prices_is_refused(folder, monkeypatch):
     ],
 )
 def test_every_category_is_counted_over_all_blocks(monkeypatch, rows, categories, every):
-    monkeypatch.setattr(snapshot_module, "_BATCH_ROWS", 2)
+    monkeypatch.setattr(snapshot_module, "BATCH_ROWS", 2)
     column = pd.Series(pd.Categorical(rows, categories=categories))
     assert snapshot_module.uses_every_category(column) is every
 
@@ -312,7 +312,7 @@ def test_parquet_numbers_read_in_batches_keep_their_values_blanks_and_types(tmp_
     come out as written; an integer column with a blank is read whole, as floats; a time zone too."""
     from generator.market import snapshot as snapshot_module
 
-    monkeypatch.setattr(snapshot_module, "_BATCH_ROWS", 2)
+    monkeypatch.setattr(snapshot_module, "BATCH_ROWS", 2)
     written = pd.DataFrame(
         {
             "close": [1.5, None, 3.25, 4.0, 5.0],

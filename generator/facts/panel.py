@@ -20,13 +20,12 @@ import numpy as np
 import pandas as pd
 
 from generator.facts.rules import FactRules
-from generator.market.snapshot import Snapshot, category_codes, uses_every_category
+from generator.market.snapshot import BATCH_ROWS, Snapshot, category_codes, uses_every_category
 from generator.models import PriceBasis
 
 ADJUSTED: tuple[PriceBasis, ...] = ("splits", "splits_and_dividends")
 _THREADS = 2  # for the whole-matrix steps, which release the GIL
 _BLOCK = 1024  # tickers per block of carrying forward
-_ROWS = 1 << 20  # long-table rows scattered into a matrix at a time
 _DAYS = 16  # matrix rows (sessions) whose blank highs and lows are filled at a time
 _LARGEST_SPLIT_STEP = 0.25  # no split ratio moves a price by less than this; cheaper to test few cells
 
@@ -76,8 +75,8 @@ class PricePanel:
             values = source.to_numpy(dtype="float64", na_value=np.nan)
             out = np.full(shape, np.nan)
             # Some rows at a time: the index arrays' whole-column temporaries would be fresh memory.
-            for start in range(0, len(values), _ROWS):
-                rows = slice(start, start + _ROWS)
+            for start in range(0, len(values), BATCH_ROWS):
+                rows = slice(start, start + BATCH_ROWS)
                 out[date_codes[rows], ticker_codes[rows]] = values[rows]
             return out
 

@@ -204,7 +204,7 @@ def _read_manifest(path: Path) -> Manifest:
         raise SnapshotError(f"{path}: {describe(exc)}") from None
 
 
-_BATCH_ROWS = 1 << 20  # rows of a long column decoded or checked at a time
+BATCH_ROWS = 1 << 20  # rows of a long column decoded, checked or scattered at a time (facts/panel.py)
 
 
 def _read_table(path: Path, required: Iterable[str], text_columns: Iterable[str]) -> pd.DataFrame:
@@ -275,7 +275,7 @@ def _streamed(parquet: Any, name: str) -> np.ndarray | None:
     dtype = np.dtype(kind.to_pandas_dtype())
     out = np.empty(parquet.metadata.num_rows, dtype)
     start = 0
-    for batch in parquet.iter_batches(batch_size=_BATCH_ROWS, columns=[name]):
+    for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=[name]):
         column = batch.column(0)
         if column.null_count and dtype.kind in "iu":
             return None
@@ -308,8 +308,8 @@ def _first_row(test: Callable[..., np.ndarray], *columns: np.ndarray) -> int | N
     the C allocator recycles, so every check would take fresh memory from the kernel, and fresh
     memory costs more than the check (README, Performance). Blocks are reused memory.
     """
-    for start in range(0, len(columns[0]), _BATCH_ROWS):
-        hits = test(*(column[start : start + _BATCH_ROWS] for column in columns))
+    for start in range(0, len(columns[0]), BATCH_ROWS):
+        hits = test(*(column[start : start + BATCH_ROWS] for column in columns))
         if hits.any():
             return start + int(hits.argmax())
     return None
@@ -400,8 +400,8 @@ def uses_every_category(column: pd.Series) -> bool:
         return False
     codes, categories = category_codes(column), len(column.cat.categories)
     rows = np.zeros(categories, np.int64)
-    for start in range(0, len(codes), _BATCH_ROWS):  # bincount's index copy of a block, not a column
-        rows += np.bincount(codes[start : start + _BATCH_ROWS], minlength=categories)
+    for start in range(0, len(codes), BATCH_ROWS):  # bincount's index copy of a block, not a column
+        rows += np.bincount(codes[start : start + BATCH_ROWS], minlength=categories)
     return bool(rows.all())
 
 
