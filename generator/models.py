@@ -111,7 +111,7 @@ class Fact:
     display: str
     as_of: dt.date  # the article's data date
     provenance: Provenance
-    flags: tuple[str, ...] = ()  # e.g. ("corporate_action",): the checker holds stories stating it
+    flags: tuple[str, ...] = ()  # "corporate_action", "unexplained_fall": the checker holds its story
     subject: str | None = None  # a ticker, or a group id such as "sector:energy" or "universe"
     measure: Measure | None = None
     basis: PriceBasis | None = None  # for figures computed from prices: how those prices are adjusted

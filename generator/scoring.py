@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from generator import apstyle
 from generator.facts import MarketFacts, PricePanel
+from generator.facts.typed import UNEXPLAINED_FALL
 from generator.market.snapshot import Snapshot
 from generator.models import (
     SIGNALS,
@@ -547,14 +548,23 @@ class ScoreFacts(Mapping[str, Fact]):
 
     Keys: "alpha", "available", "total", "cap", "minimum", "signal.<name>", "metric.<name>",
     "rank.<name>". A brief prints about half of them; working out only those keeps rendering fast.
-    Value and quality figures carry the fundamentals' date as the date of their inputs.
+    Value and quality figures carry the fundamentals' date as the date of their inputs. With
+    `fell_in_year` (an unexplained fall in the stock's last 52 weeks, which momentum looks back
+    over), the momentum figures and the score carry the flag `unexplained_fall`.
     """
 
     def __init__(
-        self, alpha: AlphaScore, as_of: dt.date, rules: ScoringRules, fundamentals_as_of: dt.date
+        self,
+        alpha: AlphaScore,
+        as_of: dt.date,
+        rules: ScoringRules,
+        fundamentals_as_of: dt.date,
+        *,
+        fell_in_year: bool = False,
     ) -> None:
         self._alpha, self._as_of, self._rules = alpha, as_of, rules
         self._fundamentals_as_of = fundamentals_as_of
+        self._fell_in_year = fell_in_year
         self._available = sum(signal is not None for signal in alpha.signals.values())
         self._built: dict[str, Fact] = {}
 
@@ -567,6 +577,7 @@ class ScoreFacts(Mapping[str, Fact]):
             value, unit, measure, formula, display, signal = spec
             ticker = self._alpha.ticker
             dated = signal in FUNDAMENTAL_SIGNALS
+            over_fall = self._fell_in_year and (signal == "momentum" or key == "alpha")
             fact = self._built[key] = Fact(
                 id=f"score:{ticker}:{key}",
                 value=float(value),
@@ -580,6 +591,7 @@ class ScoreFacts(Mapping[str, Fact]):
                 measure=measure,
                 end=self._as_of,
                 inputs_as_of=self._fundamentals_as_of if dated else self._as_of,
+                flags=(UNEXPLAINED_FALL,) if over_fall else (),
             )
         return fact
 

@@ -20,6 +20,7 @@ from generator.facts import (
     load_fundamentals_rules,
 )
 from generator.facts import columns as col
+from generator.facts.panel import Fall
 from generator.facts.selections import movers
 from generator.facts.tables import news_sessions
 from generator.market.snapshot import ACTION_COLUMNS, Cohort, Manifest, Snapshot
@@ -245,7 +246,9 @@ def test_a_big_move_that_matches_no_split_ratio_is_a_move(rules):
     # -35.5% (Mallinckrodt's real fall on 2017-11-07): 0.645 x 1.5 = 0.9675, outside 1 ± 0.03
     closes = [100.0] * 40 + [64.5] * 20
     facts = facts_of(make_snapshot({"MOV": closes}, dates, basis="none"), rules)
-    assert facts.split_moves("MOV") == [] and facts.stock_return("MOV", "1M").flags == ()
+    assert facts.split_moves("MOV") == []
+    # not a split, so stated; but no action explains the fall, so an editor sees it first
+    assert facts.stock_return("MOV", "1M").flags == ("unexplained_fall",)
 
 
 def test_on_adjusted_prices_every_move_is_a_move(rules):
@@ -254,9 +257,45 @@ def test_on_adjusted_prices_every_move_is_a_move(rules):
     snapshot = make_snapshot({"FAL": halved, "CAL": [50.0] * 300}, dates, basis="splits_and_dividends")
     facts = facts_of(snapshot, rules)
     month = facts.stock_return("FAL", "1M")
-    assert month.flags == () and month.value == pytest.approx(-50.0) and month.basis == "splits_and_dividends"
+    assert month.value == pytest.approx(-50.0) and month.basis == "splits_and_dividends"
+    assert month.flags == ("unexplained_fall",)  # stated, for an editor: a spin-off would look the same
     assert facts.group_return(UNIVERSE, "1M").value == pytest.approx(-25.0)  # kept in the average
     assert facts.left_out(UNIVERSE, "1M") == []
+
+
+def test_a_fall_no_split_or_action_explains_flags_the_figures_over_it_for_an_editor(rules):
+    dates = business_days(AS_OF, 300)
+    # -25% on dates[200], a hundred sessions back: inside 52 weeks, outside three months
+    fell = [100.0] * 200 + [75.0] * 100
+    snapshot = make_snapshot({"FAL": fell, "CAL": [50.0] * 300}, dates, basis="splits_and_dividends")
+    facts = facts_of(snapshot, rules)
+    assert facts.falls == (Fall("FAL", dates[200].date(), -0.25),)
+    year = facts.stock_return("FAL", "1Y")
+    assert year.value == pytest.approx(-25.0) and year.flags == ("unexplained_fall",)  # stated, flagged
+    assert facts.stock_relative("FAL", "1Y").flags == ("unexplained_fall",)
+    assert facts.stock_figure("FAL", "high_52w").flags == ("unexplained_fall",)  # 100 is from before it
+    assert facts.stock_return("FAL", "3M").flags == () and facts.stock_figure("FAL", "close").flags == ()
+    assert facts.fell_in_year("FAL") and not facts.fell_in_year("CAL")
+    assert facts.stock_return("CAL", "1Y").flags == ()
+    # the fall may be real, so the average keeps it: (-25% + 0%) / 2, and the average is not flagged
+    universe = facts.group_return(UNIVERSE, "1Y")
+    assert (
+        universe.value == pytest.approx(-12.5)
+        and universe.flags == ()
+        and facts.left_out(UNIVERSE, "1Y") == []
+    )
+
+
+def test_a_fall_is_unexplained_only_from_20_percent_and_without_an_action_or_split_that_day(rules):
+    dates = business_days(AS_OF, 300)
+    shallow = [100.0] * 200 + [81.0] * 100  # -19%: under min_unexplained_fall (0.2)
+    paid_out = [100.0] * 200 + [70.0] * 100  # -30% the day a special dividend of 30 is paid
+    halved = [100.0] * 200 + [50.0] * 100  # -50% on prices as traded: a suspected two-for-one split
+    actions = [{"date": dates[200], "ticker": "DIV", "split_ratio": np.nan, "dividend": 30.0}]
+    snapshot = make_snapshot({"SHA": shallow, "DIV": paid_out}, dates, basis="none", actions=actions)
+    assert facts_of(snapshot, rules).falls == ()
+    split = facts_of(make_snapshot({"HLV": halved}, dates, basis="none"), rules)
+    assert split.falls == () and split.stock_return("HLV", "1Y").flags == ("corporate_action",)
 
 
 def test_actions_csv_splits_adjust_as_traded_prices_instead_of_guessing(rules):
@@ -463,7 +502,8 @@ def test_sp500_facts_cover_the_real_universe(sp500_snapshot, rules):
     # prices are split- and dividend-adjusted (its README; editorial/desk.yaml says so): MNK's 35.5% fall
     # on 2017-11-07 is a real move, kept in averages; NVDA counts in Information Technology's
     assert facts.basis == "splits_and_dividends" and facts.splits == ()
-    assert facts.stock_return("MNK", "1W").flags == () and facts.left_out(UNIVERSE, "1W") == []
+    assert facts.stock_return("MNK", "1W").flags == ("unexplained_fall",)  # no action explains it
+    assert facts.left_out(UNIVERSE, "1W") == []
     assert "NVDA" in facts.group_return("sector:information-technology", "1Y").members
     assert facts.fundamentals_as_of == dt.date(2017, 3, 8)
     aapl = facts.stock_return("AAPL", "1M")

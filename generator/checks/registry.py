@@ -37,6 +37,7 @@ from generator.checks.risk import (
     RiskPromissory,
     RiskSettings,
     RiskThin,
+    RiskUnexplainedFall,
 )
 from generator.checks.structure import (
     StructureFrontMatter,
@@ -69,6 +70,7 @@ RULES: tuple[type[Rule], ...] = (
     RiskPromissory,
     RiskLegal,
     RiskCorporateAction,
+    RiskUnexplainedFall,
     RiskLowCoverage,
     StructureFrontMatter,
     StructureSidecar,

@@ -1,7 +1,8 @@
 """risk.*: stories an editor must see before they go out (severity review by default).
 
 Thin stories, investment advice, promises about returns, legal exposure, figures the facts stage
-suspects are distorted by a corporate action, and scores built on too few signals. Phrases match as
+suspects are distorted by a corporate action or that span a fall nothing explains, and scores built
+on too few signals. Phrases match as
 whole words and phrases, case-insensitively, so "buyback" or "strong buyer demand" stay quiet.
 """
 
@@ -11,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import cast
+from typing import ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +30,7 @@ class RiskSettings(BaseModel):
     promissory_phrases: list[str] = Field(min_length=1)
     legal_terms: list[str] = Field(min_length=1)
     corporate_action_flag: str
+    unexplained_fall_flag: str
     min_signals: int = Field(ge=0)
 
     @cached_property
@@ -205,7 +207,28 @@ class RiskLegal(Rule):
         return _phrase_hits(article, "legal", "legal term")
 
 
-class RiskCorporateAction(Rule):
+class _FlaggedFigures(Rule):
+    """A hit on every figure that traces to a fact carrying the flag `flag` names."""
+
+    settings: RiskSettings
+    flag_setting: ClassVar[str]  # the RiskSettings field holding the flag
+    concern: ClassVar[str]  # what the flag means, after the figure and its facts
+
+    def check(self, article: Article) -> Iterable[Hit]:
+        flag = getattr(self.settings, self.flag_setting)
+        for figure in article.analysis(trace_figures):
+            flagged = [fact.id for fact in figure.facts if flag in fact.flags]
+            if flagged:
+                yield Hit(
+                    figure.line,
+                    figure.column,
+                    f"figure {figure.text!r} ({', '.join(flagged)}) {self.concern}",
+                    figure.text,
+                    facts=tuple(flagged),
+                )
+
+
+class RiskCorporateAction(_FlaggedFigures):
     """The article states a figure the facts stage flagged as a possible corporate action.
 
     Why: a split, spin-off or special dividend makes a price move look like news when it is not;
@@ -219,20 +242,31 @@ class RiskCorporateAction(Rule):
     """
 
     id = "risk.corporate_action"
-    settings: RiskSettings
+    flag_setting = "corporate_action_flag"
+    concern = "may reflect a corporate action"
 
-    def check(self, article: Article) -> Iterable[Hit]:
-        flag = self.settings.corporate_action_flag
-        for figure in article.analysis(trace_figures):
-            flagged = [fact.id for fact in figure.facts if flag in fact.flags]
-            if flagged:
-                yield Hit(
-                    figure.line,
-                    figure.column,
-                    f"figure {figure.text!r} ({', '.join(flagged)}) may reflect a corporate action",
-                    figure.text,
-                    facts=tuple(flagged),
-                )
+
+class RiskUnexplainedFall(_FlaggedFigures):
+    """The article states a figure over a one-session fall that no split or action explains.
+
+    Why: back-adjusted prices often leave spin-offs out, so a stock that shed a business reads as
+    having crashed, and its returns, 52-week range and momentum over that day are false. A profit
+    warning looks the same in the prices; an editor says which before it is published.
+
+    Bad (HPE's closes fell 25.9% on April 3, 2017, the day of its services spin-off, and the
+    sidecar's `stock:HPE:return:1Y` carries the flag `unexplained_fall`)::
+
+        Over the past 12 months Hewlett Packard Enterprise fell 39.7%.
+
+    Good: an editor confirms the fall was news and approves the story, or the figure is left out.
+    """
+
+    id = "risk.unexplained_fall"
+    flag_setting = "unexplained_fall_flag"
+    concern = (
+        "spans a one-session fall that no split or action explains: news, or a corporate action "
+        "the prices do not account for, such as a spin-off"
+    )
 
 
 class RiskLowCoverage(Rule):

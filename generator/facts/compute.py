@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 
 from generator.facts.fundamentals import blank_unreported_zeros
-from generator.facts.panel import PricePanel
+from generator.facts.panel import PricePanel, unexplained_falls
 from generator.facts.rules import FactRules, FundamentalsRules
 from generator.facts.tables import (
     benchmark_table,
@@ -63,6 +63,7 @@ def compute_facts(
         basis=panel.basis,
         fundamentals_as_of=fundamentals_as_of,
         splits=panel.splits,
+        falls=unexplained_falls(panel, snapshot.actions, rules.min_unexplained_fall),
         volatility_days=rules.volatility_days,
         volume_days=rules.volume_average_days,
         moving_average_days=rules.moving_average_days,

@@ -71,6 +71,9 @@ class FactRules(BaseModel):
     # fundamentals' date below what traded that day (0.12: 12%) when reading off a split since then,
     # for a stock whose dividend yield is unknown.
     max_dividend_adjustment: float = Field(ge=0, lt=1)
+    # A one-session fall at least this deep (0.2: 20%) that no split or action explains flags the
+    # figures over windows containing it for an editor (generator/facts/panel.unexplained_falls).
+    min_unexplained_fall: float = Field(gt=0, lt=1)
     max_fill_days: int = Field(ge=0)
     volatility_days: int = Field(ge=2)
     min_volatility_observations: int = Field(ge=2)

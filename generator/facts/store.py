@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 
 from generator.facts import columns as col
-from generator.facts.panel import Split
+from generator.facts.panel import Fall, Split
 from generator.facts.tables import Group
 from generator.facts.windows import Window
 from generator.models import PriceBasis
@@ -35,6 +35,7 @@ class FactStore:
         basis: PriceBasis | None,
         fundamentals_as_of: dt.date,
         splits: tuple[Split, ...],
+        falls: tuple[Fall, ...] = (),
         volatility_days: int,
         volume_days: int,
         moving_average_days: int,
@@ -68,6 +69,10 @@ class FactStore:
         self._splits_of: dict[str, list[Split]] = {}
         for split in splits:
             self._splits_of.setdefault(split.ticker, []).append(split)
+        self.falls = falls
+        self._fall_days: dict[str, list[dt.date]] = {}
+        for fall in falls:
+            self._fall_days.setdefault(fall.ticker, []).append(fall.date)
 
     def value(self, ticker: str, column: str) -> object:
         """One cell of the stocks table (NaN or None when unknown)."""
@@ -81,6 +86,10 @@ class FactStore:
 
     def splits_of(self, ticker: str) -> list[Split]:
         return self._splits_of.get(ticker, [])
+
+    def falls_within(self, ticker: str, start: dt.date, end: dt.date) -> bool:
+        """Whether the stock had an unexplained fall after `start`, up to and including `end`."""
+        return any(start < day <= end for day in self._fall_days.get(ticker, ()))
 
     def counted(self, group_id: str, window: str) -> tuple[str, ...]:
         """The members a group figure over `window` averages: those with a return, none left out."""

@@ -27,6 +27,19 @@ from generator.facts.windows import Window
 from generator.models import Fact, Measure, Provenance, Unit
 
 CORPORATE_ACTION = "corporate_action"
+UNEXPLAINED_FALL = "unexplained_fall"  # the window holds a fall no split or action explains
+
+
+def unflagged(fact: Fact | None) -> Fact | None:
+    """The fact, unless a suspected split distorts it: such figures are not stated, the split is.
+    A figure over an unexplained fall is stated; the checker holds the story for an editor."""
+    return fact if fact is not None and CORPORATE_ACTION not in fact.flags else None
+
+
+def unflagged_context(fact: Fact | None) -> Fact | None:
+    """A figure a story only adds as context (a mover's month), left out when any flag would hold
+    the story for it: the day's market story does not wait on an editor for a side figure."""
+    return fact if fact is not None and not fact.flags else None
 
 
 @dataclass(frozen=True)
@@ -208,6 +221,11 @@ class MarketFacts(FactStore):
         return end, (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
 
     # ------------------------------------------------------------------ one stock
+
+    def fell_in_year(self, ticker: str) -> bool:
+        """Whether the stock had an unexplained fall in the 52 weeks to the last close."""
+        end, year_start = self._last_close_and_year_start
+        return self.falls_within(ticker, year_start - dt.timedelta(days=1), end)
 
     def stock_return(self, ticker: str, window: str) -> Fact | None:
         value = self.value(ticker, col.windowed(col.RETURN, window))
@@ -502,6 +520,9 @@ class MarketFacts(FactStore):
             start, end = window.start, window.end
             window = window.text
         prices = measure not in (Measure.COUNT, Measure.THRESHOLD)
+        flags = (CORPORATE_ACTION,) if flagged else ()
+        if prices and subject and start and end and self.falls_within(subject, start, end):
+            flags += (UNEXPLAINED_FALL,)
         return Fact(
             id=fact_id,
             value=float(value),
@@ -509,7 +530,7 @@ class MarketFacts(FactStore):
             display=apstyle.display(float(value), unit, whole=measure in self.whole_number_measures),
             as_of=self.as_of,
             provenance=Provenance(series=series, window=window, formula=formula),
-            flags=(CORPORATE_ACTION,) if flagged else (),
+            flags=flags,
             subject=subject,
             measure=measure,
             basis=(basis or self.basis) if prices else None,

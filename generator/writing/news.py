@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from generator.facts import MarketFacts
+from generator.facts.typed import unflagged
 from generator.headlines import HeadlineWords
 from generator.models import Fact
 from generator.writing.phrasing import direction
@@ -57,7 +58,7 @@ def news_of_the_day(
     def move_of(which: str) -> Fact | None:
         if which not in moves:
             window = "1D" if which == "same" else "2D"
-            moves[which] = _unflagged(facts.stock_return(ticker, window)) if window in facts.windows else None
+            moves[which] = unflagged(facts.stock_return(ticker, window)) if window in facts.windows else None
         return moves[which]
 
     found = []
@@ -91,7 +92,7 @@ def earlier_news(
         if published > before or len(item.title.split()) < MIN_HEADLINE_WORDS:
             continue
         session = facts.news_session(ticker, published)
-        move = _unflagged(facts.session_return(ticker, session)) if session else None
+        move = unflagged(facts.session_return(ticker, session)) if session else None
         if move is None:
             continue
         linked = LinkedHeadline(item, "earlier", move, words.direction(item.title))
@@ -122,7 +123,3 @@ def lead_news(items: list[LinkedHeadline]) -> LinkedHeadline | None:
     if not agreeing:
         return None
     return min(agreeing, key=lambda item: (item.session != "same", not item.causal))
-
-
-def _unflagged(fact: Fact | None) -> Fact | None:
-    return fact if fact is not None and not fact.flags else None

@@ -54,7 +54,8 @@ def test_bundled_rules_give_every_rule_a_severity(rules):
             "risk.thin:",
             "risk.thim:",
             "risk.yaml: key 'rules.risk.thim': unknown rule (this file has risk.advice, "
-            "risk.corporate_action, risk.legal, risk.low_coverage, risk.promissory, risk.thin)",
+            "risk.corporate_action, risk.legal, risk.low_coverage, risk.promissory, risk.thin, "
+            "risk.unexplained_fall)",
         ),
         ("style", "publishing rules", "publishing (rules", "style.yaml: key 'settings.disclosure_pattern'"),
         ("numbers", "money: [usd]", "money: [dollars]", "numbers.yaml: key 'settings.kinds.money.0'"),

@@ -20,6 +20,7 @@ from generator.apstyle import possessive
 from generator.facts import MarketFacts
 from generator.facts import columns as col
 from generator.facts.selections import ranked_groups
+from generator.facts.typed import unflagged
 from generator.headlines import HeadlineWords
 from generator.history import PreviousRun
 from generator.models import AlphaScore, Chart, Fact, SourceRef
@@ -205,7 +206,11 @@ class StoryDesk:
 
     def score_facts(self, ticker: str) -> ScoreFacts:
         return ScoreFacts(
-            self.scores.by_ticker[ticker], self.as_of, self.scoring_rules, self.scores.fundamentals_as_of
+            self.scores.by_ticker[ticker],
+            self.as_of,
+            self.scoring_rules,
+            self.scores.fundamentals_as_of,
+            fell_in_year=self.facts.fell_in_year(ticker),
         )
 
     def notable_volume(self, ticker: str) -> bool:
@@ -318,11 +323,6 @@ class StoryDesk:
 
 def chart_view(chart: Chart | None) -> ChartView | None:
     return ChartView(file=chart.file, alt=chart.alt) if chart else None
-
-
-def unflagged(fact: Fact | None) -> Fact | None:
-    """Figures distorted by a suspected split are not stated; the split itself is."""
-    return fact if fact is not None and not fact.flags else None
 
 
 def present(figures: dict[str, Fact | None]) -> dict[str, Fact]:

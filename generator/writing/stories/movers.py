@@ -8,10 +8,11 @@ from generator import apstyle
 from generator.facts import UNIVERSE
 from generator.facts import columns as col
 from generator.facts.selections import movers
+from generator.facts.typed import unflagged_context
 from generator.slugs import slugify
 from generator.writing.charts import bar_chart
 from generator.writing.render import Ranking
-from generator.writing.stories.base import ArticlePlan, Draft, StoryDesk, chart_view, unflagged
+from generator.writing.stories.base import ArticlePlan, Draft, StoryDesk, chart_view
 from generator.writing.stories.views import MoversContext, MoverView
 
 
@@ -92,7 +93,7 @@ class MarketMovers:
             stock=desk.stock(ticker),
             other_classes=desk.other_classes(ticker),
             move=facts.stock_return(ticker, "1D"),
-            month=unflagged(facts.stock_return(ticker, "1M")),
+            month=unflagged_context(facts.stock_return(ticker, "1M")),
             close=facts.stock_figure(ticker, "close"),
             volume_ratio=facts.stock_figure(ticker, "volume_ratio") if desk.notable_volume(ticker) else None,
         )

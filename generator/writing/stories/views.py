@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from generator.facts.typed import unflagged
 from generator.models import AlphaScore, Fact
 from generator.scoring import ScoreFacts
 from generator.writing.changes import Change
@@ -215,7 +216,7 @@ class SessionView(View):
     @property
     def day(self) -> Fact | None:
         """The session's return (None when flagged or unknown)."""
-        return self._once("day", lambda: _unflagged(self.facts.stock_return(self.ticker, "1D")))
+        return self._once("day", lambda: unflagged(self.facts.stock_return(self.ticker, "1D")))
 
     @property
     def benchmark_day(self) -> Fact | None:
@@ -224,7 +225,7 @@ class SessionView(View):
     @property
     def relative_day(self) -> Fact | None:
         """The session's return against the benchmark's."""
-        return self._once("relative_day", lambda: _unflagged(self.facts.stock_relative(self.ticker, "1D")))
+        return self._once("relative_day", lambda: unflagged(self.facts.stock_relative(self.ticker, "1D")))
 
     @property
     def move_multiple(self) -> Fact | None:
@@ -272,10 +273,6 @@ class SessionView(View):
 
     def _figure(self, column: str) -> Fact | None:
         return self._once(column, lambda: self.facts.stock_figure(self.ticker, column))
-
-
-def _unflagged(fact: Fact | None) -> Fact | None:
-    return fact if fact is not None and not fact.flags else None
 
 
 @record
