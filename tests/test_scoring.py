@@ -557,6 +557,18 @@ def test_enterprise_value_moves_with_the_market_value_to_the_close():
     assert np.isnan(negative.at["T", "ebitda_to_ev"])  # EV -10 + 4 is negative: no yield
 
 
+def test_after_an_unexplained_fall_the_momentum_figures_and_the_score_are_flagged(rules):
+    """Momentum looks back over the stock's year, and the score rests on momentum; value and quality
+    (fundamentals) and the signal counts do not, so they stay unflagged."""
+    metrics, sectors = worked_universe()
+    alpha = AlphaScores(score_table(metrics, sectors, rules), rules)["CAPD"]
+    day = dt.date(2026, 11, 20)
+    fell = ScoreFacts(alpha, day, rules, day, fell_in_year=True)
+    flagged = {key for key in fell if fell[key].flags == ("unexplained_fall",)}
+    assert flagged == {"alpha", "signal.momentum", "metric.relative_return_6m", "rank.relative_return_6m"}
+    assert not any(fact.flags for fact in ScoreFacts(alpha, day, rules, day).values())
+
+
 def test_score_facts_of_a_capped_worked_example(rules):
     """CAPD's figures: score 90 (capped), 3 of 4 signals, the cap 90; no `minimum` (it has a score);
     each signal and metric with its value, unit, measure and the date of its inputs."""

@@ -2,8 +2,8 @@
 
 Thin stories, investment advice, promises about returns, legal exposure, figures the facts stage
 suspects are distorted by a corporate action or that span a fall nothing explains, and scores built
-on too few signals. Phrases match as
-whole words and phrases, case-insensitively, so "buyback" or "strong buyer demand" stay quiet.
+on too few signals. Phrases match as whole words and phrases, case-insensitively, so "buyback" or
+"strong buyer demand" stay quiet.
 """
 
 from __future__ import annotations

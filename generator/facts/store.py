@@ -35,7 +35,7 @@ class FactStore:
         basis: PriceBasis | None,
         fundamentals_as_of: dt.date,
         splits: tuple[Split, ...],
-        falls: tuple[Fall, ...] = (),
+        falls: tuple[Fall, ...],
         volatility_days: int,
         volume_days: int,
         moving_average_days: int,
