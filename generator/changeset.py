@@ -390,9 +390,13 @@ def remove_if_empty(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_new(path: Path, text: str, final: Path, *, replaced: Path | None = None) -> None:
+def write_new(
+    path: Path, text: str, final: Path, *, replaced: Path | None = None, shared: bool = False
+) -> None:
     """Create a file that must not exist yet: never overwrite silently. With `replaced` (the copy
-    it replaces), the file is a hard link to that copy when their bytes are the same."""
+    it replaces), the file is a hard link to that copy when their bytes are the same. A `shared`
+    file is one several writers stage with the same text (a cited source): whoever comes second
+    finds it there and leaves it."""
     data = text.encode("utf-8")
     try:
         if replaced is None:
@@ -400,4 +404,5 @@ def write_new(path: Path, text: str, final: Path, *, replaced: Path | None = Non
         else:
             create_or_link(path, data, replaced)
     except FileExistsError:
-        raise PublishError(f"{final / path.name}: two articles in one run share this name") from None
+        if not shared:
+            raise PublishError(f"{final / path.name}: two articles in one run share this name") from None

@@ -157,7 +157,8 @@ class Desk:
         """Produce one article and stage its files (runs in a worker process)."""
         found = writer.previous_copy(plan.slug)
         article = self.produce(plan, Previous(*found) if found else None)
-        entry = writer.write(article)
+        cited = {path: text for path in article.cited if (text := self.library.text_at(path)) is not None}
+        entry = writer.write(article, cited)
         reasons = reasons_of(article)
         approval, actions = writer.decisions_of(entry)
         carried = (approval.by, utc_stamp(approval.at)) if approval else None

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -476,16 +477,24 @@ class RunWriter:
         # The date's folders as they are now, where a rerun's unchanged files are linked from
         # (found from the layout, never from the index's paths, and through no planted link).
         self._replaced = {place: own_folder(self.layout, place, self.date) for place in (SITE, DESK)}
+        self._replaced_sources = {
+            place: own_folder(self.layout, place, self.date, SOURCES_DIR) if self.replaces else None
+            for place in (SITE, DESK)
+        }
+        self._source_folders: set[Path] = set()  # staged sources/ folders this process has made
 
     @property
     def replaces(self) -> bool:
         """Whether the date has articles already, which this run replaces."""
         return bool(self._previous)
 
-    def write(self, article: CheckedArticle) -> IndexEntry:
-        """Stage one article's files where it belongs; a second article with its slug fails."""
+    def write(self, article: CheckedArticle, sources: Mapping[str, str] | None = None) -> IndexEntry:
+        """Stage one article's files where it belongs, with the `sources` it cites (path -> text);
+        a second article with its slug fails."""
         entry, files = self.placement.place(article)
         self.store(entry, files)
+        for path, text in (sources or {}).items():
+            self.stage_source(entry.place, path, text)
         return entry
 
     def store(self, entry: IndexEntry, files: Mapping[str, str]) -> None:
@@ -498,6 +507,23 @@ class RunWriter:
         for suffix, text in files.items():
             name = f"{entry.slug}{suffix}"
             write_new(staging / name, text, final, replaced=folder / name if folder else None)
+
+    def stage_source(self, place: Place, path: str, text: str) -> None:
+        """Stage a cited source (`sources/<name>`) in `place`'s folder once, however many articles
+        cite it: workers stage the sources of the articles they write, so a run's thousands of
+        source copies are written in parallel rather than one by one at the end, and whichever
+        worker comes second finds it there (its text is the same: one source library)."""
+        staging, final = self.staging[place], self.layout.date_folder(place, self.date)
+        _check_source_path(path, final)
+        target = staging / path
+        if target.parent not in self._source_folders:
+            target.parent.mkdir(exist_ok=True)
+            self._source_folders.add(target.parent)
+        if os.path.lexists(target):
+            return  # staged by a worker (a rerun would otherwise compare it with its copy again)
+        replaced = self._replaced_sources[place]
+        copy = replaced / target.name if replaced else None
+        write_new(target, text, final, replaced=copy, shared=True)
 
     def previous_copy(self, slug: str) -> tuple[str, Sidecar] | None:
         """The copy of `slug` this run replaces, as its folder holds it (text without publishing
@@ -545,13 +571,8 @@ class RunWriter:
                 staging = self.staging[place]
                 final = self.layout.date_folder(place, self.date)
                 paths = sorted({path for e in here for path in cited.get(e.slug, ()) if path in sources})
-                if paths:
-                    (staging / SOURCES_DIR).mkdir()
-                replaced = own_folder(self.layout, place, self.date, SOURCES_DIR) if self.replaces else None
-                for path in paths:
-                    _check_source_path(path, final)
-                    copy = replaced / path.split("/")[1] if replaced else None
-                    write_new(staging / path, sources[path], final, replaced=copy)
+                for path in paths:  # those the workers did not stage (a backfill's committer stages all)
+                    self.stage_source(place, path, sources[path])
                 changes.folders[final] = staging if here else None
                 if not here:
                     shutil.rmtree(staging, ignore_errors=True)

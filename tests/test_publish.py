@@ -486,6 +486,31 @@ def test_two_articles_with_one_slug_are_refused_not_overwritten(tmp_path, make_a
     writer.abort()
 
 
+def test_a_source_cited_by_articles_of_two_workers_is_staged_once_per_place(
+    tmp_path, make_article, site_config
+):
+    """Workers stage the sources their articles cite; the second to reach a source finds it there,
+    and committing stages only what no worker did (a backfill's committer: all of them)."""
+    held = make_article("held", verdict=Verdict.REVIEW)
+    writer = RunWriter(
+        tmp_path, AS_OF, ["a", "b", "held"], config=site_config, now=NOW, release_time=dt.time(22)
+    )
+    shared, late = "sources/shared.txt", "sources/late.txt"
+    entries = [
+        writer.write(make_article("a"), {shared: "One release.\n"}),
+        writer.write(make_article("b"), {shared: "One release.\n"}),  # as a second worker would
+        writer.write(held, {shared: "One release.\n"}),
+    ]
+    assert (writer.staging["site"] / shared).read_text() == "One release.\n"  # before the commit
+    cited = {"a": (shared,), "b": (shared, late), "held": (shared,)}
+    writer.commit(entries, cited, {shared: "One release.\n", late: "Came back with the results.\n"})
+    site, desk = tmp_path / "site" / AS_OF.isoformat(), tmp_path / "desk" / AS_OF.isoformat()
+    assert sorted(p.name for p in (site / "sources").iterdir()) == ["late.txt", "shared.txt"]
+    assert (site / shared).read_text() == "One release.\n"
+    assert (site / late).read_text() == "Came back with the results.\n"
+    assert [p.name for p in (desk / "sources").iterdir()] == ["shared.txt"]  # the held story's copy
+
+
 def test_a_ticker_or_name_with_path_tricks_writes_only_inside_the_output(tmp_path):
     snapshot = tmp_path / "snapshot"
     shutil.copytree(sample_snapshot_dir(), snapshot)
