@@ -128,6 +128,10 @@ def repeated_verbs(sentence: str) -> list[str]:
     return [lemma for lemma, count in used.items() if count > 1]
 
 
+# Value ratios (README, The Alpha Score): per-share figures over the latest close
+VALUE_RATIO = re.compile(r":(?:metric|rank)\.(?:earnings_yield|book_to_price|sales_to_price|ebitda_to_ev)$")
+
+
 def check_run(out: Path, *, has_news: bool) -> list[str]:
     problems = []
     for path, body, sidecar in articles(out):
@@ -222,6 +226,15 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
             company = {s["name"] for s in sidecar.get("subjects", []) if s["kind"] == "ticker"}
             if not any(name_ in section for name_ in company):
                 problems.append(f"{name}: a quote under the company's heading names no one of the company")
+        for claim in sidecar["claims"]:  # a band that reads against the year's move says it is a ranking
+            clash = {"rose": ("weak momentum", "poor momentum"), "fell": ("strong momentum",)}.get(
+                claim["predicate"]
+            )
+            if not clash or not any(f.endswith(":return:1Y") for f in claim["facts"]):
+                continue
+            paragraph = next((line for line in body.splitlines() if claim["sentence"] in line), "")
+            if any(band in paragraph for band in clash) and "yet its momentum" not in paragraph:
+                problems.append(f"{name}: {claim['text']!r} over a year beside {clash[0]!r}, unexplained")
         old = {f["id"]: f for f in facts.values() if _days_old(f, sidecar["date"]) > 30}
         for claim in sidecar["claims"]:
             stale = [old[i] for i in claim["facts"] if i in old]
@@ -232,6 +245,11 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
             if not any(apstyle.date(dt.date.fromisoformat(f["inputs_as_of"])) in paragraph for f in stale):
                 problems.append(
                     f"{name}: {claim['text']!r} rests on inputs of {stale[0]['inputs_as_of']}, undated"
+                )
+            close = apstyle.date(dt.date.fromisoformat(sidecar["date"]), year=False)
+            if any(VALUE_RATIO.search(f["id"]) for f in stale) and close not in paragraph:
+                problems.append(  # old per-share figures over the latest close: both dates are its
+                    f"{name}: {claim['text']!r}, a ratio at the {close} close, names only its inputs' date"
                 )
     return problems
 
@@ -323,7 +341,7 @@ def test_the_sessions_news_the_tape_contradicts_is_reported_with_a_contrast(samp
     ]
     section = body.split("## In the news\n\n", 1)[1].split("\n", 1)[0]
     assert section == (
-        "Tickerline reported Nov. 20, 2026, under the headline “Auralis Group cuts full-year outlook, "
+        "Tickerline reported Nov. 20 under the headline “Auralis Group cuts full-year outlook, "
         "citing softer demand.” The shares still added 1.5% that session."
     )
     assert "Earlier in the news" not in body
@@ -433,12 +451,18 @@ def test_sp500_ledes_give_a_price_for_the_share_class_it_is_of(sp500_run):
 
 @pytest.mark.shared_data
 def test_sp500_briefs_date_their_fundamentals_and_split_nothing(sp500_run):
-    """Fundamentals date from 2017-03-08; prices are back-adjusted, so no move is a suspected split."""
+    """Fundamentals date from 2017-03-08; prices are back-adjusted, so no move is a suspected split.
+    A value ratio divides the March per-share figures by the Nov. 10 close: both dates are given."""
     briefs = [(p, b, s) for p, b, s in articles(sp500_run.out_dir) if s["kind"] == "alpha_brief"]
-    with_value = [
-        b for _, b, _ in briefs if "**Value:" in b and "not scored" not in b.split("**Value:")[1][:20]
+    value_lines = [
+        b.split("**Value:")[1].split("\n")[0]
+        for _, b, _ in briefs
+        if "**Value:" in b and "not scored" not in b.split("**Value:")[1][:20]
     ]
-    assert with_value and all("On fundamentals dated March 8, 2017" in b for b in with_value)
+    measured = (
+        "Measured at the Nov. 10 close with per-share figures from fundamentals dated March 8, 2017, its "
+    )
+    assert value_lines and all(measured in line for line in value_lines)
     assert not any(f["rule"] == "risk.corporate_action" for _, _, s in briefs for f in s["findings"])
 
 

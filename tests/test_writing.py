@@ -338,6 +338,16 @@ def first_options(value):
 PLAIN = type(RULES).model_validate(first_options(RULES.model_dump(mode="json")))
 
 
+def test_dates_carry_the_year_only_when_it_is_not_the_articles(tmp_path):
+    """AP: "Sept. 5" in a story of Nov. 20, 2026, "Dec. 31, 2025" in it; a template may insist."""
+    (tmp_path / "story.md.j2").write_text(
+        "# A story\n\n{{ ap_date(same) }}; {{ ap_date(earlier) }}; {{ ap_date(same, year=true) }}\n"
+    )
+    writer = ArticleWriter(tmp_path, PLAIN, {"publication": "Test Desk"})
+    context = {"as_of": dt.date(2026, 11, 20), "same": dt.date(2026, 9, 5), "earlier": dt.date(2025, 12, 31)}
+    assert render(writer, context).body == "# A story\n\nSept. 5; Dec. 31, 2025; Sept. 5, 2026\n"
+
+
 def test_every_filter_prints_its_fact_and_records_the_claim_of_its_sentence(tmp_path):
     (tmp_path / "story.md.j2").write_text(
         "{# the headline #}\n"

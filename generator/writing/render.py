@@ -167,6 +167,16 @@ def _nth(context, fact: Fact) -> str:
 
 
 @pass_context
+def _ap_date(context, value: dt.date, year: bool | None = None) -> str:
+    """An AP date, with the year only when it is not the article's: "Oct. 23" in a story of
+    Nov. 10, 2017, "Dec. 15, 2016" in the same story (`year` decides otherwise)."""
+    if year is None:
+        as_of = context.get("as_of")
+        year = not isinstance(as_of, dt.date) or value.year != as_of.year
+    return apstyle.date(value, year=year)
+
+
+@pass_context
 def _fit(context, *candidates: Any) -> str:
     """The first candidate (a macro) whose text fits the headline limit in rules/writing.yaml, else
     the shortest (a very long company name should not stop a run; templates end with a short form).
@@ -290,7 +300,7 @@ class ArticleWriter:
             fit=_fit,
             choose=_choose,
             window=_window,
-            ap_date=apstyle.date,
+            ap_date=_ap_date,
             join=apstyle.join,
             plural=apstyle.plural,
             **globals_,

@@ -24,7 +24,7 @@ from generator.facts.typed import unflagged
 from generator.headlines import HeadlineWords
 from generator.history import PreviousRun
 from generator.models import AlphaScore, Chart, Fact, SourceRef
-from generator.scoring import ScoreFacts, Scores, ScoringRules
+from generator.scoring import UNIVERSE_PEERS, ScoreFacts, Scores, ScoringRules
 from generator.writing.changes import ScoreHistory
 from generator.writing.editorial import Editorial
 from generator.writing.names import Company, Names
@@ -212,6 +212,25 @@ class StoryDesk:
             self.scores.fundamentals_as_of,
             fell_in_year=self.facts.fell_in_year(ticker),
         )
+
+    def peers(self, peer_group: str) -> str:
+        """Whom a metric ranks a stock among: "among Financials stocks", or the whole universe."""
+        if peer_group == UNIVERSE_PEERS:
+            return f"among all stocks in the {self.facts.universe_name}"
+        return f"among {peer_group} stocks"
+
+    def momentum_peers(self, score: AlphaScore, year: Fact | None) -> str | None:
+        """Whom the momentum signal ranks the stock among, when its band reads against the year's
+        move (weak or poor after a gain, strong after a fall): momentum is a ranking against
+        peers, so a stock can rise 60% and still rank weak, and the story must say which it is."""
+        momentum = score.signals.get("momentum")
+        if momentum is None or year is None or not momentum.metrics:
+            return None
+        moved = float(displayed_value(year))
+        if not ((moved > 0 and momentum.score < 50) or (moved < 0 and momentum.score >= 75)):
+            return None
+        groups = {metric.peer_group for metric in momentum.metrics}
+        return self.peers(groups.pop()) if len(groups) == 1 else "against its peers"
 
     def notable_volume(self, ticker: str) -> bool:
         ratio = self.facts.value(ticker, "volume_ratio")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from generator import apstyle
 from generator.models import SIGNALS, AlphaScore, SourceRef
-from generator.scoring import FUNDAMENTAL_SIGNALS, UNIVERSE_PEERS, ScoreFacts
+from generator.scoring import FUNDAMENTAL_SIGNALS, ScoreFacts
 from generator.slugs import GENERATED_SLUG_LENGTH, slugify
 from generator.writing.changes import Change
 from generator.writing.context import Lazy
@@ -271,7 +271,7 @@ class AlphaBrief:
         metrics = sorted(signal.metrics, key=lambda m: -m.rank if strong else m.rank)
         same_side = [m for m in metrics if (m.rank >= 50) == strong]
         drivers = [
-            DriverView(label=m.label, peers=self._peers(m.peer_group), metric=m.name, score_facts=figures)
+            DriverView(label=m.label, peers=self.desk.peers(m.peer_group), metric=m.name, score_facts=figures)
             for m in (same_side or metrics)[:2]
         ]
         return SignalView(
@@ -296,11 +296,6 @@ class AlphaBrief:
             if "eps" in facts.stocks and pd.notna(facts.value(ticker, "eps")):
                 return "no_reference_price"
         return "no_history" if signal == "momentum" else "no_inputs"
-
-    def _peers(self, peer_group: str) -> str:
-        if peer_group == UNIVERSE_PEERS:
-            return f"among all stocks in the {self.desk.facts.universe_name}"
-        return f"among {peer_group} stocks"
 
     def _company_quote(self, ticker: str) -> tuple[QuoteView | None, list[SourceRef]]:
         """The best-attributed quote about the company: its own statement first, then its executives

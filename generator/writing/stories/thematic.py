@@ -49,15 +49,18 @@ class Thematic:
         theme = next(t for t in desk.editorial.themes if t.id == plan.subject)
         facts = desk.facts
         basket = basket_id(theme)
-        members = [
-            ThemeMember(
-                stock=desk.stock(ticker),
-                score=desk.scores.by_ticker[ticker],
-                score_facts=desk.score_facts(ticker),
-                year=unflagged(facts.stock_return(ticker, "1Y")),
+        members = []
+        for ticker in plan.tickers:
+            score, year = desk.scores.by_ticker[ticker], unflagged(facts.stock_return(ticker, "1Y"))
+            members.append(
+                ThemeMember(
+                    stock=desk.stock(ticker),
+                    score=score,
+                    score_facts=desk.score_facts(ticker),
+                    year=year,
+                    momentum_peers=desk.momentum_peers(score, year),
+                )
             )
-            for ticker in plan.tickers
-        ]
         members.sort(key=lambda m: (m.score.score is None, -(m.score.score or 0), m.stock.name))
         scored = [m for m in members if m.score.score is not None]
         sector_ids = dict.fromkeys(desk.facts.sector_of(m.stock.ticker) for m in members if m.stock.sector)

@@ -388,6 +388,7 @@ class ThemeMember(View):
     score: AlphaScore
     score_facts: ScoreFacts
     year: Fact | None
+    momentum_peers: str | None  # "among Financials stocks" when its momentum reads against its year
 
 
 @record
