@@ -69,10 +69,11 @@ _RISING = {v for b in _MOVES.bands if b.above is not None and b.above >= 0 for v
 _FALLING = {v for b in _MOVES.bands if b.above is None or b.above < 0 for v in b.past}
 
 
-# "X reported Nov. 14, 2026, under the headline ... The shares slipped 0.8% that session.": a move
-# of "that session" must be of the session the report is dated, which a Saturday's is not.
+# "X reported Nov. 14 under the headline ... The shares slipped 0.8% that session.": a move of
+# "that session" must be of the session the report is dated, which a Saturday's is not. The year is
+# given when it is not the article's (AP): "reported Dec. 31, 2025, under the headline".
 REPORTED = re.compile(
-    r"reported (?P<month>[A-Z][a-z]+\.?) (?P<day>\d{1,2}), (?P<year>\d{4}), under the headline"
+    r"reported (?P<month>[A-Z][a-z]+\.?) (?P<day>\d{1,2})(?:, (?P<year>\d{4}),)? under the headline"
 )
 _MONTHS = {"Jan.": 1, "Feb.": 2, "March": 3, "April": 4, "May": 5, "June": 6, "July": 7, "Aug.": 8,
            "Sept.": 9, "Oct.": 10, "Nov.": 11, "Dec.": 12}  # fmt: skip
@@ -173,7 +174,8 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
         for paragraph in body.split("\n\n"):
             reported = REPORTED.search(paragraph)
             if reported and "that session" in paragraph:
-                day = dt.date(int(reported["year"]), _MONTHS[reported["month"]], int(reported["day"]))
+                year = int(reported["year"] or sidecar["date"][:4])
+                day = dt.date(year, _MONTHS[reported["month"]], int(reported["day"]))
                 if day.isoformat() not in sessions or day.weekday() >= 5:
                     problems.append(f"{name}: a move of 'that session' is not the report's day: {paragraph}")
         if sidecar["kind"] == "cohort_performance":
