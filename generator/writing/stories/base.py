@@ -44,6 +44,7 @@ from generator.writing.stories.views import (
 )
 
 MAX_NAMED_EXCLUSIONS = 5
+_MEDIAN_SCORE = 50  # signals are 0-100 percentile scores
 
 
 @dataclass(frozen=True)
@@ -221,13 +222,13 @@ class StoryDesk:
 
     def momentum_peers(self, score: AlphaScore, year: Fact | None) -> str | None:
         """Whom the momentum signal ranks the stock among, when its band reads against the year's
-        move (weak or poor after a gain, strong after a fall): momentum is a ranking against
+        move (below the median after a gain, the top band after a fall): momentum is a ranking against
         peers, so a stock can rise 60% and still rank weak, and the story must say which it is."""
         momentum = score.signals.get("momentum")
         if momentum is None or year is None or not momentum.metrics:
             return None
-        moved = float(displayed_value(year))
-        if not ((moved > 0 and momentum.score < 50) or (moved < 0 and momentum.score >= 75)):
+        moved, top = float(displayed_value(year)), self.scoring_rules.bands[0].min
+        if not ((moved > 0 and momentum.score < _MEDIAN_SCORE) or (moved < 0 and momentum.score >= top)):
             return None
         groups = {metric.peer_group for metric in momentum.metrics}
         return self.peers(groups.pop()) if len(groups) == 1 else "against its peers"
