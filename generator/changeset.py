@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -396,7 +397,7 @@ def write_new(
     """Create a file that must not exist yet: never overwrite silently. With `replaced` (the copy
     it replaces), the file is a hard link to that copy when their bytes are the same. A `shared`
     file is one several writers stage with the same text (a cited source): whoever comes second
-    finds it there and leaves it."""
+    finds it there and leaves it, once it has made sure it is that text in a plain file."""
     data = text.encode("utf-8")
     try:
         if replaced is None:
@@ -404,5 +405,13 @@ def write_new(
         else:
             create_or_link(path, data, replaced)
     except FileExistsError:
-        if not shared:
+        if not (shared and holds(path, data)):
             raise PublishError(f"{final / path.name}: two articles in one run share this name") from None
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether `path` is a regular file (not a link) holding exactly `data`."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode) and path.read_bytes() == data
+    except OSError:
+        return False

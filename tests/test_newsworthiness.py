@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -167,6 +168,34 @@ def test_the_cohort_story_states_its_period_and_why_it_starts_then(sample_run):
     period = "The period is the year so far: from Dec. 31, 2025, the last close of 2025, to the close of"
     assert f"{period} Nov. 20." in body
     assert all(f.start == dt.date(2025, 12, 31) for f in story.facts if f.id.endswith(":YTD"))
+
+
+@pytest.mark.parametrize(
+    ("label", "lede", "period"),
+    [
+        ("", "From March 16 to Nov. 20, the ", "The period runs from March 16 to the close of Nov. 20."),
+        (
+            "when the chip export rules took effect",
+            "From March 16 to Nov. 20, the ",
+            "The period runs from March 16, when the chip export rules took effect, to the close of Nov. 20.",
+        ),
+    ],
+)
+def test_an_editors_start_in_the_articles_year_is_dated_without_it_or_a_stray_comma(
+    tmp_path, label, lede, period
+):
+    """AP: "from March 16 to Nov. 20" in a story of Nov. 20, 2026 (the year set off by commas only
+    when it is given)."""
+    editorial = tmp_path / "editorial"
+    shutil.copytree(resource_dir("editorial"), editorial)
+    desk = editorial / "desk.yaml"
+    text = desk.read_text("utf-8").replace("  since:\n", "  since: 2026-03-16\n", 1)
+    desk.write_text(text.replace("  since_label:\n", f"  since_label: {label}\n", 1), "utf-8")
+    out = tmp_path / "out"
+    build(load_settings(out=out, jobs=1, quiet=True, editorial_dir=editorial))
+    (story,) = sidecars(out, "cohort_performance")
+    body = next(out.glob(f"*/*/{story.slug}.md")).read_text()
+    assert lede in body and period in body
 
 
 def test_a_cross_of_the_moving_average_is_read_from_an_integer_column(tmp_path, monkeypatch):

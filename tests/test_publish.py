@@ -511,6 +511,50 @@ def test_a_source_cited_by_articles_of_two_workers_is_staged_once_per_place(
     assert [p.name for p in (desk / "sources").iterdir()] == ["shared.txt"]  # the held story's copy
 
 
+def test_a_shared_file_found_staged_must_be_the_same_text_in_a_plain_file(tmp_path):
+    """The second writer of a cited source leaves the first's copy; anything else at its name (other
+    text, say two names one case-insensitive file system takes for one, or a link) is refused."""
+    source = tmp_path / "release.txt"
+    changeset.write_new(source, "One release.\n", tmp_path, shared=True)
+    changeset.write_new(source, "One release.\n", tmp_path, shared=True)  # as a second worker would
+    assert source.read_text() == "One release.\n"
+    with pytest.raises(PublishError, match="share this name"):
+        changeset.write_new(source, "Another release.\n", tmp_path, shared=True)
+    with pytest.raises(PublishError, match="share this name"):
+        changeset.write_new(source, "One release.\n", tmp_path)  # an article's own file: never twice
+    (tmp_path / "linked.txt").symlink_to(source)
+    with pytest.raises(PublishError, match="share this name"):
+        changeset.write_new(tmp_path / "linked.txt", "One release.\n", tmp_path, shared=True)
+    assert source.read_text() == "One release.\n"
+
+
+def test_a_worker_refuses_a_cited_source_outside_sources(tmp_path, make_article, site_config):
+    writer = RunWriter(tmp_path, AS_OF, ["x"], config=site_config, now=NOW, release_time=dt.time(22))
+    with pytest.raises(PublishError, match="outside sources/"):
+        writer.write(make_article("x"), {"sources/../../evil.txt": "x"})
+    writer.abort()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and p.name == "evil.txt"]
+
+
+def test_the_workers_stage_the_cited_sources_and_the_parent_none(tmp_path, monkeypatch):
+    """Forked workers inherit the recording wrapper: each source is written by a worker's process."""
+    log = tmp_path / "writers.txt"
+    original = publish.write_new
+
+    def recording(path, text, final, *, replaced=None, shared=False):
+        if shared:
+            with log.open("a") as out:
+                out.write(f"{os.getpid()} {path.name}\n")
+        original(path, text, final, replaced=replaced, shared=shared)
+
+    monkeypatch.setattr(publish, "write_new", recording)
+    result = build(load_settings(out=tmp_path / "out", jobs=2, quiet=True, now="2026-11-21T14:30:00Z"))
+    writers = [line.split() for line in log.read_text().splitlines()]
+    copies = list((tmp_path / "out").glob("*/2026-11-20/sources/*"))
+    assert result.articles and copies and len(writers) >= len(copies)
+    assert str(os.getpid()) not in {pid for pid, _ in writers}
+
+
 def test_a_ticker_or_name_with_path_tricks_writes_only_inside_the_output(tmp_path):
     snapshot = tmp_path / "snapshot"
     shutil.copytree(sample_snapshot_dir(), snapshot)

@@ -79,6 +79,12 @@ _MONTHS = {"Jan.": 1, "Feb.": 2, "March": 3, "April": 4, "May": 5, "June": 6, "J
            "Sept.": 9, "Oct.": 10, "Nov.": 11, "Dec.": 12}  # fmt: skip
 
 
+# AP sets a year off with commas ("from Dec. 30, 2016, to Nov. 10"), and a date without one needs
+# none ("from March 16 to Nov. 20", "reported Nov. 12 under the headline").
+_MONTH = r"(?:Jan\.|Feb\.|March|April|May|June|July|Aug\.|Sept\.|Oct\.|Nov\.|Dec\.)"
+YEAR_NOT_SET_OFF = re.compile(rf"\b{_MONTH} \d{{1,2}}, \d{{4}} [a-z]")
+STRAY_DATE_COMMA = re.compile(rf"\b{_MONTH} \d{{1,2}}, (?:to|under|report)\b")
+
 # "Alphabet Inc. (GOOGL, GOOG) closed at $1,044.15": one class's price given for both classes.
 SEVERAL_TICKERS_ONE_FIGURE = re.compile(r"\((?:[A-Z][A-Z.]*, )+[A-Z][A-Z.]*\)[^.]*?\d")
 # "3.1 times the usual volume.Its Class B stock ...": two sentences run together by a template.
@@ -163,6 +169,8 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
                 problems.append(f"{name}: one figure for several share classes: {sentence}")
             if PLURAL_SUBJECT_SINGULAR_VERB.search(sentence):
                 problems.append(f"{name}: a plural subject with a singular verb: {sentence}")
+            if YEAR_NOT_SET_OFF.search(sentence) or STRAY_DATE_COMMA.search(sentence):
+                problems.append(f"{name}: a date's commas are not AP's: {sentence}")
         for line in body.splitlines():
             if RUN_TOGETHER.search(line) and "](" not in line and "://" not in line:
                 problems.append(f"{name}: two sentences run together: {line}")

@@ -18,7 +18,7 @@ from generator import apstyle
 from generator.errors import ConfigError, RenderError
 from generator.models import Fact, Measure, Provenance, Unit
 from generator.resources import resource_dir
-from generator.scoring import AlphaScores, ScoreFacts, load_scoring_rules, score_table
+from generator.scoring import AlphaScores, Band, ScoreFacts, load_scoring_rules, score_table
 from generator.writing.phrasing import (
     Voice,
     WritingRules,
@@ -29,6 +29,7 @@ from generator.writing.phrasing import (
     window_days,
 )
 from generator.writing.render import ArticleWriter, Ranking
+from generator.writing.stories.base import reads_against
 
 RULES = load_writing_rules(resource_dir("rules"))
 RISING = {v for band in RULES.moves.bands if band.above is not None and band.above >= 0 for v in band.past}
@@ -338,6 +339,36 @@ def first_options(value):
 PLAIN = type(RULES).model_validate(first_options(RULES.model_dump(mode="json")))
 
 
+@pytest.mark.parametrize(
+    ("score", "move", "against"),
+    [
+        (40, 60.0, True),  # "jumped 60.0%" beside weak momentum
+        (10, 0.1, True),  # poor
+        (50, 60.0, False),  # moderate is not below the median
+        (80, -12.0, True),  # a fall beside strong momentum
+        (60, -12.0, False),
+        (20, -12.0, False),  # weak after a fall agrees
+        (20, 0.0, False),  # "little changed" is neither
+    ],
+)
+def test_a_band_reads_against_a_move_below_the_median_after_a_gain_or_at_the_top_after_a_fall(
+    score, move, against
+):
+    # rules/scoring.yaml: strong from 75, moderate from 50, weak from 25, poor below
+    assert reads_against(score, move, load_scoring_rules(resource_dir("rules"))) is against
+
+
+def test_a_band_reads_against_a_gain_only_when_it_lies_wholly_below_the_median():
+    rules = load_scoring_rules(resource_dir("rules"))
+    wide = rules.model_copy(
+        update={
+            "bands": [Band(min=80, label="strong"), Band(min=40, label="fair"), Band(min=0, label="poor")]
+        }
+    )
+    assert not reads_against(45, 20.0, wide)  # "fair" runs from 40 to 80: not a weak reading
+    assert reads_against(39, 20.0, wide)
+
+
 def test_dates_carry_the_year_only_when_it_is_not_the_articles(tmp_path):
     """AP: "Sept. 5" in a story of Nov. 20, 2026, "Dec. 31, 2025" in it; a template may insist."""
     (tmp_path / "story.md.j2").write_text(
@@ -346,6 +377,16 @@ def test_dates_carry_the_year_only_when_it_is_not_the_articles(tmp_path):
     writer = ArticleWriter(tmp_path, PLAIN, {"publication": "Test Desk"})
     context = {"as_of": dt.date(2026, 11, 20), "same": dt.date(2026, 9, 5), "earlier": dt.date(2025, 12, 31)}
     assert render(writer, context).body == "# A story\n\nSept. 5; Dec. 31, 2025; Sept. 5, 2026\n"
+    (tmp_path / "story.md.j2").write_text(
+        "# A story\n\nFrom {{ ap_date(earlier, comma=true) }} to {{ ap_date(same) }}; "
+        "from {{ ap_date(same, comma=true) }} to {{ ap_date(same) }}; {{ ap_date(earlier, year=false) }}\n"
+    )
+    writer = ArticleWriter(tmp_path, PLAIN, {"publication": "Test Desk"})
+    assert render(writer, context).body == (
+        "# A story\n\nFrom Dec. 31, 2025, to Sept. 5; from Sept. 5 to Sept. 5; Dec. 31\n"
+    )
+    del context["as_of"]  # no article date to compare with: the year is given
+    assert render(writer, context).body.endswith("from Sept. 5, 2026, to Sept. 5, 2026; Dec. 31\n")
 
 
 def test_every_filter_prints_its_fact_and_records_the_claim_of_its_sentence(tmp_path):

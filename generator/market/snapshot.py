@@ -251,7 +251,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     names = pq.ParquetFile(path).schema_arrow.names
 
     def column(name: str) -> pd.Series:
-        parquet = pq.ParquetFile(path)  # one reader per thread: a reader is not shared
+        parquet = pq.ParquetFile(path)  # one reader per column: a reader is not shared by threads
         streamed = _streamed(parquet, name)
         if streamed is None:
             return parquet.read(columns=[name]).to_pandas(ignore_metadata=True, self_destruct=True)[name]
@@ -259,6 +259,8 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
     with ThreadPoolExecutor(_READ_THREADS) as pool:
         columns = dict(zip(names, pool.map(column, names), strict=True))
+    if len({len(values) for values in columns.values()}) > 1:  # each reader opened the file anew
+        raise ValueError("the file changed while it was read")
     return pd.DataFrame(columns, copy=False)
 
 

@@ -167,13 +167,15 @@ def _nth(context, fact: Fact) -> str:
 
 
 @pass_context
-def _ap_date(context, value: dt.date, year: bool | None = None) -> str:
+def _ap_date(context, value: dt.date, year: bool | None = None, comma: bool = False) -> str:
     """An AP date, with the year only when it is not the article's: "Oct. 23" in a story of
-    Nov. 10, 2017, "Dec. 15, 2016" in the same story (`year` decides otherwise)."""
+    Nov. 10, 2017, "Dec. 15, 2016" in the same story (`year` decides otherwise; without the
+    article's date the year is shown). With `comma`, a year shown mid-sentence is closed by one,
+    as AP sets it off: "from Dec. 30, 2016, to Nov. 10", but "from March 16 to Nov. 10"."""
     if year is None:
         as_of = context.get("as_of")
         year = not isinstance(as_of, dt.date) or value.year != as_of.year
-    return apstyle.date(value, year=year)
+    return apstyle.date(value, year=year) + ("," if comma and year else "")
 
 
 @pass_context

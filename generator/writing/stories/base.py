@@ -47,6 +47,15 @@ MAX_NAMED_EXCLUSIONS = 5
 _MEDIAN_SCORE = 50  # signals are 0-100 percentile scores
 
 
+def reads_against(score: float, move: float, rules: ScoringRules) -> bool:
+    """Whether a signal's band reads against a move as displayed: after a gain, a band that lies
+    wholly below the median ("weak", "poor"); after a fall, the top band ("strong")."""
+    bands = rules.bands  # highest first (rules/scoring.yaml, as validated)
+    band = next(i for i, b in enumerate(bands) if score >= b.min)
+    below_median = band > 0 and bands[band - 1].min <= _MEDIAN_SCORE  # its upper bound
+    return (move > 0 and below_median) or (move < 0 and band == 0)
+
+
 @dataclass(frozen=True)
 class ArticlePlan:
     """One article to write: its kind, unique slug and subject (ticker, group or theme id), and why
@@ -222,13 +231,12 @@ class StoryDesk:
 
     def momentum_peers(self, score: AlphaScore, year: Fact | None) -> str | None:
         """Whom the momentum signal ranks the stock among, when its band reads against the year's
-        move (below the median after a gain, the top band after a fall): momentum is a ranking against
-        peers, so a stock can rise 60% and still rank weak, and the story must say which it is."""
+        move (`reads_against`): momentum is a ranking against peers, so a stock can rise 60% and
+        still rank weak, and the story must say which it is."""
         momentum = score.signals.get("momentum")
         if momentum is None or year is None or not momentum.metrics:
             return None
-        moved, top = float(displayed_value(year)), self.scoring_rules.bands[0].min
-        if not ((moved > 0 and momentum.score < _MEDIAN_SCORE) or (moved < 0 and momentum.score >= top)):
+        if not reads_against(momentum.score, float(displayed_value(year)), self.scoring_rules):
             return None
         groups = {metric.peer_group for metric in momentum.metrics}
         return self.peers(groups.pop()) if len(groups) == 1 else "against its peers"
