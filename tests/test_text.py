@@ -153,6 +153,16 @@ def test_share_classes_are_one_company_led_by_class_a():
 def test_unmarked_share_classes_follow_the_editorial_list():
     names = Names({"UA": "Under Armour", "UAA": "Under Armour"}, RULES, MAPPING)
     assert names.company("UA").tickers == ("UAA", "UA")
+    # the data names both "Under Armour"; the desk's map gives each its class
+    assert (names.share_class("UAA"), names.share_class("UA")) == ("A", "C")
+    marked = Names({"GOOGL": "Alphabet Inc Class A"}, RULES, NameMap(class_letters={"GOOGL": "C"}))
+    assert marked.share_class("GOOGL") == "A"  # a class the name marks is the data's word
+
+
+def test_a_class_letter_in_the_editorial_map_is_one_capital_letter(tmp_path):
+    (tmp_path / "names.yaml").write_text("class_letters:\n  UA: class c\n")
+    with pytest.raises(ConfigError, match=r"names\.yaml: key 'class_letters\.UA'"):
+        load_names(resource_dir("rules"), tmp_path)
 
 
 @pytest.mark.parametrize(

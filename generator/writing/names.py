@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from generator.rulefiles import load_rule_file
 
@@ -58,6 +59,9 @@ class NameMap(BaseModel):
     short_names: dict[str, str] = Field(default_factory=dict)  # AP name -> name on later references
     merge_share_classes: bool = True
     share_classes: dict[str, list[str]] = Field(default_factory=dict)
+    class_letters: dict[str, Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]] = Field(
+        default_factory=dict
+    )  # ticker -> its share class, where the data's name marks none
 
 
 def load_names(rules_dir: Path, editorial_dir: Path) -> tuple[NameRules, NameMap]:
@@ -85,7 +89,7 @@ class Names:
         for ticker, raw in raw_names.items():
             name, share_class = self._split_class(mapping.names.get(raw, raw))
             self._display[ticker] = ap_name(name, rules)
-            self._class[ticker] = share_class
+            self._class[ticker] = share_class or mapping.class_letters.get(ticker)
         self._companies = self._group(raw_names)
 
     def name(self, ticker: str) -> str:
