@@ -481,7 +481,7 @@ def run_session(
         except BaseException:
             writer.abort()
             raise
-        session = session_of(desk, written)
+        session = session_of(desk, written, sources_staged=True)
         return commit_session(
             settings, history, writer, session, written, started=started, started_at=started_at, now=now
         )
@@ -516,10 +516,12 @@ class Session:
     universe: str
     scores: list[ScoreRow]
     stocks: list[StockRow]
-    sources: dict[str, str]  # the cited sources' texts by their path relative to the article folder
+    # The cited sources' texts by their path relative to the article folder, those still to stage:
+    # none after a run's own workers (Desk.stage stages its article's), all from a backfill's task.
+    sources: dict[str, str]
 
 
-def session_of(desk: Desk, written: list[Written]) -> Session:
+def session_of(desk: Desk, written: list[Written], *, sources_staged: bool) -> Session:
     scores, stocks = session_rows(desk.newsroom.facts, desk.newsroom.scores)
     return Session(
         as_of=desk.as_of,
@@ -528,7 +530,7 @@ def session_of(desk: Desk, written: list[Written]) -> Session:
         universe=desk.universe,
         scores=scores,
         stocks=stocks,
-        sources=_cited_sources(desk.library, written),
+        sources={} if sources_staged else _cited_sources(desk.library, written),
     )
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,7 +36,6 @@ from pydantic import ValidationError
 from generator.catalog import IndexEntry, read_index, render_index
 from generator.changeset import (
     Changeset,
-    holds,
     own_folder,
     prepare_output,
     require_current_layout,
@@ -520,8 +518,6 @@ class RunWriter:
         if target.parent not in self._source_folders:
             target.parent.mkdir(exist_ok=True)
             self._source_folders.add(target.parent)
-        if os.path.lexists(target) and holds(target, text.encode("utf-8")):
-            return  # staged by a worker (a rerun would otherwise compare it with its copy again)
         replaced = self._replaced_sources[place]
         copy = replaced / target.name if replaced else None
         write_new(target, text, final, replaced=copy, shared=True)
@@ -559,12 +555,12 @@ class RunWriter:
     def stage(
         self, entries: Sequence[IndexEntry], cited: Mapping[str, Sequence[str]], sources: Mapping[str, str]
     ) -> tuple[list[IndexEntry], Changeset]:
-        """Add the cited sources no worker staged (a backfill's committer: all of them) and build
-        the site-wide files and the index: the run's changeset, to which the caller may add files
-        (the run record) before committing it.
+        """Add the cited sources `sources` holds and build the site-wide files and the index: the
+        run's changeset, to which the caller may add files (the run record) before committing it.
 
-        `cited` maps each slug to the source paths its article lists, `sources` every such path
-        (`sources/<name>`) to its text; each folder gets the ones its own articles list.
+        `cited` maps each slug to the source paths its article lists, `sources` such paths
+        (`sources/<name>`) to their texts: those no worker staged (a backfill's committer is given
+        them all); each folder gets the ones its own articles list.
         """
         changes = Changeset(self.layout)
         try:

@@ -99,7 +99,7 @@ def produce_date(
             entry, placed = placement.place(article)
             written.append(Written(entry, pipeline.reasons_of(article), article.cited))
             files.append(placed)
-        session = pipeline.session_of(desk, written)
+        session = pipeline.session_of(desk, written, sources_staged=False)  # the committer stages them
     finally:
         gc.unfreeze()
     return Produced(
