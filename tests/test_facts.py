@@ -269,7 +269,12 @@ def test_a_fall_no_split_or_action_explains_flags_the_figures_over_it_for_an_edi
     fell = [100.0] * 200 + [75.0] * 100
     snapshot = make_snapshot({"FAL": fell, "CAL": [50.0] * 300}, dates, basis="splits_and_dividends")
     facts = facts_of(snapshot, rules)
-    assert facts.falls == (Fall("FAL", dates[200].date(), -0.25),)
+    assert facts.falls == (Fall("FAL", dates[200].date(), -0.25, dates[199].date()),)
+    # the fall itself, as a story states it: 75 / 100 - 1 over the session before to the day
+    (fall,) = facts.fall_moves("FAL")
+    assert fall.value == pytest.approx(-25.0) and fall.display == "-25.0%"
+    assert (fall.start, fall.end) == (dates[199].date(), dates[200].date())
+    assert fall.flags == ("unexplained_fall",) and facts.fall_moves("CAL") == []
     year = facts.stock_return("FAL", "1Y")
     assert year.value == pytest.approx(-25.0) and year.flags == ("unexplained_fall",)  # stated, flagged
     assert facts.stock_relative("FAL", "1Y").flags == ("unexplained_fall",)
@@ -402,6 +407,27 @@ def test_the_most_since_is_said_of_a_bigger_move_at_least_four_weeks_back(rules,
     session = SessionView(facts=facts, ticker="AAA", ma_days=None, ma_cross=0, min_days_since=28)
     assert (session.biggest_since is not None) is said
     assert (AS_OF - since.start).days >= 28 if said else (AS_OF - since.start).days < 28
+
+
+def test_a_streak_counts_its_sessions_and_states_its_move_from_the_close_before_it(rules):
+    """Five higher closes after 100 (101, 102, 104, 107, 110): a five-session streak measured from
+    the close of the session before its first, so its move is 110 / 100 - 1 = 10.0%; the week, the
+    same five sessions here, is a separate figure."""
+    from generator.writing.stories.views import SessionView
+
+    dates = business_days(AS_OF, 300)
+    closes = [100.0] * 294 + [101.0, 102.0, 104.0, 107.0, 110.0]
+    closes.insert(0, 100.0)
+    falling = [100.0] * 297 + [99.0, 98.0, 97.0]
+    facts = facts_of(make_snapshot({"AAA": closes, "BBB": falling}, dates), rules)
+    streak, run = facts.stock_figure("AAA", "up_streak"), facts.stock_figure("AAA", "streak_return")
+    assert streak.value == 5 and streak.display == "five"
+    assert run.value == pytest.approx(10.0) and run.display == "10.0%" and run.measure is Measure.RETURN
+    assert (run.start, run.end) == (dates[-6].date(), dates[-1].date()) == (streak.start, streak.end)
+    down = facts.stock_figure("BBB", "streak_return")
+    assert down.value == pytest.approx(-3.0) and down.start == dates[-4].date()
+    session = SessionView(facts=facts, ticker="AAA", ma_days=None, ma_cross=0, min_days_since=28)
+    assert session.streak_move == run and session.streak_up
 
 
 def test_52_week_range_volatility_and_volume(rules):

@@ -245,6 +245,19 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
             paragraph = next((line for line in body.splitlines() if claim["sentence"] in line), "")
             if any(band in paragraph for band in clash) and "yet its momentum" not in paragraph:
                 problems.append(f"{name}: {claim['text']!r} over a year beside {clash[0]!r}, unexplained")
+        if sidecar.get("angle") == "streak":  # a streak's lede says how far the stock went, once
+            lede = next(p for p in body.split("\n\n") if p.strip() and not p.startswith("#"))
+            if not any(
+                f.endswith(":streak_return")
+                for c in sidecar["claims"]
+                if c["sentence"] in lede
+                for f in c["facts"]
+            ):
+                problems.append(f"{name}: a streak's lede without the move over it: {lede}")
+            run = next((f for i, f in facts.items() if i.endswith(":streak_return")), None)
+            week = next((f for i, f in facts.items() if i.endswith(":return:1W")), None)
+            if run and week and week["start"] >= run["start"] and "past week" in body:
+                problems.append(f"{name}: the week told again beside the streak that spans it")
         old = {f["id"]: f for f in facts.values() if _days_old(f, sidecar["date"]) > 30}
         for claim in sidecar["claims"]:
             stale = [old[i] for i in claim["facts"] if i in old]
@@ -252,7 +265,9 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
                 continue  # a figure from old inputs; words such as "as quality leads" state none
             plain = (line.replace("*", "") for line in body.splitlines())
             paragraph = next((line for line in plain if claim["sentence"] in line), "")
-            if not any(apstyle.date(dt.date.fromisoformat(f["inputs_as_of"])) in paragraph for f in stale):
+            if not any(
+                _dated(dt.date.fromisoformat(f["inputs_as_of"]), sidecar["date"], paragraph) for f in stale
+            ):
                 problems.append(
                     f"{name}: {claim['text']!r} rests on inputs of {stale[0]['inputs_as_of']}, undated"
                 )
@@ -266,6 +281,18 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
 
 def _days_between(since: dict, day: dict) -> int:
     return (dt.date.fromisoformat(day["end"]) - dt.date.fromisoformat(since["start"])).days
+
+
+def _dated(day: dt.date, article_date: str, paragraph: str) -> bool:
+    """Whether a paragraph gives the date as AP does: with its year, or without it in the article's
+    own year ("On Aug. 15," in a story of Nov. 10, 2017)."""
+    if apstyle.date(day) in paragraph:
+        return True
+    same_year = day.year == dt.date.fromisoformat(article_date).year
+    return (
+        same_year
+        and re.search(rf"{re.escape(apstyle.date(day, year=False))}(?!,? \d{{4}})", paragraph) is not None
+    )
 
 
 def _days_old(fact: dict, article_date: str) -> int:

@@ -53,6 +53,7 @@ class Fall:
     ticker: str
     date: dt.date
     move: float  # the day's close / previous close - 1, as the prices show it
+    before: dt.date  # the session whose close the move is measured from
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def unexplained_falls(panel: PricePanel, actions: pd.DataFrame, min_fall: float)
         if row < len(panel.dates)
     }
     falls = (
-        Fall(str(panel.tickers[col]), panel.dates[row + 1].date(), ratio - 1)
+        Fall(str(panel.tickers[col]), panel.dates[row + 1].date(), ratio - 1, panel.dates[row].date())
         for row, col, ratio in _session_ratios(panel.filled, lambda ratio: ratio - 1 <= -min_fall)
     )
     unexplained = (fall for fall in falls if (fall.ticker, fall.date) not in explained)

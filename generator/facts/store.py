@@ -71,8 +71,10 @@ class FactStore:
             self._splits_of.setdefault(split.ticker, []).append(split)
         self.falls = falls
         self._fall_days: dict[str, list[dt.date]] = {}
+        self._falls_of: dict[str, list[Fall]] = {}
         for fall in falls:
             self._fall_days.setdefault(fall.ticker, []).append(fall.date)
+            self._falls_of.setdefault(fall.ticker, []).append(fall)
 
     def value(self, ticker: str, column: str) -> object:
         """One cell of the stocks table (NaN or None when unknown)."""
@@ -86,6 +88,9 @@ class FactStore:
 
     def splits_of(self, ticker: str) -> list[Split]:
         return self._splits_of.get(ticker, [])
+
+    def falls_of(self, ticker: str) -> list[Fall]:
+        return self._falls_of.get(ticker, [])
 
     def falls_within(self, ticker: str, start: dt.date, end: dt.date) -> bool:
         """Whether the stock had an unexplained fall after `start`, up to and including `end`."""

@@ -145,6 +145,15 @@ _STOCK_FIGURES: dict[str, _FigureSpec] = {
         "consecutive sessions, to the last, that closed below the close before",
         start_cell="streak_start_date",
     ),
+    "streak_return": _FigureSpec(
+        Unit.PERCENT,
+        Measure.RETURN,
+        "prices.close[{ticker}]",
+        "{streak_start_date} to {end}",
+        "last close / close of {streak_start_date} - 1: the move over the streak",
+        100,
+        start_cell="streak_start_date",
+    ),
     "move_multiple": _FigureSpec(
         Unit.RATIO,
         Measure.VOLATILITY_MULTIPLE,
@@ -361,6 +370,27 @@ class MarketFacts(FactStore):
                 )
             )
         return found
+
+    def fall_moves(self, ticker: str) -> list[Fact]:
+        """The stock's unexplained one-session falls over the past 52 weeks (flagged for an editor):
+        a month's 39.1% drop that holds a 35.5% session says so."""
+        end, year_start = self._last_close_and_year_start
+        return [
+            self._fact(
+                f"stock:{ticker}:fall:{fall.date}",
+                fall.move * 100,
+                Unit.PERCENT,
+                Measure.RETURN,
+                subject=ticker,
+                series=f"prices.close[{ticker}]",
+                window=f"{fall.before} to {fall.date}",
+                formula=f"close {fall.date} / close {fall.before} - 1",
+                start=fall.before,
+                end=fall.date,
+            )
+            for fall in self.falls_of(ticker)
+            if year_start <= fall.date <= end
+        ]
 
     # ------------------------------------------------------------------ groups
 

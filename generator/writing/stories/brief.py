@@ -186,6 +186,7 @@ class AlphaBrief:
                 )
                 for split, move in facts.split_moves(ticker)
             ],
+            falls=facts.fall_moves(ticker),
             quote=quote,
             lookback_days=desk.scoring_rules.sentiment_lookback_days,
             angle=plan.angle or "routine_quiet",

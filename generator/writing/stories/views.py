@@ -250,6 +250,23 @@ class SessionView(View):
         return next((s for s in (up, down) if s is not None and s.value >= 2), None)
 
     @property
+    def streak_move(self) -> Fact | None:
+        """The stock's move over the streak, from the close before its first session."""
+        return self._figure("streak_return") if self.streak is not None else None
+
+    @property
+    def benchmark_streak(self) -> Fact | None:
+        """The benchmark's return over the streak's sessions, when a return window spans exactly
+        them (a five-session streak to the last close is the week's): was it the stock, or the market?"""
+        run = self.streak_move
+        if run is None:
+            return None
+        for name, window in self.facts.windows.items():
+            if (window.start, window.end) == (run.start, run.end):
+                return self.facts.benchmark_return(name)
+        return None
+
+    @property
     def streak_up(self) -> bool:
         streak = self.streak
         return streak is not None and streak.id.endswith(":up_streak")
@@ -308,6 +325,7 @@ class BriefContext(Common):
     notable_volume: bool
     sector_month: SectorMove | None
     splits: list[SplitView]
+    falls: list[Fact]  # one-session falls of the past year no split or action explains
     quote: QuoteView | None
     lookback_days: int
     angle: str  # the structure the brief takes: its first trigger, or a routine angle
