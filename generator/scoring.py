@@ -106,6 +106,19 @@ class MetricSpec(BaseModel):
     name: MetricName
     label: str
     higher_is_better: bool = True
+    # For a measure ranked low values first, what a reader needs to read its percentile the right
+    # way round ("the least indebted ranking highest"): a 99th percentile debt-to-equity ratio
+    # would otherwise read as the most indebted.
+    ranked: str | None = None
+
+    @model_validator(mode="after")
+    def _inverted_ranks_say_so(self) -> MetricSpec:
+        if not self.higher_is_better and not self.ranked:
+            raise ValueError(
+                f"{self.name}: ranks low values highest (higher_is_better: false); say so for readers in "
+                "`ranked`, e.g. 'the least indebted ranking highest'"
+            )
+        return self
 
 
 class Band(BaseModel):

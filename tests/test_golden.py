@@ -43,7 +43,7 @@ EXAMPLES = {
 # Brief structures beside the routine one above (a brief's structure follows its triggers), published:
 # angle -> slug.
 STRUCTURES = {
-    "news": "brightwell-silicon-alpha-score-2026-11-20",  # led by the day's headline
+    "news": "vaultline-data-centers-alpha-score-2026-11-20",  # led by the day's headline
     "closing_high": "sorrel-biosciences-alpha-score-2026-11-20",  # a 52-week closing high
 }
 # The blocked example: the brief's quote of its chief executive, altered by an editor.

@@ -390,6 +390,8 @@ def test_value_ratios_are_recomputed_at_the_latest_close():
         ("momentum: 30", "momentum: -30", "weights"),
         ("  - {name: roe,", "  - {name: roe_typo,", "signals.quality.0.name"),
         ("min_peer_group: 10", "min_peer_groups: 10", "min_peer_groups"),
+        # a measure ranked low values first must tell readers how its percentile reads
+        (",\n       ranked: the least indebted ranking highest}", "}", "signals.quality.2"),
     ],
 )
 def test_a_bad_rules_file_names_the_file_and_key(tmp_path: Path, old, new, key):

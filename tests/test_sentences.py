@@ -49,6 +49,7 @@ PROCESS_TALK = (
     "may reflect a stock split", "need an editor", "editor's check", "await an editor",
     "both runs", "recorded run", "previous run", "earlier run", "this run",
     "in the data", "the data behind", "the data has", "news feed", "the model's", "data snapshot",
+    "rather than counted as zero",
 )  # fmt: skip
 QUOTED = re.compile(r"“[^”]*”")  # a source's own words, which may say anything
 YARDSTICK = re.compile(r"group:sector:[^:]+:return_ew:1M$")  # a brief's sector month
@@ -62,7 +63,7 @@ PLURAL_SUBJECT_SINGULAR_VERB = re.compile(
 # A cohort story's paragraph that opens on "Its ..." or "the sector/cohort" follows a paragraph about
 # another group (the laggard), so the reader takes the pronoun for that group: name it instead.
 UNNAMED_GROUP = re.compile(r"^(?:Its |Weighted by market value, the (?:sector|cohort|industry|group)\b)")
-# "the shares slipped 2.1%, and across the past month they gained 4.9%": moves of opposite
+# "the shares retreated 2.1%, and across the past month they gained 4.9%": moves of opposite
 # directions joined by "and" read as one trend; a contrast takes "but".
 _MOVES = load_writing_rules(resource_dir("rules")).moves
 _RISING = {v for b in _MOVES.bands if b.above is not None and b.above >= 0 for v in b.past}
@@ -136,6 +137,10 @@ def repeated_verbs(sentence: str) -> list[str]:
 
 
 # Value ratios (README, The Alpha Score): per-share figures over the latest close
+STREAK_TOLD = re.compile(r"closed (?:higher|lower) for (?P<count>\w+) sessions in a row")
+SINCE_DATE = re.compile(rf"\bsince {_MONTH} \d{{1,2}}, (?P<year>\d{{4}})")
+INVERTED_RANK = re.compile(r"debt-to-equity ratio, at [^,;]+, ranks in the")
+BELOW_HIGH = re.compile(r"sits [\d.]+% below its [\w -]*52-week high")
 VALUE_RATIO = re.compile(r":(?:metric|rank)\.(?:earnings_yield|book_to_price|sales_to_price|ebitda_to_ev)$")
 
 
@@ -245,6 +250,33 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
             paragraph = next((line for line in body.splitlines() if claim["sentence"] in line), "")
             if any(band in paragraph for band in clash) and "yet its momentum" not in paragraph:
                 problems.append(f"{name}: {claim['text']!r} over a year beside {clash[0]!r}, unexplained")
+        for paragraph in body.split("\n\n"):  # a one-cent gain "held steady" is no day of a streak
+            told = STREAK_TOLD.search(paragraph)
+            if told and (told["count"] == "two" or re.search(r"held steady|barely moved", paragraph)):
+                problems.append(f"{name}: a streak told beside a flat or lone session: {paragraph[:120]}")
+        for sentence in body_sentences(body):  # "since Sept. 15, 2017" in a story of Nov. 10, 2017
+            for match in SINCE_DATE.finditer(sentence):
+                if match["year"] == sidecar["date"][:4]:
+                    problems.append(
+                        f"{name}: a date of the story's own year gives its year: {match.group(0)}"
+                    )
+            if INVERTED_RANK.search(sentence) and "least indebted ranking highest" not in sentence:
+                problems.append(f"{name}: a low-is-better percentile without how it reads: {sentence}")
+        for sentence in body_sentences(body):  # how far below a 52-week high set that very session
+            below = BELOW_HIGH.search(sentence)
+            high = next((f for i, f in facts.items() if i.endswith(":high_52w")), None)
+            if below and high and high["provenance"]["formula"].endswith(f"set {sidecar['date']}"):
+                problems.append(f"{name}: a distance below a 52-week high the session set: {sentence}")
+        if sidecar["kind"] == "market_movers":  # an index of an earlier date is not named as today's
+            field = re.search(r"in the (.+?) \(members as of", body)
+            if field and field[1] in sidecar["title"]:
+                problems.append(
+                    f"{name}: a headline names {field[1]!r}, whose members are dated: {sidecar['title']}"
+                )
+        if sidecar["kind"] == "cohort_performance":  # a group's figure is its average stock's
+            lede = next(p for p in body.split("\n\n") if p.strip() and not p.startswith(("#", "!")))
+            if "average stock in the" not in lede:
+                problems.append(f"{name}: a group's equal-weighted return told as the group's: {lede[:100]}")
         if sidecar.get("angle") == "streak":  # a streak's lede says how far the stock went, once
             lede = next(p for p in body.split("\n\n") if p.strip() and not p.startswith("#"))
             if not any(
@@ -352,18 +384,26 @@ def test_a_sector_too_small_to_rank_that_beat_the_leader_qualifies_the_cohort_he
 def test_an_earlier_headline_that_points_nowhere_is_not_set_beside_the_move(sample_run):
     """ "Reelhouse Media to present at industry conference" (Nov. 12) says nothing of which way the
     stock would go; followed by "The shares surged 7.9% that session." it read as the cause. An
-    earlier headline is given with its session's move only when its words point the way it went
-    (Helix's "cuts full-year outlook" and a 0.5% decline)."""
+    earlier headline that points somewhere comes first, with its session's move, and a contrast word
+    when the tape went the other way: Reelhouse's Oct. 27 guidance raise, after which the shares
+    still fell 2.4%, and Helix's "cuts full-year outlook" and a 0.5% decline."""
     bodies = {
         s["tickers"][0]: body for _, body, s in articles(sample_run.out_dir) if s["kind"] == "alpha_brief"
     }
     reelhouse = bodies["RLHS"].split("## Earlier in the news", 1)[1].split("\n## ", 1)[0]
-    assert "under the headline “Reelhouse Media to present at industry conference.”" in reelhouse
-    assert "that session" not in reelhouse
+    assert "industry conference" not in reelhouse
+    assert (
+        "“Reelhouse Media raises full-year guidance on firm streaming demand.” The shares still fell 2.4% "
+        "that session." in reelhouse
+    )
     helix = bodies["HLXM"].split("## Earlier in the news", 1)[1]
     assert (
         "“Helix Microdevices cuts full-year outlook, citing softer demand.” The shares declined 0.5%" in helix
     )
+    for body in bodies.values():  # a headline that points nowhere is never set beside a move
+        for paragraph in body.split("\n\n"):
+            if any(words in paragraph for words in ("present at industry conference", "sets date for")):
+                assert "that session" not in paragraph and "next session" not in paragraph, paragraph
 
 
 def test_the_sessions_news_the_tape_contradicts_is_reported_with_a_contrast(sample_run):
@@ -407,10 +447,11 @@ def test_sp500_value_ratios_use_the_closes_the_fundamentals_were_priced_at(sp500
 @pytest.mark.shared_data
 def test_sp500_briefs_say_when_a_split_restated_their_prices(sp500_run):
     """Frontier's fundamentals price of 2017-03-07 is 1/15 of the adjusted close that day: the
-    1-for-15 reverse split of 2017 (ratio 0.0667). Its "52-week high of $50.99" is a price it never
-    traded at, restated for that split, and the brief says so."""
+    1-for-15 reverse split of 2017 (ratio 0.0667). Its 52-week range (a high of $50.99) holds prices it
+    never traded at, restated for that split, and the brief says so of its Nov. 10 close, its lowest
+    in 52 weeks."""
     briefs = {s["tickers"][0]: b for _, b, s in articles(sp500_run.out_dir) if s["kind"] == "alpha_brief"}
-    assert "below its split- and dividend-adjusted 52-week high of $50.99" in briefs["FTR"]
+    assert "lowest close in 52 weeks on a split- and dividend-adjusted basis" in briefs["FTR"]
     assert "split-" not in briefs["AAPL"]  # no split since March 2017
 
 
@@ -463,7 +504,7 @@ def test_sp500_cohort_story_ranks_only_sectors_large_enough_to_rank(sp500_run):
     rank: Energy (-9.6%) brings up the rear of the ten ranked, and the article says why."""
     [(_, body, sidecar)] = [a for a in articles(sp500_run.out_dir) if a[2]["kind"] == "cohort_performance"]
     assert "the strongest of the 10 sectors large enough to rank" in body
-    assert "Energy brought up the rear: it slipped 9.6%" in body
+    assert "Energy brought up the rear: it retreated 9.6%" in body
     assert re.search(
         r"Telecommunications Services, with four stocks, is too small to rank: "
         r"its average stock \w+ 35\.6%",
@@ -526,6 +567,37 @@ def test_sp500_a_fall_no_action_explains_holds_the_brief_that_states_figures_ove
     assert not any(f["flags"] for f in sidecar["facts"])
 
 
+def test_sp500_a_held_brief_states_the_unexplained_fall_itself_dated(sp500_run):
+    """HPE's 17.411 after 23.485 on 2017-04-03 is a 25.9% fall; MNK's 13.86 after 21.49 on
+    2017-11-07 a 35.5% one, most of its month's 39.1%. Each held brief says so, with its day."""
+    runs = {a[0].name.split("-alpha-score")[0]: a for a in articles(sp500_run.out_dir)}
+    for name, said in (
+        ("hewlett-packard-enterprise", "On April 3, the quoted share price fell 25.9% in a single session"),
+        ("mallinckrodt-plc", "On Nov. 7, the quoted share price fell 35.5% in a single session"),
+    ):
+        _, body, sidecar = runs[name]
+        assert said in body and sidecar["verdict"] == "review", (name, body)
+
+
+def test_sp500_companies_are_named_as_they_were_in_november_2017(sp500_run):
+    """The fundamentals of March 2017 carry names already out of date (Biogen Idec was renamed
+    Biogen in 2015, L-3 Communications L3 Technologies on Dec. 31, 2016) or not AP's (AFLAC,
+    Yum! Brands): editorial/names.yaml gives the name of Nov. 10, 2017, as AP writes it."""
+    text = "\n".join(body for _, body, _ in articles(sp500_run.out_dir))
+    titles = "\n".join(sidecar["title"] for _, _, sidecar in articles(sp500_run.out_dir))
+    for old, new in (
+        ("BIOGEN IDEC", "Biogen Inc. (BIIB)"),
+        ("L-3 Communications", "L3 Technologies Inc. (LLL)"),
+        ("NASDAQ OMX", "Nasdaq Inc. (NDAQ)"),
+        ("Ulta Salon", "Ulta Beauty Inc. (ULTA)"),
+        ("FMC Technologies", "TechnipFMC PLC (FTI)"),
+        ("HCA Holdings", "HCA Healthcare Inc. (HCA)"),
+        ("AFLAC", "Aflac Inc. (AFL)"),
+        ("Yum!", "Yum Brands Inc. (YUM)"),
+    ):
+        assert old not in text and old not in titles and new in text, (old, new)
+
+
 def test_process_talk_figures_opening_sentences_and_dangling_comparisons_are_recognised():
     assert LEADING_FIGURE.match("12-month return against the benchmark, at 6.9 points, ranks high.")
     assert LEADING_FIGURE.match("5% of the shares changed hands.")
@@ -543,16 +615,16 @@ def test_process_talk_figures_opening_sentences_and_dangling_comparisons_are_rec
     assert "both runs" in PROCESS_TALK
     assert PLURAL_SUBJECT_SINGULAR_VERB.search("closed at $46, after the shares was barely changed")
     assert OPPOSITE_MOVES_WITH_AND.search(
-        "the shares slipped 2.1%, and across the past month they gained 4.9%"
+        "the shares retreated 2.1%, and across the past month they gained 4.9%"
     )
     assert not OPPOSITE_MOVES_WITH_AND.search(
-        "the shares slipped 2.1%, but across the past month they gained 4.9%"
+        "the shares retreated 2.1%, but across the past month they gained 4.9%"
     )
     assert not OPPOSITE_MOVES_WITH_AND.search(
         "the shares fell 2.8%, and across the past month they slid 5.9%"
     )
     assert OPPOSITE_MOVES_WITH_AND.search(
-        "It has slipped 1.5% over the past month and has soared 53.8% this year"
+        "It has retreated 1.5% over the past month and has soared 53.8% this year"
     )
     assert PLURAL_SUBJECT_SINGULAR_VERB.search("Ironvale Colocation in the news; shares falls 4.3%")
     assert not PLURAL_SUBJECT_SINGULAR_VERB.search("as the stock was barely changed; the shares were")

@@ -177,7 +177,7 @@ UP = {"climbed", "rose", "advanced"}
 GAINED = {"rose", "gained", "added"}
 EDGED_UP = {"edged up", "inched up", "ticked up"}
 EDGED_DOWN = {"edged down", "eased", "dipped"}
-FELL = {"fell", "declined", "slipped"}
+FELL = {"fell", "declined", "retreated"}
 DROPPED = {"fell", "dropped", "slid"}
 STRONG_DOWN = {"tumbled", "plunged", "sank"}
 

@@ -408,6 +408,10 @@ class MarketFacts(FactStore):
         )
         if left_out:
             how += f"; leaves out {', '.join(left_out)} (suspected unadjusted split in the window)"
+        # the weights are shares outstanding as the fundamentals give them: an input of their date
+        weighted = weighting != col.EQUAL_WEIGHTED
+        if weighted:
+            how += f"; shares from the fundamentals of {self.fundamentals_as_of}"
         return self._fact(
             f"group:{group_id}:return_{weighting}:{window}",
             value * 100,
@@ -419,6 +423,7 @@ class MarketFacts(FactStore):
             formula=how,
             members=counted,
             left_out=left_out,
+            inputs_as_of=min(self.fundamentals_as_of, self.windows[window].end) if weighted else None,
         )
 
     def group_relative(self, group_id: str, window: str, *, against: str = UNIVERSE) -> Fact | None:
@@ -553,11 +558,16 @@ class MarketFacts(FactStore):
         flags = (CORPORATE_ACTION,) if flagged else ()
         if prices and subject and start and end and self.falls_within(subject, start, end):
             flags += (UNEXPLAINED_FALL,)
+        if unit is Unit.DATE:  # AP gives a date's year only when it is not the story's: "since Sept. 15"
+            day = dt.date.fromordinal(int(value))
+            display = apstyle.date(day, year=day.year != self.as_of.year)
+        else:
+            display = apstyle.display(float(value), unit, whole=measure in self.whole_number_measures)
         return Fact(
             id=fact_id,
             value=float(value),
             unit=unit,
-            display=apstyle.display(float(value), unit, whole=measure in self.whole_number_measures),
+            display=display,
             as_of=self.as_of,
             provenance=Provenance(series=series, window=window, formula=formula),
             flags=flags,

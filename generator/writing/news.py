@@ -6,8 +6,9 @@ session's move; one of the previous session against the move over both sessions 
 window), since it may have moved either; an older one against the move of its own session.
 Which way a headline points comes from generator/headlines.py, the same reading the checker's
 `claims.cause` applies: a headline that points the other way from its move is never given as its
-cause, and a story does not cite it at all. Only the session's and the previous session's news can
-lead a brief; an older headline may be cited as earlier news, with its own day's move.
+cause; it is cited with a contrast word, unless it is about the price itself (then it is wrong).
+Only the session's and the previous session's news can lead a brief; an older headline may be
+cited as earlier news, with its own day's move.
 """
 
 from __future__ import annotations
@@ -81,12 +82,17 @@ def news_of_the_day(
 def earlier_news(
     library: SourceLibrary, facts: MarketFacts, ticker: str, words: HeadlineWords
 ) -> LinkedHeadline | None:
-    """The newest older headline (within the library's lookback) that the move of the session it
-    ran on does not contradict: what a brief may still cite as recent news, with that day's move.
-    Older is of the session before the previous one or earlier: news_of_the_day has the rest."""
+    """The older headline (within the library's lookback) a brief cites as recent news, with the
+    move of the session it ran on: the newest that points somewhere (an outlook cut, a lawsuit, a
+    contract win) before the newest that points nowhere (a conference date), whichever way its
+    session went. News is news whatever the tape did: one the tape contradicts is cited with a
+    contrast word ("The shares still added 1.5% that session"), never as the move's cause; one
+    about the price itself that the tape contradicts is wrong, and is never cited. Older is of the
+    session before the previous one or earlier: news_of_the_day has the rest."""
     if "1D" not in facts.windows:
         return None
     before = facts.windows["2D"].start if "2D" in facts.windows else facts.windows["1D"].start
+    neutral = None
     for item in library.headlines.get(ticker, ()):
         published = item.first_day
         if published > before or len(item.title.split()) < MIN_HEADLINE_WORDS:
@@ -96,9 +102,12 @@ def earlier_news(
         if move is None:
             continue
         linked = LinkedHeadline(item, "earlier", move, words.direction(item.title))
-        if linked.agrees:
+        if not linked.agrees and words.about_the_price(item.title):
+            continue
+        if linked.tone != 0:
             return linked
-    return None
+        neutral = neutral or linked
+    return neutral
 
 
 def contrary_news(items: list[LinkedHeadline], words: HeadlineWords) -> LinkedHeadline | None:

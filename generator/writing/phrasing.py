@@ -127,6 +127,7 @@ class WritingRules(_Rules):
     min_sector_members: int = Field(ge=1)
     min_yardstick_members: int = Field(ge=1)
     min_days_since_bigger_move: int = Field(ge=1)
+    min_streak_told: int = Field(ge=2)
 
 
 def load_writing_rules(rules_dir: Path) -> WritingRules:

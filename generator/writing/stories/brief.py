@@ -252,6 +252,7 @@ class AlphaBrief:
             ma_days=self.desk.ma_days,
             ma_cross=cross,
             min_days_since=self.desk.writer.rules.min_days_since_bigger_move,
+            min_streak_told=self.desk.writer.rules.min_streak_told,
         )
 
     def _signal(self, name: str, alpha: AlphaScore, figures: ScoreFacts) -> SignalView:
@@ -271,8 +272,15 @@ class AlphaBrief:
         strong = signal.score >= 50
         metrics = sorted(signal.metrics, key=lambda m: -m.rank if strong else m.rank)
         same_side = [m for m in metrics if (m.rank >= 50) == strong]
+        specs = {spec.name: spec for spec in self.desk.scoring_rules.signals[name]}
         drivers = [
-            DriverView(label=m.label, peers=self.desk.peers(m.peer_group), metric=m.name, score_facts=figures)
+            DriverView(
+                label=m.label,
+                peers=self.desk.peers(m.peer_group),
+                metric=m.name,
+                score_facts=figures,
+                ranked=specs[m.name].ranked if m.name in specs else None,
+            )
             for m in (same_side or metrics)[:2]
         ]
         return SignalView(

@@ -18,6 +18,7 @@ from generator.models import AlphaScore, Fact
 from generator.scoring import ScoreFacts
 from generator.writing.changes import Change
 from generator.writing.context import View
+from generator.writing.phrasing import displayed_value
 from generator.writing.render import Ranking
 
 record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,6 +138,7 @@ class DriverView(View):
     peers: str
     metric: str  # the metric's name, e.g. "earnings_yield"
     score_facts: ScoreFacts
+    ranked: str | None = None  # how an inverted measure's percentile reads (rules/scoring.yaml)
 
     @property
     def value(self) -> Fact:
@@ -206,6 +208,7 @@ class SessionView(View):
     ma_days: Fact  # sessions in the long average (rules/facts.yaml)
     ma_cross: int  # +1 first close above it, -1 below, 0 neither
     min_days_since: int  # the least gap "the most since <date>" is worth saying (rules/writing.yaml)
+    min_streak_told: int = 3  # the shortest streak told beside another angle (rules/writing.yaml)
     memo: dict = dataclasses.field(default_factory=dict, repr=False)
 
     def _once(self, key: str, build):
@@ -248,6 +251,16 @@ class SessionView(View):
         """Sessions in a row the same way, when two or more."""
         up, down = self._figure("up_streak"), self._figure("down_streak")
         return next((s for s in (up, down) if s is not None and s.value >= 2), None)
+
+    @property
+    def told_streak(self) -> Fact | None:
+        """The streak, when worth a sentence beside another angle: long enough, and not ending on a
+        session that displays as unchanged (a one-cent gain "held steady" yet "closed higher")."""
+        streak = self.streak
+        if streak is None or streak.value < self.min_streak_told:
+            return None
+        day = self.day
+        return streak if day is not None and displayed_value(day) != 0 else None
 
     @property
     def streak_move(self) -> Fact | None:
