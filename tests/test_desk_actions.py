@@ -201,9 +201,9 @@ def test_the_queue_filters_and_puts_the_most_newsworthy_first(out):
     data = json.loads(index.read_text())
     for article in data["articles"]:
         if article["slug"] == OTHER:
-            article["newsworthiness"] = 9.5
+            article["newsworthiness"] = 99.5  # above every other held story's
         elif article["slug"] == LEGAL:
-            article["newsworthiness"] = 2.0
+            article["newsworthiness"] = 99.0
     index.write_text(json.dumps(data))
     queue = load_queue(out)
     slugs = [item.entry.slug for item in queue.items]

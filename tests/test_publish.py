@@ -623,7 +623,7 @@ def test_script_and_event_handlers_from_data_never_reach_html_output(tmp_path):
     edits = {  # a quoted executive sentence, a quoted headline, and a company name (a published brief)
         "sources/gpu-capacity-asset-class.txt": "now behaves like a building",
         "news.jsonl": "Cinderlane Software beats quarterly estimates",
-        "fundamentals.csv": "Zenithal Platforms",
+        "fundamentals.csv": "Omnivale Technologies",
     }
     for file, words in edits.items():
         path = snapshot / file
@@ -632,14 +632,14 @@ def test_script_and_event_handlers_from_data_never_reach_html_output(tmp_path):
         first, rest = words.split(" ", 1)
         path.write_text(text.replace(words, f"{first} {PAYLOAD} {rest}"), "utf-8")
     out = tmp_path / "out"
-    run(out, snapshot, feed_routine=True)  # every published story in the feeds, Zenithal's routine brief too
+    run(out, snapshot, feed_routine=True)  # every published story in the feeds, Omnivale's routine brief too
     with output_lock(out):
         write_review_page(out)
 
     articles = sorted(out.glob("*/*/*.md"))
     carrying = [p for p in articles if "<script>alert(1)</script>" in p.read_text()]
     assert len(carrying) >= 3, "the payload must reach the articles for this test to mean anything"
-    assert any(p.stem.startswith("zenithal") and p.parts[-3] == "site" for p in carrying)  # a published one
+    assert any(p.stem.startswith("omnivale") and p.parts[-3] == "site" for p in carrying)  # a published one
     documents = {
         p.relative_to(out).as_posix(): p.read_text() for p in sorted(readable(out)) if p.suffix == ".html"
     }
@@ -647,7 +647,7 @@ def test_script_and_event_handlers_from_data_never_reach_html_output(tmp_path):
     documents |= {
         f"atom.xml {e.findtext(f'{ATOM}id')}": e.findtext(f"{ATOM}content") for e in atom_entries(out)
     }
-    assert any("zenithal" in name for name in documents if name.startswith("feed.json"))
+    assert any("omnivale" in name for name in documents if name.startswith("feed.json"))
     assert "alert(1)" in documents["desk/review.html"]  # the blocked quotes are on the page, inert
     json_ld_pages = 0
     for name, text in documents.items():
@@ -658,7 +658,7 @@ def test_script_and_event_handlers_from_data_never_reach_html_output(tmp_path):
             assert "</" not in data and "<script" not in data.lower(), name
             json_ld_pages += 1
     assert json_ld_pages >= len(articles)
-    zenithal = next(
-        text for name, text in documents.items() if name.startswith("site/") and "zenithal" in name
+    omnivale = next(
+        text for name, text in documents.items() if name.startswith("site/") and "omnivale" in name
     )
-    assert "\\u003cscript\\u003e" in zenithal  # the name reached the JSON-LD, escaped
+    assert "\\u003cscript\\u003e" in omnivale  # the name reached the JSON-LD, escaped

@@ -29,7 +29,7 @@ DAY = "2026-11-20"
 LEGAL = "thinkloom-alpha-score-2026-11-20"  # held: "lawsuit" in a quoted headline
 SPLIT = "skyhollow-aerospace-alpha-score-2026-11-20"  # held: its 4-for-1 split, suspected in as-traded prices
 QUOTED = "fibrenne-optical-alpha-score-2026-11-20"  # published; quotes its chief executive
-PUBLISHED = "zenithal-platforms-alpha-score-2026-11-20"
+PUBLISHED = "omnivale-technologies-alpha-score-2026-11-20"
 QUOTE = "only as fast as the links"
 TABLE = "| Item | Value |\n|---|---|\n| N/A | N/A |\n| - | - |\n"
 
