@@ -430,6 +430,44 @@ def test_a_streak_counts_its_sessions_and_states_its_move_from_the_close_before_
     assert session.streak_move == run and session.streak_up
 
 
+def test_the_weeks_biggest_move_is_the_largest_session_before_the_last_within_the_week(rules):
+    """Over the week to the last close (1W: the sessions after the close 7 days before), the moves
+    before the last session are +1%, +10% (100 -> 110), -2%, and the last session's -20% is its own
+    figure: the week's top move is the +10.0%, bounded by its session and the one before, about
+    several times a typical day of a stock that otherwise moves 1% a session either way."""
+    from generator.writing.stories.views import SessionView
+
+    dates = business_days(AS_OF, 300)
+    closes = [100.0 * (1.01 if i % 2 else 1 / 1.01) for i in range(294)]  # +-1% a session
+    base = closes[-1]
+    closes += [
+        base,
+        base * 1.01,
+        base * 1.01 * 1.10,
+        base * 1.01 * 1.10 * 0.98,
+        base * 1.01 * 1.10 * 0.98 * 0.8,
+    ]
+    closes.insert(0, 100.0)
+    assert len(closes) == 300
+    facts = facts_of(make_snapshot({"AAA": closes}, dates), rules)
+    week = facts.windows["1W"]
+    top = facts.stock_figure("AAA", "week_top_move")
+    assert top.value == pytest.approx(10.0) and top.display == "10.0%"
+    assert (top.start, top.end) == (dates[-4].date(), dates[-3].date()) and week.start < top.start
+    # against the standard deviation (n - 1) of the 63 daily moves before the last session, the week's
+    # own among them (rules/facts.yaml volatility_days)
+    moves = np.array(closes[1:]) / np.array(closes[:-1]) - 1
+    assert facts.value("AAA", "week_top_move_multiple") == pytest.approx(0.1 / np.std(moves[-64:-1], ddof=1))
+    session = SessionView(
+        facts=facts, ticker="AAA", ma_days=None, ma_cross=0, min_days_since=28, big_move=(2.5, 1.5)
+    )
+    assert session.week_move == top
+    quiet = SessionView(
+        facts=facts, ticker="AAA", ma_days=None, ma_cross=0, min_days_since=28, big_move=(20, 1.5)
+    )
+    assert quiet.week_move is None  # four typical days is no big move by a rule of twenty
+
+
 def test_52_week_range_volatility_and_volume(rules):
     dates = business_days(AS_OF, 300)
     closes = [100.0] * 300

@@ -579,6 +579,14 @@ def test_sp500_a_held_brief_states_the_unexplained_fall_itself_dated(sp500_run):
         assert said in body and sidecar["verdict"] == "review", (name, body)
 
 
+def test_sp500_a_brief_about_the_year_tells_the_weeks_big_move(sp500_run):
+    """General Growth Properties closed at 19.01 on Nov. 6, 2017 and 22.20 on Nov. 7 (+16.8%), 6.4 times
+    its typical daily move; its brief leads with the year, and says what happened that week."""
+    [(_, body, sidecar)] = [a for a in articles(sp500_run.out_dir) if a[0].name.startswith("general-growth")]
+    assert sidecar["angle"].startswith("routine")
+    assert "Its biggest one-day move of the week came on Nov. 7, when it jumped 16.8%." in body
+
+
 def test_sp500_companies_are_named_as_they_were_in_november_2017(sp500_run):
     """The fundamentals of March 2017 carry names already out of date (Biogen Idec was renamed
     Biogen in 2015, L-3 Communications L3 Technologies on Dec. 31, 2016) or not AP's (AFLAC,

@@ -53,6 +53,7 @@ class _FigureSpec:
     year: bool = False  # the window is the 52 weeks to the last close
     fundamentals: bool = False  # an input comes from the fundamentals (dated separately)
     start_cell: str | None = None  # the stock's cell holding the window's first date, if not `end`
+    end_cell: str | None = None  # the stock's cell holding the window's last date, if not the last close
 
 
 _STOCK_FIGURES: dict[str, _FigureSpec] = {
@@ -153,6 +154,17 @@ _STOCK_FIGURES: dict[str, _FigureSpec] = {
         "last close / close of {streak_start_date} - 1: the move over the streak",
         100,
         start_cell="streak_start_date",
+    ),
+    "week_top_move": _FigureSpec(
+        Unit.PERCENT,
+        Measure.RETURN,
+        "prices.close[{ticker}]",
+        "{week_top_move_before_date} to {week_top_move_date}",
+        "close {week_top_move_date} / close {week_top_move_before_date} - 1: the week's biggest "
+        "one-session move before the last session",
+        100,
+        start_cell="week_top_move_before_date",
+        end_cell="week_top_move_date",
     ),
     "move_multiple": _FigureSpec(
         Unit.RATIO,
@@ -329,6 +341,8 @@ class MarketFacts(FactStore):
             start = dates["first_date"]
         elif spec.start_cell:
             start = dates[spec.start_cell]
+        if spec.end_cell:
+            end = dates[spec.end_cell]
         return self._fact(
             f"stock:{ticker}:{column}",
             float(value) * spec.scale,

@@ -253,7 +253,14 @@ class AlphaBrief:
             ma_cross=cross,
             min_days_since=self.desk.writer.rules.min_days_since_bigger_move,
             min_streak_told=self.desk.writer.rules.min_streak_told,
+            big_move=self._big_move(),
         )
+
+    def _big_move(self) -> tuple[float, float] | None:
+        rule = self.desk.trigger_rules.triggers.get("big_move")
+        if rule is None or rule.multiple is None:
+            return None
+        return rule.multiple, rule.min_move or 0.0
 
     def _signal(self, name: str, alpha: AlphaScore, figures: ScoreFacts) -> SignalView:
         signal = alpha.signals.get(name)

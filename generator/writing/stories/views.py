@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from generator.facts.typed import unflagged
+from generator.facts.typed import unflagged, unflagged_context
 from generator.models import AlphaScore, Fact
 from generator.scoring import ScoreFacts
 from generator.writing.changes import Change
@@ -209,6 +209,9 @@ class SessionView(View):
     ma_cross: int  # +1 first close above it, -1 below, 0 neither
     min_days_since: int  # the least gap "the most since <date>" is worth saying (rules/writing.yaml)
     min_streak_told: int = 3  # the shortest streak told beside another angle (rules/writing.yaml)
+    # what makes a session of the week before the last a big move: rules/triggers.yaml big_move's
+    # multiple of the stock's typical daily move and least move in percent (None: never)
+    big_move: tuple[float, float] | None = None
     memo: dict = dataclasses.field(default_factory=dict, repr=False)
 
     def _once(self, key: str, build):
@@ -251,6 +254,20 @@ class SessionView(View):
         """Sessions in a row the same way, when two or more."""
         up, down = self._figure("up_streak"), self._figure("down_streak")
         return next((s for s in (up, down) if s is not None and s.value >= 2), None)
+
+    @property
+    def week_move(self) -> Fact | None:
+        """The week's biggest one-session move before the last session, when it is a big move by
+        rules/triggers.yaml: a brief about the year does not leave out a 16.8% jump three sessions
+        back. Not one a flag holds the story for (an unexplained fall has its own sentence)."""
+        if self.big_move is None:
+            return None
+        multiple, least = self.big_move
+        move = unflagged_context(self._figure("week_top_move"))
+        ratio = self.facts.value(self.ticker, "week_top_move_multiple")
+        if move is None or ratio is None or not ratio >= multiple or abs(move.value) < least:
+            return None
+        return move
 
     @property
     def told_streak(self) -> Fact | None:
