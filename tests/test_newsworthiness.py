@@ -67,7 +67,8 @@ def raw_triggers(folder: Path) -> dict[str, set[str]]:
             fired.add("volume")
         signs = np.sign(moves[ticker].iloc[::-1].to_numpy())
         run = next((i for i, s in enumerate(signs) if s != signs[0]), len(signs))
-        if run >= 5 and signs[0] != 0:
+        # a streak a reader sees: its last session moves by at least 0.05%, which displays as 0.1%
+        if run >= 5 and signs[0] != 0 and abs(moves[ticker].iloc[-1]) >= 0.0005:
             fired.add("streak")
         found[ticker] = fired
     return found

@@ -187,7 +187,7 @@ def session_history(
     - `up_streak` / `down_streak`: consecutive sessions, to the last, that closed above (below) the
       close before; NaN when the last session did not move that way. `streak_start_date` is the
       close the streak is measured from, `streak_return` the move since it ("up 15.5% over the
-      five sessions").
+      five sessions") and `streak_benchmark_return` the primary benchmark's over the same sessions.
     - `move_multiple`: the last session's move over the standard deviation of the daily moves in the
       `volatility_days` sessions before it (the stock's own typical move); `biggest_move_since_date`
       the last earlier session that moved at least as far the same way (None: none in the data).
@@ -211,8 +211,8 @@ def session_history(
     none = np.full(width, None, dtype=object)
     if rows < 3:
         empty = dict.fromkeys(
-            ("up_streak", "down_streak", "streak_return", "move_multiple", "ma_long", "week_top_move",
-             "week_top_move_multiple"),
+            ("up_streak", "down_streak", "streak_return", "streak_benchmark_return", "move_multiple",
+             "ma_long", "week_top_move", "week_top_move_multiple"),
             nan,
         )  # fmt: skip
         return {**empty, "ma_cross": np.zeros(width, dtype=int)}, {
@@ -243,9 +243,12 @@ def session_history(
     run = np.maximum(runs["up_streak"], runs["down_streak"])
     start_row = np.clip(rows - 1 - run, 0, rows - 1)
     start_dates = np.where(run >= 1, dates[start_row].date, None)
+    bench = panel.benchmark_close
     with np.errstate(invalid="ignore", divide="ignore"):
         run_move = filled[-1] / filled[start_row, np.arange(width)] - 1
+        market = bench[-1] / bench[start_row] - 1
     columns["streak_return"] = np.where((run >= 1) & ~suspect, run_move, np.nan)
+    columns["streak_benchmark_return"] = np.where((run >= 1) & ~suspect, market, np.nan)
 
     # the move against the stock's own volatility, and the last one as big
     prior = moves[-(rules.volatility_days + 1) : -1]

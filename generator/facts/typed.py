@@ -385,6 +385,26 @@ class MarketFacts(FactStore):
             )
         return found
 
+    def benchmark_over_streak(self, ticker: str) -> Fact | None:
+        """The primary benchmark's return over the stock's streak: was it the stock, or the market?"""
+        value, start = self.value(ticker, "streak_benchmark_return"), self.value(ticker, "streak_start_date")
+        if value is None or pd.isna(value) or start is None:
+            return None
+        end, _ = self._last_close_and_year_start
+        ticker_ = self.benchmark_ticker
+        return self._fact(
+            f"benchmark:{ticker_}:return:{start}:{end}",
+            value * 100,
+            Unit.PERCENT,
+            Measure.RETURN,
+            subject=f"benchmark:{ticker_}",
+            series=f"benchmark.close[{ticker_}]",
+            window=f"{start} to {end}",
+            formula=f"close {end} / close {start} - 1: over {ticker}'s streak",
+            start=start,
+            end=end,
+        )
+
     def fall_moves(self, ticker: str) -> list[Fact]:
         """The stock's unexplained one-session falls over the past 52 weeks (flagged for an editor):
         a month's 39.1% drop that holds a 35.5% session says so."""

@@ -37,8 +37,10 @@ class LinkedHeadline:
 
     @property
     def agrees(self) -> bool:
-        """The tape does not contradict it: it points nowhere, or the way the stock moved."""
-        return self.tone == 0 or self.tone == direction(self.move)
+        """The tape does not contradict it: it points nowhere, the stock was little changed ("still
+        barely moved" after a warning is no contrast), or it moved the way the headline points."""
+        moved = direction(self.move)
+        return self.tone == 0 or moved == 0 or self.tone == moved
 
     @property
     def causal(self) -> bool:
@@ -80,7 +82,11 @@ def news_of_the_day(
 
 
 def earlier_news(
-    library: SourceLibrary, facts: MarketFacts, ticker: str, words: HeadlineWords
+    library: SourceLibrary,
+    facts: MarketFacts,
+    ticker: str,
+    words: HeadlineWords,
+    besides: Headline | None = None,
 ) -> LinkedHeadline | None:
     """The older headline (within the library's lookback) a brief cites as recent news, with the
     move of the session it ran on: the newest that points somewhere (an outlook cut, a lawsuit, a
@@ -88,14 +94,15 @@ def earlier_news(
     session went. News is news whatever the tape did: one the tape contradicts is cited with a
     contrast word ("The shares still added 1.5% that session"), never as the move's cause; one
     about the price itself that the tape contradicts is wrong, and is never cited. Older is of the
-    session before the previous one or earlier: news_of_the_day has the rest."""
+    previous session or earlier, other than the headline the brief leads with (`besides`): the
+    previous session's contract win on a day the shares fell is news that does not lead."""
     if "1D" not in facts.windows:
         return None
-    before = facts.windows["2D"].start if "2D" in facts.windows else facts.windows["1D"].start
+    before = facts.windows["1D"].start
     neutral = None
     for item in library.headlines.get(ticker, ()):
         published = item.first_day
-        if published > before or len(item.title.split()) < MIN_HEADLINE_WORDS:
+        if published > before or len(item.title.split()) < MIN_HEADLINE_WORDS or item is besides:
             continue
         session = facts.news_session(ticker, published)
         move = unflagged(facts.session_return(ticker, session)) if session else None

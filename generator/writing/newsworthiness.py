@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from generator.facts import MarketFacts
 from generator.facts import columns as col
 from generator.rulefiles import load_rule_file
+from generator.writing.phrasing import displayed_value
 
 TRIGGERS = (
     "news",
@@ -190,9 +191,10 @@ def _fires(
         )
     if name == "volume":
         return _number(value(ticker, "volume_ratio")) >= (rule.ratio or math.inf)
-    if name == "streak":
+    if name == "streak":  # not ending on a session a reader sees as unchanged (a one-cent move)
         longest = max(_number(value(ticker, "up_streak")), _number(value(ticker, "down_streak")), key=_key)
-        return longest >= (rule.sessions or math.inf)
+        last = facts.stock_return(ticker, "1D")
+        return longest >= (rule.sessions or math.inf) and last is not None and displayed_value(last) != 0
     return False
 
 

@@ -134,7 +134,7 @@ class AlphaBrief:
         news = self._news_view(linked, desk.names.company(ticker)) if linked else None
         # with nothing the tape agrees with, the session's news it contradicts comes before older news
         earlier = (None if linked else contrary_news(day_news, desk.headline_words)) or earlier_news(
-            desk.library, desk.facts, ticker, desk.headline_words
+            desk.library, desk.facts, ticker, desk.headline_words, linked.headline if linked else None
         )
         earlier_view = self._news_view(earlier, desk.names.company(ticker)) if earlier else None
         news_sources = [source_ref(item.headline.source) for item in (linked, earlier) if item]

@@ -286,15 +286,10 @@ class SessionView(View):
 
     @property
     def benchmark_streak(self) -> Fact | None:
-        """The benchmark's return over the streak's sessions, when a return window spans exactly
-        them (a five-session streak to the last close is the week's): was it the stock, or the market?"""
-        run = self.streak_move
-        if run is None:
+        """The benchmark's return over the streak's sessions: was it the stock, or the market?"""
+        if self.streak_move is None:
             return None
-        for name, window in self.facts.windows.items():
-            if (window.start, window.end) == (run.start, run.end):
-                return self.facts.benchmark_return(name)
-        return None
+        return self._once("benchmark_streak", lambda: self.facts.benchmark_over_streak(self.ticker))
 
     @property
     def streak_up(self) -> bool:
