@@ -27,6 +27,7 @@ class HeadlineWords(BaseModel):
     rising: list[str] = Field(min_length=1)
     falling: list[str] = Field(min_length=1)
     price_words: list[str] = Field(default_factory=list)  # "shares": a headline about the price itself
+    material: list[str] = Field(default_factory=list)  # "lawsuit", "recall": news a brief must not pass over
 
     @cached_property
     def _tables(self) -> dict[str, list[tuple[str, ...]]]:
@@ -41,6 +42,14 @@ class HeadlineWords(BaseModel):
     @cached_property
     def _price_words(self) -> frozenset[str]:
         return frozenset(w.lower() for w in self.price_words)
+
+    @cached_property
+    def _material(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.material)
+
+    def is_material(self, title: str) -> bool:
+        """Whether the headline is of the kind a brief cites before any other (a lawsuit, a recall)."""
+        return any(m.group(0).lower() in self._material for m in _WORD.finditer(title))
 
     def about_the_price(self, title: str) -> bool:
         """Whether the headline reports the stock's own move ("... lifts Zenithal shares")."""

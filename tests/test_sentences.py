@@ -269,6 +269,11 @@ def check_run(out: Path, *, has_news: bool) -> list[str]:
             high = next((f for i, f in facts.items() if i.endswith(":high_52w")), None)
             if below and high and high["provenance"]["formula"].endswith(f"set {sidecar['date']}"):
                 problems.append(f"{name}: a distance below a 52-week high the session set: {sentence}")
+        triggers = set(sidecar.get("triggers") or ())  # a closing extreme the session set is told
+        if "closing_high" in triggers and not re.search(r"highest (?:close|it has closed)", body):
+            problems.append(f"{name}: a 52-week closing high its triggers record goes untold")
+        if "closing_low" in triggers and not re.search(r"lowest (?:close|it has closed)", body):
+            problems.append(f"{name}: a 52-week closing low its triggers record goes untold")
         if sidecar["kind"] == "market_movers":  # an index of an earlier date is not named as today's
             field = re.search(r"in the (.+?) \(members as of", body)
             if field and field[1] in sidecar["title"]:
@@ -409,21 +414,22 @@ def test_an_earlier_headline_that_points_nowhere_is_not_set_beside_the_move(samp
 
 
 def test_the_sessions_news_the_tape_contradicts_is_reported_with_a_contrast(sample_run):
-    """Auralis Group cut its full-year outlook at 9:11 a.m. in New York on Nov. 20, and its shares
-    still rose 1.5% that session (624.2908 -> 633.5680). Not the move's cause, but the day's news:
-    the brief reported only a Nov. 12 debt offering. Now it leads the brief's news section, with
-    "still" (a contrast word) before the move."""
-    [body] = [
-        b
-        for _, b, s in articles(sample_run.out_dir)
-        if s["kind"] == "alpha_brief" and s["tickers"] == ["ARLS"]
-    ]
-    section = body.split("## In the news\n\n", 1)[1].split("\n", 1)[0]
+    """The Closing Bell downgraded Altoscale Cloud to sell on Nov. 20, and its shares still rose 4.0%
+    that session. Not the move's cause, but the day's news: it leads the brief's news section, with
+    "still" (a contrast word) before the move. Auralis Group's "cuts full-year outlook" of Nov. 20 is
+    Tickerline's second run of Ledger Daily's Nov. 5 headline: no news of the day, it is credited
+    to Ledger Daily, with that session's 0.9% decline."""
+    bodies = {s["tickers"][0]: b for _, b, s in articles(sample_run.out_dir) if s["kind"] == "alpha_brief"}
+    section = bodies["ALSC"].split("## In the news\n\n", 1)[1].split("\n", 1)[0]
     assert section == (
-        "Tickerline reported Nov. 20 under the headline “Auralis Group cuts full-year outlook, "
-        "citing softer demand.” The shares still added 1.5% that session."
+        "The Closing Bell reported Nov. 20 under the headline “Altoscale Cloud downgraded to sell on "
+        "margin concerns.” The shares still climbed 4.0% that session."
     )
-    assert "Earlier in the news" not in body
+    auralis = bodies["ARLS"]
+    assert "## In the news" not in auralis and (
+        "Ledger Daily reported Nov. 5 under the headline “Auralis Group cuts full-year outlook, citing "
+        "softer demand.” The shares declined 0.9% that session." in auralis
+    )
 
 
 @pytest.mark.shared_data

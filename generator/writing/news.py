@@ -89,17 +89,18 @@ def earlier_news(
     besides: Headline | None = None,
 ) -> LinkedHeadline | None:
     """The older headline (within the library's lookback) a brief cites as recent news, with the
-    move of the session it ran on: the newest that points somewhere (an outlook cut, a lawsuit, a
-    contract win) before the newest that points nowhere (a conference date), whichever way its
-    session went. News is news whatever the tape did: one the tape contradicts is cited with a
-    contrast word ("The shares still added 1.5% that session"), never as the move's cause; one
-    about the price itself that the tape contradicts is wrong, and is never cited. Older is of the
+    move of the session it ran on: the newest material one (a lawsuit, a recall: rules/claims.yaml),
+    else the newest that points somewhere (an outlook cut, a contract win), else the newest that
+    points nowhere (a conference date), whichever way its session went. News is news whatever the
+    tape did: one the tape contradicts is cited with a contrast word ("The shares still added 1.5%
+    that session"), never as the move's cause; one about the price itself that the tape
+    contradicts is wrong, and is never cited. Older is of the
     previous session or earlier, other than the headline the brief leads with (`besides`): the
     previous session's contract win on a day the shares fell is news that does not lead."""
     if "1D" not in facts.windows:
         return None
     before = facts.windows["1D"].start
-    neutral = None
+    pointed = neutral = None
     for item in library.headlines.get(ticker, ()):
         published = item.first_day
         if published > before or len(item.title.split()) < MIN_HEADLINE_WORDS or item is besides:
@@ -111,10 +112,13 @@ def earlier_news(
         linked = LinkedHeadline(item, "earlier", move, words.direction(item.title))
         if not linked.agrees and words.about_the_price(item.title):
             continue
-        if linked.tone != 0:
+        if words.is_material(item.title):
             return linked
-        neutral = neutral or linked
-    return neutral
+        if linked.tone != 0:
+            pointed = pointed or linked
+        else:
+            neutral = neutral or linked
+    return pointed or neutral
 
 
 def contrary_news(items: list[LinkedHeadline], words: HeadlineWords) -> LinkedHeadline | None:

@@ -93,7 +93,7 @@ class SourceLibrary:
                 item.title, _text(item.publisher), item.published, date.date(), first_day.date(), item
             )
             headlines[item.ticker].append(headline)
-        return cls(list(sources), dict(headlines))
+        return cls(list(sources), {ticker: _first_runs(items) for ticker, items in headlines.items()})
 
     def for_ticker(self, ticker: str) -> list[SourceDocument]:
         return self._by_ticker.get(ticker, [])
@@ -111,6 +111,20 @@ class SourceLibrary:
         if text is None and path in self._news:
             return self._news[path].source.text
         return text
+
+
+def _first_runs(headlines: list[Headline]) -> list[Headline]:
+    """A ticker's headlines (newest first) without the later runs of one already published: the
+    outlet that ran a headline first gets the credit, and a story of two weeks ago that another
+    outlet runs again today is not the day's news."""
+    seen: set[str] = set()
+    kept = []
+    for headline in reversed(headlines):
+        key = " ".join(headline.title.casefold().split())
+        if key not in seen:
+            seen.add(key)
+            kept.append(headline)
+    return kept[::-1]
 
 
 def ref_path(document: SourceDocument) -> str:
