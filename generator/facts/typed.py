@@ -391,16 +391,12 @@ class MarketFacts(FactStore):
         if value is None or pd.isna(value) or start is None:
             return None
         end, _ = self._last_close_and_year_start
-        ticker_ = self.benchmark_ticker
-        return self._fact(
-            f"benchmark:{ticker_}:return:{start}:{end}",
-            value * 100,
-            Unit.PERCENT,
-            Measure.RETURN,
-            subject=f"benchmark:{ticker_}",
-            series=f"benchmark.close[{ticker_}]",
-            window=f"{start} to {end}",
-            formula=f"close {end} / close {start} - 1: over {ticker}'s streak",
+        return self._benchmark_fact(
+            self.benchmark_ticker,
+            f"{start}:{end}",
+            value,
+            f"{start} to {end}",
+            f"close {end} / close {start} - 1: over {ticker}'s streak",
             start=start,
             end=end,
         )
@@ -513,15 +509,31 @@ class MarketFacts(FactStore):
         if pd.isna(value):
             return None
         w = self.windows[window]
+        return self._benchmark_fact(ticker, window, value, w, f"close {w.end} / close {w.start} - 1")
+
+    def _benchmark_fact(
+        self,
+        ticker: str,
+        key: str,
+        value: float,
+        window: Window | str,
+        formula: str,
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> Fact:
+        """A benchmark's return over a named window (`key` "1M") or between two dates."""
         return self._fact(
-            f"benchmark:{ticker}:return:{window}",
+            f"benchmark:{ticker}:return:{key}",
             value * 100,
             Unit.PERCENT,
             Measure.RETURN,
             subject=f"benchmark:{ticker}",
             series=f"benchmark.close[{ticker}]",
-            window=w,
-            formula=f"close {w.end} / close {w.start} - 1",
+            window=window,
+            formula=formula,
+            start=start,
+            end=end,
         )
 
     def group_contribution(self, group_id: str, window: str) -> Fact | None:

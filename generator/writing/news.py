@@ -94,9 +94,9 @@ def earlier_news(
     points nowhere (a conference date), whichever way its session went. News is news whatever the
     tape did: one the tape contradicts is cited with a contrast word ("The shares still added 1.5%
     that session"), never as the move's cause; one about the price itself that the tape
-    contradicts is wrong, and is never cited. Older is of the
-    previous session or earlier, other than the headline the brief leads with (`besides`): the
-    previous session's contract win on a day the shares fell is news that does not lead."""
+    contradicts is wrong, and is never cited. Older is of the previous session or earlier, other
+    than the headline the brief leads with (`besides`): the previous session's contract win on a
+    day the shares fell is news that does not lead."""
     if "1D" not in facts.windows:
         return None
     before = facts.windows["1D"].start
