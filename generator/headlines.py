@@ -49,11 +49,11 @@ class HeadlineWords(BaseModel):
 
     def is_material(self, title: str) -> bool:
         """Whether the headline is of the kind a brief cites before any other (a lawsuit, a recall)."""
-        return any(m.group(0).lower() in self._material for m in _WORD.finditer(title))
+        return _has_word(title, self._material)
 
     def about_the_price(self, title: str) -> bool:
         """Whether the headline reports the stock's own move ("... lifts Zenithal shares")."""
-        return any(m.group(0).lower() in self._price_words for m in _WORD.finditer(title))
+        return _has_word(title, self._price_words)
 
     def direction(self, title: str) -> int:
         """+1 when the headline's words point up, -1 down, 0 for both or neither."""
@@ -69,3 +69,8 @@ class HeadlineWords(BaseModel):
         if found == {"\0falling"}:
             return -1
         return 0
+
+
+def _has_word(title: str, words: frozenset[str]) -> bool:
+    """Whether any whole word of `title`, case aside, is one of `words` (lower-case)."""
+    return any(m.group(0).lower() in words for m in _WORD.finditer(title))

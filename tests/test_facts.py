@@ -404,7 +404,9 @@ def test_the_most_since_is_said_of_a_bigger_move_at_least_four_weeks_back(rules,
     facts = facts_of(make_snapshot({"AAA": closes}, dates), rules)
     since = facts.stock_figure("AAA", "biggest_move_since_date")
     assert since.start == dates[-1 - sessions_back].date()
-    session = SessionView(facts=facts, ticker="AAA", ma_days=None, ma_cross=0, min_days_since=28)
+    session = SessionView(
+        facts=facts, ticker="AAA", ma_days=None, ma_cross=0, min_days_since=28, min_streak_told=3
+    )
     assert (session.biggest_since is not None) is said
     assert (AS_OF - since.start).days >= 28 if said else (AS_OF - since.start).days < 28
 
@@ -426,7 +428,9 @@ def test_a_streak_counts_its_sessions_and_states_its_move_from_the_close_before_
     assert (run.start, run.end) == (dates[-6].date(), dates[-1].date()) == (streak.start, streak.end)
     down = facts.stock_figure("BBB", "streak_return")
     assert down.value == pytest.approx(-3.0) and down.start == dates[-4].date()
-    session = SessionView(facts=facts, ticker="AAA", ma_days=None, ma_cross=0, min_days_since=28)
+    session = SessionView(
+        facts=facts, ticker="AAA", ma_days=None, ma_cross=0, min_days_since=28, min_streak_told=3
+    )
     assert session.streak_move == run and session.streak_up
 
 
@@ -459,11 +463,23 @@ def test_the_weeks_biggest_move_is_the_largest_session_before_the_last_within_th
     moves = np.array(closes[1:]) / np.array(closes[:-1]) - 1
     assert facts.value("AAA", "week_top_move_multiple") == pytest.approx(0.1 / np.std(moves[-64:-1], ddof=1))
     session = SessionView(
-        facts=facts, ticker="AAA", ma_days=None, ma_cross=0, min_days_since=28, big_move=(2.5, 1.5)
+        facts=facts,
+        ticker="AAA",
+        ma_days=None,
+        ma_cross=0,
+        min_days_since=28,
+        min_streak_told=3,
+        big_move=(2.5, 1.5),
     )
     assert session.week_move == top
     quiet = SessionView(
-        facts=facts, ticker="AAA", ma_days=None, ma_cross=0, min_days_since=28, big_move=(20, 1.5)
+        facts=facts,
+        ticker="AAA",
+        ma_days=None,
+        ma_cross=0,
+        min_days_since=28,
+        min_streak_told=3,
+        big_move=(20, 1.5),
     )
     assert quiet.week_move is None  # four typical days is no big move by a rule of twenty
 

@@ -70,10 +70,8 @@ class FactStore:
         for split in splits:
             self._splits_of.setdefault(split.ticker, []).append(split)
         self.falls = falls
-        self._fall_days: dict[str, list[dt.date]] = {}
         self._falls_of: dict[str, list[Fall]] = {}
         for fall in falls:
-            self._fall_days.setdefault(fall.ticker, []).append(fall.date)
             self._falls_of.setdefault(fall.ticker, []).append(fall)
 
     def value(self, ticker: str, column: str) -> object:
@@ -94,7 +92,7 @@ class FactStore:
 
     def falls_within(self, ticker: str, start: dt.date, end: dt.date) -> bool:
         """Whether the stock had an unexplained fall after `start`, up to and including `end`."""
-        return any(start < day <= end for day in self._fall_days.get(ticker, ()))
+        return any(start < fall.date <= end for fall in self._falls_of.get(ticker, ()))
 
     def counted(self, group_id: str, window: str) -> tuple[str, ...]:
         """The members a group figure over `window` averages: those with a return, none left out."""

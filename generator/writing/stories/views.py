@@ -208,7 +208,7 @@ class SessionView(View):
     ma_days: Fact  # sessions in the long average (rules/facts.yaml)
     ma_cross: int  # +1 first close above it, -1 below, 0 neither
     min_days_since: int  # the least gap "the most since <date>" is worth saying (rules/writing.yaml)
-    min_streak_told: int = 3  # the shortest streak told beside another angle (rules/writing.yaml)
+    min_streak_told: int  # the shortest streak told beside another angle (rules/writing.yaml)
     # what makes a session of the week before the last a big move: rules/triggers.yaml big_move's
     # multiple of the stock's typical daily move and least move in percent (None: never)
     big_move: tuple[float, float] | None = None
