@@ -67,6 +67,13 @@ class AlphaBrief:
 
     def __init__(self, desk: StoryDesk) -> None:
         self.desk = desk
+        # read once, not per brief: how each inverted measure's percentile reads, and what makes a
+        # session a big move (rules/scoring.yaml, rules/triggers.yaml big_move)
+        self._ranked = {
+            spec.name: spec.ranked for specs in desk.scoring_rules.signals.values() for spec in specs
+        }
+        rule = desk.trigger_rules.triggers.get("big_move")
+        self._big_move = (rule.multiple, rule.min_move or 0.0) if rule and rule.multiple is not None else None
 
     def plan(self) -> list[ArticlePlan]:
         desk = self.desk
@@ -253,14 +260,8 @@ class AlphaBrief:
             ma_cross=cross,
             min_days_since=self.desk.writer.rules.min_days_since_bigger_move,
             min_streak_told=self.desk.writer.rules.min_streak_told,
-            big_move=self._big_move(),
+            big_move=self._big_move,
         )
-
-    def _big_move(self) -> tuple[float, float] | None:
-        rule = self.desk.trigger_rules.triggers.get("big_move")
-        if rule is None or rule.multiple is None:
-            return None
-        return rule.multiple, rule.min_move or 0.0
 
     def _signal(self, name: str, alpha: AlphaScore, figures: ScoreFacts) -> SignalView:
         signal = alpha.signals.get(name)
@@ -279,14 +280,13 @@ class AlphaBrief:
         strong = signal.score >= 50
         metrics = sorted(signal.metrics, key=lambda m: -m.rank if strong else m.rank)
         same_side = [m for m in metrics if (m.rank >= 50) == strong]
-        specs = {spec.name: spec for spec in self.desk.scoring_rules.signals[name]}
         drivers = [
             DriverView(
                 label=m.label,
                 peers=self.desk.peers(m.peer_group),
                 metric=m.name,
                 score_facts=figures,
-                ranked=specs[m.name].ranked if m.name in specs else None,
+                ranked=self._ranked.get(m.name),
             )
             for m in (same_side or metrics)[:2]
         ]
