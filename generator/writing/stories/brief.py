@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import ClassVar
 
 import pandas as pd
@@ -67,13 +68,18 @@ class AlphaBrief:
 
     def __init__(self, desk: StoryDesk) -> None:
         self.desk = desk
-        # read once, not per brief: how each inverted measure's percentile reads, and what makes a
-        # session a big move (rules/scoring.yaml, rules/triggers.yaml big_move)
-        self._ranked = {
-            spec.name: spec.ranked for specs in desk.scoring_rules.signals.values() for spec in specs
-        }
-        rule = desk.trigger_rules.triggers.get("big_move")
-        self._big_move = (rule.multiple, rule.min_move or 0.0) if rule and rule.multiple is not None else None
+
+    # read once, not per brief: how each inverted measure's percentile reads (rules/scoring.yaml),
+    # and what makes a session a big move (rules/triggers.yaml big_move)
+    @cached_property
+    def _ranked(self) -> dict[str, str | None]:
+        signals = self.desk.scoring_rules.signals
+        return {spec.name: spec.ranked for specs in signals.values() for spec in specs}
+
+    @cached_property
+    def _big_move(self) -> tuple[float, float] | None:
+        rule = self.desk.trigger_rules.triggers.get("big_move")
+        return (rule.multiple, rule.min_move or 0.0) if rule and rule.multiple is not None else None
 
     def plan(self) -> list[ArticlePlan]:
         desk = self.desk
